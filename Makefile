@@ -1,0 +1,37 @@
+# The two commands: `make run` serves the demo, `make test` runs the whole suite. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint chromium
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/flask --app eventreg db upgrade
+	$(BIN)/flask --app eventreg seed-demo
+	$(BIN)/flask --app eventreg run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install chromium lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser tests need Debian's Chromium; install it when we can (root with apt-get), else say so.
+chromium:
+	@if [ -x /usr/bin/chromium ] || [ -n "$$EVENTREG_CHROMIUM" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "NOTE: Chromium is missing and cannot be installed here (needs root and apt-get): browser tests will be SKIPPED."; \
+	fi

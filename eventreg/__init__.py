@@ -1,0 +1,109 @@
+"""eventreg: webinar and event registration for library-training sites."""
+
+import logging
+import os
+
+from flask import Flask, g, render_template
+
+from eventreg import config as config_module
+from eventreg.clock import SystemClock
+from eventreg.extensions import csrf, db, migrate
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+    )
+    app.config.from_object(config_module.Defaults)
+    app.config.from_prefixed_env("EVENTREG")
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if config:
+        app.config.update(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url(app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config.setdefault("CLOCK", SystemClock())
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
+    csrf.init_app(app)
+
+    from eventreg import database
+
+    database.configure_engine_events(app)
+
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_error_pages(app)
+    _register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from eventreg import health, visitor
+    from eventreg.events import views as event_views
+    from eventreg.registrations import views as registration_views
+
+    app.before_request(visitor.load_visitor_zone)
+    app.after_request(visitor.remember_visitor_zone)
+    app.register_blueprint(event_views.bp)
+    app.register_blueprint(registration_views.bp)
+    app.register_blueprint(health.bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from eventreg import clock, markup, templating, timezones
+
+    app.jinja_env.filters.update(
+        markdown=markup.render_markdown,
+        event_date=templating.event_date,
+        time_range=timezones.time_range,
+    )
+    app.jinja_env.globals.update(
+        visitor_times=templating.visitor_times,
+        zone_groups=timezones.zone_groups,
+        page_url=templating.page_url,
+    )
+
+    @app.context_processor
+    def inject_common():
+        return {
+            "now": clock.now(),
+            "visitor_zone": g.get("visitor_zone"),
+            "unknown_zone": g.get("unknown_zone"),
+            "site_name": app.config["SITE_NAME"],
+        }
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: ("Bad request", "We could not understand that request."),
+        403: ("Not allowed", "You do not have access to this page."),
+        404: ("Page not found", "We could not find that page. It may have moved, or the address may be mistyped."),
+        405: ("Method not allowed", "That page does not accept this kind of request."),
+        413: ("Too large", "What you sent is larger than we accept."),
+        429: ("Too many requests", "Please wait a moment and try again."),
+        500: ("Something went wrong", "We hit a problem on our side. Please try again in a moment."),
+    }
+
+    def handler(error):
+        code = getattr(error, "code", 500) or 500
+        title, text = messages.get(code, messages[500])
+        return render_template("errors/error.html", code=code, title=title, text=text), code
+
+    for code in messages:
+        app.register_error_handler(code, handler)
+
+
+def _register_cli(app: Flask) -> None:
+    from eventreg.events import demo
+
+    app.cli.add_command(demo.seed_demo_command)

@@ -1,0 +1,142 @@
+"""`flask seed-demo`: a realistic catalog to look at, dated relative to today so it never goes stale."""
+
+from datetime import date, datetime, time, timedelta
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from eventreg import clock, timezones
+from eventreg.events import operations
+from eventreg.events.models import Event, Format, Status
+from eventreg.extensions import db
+
+TOPICS = {
+    "partnerships-collaboration": "Partnerships & collaboration",
+    "community-engagement": "Community engagement",
+    "climate-resilience": "Climate & resilience",
+    "data-technology": "Data & technology",
+    "leadership-change": "Leadership & change",
+    "teens-youth": "Teens & youth",
+}
+
+ARCHIVE_BASE = "https://www.webjunction.org/events/webjunction/"
+
+# The reference site's on-demand webinars, each 3:00–4:00 PM in New York on its real date.
+ON_DEMAND = [
+    (date(2024, 11, 21), "Building community in a changing climate", ["climate-resilience", "community-engagement"],
+     "Libraries are gathering places when the weather turns. Hear how three libraries became resilience hubs."),
+    (date(2024, 12, 5), "Climate change communication: How and why to do it in libraries", ["climate-resilience"],
+     "Practical ways to talk about climate change with patrons, staff and trustees."),
+    (date(2025, 1, 16), "Don't manage change—embrace it", ["leadership-change"],
+     "Lead your team through change with curiosity instead of control."),
+    (date(2025, 1, 30), "Building community connections by hiring for cultural knowledge", ["community-engagement"],
+     "Hiring staff who share the languages and cultures of your community changes who walks through the door."),
+    (date(2025, 2, 6), "Empowering teens: Enhancing information literacy through games and interactive programming",
+     ["teens-youth", "data-technology"],
+     "Escape rooms, card games and role play that teach teens to question what they read online."),
+    (date(2025, 2, 26), "Turn strategy into action with Theory of Change",
+     ["leadership-change", "partnerships-collaboration"],
+     "Map the path from your strategic plan to the outcomes your community will notice."),
+]  # fmt: skip
+
+# (days from today, local start, minutes, zone, title, topics, extra fields)
+UPCOMING = [
+    (7, time(15), 60, "America/New_York", "Partnering with local schools for summer reading",
+     ["partnerships-collaboration", "teens-youth"], {}),
+    (9, time(19, 30), 60, "Asia/Kolkata", "Digital literacy programmes for rural libraries",
+     ["data-technology", "community-engagement"], {}),
+    (11, time(21), 60, "America/Los_Angeles", "After hours: evening programming on a shoestring",
+     ["community-engagement"], {"host_name": "Pacific Library Partnership"}),
+    (14, time(10), 180, "America/Chicago", "Hands-on workshop: repair cafés at the library",
+     ["climate-resilience", "community-engagement"],
+     {"format": Format.IN_PERSON, "location": "Harold Washington Library Center, 400 S State St, Chicago"}),
+    (16, time(13), 60, "America/New_York", "Small-group coaching: grant writing for beginners",
+     ["leadership-change"], {"capacity": 12}),
+    (18, time(14), 60, "Europe/London", "Open data for community needs assessments",
+     ["data-technology"], {}),
+    (21, time(15), 90, "America/New_York", "Building a volunteer program that lasts",
+     ["partnerships-collaboration"], {"format": Format.HYBRID, "location": "Brooklyn Public Library, Central Library"}),
+    (23, time(9), 60, "Australia/Sydney", "Library services for climate-displaced communities",
+     ["climate-resilience"], {}),
+    (25, time(12), 60, "America/Denver", "Teen advisory boards that shape the library",
+     ["teens-youth", "leadership-change"], {}),
+    (28, time(16), 60, "Europe/Berlin", "AI tools at the reference desk: what to trust",
+     ["data-technology"], {}),
+    (30, time(11), 60, "America/St_Johns", "Partnerships with museums and archives",
+     ["partnerships-collaboration"], {}),
+    (35, time(15), 60, "America/New_York", "Leading through budget cuts",
+     ["leadership-change"], {"capacity": 100}),
+    (42, time(18), 60, "Pacific/Auckland", "Welcoming newcomers: library services for immigrants",
+     ["community-engagement"], {}),
+]  # fmt: skip
+
+DESCRIPTION = """{summary}
+
+## What you will learn
+
+- Ideas you can try at your library next week
+- How other libraries measured what worked
+- Where to find templates and further reading
+
+Presented live with time for questions. Captions are provided; a recording is posted afterwards.
+"""
+
+
+def seed_demo(now: datetime) -> int:
+    """Load the demo catalog; events already present (by slug) are left alone. Returns how many were added."""
+    topics = {slug: operations.get_or_create_topic(slug, name) for slug, name in TOPICS.items()}
+    added = 0
+    for day, title, topic_slugs, summary in ON_DEMAND:
+        slug = operations.slugify(title)
+        start = timezones.to_utc(datetime.combine(day, time(15)), "America/New_York")
+        added += _add(slug, title, start, start + timedelta(hours=1), "America/New_York", topic_slugs, topics, now,
+                      summary=summary, archive_url=ARCHIVE_BASE + slug + ".html")  # fmt: skip
+    for days, local_start, minutes, zone, title, topic_slugs, extra in _upcoming(now):
+        today = timezones.to_zone(now, zone).date()
+        start = timezones.to_utc(datetime.combine(today + timedelta(days=days), local_start), zone)
+        summary = f"A practical session for library staff: {title[0].lower() + title[1:]}."
+        added += _add(operations.slugify(title), title, start, start + timedelta(minutes=minutes), zone, topic_slugs,
+                      topics, now, summary=summary, **extra)  # fmt: skip
+    db.session.flush()
+    return added
+
+
+def _upcoming(now: datetime) -> list:
+    """UPCOMING plus one event on the next day New York changes its clocks."""
+    events = list(UPCOMING)
+    change = timezones.next_transition("America/New_York", now + timedelta(days=2))
+    if change is not None:
+        days = timezones.to_zone(change, "America/New_York").date() - timezones.to_zone(now, "America/New_York").date()
+        events.append((days.days, time(15), 60, "America/New_York", "Clocks change today: planning seasonal programs",
+                       ["leadership-change"], {}))  # fmt: skip
+    return events
+
+
+def _add(slug, title, starts_at, ends_at, zone, topic_slugs, topics, now, **fields) -> int:
+    if db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is not None:
+        return 0
+    event = operations.create_event(
+        slug=slug,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        timezone=zone,
+        now=now,
+        status=Status.PUBLISHED,
+        description=DESCRIPTION.format(summary=fields.get("summary", "")),
+        host_name=fields.pop("host_name", "WebJunction"),
+        join_url=f"https://meet.example.org/j/{slug}",
+        **fields,
+    )
+    event.topics = [topics[s] for s in topic_slugs]
+    return 1
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load demo events and topics (safe to run again)."""
+    added = seed_demo(clock.now())
+    db.session.commit()
+    click.echo(f"Demo data: {added} events added.")

@@ -1,0 +1,103 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventreg import clock
+from eventreg.extensions import db
+from eventreg.timezones import UTCDateTime
+
+
+class Status:
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+    ALL = (DRAFT, PUBLISHED, CANCELLED)
+
+
+class Format:
+    WEBINAR = "webinar"
+    IN_PERSON = "in_person"
+    HYBRID = "hybrid"
+    ALL = (WEBINAR, IN_PERSON, HYBRID)
+    LABELS = {WEBINAR: "Webinar", IN_PERSON: "In person", HYBRID: "Hybrid (in person and online)"}
+
+
+class State:
+    """Where an event is in its life at a given instant; derived, never stored, so it flips on time."""
+
+    UPCOMING = "upcoming"
+    LIVE = "live"
+    PASSED = "passed"
+    CANCELLED = "cancelled"
+
+
+event_topics = db.Table(
+    "event_topics",
+    sa.Column("event_id", sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("topic_id", sa.ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Topic(db.Model):
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+
+    def __repr__(self) -> str:
+        return f"<Topic {self.slug}>"
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint(f"status IN {Status.ALL!r}", name="status_known"),
+        sa.CheckConstraint(f"format IN {Format.ALL!r}", name="format_known"),
+        # The two public lists: upcoming by start, on-demand by end, both filtered by status.
+        sa.Index("ix_events_status_starts_at", "status", "starts_at"),
+        sa.Index("ix_events_status_ends_at", "status", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
+    format: Mapped[str] = mapped_column(sa.String(20), default=Format.WEBINAR)
+    location: Mapped[str | None] = mapped_column(sa.String(300))
+    host_name: Mapped[str | None] = mapped_column(sa.String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    timezone: Mapped[str] = mapped_column(sa.String(64))  # IANA name, e.g. "America/New_York"
+    capacity: Mapped[int | None] = mapped_column()
+    join_url: Mapped[str | None] = mapped_column(sa.String(500))  # private: registrants only
+    archive_url: Mapped[str | None] = mapped_column(sa.String(500))
+    status: Mapped[str] = mapped_column(sa.String(20), default=Status.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
+
+    topics: Mapped[list[Topic]] = relationship(secondary=event_topics, order_by=Topic.name, lazy="selectin")
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+    def state(self, now: datetime) -> str:
+        if self.status == Status.CANCELLED:
+            return State.CANCELLED
+        if now < self.starts_at:
+            return State.UPCOMING
+        if now < self.ends_at:
+            return State.LIVE
+        return State.PASSED
+
+    @property
+    def format_label(self) -> str:
+        return Format.LABELS.get(self.format, self.format)
+
+    @property
+    def has_place(self) -> bool:
+        return self.format in (Format.IN_PERSON, Format.HYBRID) and bool(self.location)

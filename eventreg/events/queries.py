@@ -1,0 +1,59 @@
+"""Reads for the public catalog. Each returns a select for the caller to paginate or run."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from eventreg.events.models import Event, Status, Topic
+from eventreg.extensions import db
+
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
+MAX_SEARCH_WORDS = 8
+
+
+def list_upcoming(now: datetime, *, topic: Topic | None = None, q: str = "") -> sa.Select:
+    """Published and cancelled events that have not ended yet, soonest first.
+
+    Cancelled ones stay listed (marked) until their time passes, so nobody wonders where they went."""
+    query = sa.select(Event).where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at > now)
+    return _filtered(query, topic, q).order_by(Event.starts_at, Event.id)
+
+
+def list_on_demand(now: datetime, *, topic: Topic | None = None, q: str = "") -> sa.Select:
+    """Published events that have ended, most recent first."""
+    query = sa.select(Event).where(Event.status == Status.PUBLISHED, Event.ends_at <= now)
+    return _filtered(query, topic, q).order_by(Event.starts_at.desc(), Event.id.desc())
+
+
+def get_public_event(slug: str) -> Event:
+    """The event at this slug if the public may see it, else 404."""
+    return db.one_or_404(sa.select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES)))
+
+
+def get_topic(slug: str) -> Topic:
+    return db.one_or_404(sa.select(Topic).where(Topic.slug == slug))
+
+
+def list_topics() -> list[Topic]:
+    return list(db.session.scalars(sa.select(Topic).order_by(Topic.name)))
+
+
+def search_words(q: str) -> list[str]:
+    return q.split()[:MAX_SEARCH_WORDS]
+
+
+def _filtered(query: sa.Select, topic: Topic | None, q: str) -> sa.Select:
+    if topic is not None:
+        query = query.where(Event.topics.any(Topic.id == topic.id))
+    # Every word must appear in the title, summary or description, in any case. LIKE works the same
+    # on SQLite and PostgreSQL; the escape keeps a typed % or _ literal.
+    for word in search_words(q):
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            sa.or_(
+                Event.title.ilike(pattern, escape="\\"),
+                Event.summary.ilike(pattern, escape="\\"),
+                Event.description.ilike(pattern, escape="\\"),
+            )
+        )
+    return query

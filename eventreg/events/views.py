@@ -1,0 +1,57 @@
+from flask import Blueprint, abort, current_app, render_template, request
+
+from eventreg import clock
+from eventreg.events import queries
+from eventreg.extensions import db
+
+bp = Blueprint("events", __name__)
+
+
+@bp.get("/")
+@bp.get("/events")
+def upcoming():
+    return _event_list("upcoming", topic_slug=request.args.get("topic"))
+
+
+@bp.get("/events/on-demand")
+def on_demand():
+    return _event_list("on_demand", topic_slug=request.args.get("topic"))
+
+
+@bp.get("/topics/<slug>")
+def topic(slug: str):
+    return _event_list("upcoming", topic_slug=slug)
+
+
+@bp.get("/topics/<slug>/on-demand")
+def topic_on_demand(slug: str):
+    return _event_list("on_demand", topic_slug=slug)
+
+
+@bp.get("/events/<slug>")
+def show(slug: str):
+    event = queries.get_public_event(slug)
+    return render_template("events/show.html", event=event, state=event.state(clock.now()))
+
+
+def _event_list(kind: str, *, topic_slug: str | None):
+    topic = queries.get_topic(topic_slug) if topic_slug else None
+    q = request.args.get("q", "").strip()[:200]
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    list_query = queries.list_upcoming if kind == "upcoming" else queries.list_on_demand
+    pagination = db.paginate(
+        list_query(clock.now(), topic=topic, q=q),
+        page=page,
+        per_page=current_app.config["EVENTS_PER_PAGE"],
+        error_out=True,
+    )
+    return render_template(
+        "events/list.html",
+        kind=kind,
+        pagination=pagination,
+        topic=topic,
+        topics=queries.list_topics(),
+        q=q,
+    )

@@ -1,0 +1,39 @@
+"""Event descriptions: Markdown written by hosts, rendered to HTML that is safe to show anyone."""
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+# Raw HTML in the source is escaped by the renderer; nh3 then keeps only the tags Markdown makes,
+# so a renderer bug or a future plugin cannot smuggle script into a page.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_ALLOWED_TAGS = {
+    "a", "blockquote", "br", "code", "em", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "strong", "ul",
+}  # fmt: skip
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def render_markdown(source: str | None) -> Markup:
+    """Markdown to sanitized HTML. Headings start at h2: the page's h1 is the event title."""
+    if not source:
+        return Markup("")
+    html = _markdown.render(_demote_headings(source))
+    return Markup(
+        nh3.clean(
+            html,
+            tags=_ALLOWED_TAGS,
+            attributes=_ALLOWED_ATTRIBUTES,
+            url_schemes={"http", "https", "mailto"},
+            link_rel="noopener noreferrer nofollow",
+        )
+    )
+
+
+def _demote_headings(source: str) -> str:
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith("#") and len(stripped) - len(stripped.lstrip("#")) < 6:
+            line = "#" + stripped
+        lines.append(line)
+    return "\n".join(lines)

@@ -1,0 +1,45 @@
+"""Small helpers the templates call: dates in the event's zone and in the visitor's."""
+
+from dataclasses import dataclass
+
+from flask import request, url_for
+
+from eventreg import timezones
+from eventreg.events.models import Event
+
+
+def event_date(event: Event) -> str:
+    """The event's date in its own zone: "30 January 2025"."""
+    return timezones.format_date(timezones.to_zone(event.starts_at, event.timezone))
+
+
+@dataclass
+class VisitorTimes:
+    zone: str
+    time_range: str
+    date: str
+    shift: str  # "the next day", "the previous day" or ""
+
+
+def visitor_times(event: Event, zone: str | None) -> VisitorTimes | None:
+    """The event's times in the visitor's zone, or None when that is the event's own zone."""
+    if not zone or zone == event.timezone:
+        return None
+    local = timezones.to_zone(event.starts_at, zone)
+    return VisitorTimes(
+        zone=zone,
+        time_range=timezones.time_range(event.starts_at, event.ends_at, zone),
+        date=timezones.format_long_date(local),
+        shift=timezones.day_shift_text(timezones.day_shift(event.starts_at, event.timezone, zone)),
+    )
+
+
+def page_url(page: int) -> str:
+    """This page's URL with another page number, keeping its other query parameters."""
+    args = request.args.to_dict()
+    args.pop("tz", None)  # the zone lives in its cookie once chosen
+    if page > 1:
+        args["page"] = page
+    else:
+        args.pop("page", None)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -1,0 +1,206 @@
+"""Instants in UTC, wall-clock time only at the edges.
+
+Instants are stored as aware UTC datetimes through UTCDateTime; each event keeps its IANA zone
+name. These functions convert between the two and write the human labels, with zone names from
+CLDR (through Babel) so we keep no hand-written table of them."""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from functools import cache
+
+import pytz
+from babel import Locale
+from babel.core import get_global
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
+from babel.dates import get_timezone_name
+from sqlalchemy import DateTime
+from sqlalchemy.types import TypeDecorator
+
+LOCALE = "en"
+
+NonExistentTimeError = pytz.NonExistentTimeError
+AmbiguousTimeError = pytz.AmbiguousTimeError
+
+
+class UTCDateTime(TypeDecorator):
+    """A DateTime column that only takes aware datetimes and always gives back aware UTC ones.
+
+    SQLite keeps no offset, so values are normalised to UTC before they are written; PostgreSQL
+    stores timestamptz. A naive value is a bug (whose wall clock was it?) and raises."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: store aware UTC instants")
+        value = value.astimezone(pytz.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return pytz.utc.localize(value)
+        return value.astimezone(pytz.utc)
+
+
+def is_valid_zone(name: str | None) -> bool:
+    return bool(name) and name in pytz.all_timezones_set
+
+
+def to_utc(naive: datetime, zone: str) -> datetime:
+    """The UTC instant of a wall-clock time in an IANA zone.
+
+    Raises NonExistentTimeError for a time inside a spring-forward gap and AmbiguousTimeError
+    for one that happens twice at a fall-back, so the caller can ask the person which they meant."""
+    if naive.tzinfo is not None:
+        raise ValueError("to_utc takes a naive wall-clock time")
+    return pytz.timezone(zone).localize(naive, is_dst=None).astimezone(pytz.utc)
+
+
+def to_zone(instant: datetime, zone: str) -> datetime:
+    """An aware UTC instant as an aware wall-clock datetime in the zone."""
+    return instant.astimezone(pytz.timezone(zone))
+
+
+@cache
+def _cldr_zone(zone: str) -> str:
+    """The zone id CLDR files metazones under: Babel's alias table runs from the new IANA
+    names to the old ones (Asia/Kolkata is filed as Asia/Calcutta), so look both ways."""
+    metazones = get_global("meta_zones")
+    if zone in metazones:
+        return zone
+    for alias, canonical in get_global("zone_aliases").items():
+        if canonical == zone and alias in metazones:
+            return alias
+    return zone
+
+
+def zone_name(local: datetime) -> str:
+    """CLDR's long name for the zone at that instant: "Eastern Standard Time" in January,
+    "Eastern Daylight Time" in July, "India Standard Time" all year."""
+    zone = local.tzinfo.zone
+    metazone = get_global("meta_zones").get(_cldr_zone(zone))
+    if metazone:
+        variant = "daylight" if local.dst() else "standard"
+        names = Locale.parse(LOCALE).meta_zones.get(metazone, {}).get("long", {})
+        name = names.get(variant) or names.get("generic")
+        if name and name != "∅∅∅":
+            return name
+    return get_timezone_name(local, "long", locale=LOCALE)
+
+
+# Regions read the way people say them: CLDR's continent names, with the Americas split as
+# people in them speak of it (CLDR's own containment data is not shipped with Babel).
+_SOUTH_AMERICA = {"AR", "BO", "BR", "CL", "CO", "EC", "FK", "GF", "GY", "PY", "PE", "SR", "UY", "VE"}
+_AREA_REGIONS = {
+    "Africa": "002",
+    "Asia": "142",
+    "Europe": "150",
+    "Australia": "009",
+    "Pacific": "009",
+}
+_OCEANS = {"Atlantic": "Atlantic Ocean", "Indian": "Indian Ocean", "Antarctica": "Antarctica", "Arctic": "Arctic"}
+
+
+@cache
+def _zone_countries() -> dict[str, str]:
+    return {zone: country for country, zones in pytz.country_timezones.items() for zone in zones}
+
+
+@cache
+def region_name(zone: str) -> str | None:
+    """A region to follow the zone name: "North America", "Asia", "Europe"; None for UTC."""
+    area = zone.split("/", 1)[0]
+    territories = Locale.parse(LOCALE).territories
+    if area == "America":
+        return territories["005" if _zone_countries().get(zone) in _SOUTH_AMERICA else "003"]
+    if area in _AREA_REGIONS:
+        return territories[_AREA_REGIONS[area]]
+    return _OCEANS.get(area)
+
+
+def offset_label(local: datetime) -> str:
+    """ "UTC -5", "UTC +5:30", "UTC +0"."""
+    minutes = int(local.utcoffset().total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC {sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+def zone_label(local: datetime) -> str:
+    """ "Eastern Standard Time, North America [UTC -5]"."""
+    region = region_name(local.tzinfo.zone)
+    name = zone_name(local)
+    return f"{name}, {region} [{offset_label(local)}]" if region else f"{name} [{offset_label(local)}]"
+
+
+def format_date(day: date | datetime) -> str:
+    """ "30 January 2025"."""
+    return babel_format_date(day, "d MMMM y", locale=LOCALE)
+
+
+def format_long_date(day: date | datetime) -> str:
+    """ "Thursday 30 January 2025"."""
+    return babel_format_date(day, "EEEE d MMMM y", locale=LOCALE)
+
+
+def format_time(local: datetime) -> str:
+    """ "3:00 PM"."""
+    return babel_format_time(local, "h:mm a", locale=LOCALE)
+
+
+def time_range(starts_at: datetime, ends_at: datetime, zone: str) -> str:
+    """ "3:00 PM – 4:00 PM Eastern Standard Time, North America [UTC -5]" in the given zone.
+
+    An end on a later local day says so ("11:00 PM – 12:30 AM the next day ...")."""
+    start, end = to_zone(starts_at, zone), to_zone(ends_at, zone)
+    days = (end.date() - start.date()).days
+    if days == 0:
+        end_text = format_time(end)
+    elif days == 1:
+        end_text = f"{format_time(end)} the next day"
+    else:
+        end_text = f"{format_time(end)} on {format_date(end)}"
+    return f"{format_time(start)} – {end_text} {zone_label(start)}"
+
+
+def day_shift(instant: datetime, from_zone: str, to_zone_name: str) -> int:
+    """How many calendar days later the instant falls in to_zone than in from_zone (-1, 0, 1...)."""
+    return (to_zone(instant, to_zone_name).date() - to_zone(instant, from_zone).date()).days
+
+
+def day_shift_text(days: int) -> str:
+    return {0: "", 1: "the next day", -1: "the previous day"}.get(
+        days, f"{abs(days)} days {'later' if days > 0 else 'earlier'}"
+    )
+
+
+@cache
+def zone_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every common IANA zone for a picker, grouped by area: [("America", [("America/New_York",
+    "New York"), ...]), ...]. UTC sits in its own group first."""
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for zone in pytz.common_timezones:
+        area, _, place = zone.partition("/")
+        if not place:
+            groups["UTC"].append((zone, zone))
+            continue
+        groups[area].append((zone, place.replace("_", " ").replace("/", " – ")))
+    return [("UTC", groups.pop("UTC", []))] + sorted(groups.items())
+
+
+def transitions(zone: str, after: datetime, before: datetime) -> list[datetime]:
+    """The UTC instants at which the zone's offset changes between two instants."""
+    tz = pytz.timezone(zone)
+    times = getattr(tz, "_utc_transition_times", [])
+    return [pytz.utc.localize(t) for t in times if after <= pytz.utc.localize(t) < before]
+
+
+def next_transition(zone: str, after: datetime) -> datetime | None:
+    found = transitions(zone, after, after + timedelta(days=400))
+    return found[0] if found else None

@@ -1,0 +1,138 @@
+"""Shared fixtures: a real database built by the real migrations, a settable clock, factories.
+
+Every database-backed test runs on SQLite, and again on PostgreSQL when EVENTREG_TEST_DATABASE_URL
+is set (CI always sets it)."""
+
+import os
+from datetime import datetime, timedelta
+
+import flask_migrate
+import pytest
+import pytz
+import sqlalchemy as sa
+
+from eventreg import create_app
+from eventreg.clock import FixedClock
+from eventreg.config import normalise_database_url
+from eventreg.events import operations
+from eventreg.events.models import Event, Status
+from eventreg.extensions import db
+
+# A Wednesday in January: New York is on standard time (UTC-5).
+DEFAULT_NOW = datetime(2025, 1, 15, 17, tzinfo=pytz.utc)
+POSTGRES_URL = os.environ.get("EVENTREG_TEST_DATABASE_URL")
+DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives a real Chromium through Playwright")
+    if os.environ.get("CI") == "true" and not POSTGRES_URL:
+        raise pytest.UsageError("CI=true needs EVENTREG_TEST_DATABASE_URL: the PostgreSQL tests must run in CI")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """In CI a skipped test is a test that did not run: fail the session."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if os.environ.get("CI") == "true" and skipped:
+        terminalreporter.write_line(f"CI: {len(skipped)} test(s) skipped; every test must run in CI.", red=True)
+        terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def reset_postgres_schema(url: str) -> None:
+    engine = sa.create_engine(normalise_database_url(url))
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+    try:
+        reset_postgres_schema(POSTGRES_URL)
+    except sa.exc.OperationalError as error:
+        pytest.fail(f"cannot reach PostgreSQL at {POSTGRES_URL}: {error}")
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SERVER_NAME": "eventreg.test",
+            "WTF_CSRF_ENABLED": False,
+            "CLOCK": FixedClock(DEFAULT_NOW),
+            "SECRET_KEY": "test-secret",
+        }
+    )
+    with app.app_context():
+        flask_migrate.upgrade()  # the real migrations build the schema
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def clock(app):
+    clock = app.config["CLOCK"]
+    clock.set(DEFAULT_NOW)
+    return clock
+
+
+@pytest.fixture
+def db_session(app, clock):
+    """db.session in an app context; afterwards every row is deleted, commits and threads included."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+        db.session.close()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app, db_session):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_event(db_session, clock):
+    """Create an event; defaults: published, 3:00-4:00 PM New York on 30 January 2025."""
+
+    def make(**fields) -> Event:
+        zone = fields.pop("timezone", "America/New_York")
+        starts_at = fields.pop("starts_at", None)
+        if starts_at is None:
+            local = fields.pop("local_start", datetime(2025, 1, 30, 15))  # noqa: DTZ001 - wall-clock time in `zone`
+            starts_at = pytz.timezone(zone).localize(local).astimezone(pytz.utc)
+        ends_at = fields.pop("ends_at", None) or starts_at + fields.pop("duration", timedelta(hours=1))
+        fields.setdefault("status", Status.PUBLISHED)
+        fields.setdefault("summary", "A webinar for library staff.")
+        fields.setdefault("join_url", "https://meet.example.org/j/secret-room")
+        topics = fields.pop("topics", [])
+        event = operations.create_event(
+            title=fields.pop("title", "Building community connections by hiring for cultural knowledge"),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            timezone=zone,
+            now=clock.now(),
+            **fields,
+        )
+        event.topics = topics
+        db_session.flush()
+        return event
+
+    return make
+
+
+@pytest.fixture
+def make_topic(db_session):
+    def make(slug="data-technology", name="Data & technology"):
+        return operations.get_or_create_topic(slug, name)
+
+    return make

@@ -1,0 +1,253 @@
+import re
+from datetime import datetime, timedelta
+
+import pytest
+import pytz
+
+from eventreg.events.models import Format, Status
+
+
+def text_of(response) -> str:
+    """The page's text with tags removed and whitespace collapsed, as a reader would see it."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def titles(response) -> list[str]:
+    return re.findall(r'<h2 id="event-\d+-title"><a href="[^"]+">([^<]+)</a></h2>', response.get_data(as_text=True))
+
+
+def test_home_lists_upcoming_events_soonest_first_with_date_and_time_line(client, make_event):
+    make_event(title="Later", local_start=datetime(2025, 2, 6, 15))  # noqa: DTZ001
+    make_event(title="Sooner", local_start=datetime(2025, 1, 30, 15))  # noqa: DTZ001
+    make_event(title="Passed", local_start=datetime(2025, 1, 2, 15))  # noqa: DTZ001
+    for url in ("/", "/events"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert titles(response) == ["Sooner", "Later"]
+        page = text_of(response)
+        assert "Upcoming events" in page
+        assert "30 January 2025" in page
+        assert "Time: 3:00 PM – 4:00 PM Eastern Standard Time, North America [UTC -5]" in page
+        assert 'href="/events/on-demand"' in response.get_data(as_text=True)
+
+
+def test_daylight_and_half_hour_zones_in_the_list(client, make_event):
+    make_event(title="July", local_start=datetime(2025, 7, 10, 15))  # noqa: DTZ001
+    make_event(title="Kolkata", timezone="Asia/Kolkata", local_start=datetime(2025, 2, 3, 19, 30))  # noqa: DTZ001
+    page = text_of(client.get("/"))
+    assert "Time: 3:00 PM – 4:00 PM Eastern Daylight Time, North America [UTC -4]" in page
+    assert "Time: 7:30 PM – 8:30 PM India Standard Time, Asia [UTC +5:30]" in page
+
+
+def test_show_details_reveals_the_description_without_javascript(client, make_event):
+    make_event(description="Bring **one idea** to share.")
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r"<details>\s*<summary>Show details</summary>.*<strong>one idea</strong>", html, re.S)
+
+
+def test_on_demand_lists_passed_events_most_recent_first_with_archive_links(client, make_event):
+    make_event(title="Older", local_start=datetime(2024, 11, 21, 15), archive_url="https://archive.example.org/a")  # noqa: DTZ001
+    make_event(title="Newer", local_start=datetime(2024, 12, 5, 15))  # noqa: DTZ001
+    make_event(title="Upcoming", local_start=datetime(2025, 2, 6, 15))  # noqa: DTZ001
+    make_event(title="Called off", local_start=datetime(2024, 12, 1, 15), status=Status.CANCELLED)  # noqa: DTZ001
+    response = client.get("/events/on-demand")
+    assert titles(response) == ["Newer", "Older"]
+    page = text_of(response)
+    assert "This event has passed. View the archive." in page
+    assert "This event has passed. The recording will be posted here." in page
+    assert 'href="https://archive.example.org/a">View the archive.</a>' in response.get_data(as_text=True)
+
+
+def test_event_flips_to_passed_at_its_end_without_any_job(client, make_event, clock):
+    event = make_event(archive_url="https://archive.example.org/hiring")
+    url = f"/events/{event.slug}"
+    clock.set(event.starts_at - timedelta(minutes=1))
+    page = text_of(client.get(url))
+    assert "Register" in page
+    assert "Happening now" not in page
+    clock.set(event.starts_at)
+    page = text_of(client.get(url))
+    assert "Happening now" in page
+    assert "Register" not in page
+    assert titles(client.get("/")) == [event.title]
+    clock.set(event.ends_at)
+    page = text_of(client.get(url))
+    assert "This event has passed. View the archive." in page
+    assert titles(client.get("/")) == []
+    assert titles(client.get("/events/on-demand")) == [event.title]
+
+
+def test_event_page_shows_its_facts_but_never_the_join_link(client, make_event, make_topic):
+    event = make_event(
+        format=Format.HYBRID,
+        location="Brooklyn Public Library",
+        host_name="WebJunction",
+        topics=[make_topic("community-engagement", "Community engagement")],
+        join_url="https://meet.example.org/j/very-secret",
+    )
+    response = client.get(f"/events/{event.slug}")
+    page = text_of(response)
+    assert response.status_code == 200
+    assert page.count(event.title) >= 1
+    assert response.get_data(as_text=True).count("<h1") == 1
+    for expected in ("Hybrid", "Brooklyn Public Library", "WebJunction", "Community engagement", "30 January 2025"):
+        assert expected in page
+    assert "very-secret" not in response.get_data(as_text=True)
+    assert f'href="/events/{event.slug}/register"' in response.get_data(as_text=True)
+
+
+def test_join_link_is_never_in_public_lists(client, make_event):
+    make_event(join_url="https://meet.example.org/j/very-secret")
+    assert "very-secret" not in client.get("/").get_data(as_text=True)
+
+
+def test_cancelled_event_is_clearly_marked_and_has_no_register_button(client, make_event):
+    event = make_event(status=Status.CANCELLED)
+    page = text_of(client.get(f"/events/{event.slug}"))
+    assert "Cancelled." in page
+    assert "Register" not in page
+    assert "Cancelled." in text_of(client.get("/"))
+
+
+def test_drafts_and_unknown_slugs_get_a_friendly_404(client, make_event):
+    draft = make_event(status=Status.DRAFT, title="Secret draft")
+    for url in (f"/events/{draft.slug}", "/events/no-such-event", "/topics/no-such-topic", "/events?topic=nope"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Page not found" in text_of(response)
+    assert "Secret draft" not in text_of(client.get("/"))
+
+
+def test_description_markdown_is_rendered_and_sanitized(client, make_event):
+    event = make_event(
+        description="# Agenda\n\n<script>alert(1)</script>\n\n[click](javascript:alert(2)) and [ok](https://ok.example.org)",
+        title="<b>Bold</b> title",
+        summary="<img src=x onerror=alert(3)>",
+    )
+    html = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "<h2>Agenda</h2>" in html
+    assert "<script>alert(1)" not in html
+    assert 'href="javascript' not in html  # left as plain text, never a link
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(3)&gt;" in html
+    assert "&lt;b&gt;Bold&lt;/b&gt; title" in html
+    assert 'href="https://ok.example.org"' in html
+
+
+def test_topic_filter_by_query_and_by_path(client, make_event, make_topic):
+    teens = make_topic("teens-youth", "Teens & youth")
+    make_event(title="Gaming club", topics=[teens])
+    make_event(title="Budget basics")
+    assert titles(client.get("/events?topic=teens-youth")) == ["Gaming club"]
+    response = client.get("/topics/teens-youth")
+    assert titles(response) == ["Gaming club"]
+    assert "Upcoming events: Teens &amp; youth" in response.get_data(as_text=True)
+
+
+def test_search_matches_every_word_in_title_summary_or_description(client, make_event):
+    make_event(title="Climate stories", description="Resilience hubs in libraries")
+    make_event(title="Teen games", summary="Climate escape rooms")
+    make_event(title="Budget basics", description="100% practical")
+    assert titles(client.get("/events?q=climate")) == ["Climate stories", "Teen games"]
+    assert titles(client.get("/events?q=CLIMATE+hubs")) == ["Climate stories"]
+    assert titles(client.get("/events?q=100%25")) == ["Budget basics"]
+    assert titles(client.get("/events?q=%25")) == ["Budget basics"]  # a typed % is literal, not a wildcard
+    assert "No upcoming events match your search" in text_of(client.get("/events?q=zebra"))
+
+
+def test_pagination_is_twenty_a_page_with_stable_urls_and_404_past_the_end(client, make_event):
+    for n in range(45):
+        make_event(title=f"Event {n:02d}", local_start=datetime(2025, 2, 1, 9) + timedelta(hours=n))  # noqa: DTZ001
+    first = client.get("/events")
+    assert titles(first) == [f"Event {n:02d}" for n in range(20)]
+    assert 'href="/events?page=2"' in first.get_data(as_text=True)
+    assert titles(client.get("/events?page=2")) == [f"Event {n:02d}" for n in range(20, 40)]
+    assert titles(client.get("/events?page=3")) == [f"Event {n:02d}" for n in range(40, 45)]
+    assert "Page 3 of 3" in text_of(client.get("/events?page=3"))
+    assert client.get("/events?page=4").status_code == 404
+    assert client.get("/events?page=0").status_code == 404
+    assert 'href="/events?q=Event&amp;page=2"' in client.get("/events?q=Event").get_data(as_text=True)
+
+
+def test_visitor_zone_from_query_is_shown_and_remembered(client, make_event):
+    make_event(title="Late in New York", local_start=datetime(2025, 1, 30, 23))  # noqa: DTZ001
+    response = client.get("/?tz=Europe/Berlin")
+    page = text_of(response)
+    assert "Time: 11:00 PM – 12:00 AM the next day Eastern Standard Time, North America [UTC -5]" in page
+    assert (
+        "Your time: 5:00 AM – 6:00 AM Central European Standard Time, Europe [UTC +1], Friday 31 January 2025 "
+        "(the next day)" in page
+    )
+    assert "tz=Europe/Berlin" in response.headers["Set-Cookie"]
+    # The cookie carries the choice to the next page without the query.
+    assert "Your time: 5:00 AM" in text_of(client.get("/"))
+    # An empty choice forgets it.
+    client.get("/?tz=")
+    assert "Your time" not in text_of(client.get("/"))
+
+
+def test_visitor_zone_same_as_events_adds_nothing(client, make_event):
+    make_event()
+    assert "Your time" not in text_of(client.get("/?tz=America/New_York"))
+
+
+def test_unknown_zone_falls_back_with_a_visible_notice(client, make_event):
+    make_event()
+    response = client.get("/?tz=Mars/Olympus_Mons")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "We don’t recognise the time zone “Mars/Olympus_Mons”" in page
+    assert "Time: 3:00 PM – 4:00 PM Eastern Standard Time" in page
+    assert "Your time" not in page
+    assert "Set-Cookie" not in response.headers
+
+
+def test_zone_selector_offers_every_zone_and_is_labelled(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<label for="tz">Show times in</label>' in html
+    assert '<option value="Asia/Kolkata">' in html
+    assert '<optgroup label="America">' in html
+
+
+def test_page_with_selected_zone_marks_it_selected(client):
+    html = client.get("/?tz=Asia/Kolkata").get_data(as_text=True)
+    assert '<option value="Asia/Kolkata" selected>' in html
+
+
+def test_register_placeholder_says_registration_opens_soon(client, make_event):
+    event = make_event()
+    assert "Registration opens soon" in text_of(client.get(f"/events/{event.slug}/register"))
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize("url", ["/", "/events/on-demand", "/topics/teens-youth"])
+def test_pages_have_landmarks_one_h1_and_a_skip_link(client, make_topic, url):
+    make_topic("teens-youth", "Teens & youth")
+    html = client.get(url).get_data(as_text=True)
+    assert html.count("<h1") == 1
+    for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
+        assert landmark in html
+    assert 'href="#main"' in html
+    assert '<html lang="en">' in html
+    assert 'name="viewport"' in html
+
+
+def test_event_that_crosses_midnight_in_the_visitors_zone(client, make_event):
+    make_event(timezone="Asia/Kolkata", local_start=datetime(2025, 1, 31, 9))  # noqa: DTZ001
+    page = text_of(client.get("/?tz=America/Los_Angeles"))
+    assert (
+        "Your time: 7:30 PM – 8:30 PM Pacific Standard Time, North America [UTC -8], Thursday 30 January 2025" in page
+    )
+    assert "(the previous day)" in page
+
+
+def test_events_are_stored_in_utc(make_event):
+    event = make_event(timezone="Asia/Kolkata", local_start=datetime(2025, 1, 31, 9))  # noqa: DTZ001
+    assert event.starts_at == datetime(2025, 1, 31, 3, 30, tzinfo=pytz.utc)

@@ -1,0 +1,52 @@
+"""The migrations are the schema: one head, base <-> head on each database, and no drift from the models."""
+
+import os
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from eventreg import PROJECT_ROOT, create_app
+from eventreg.config import normalise_database_url
+from eventreg.extensions import db
+from tests.conftest import DATABASES, POSTGRES_URL
+
+
+@pytest.fixture(params=DATABASES)
+def scratch_database(request, tmp_path):
+    """An empty database of each kind, apart from the one the other tests use."""
+    if request.param == "sqlite":
+        yield "sqlite:///" + str(tmp_path / "migrations.sqlite")
+        return
+    url = sa.engine.make_url(normalise_database_url(POSTGRES_URL))
+    name = f"{url.database}_migrations"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_there_is_one_head():
+    config = flask_migrate.Config(os.path.join(PROJECT_ROOT, "migrations", "alembic.ini"))
+    config.set_main_option("script_location", os.path.join(PROJECT_ROOT, "migrations"))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_upgrade_to_head_matches_models_and_downgrades_to_base(scratch_database):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_database, "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert diff == [], f"models and migrations disagree: {diff}"
+        flask_migrate.downgrade(revision="base")
+        assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        flask_migrate.upgrade()  # and back up again, so downgrade left nothing behind that blocks it
+        db.engine.dispose()

@@ -1,0 +1,3 @@
+from eventreg import create_app
+
+app = create_app()
