@@ -36,7 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
     csrf.init_app(app)
 
-    from eventreg import database
+    from eventreg import database, models  # noqa: F401 - models complete the metadata
 
     database.configure_engine_events(app)
 
@@ -44,6 +44,11 @@ def create_app(config: dict | None = None) -> Flask:
     _register_template_helpers(app)
     _register_error_pages(app)
     _register_cli(app)
+    if not app.config.get("MAIL_SERVER") and not app.testing:
+        from eventreg.mail.sending import outbox_folder
+
+        with app.app_context():
+            logging.getLogger("eventreg.mail").info("no MAIL_SERVER set: e-mail is written to %s", outbox_folder())
     return app
 
 
@@ -62,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from eventreg import clock, markup, templating, timezones
 
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
         markdown=markup.render_markdown,
         event_date=templating.event_date,
@@ -105,5 +111,7 @@ def _register_error_pages(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from eventreg.events import demo
+    from eventreg.mail import cli as mail_cli
 
     app.cli.add_command(demo.seed_demo_command)
+    app.cli.add_command(mail_cli.send_pending_mail_command)

@@ -14,6 +14,21 @@ class Defaults:
     SITE_NAME = "eventreg"
     TZ_COOKIE = "tz"
     TZ_COOKIE_MAX_AGE = 365 * 24 * 3600
+    BASE_URL = "http://127.0.0.1:5000"  # for links in mail sent outside a request (cron jobs)
+    MANAGE_LINK_MAX_AGE = 2 * 365 * 24 * 3600  # seconds a registrant's manage link stays valid
+    CALENDAR_UID_DOMAIN = "eventreg.invalid"  # the right-hand side of calendar UIDs; never change it once live
+
+    # Mail: with no MAIL_SERVER, messages are written as .eml files to MAIL_OUTBOX_DIR (default instance/outbox).
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS after connecting
+    MAIL_USE_SSL = False  # TLS from the start (port 465)
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER_NAME = "eventreg"
+    MAIL_SENDER_ADDRESS = "events@eventreg.invalid"
+    MAIL_TIMEOUT = 10  # seconds; a slow server must not hold a registration page for long
+    MAIL_OUTBOX_DIR = None
 
 
 def database_url(instance_path: str) -> str:

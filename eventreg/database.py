@@ -1,9 +1,38 @@
-"""Engine settings that differ between SQLite and PostgreSQL."""
+"""Engine settings that differ between SQLite and PostgreSQL.
 
-from flask import Flask
+Seats are counted under a lock. PostgreSQL takes a row lock (SELECT ... FOR UPDATE); SQLite ignores
+FOR UPDATE, so there a writing transaction takes the database's write lock at BEGIN (BEGIN IMMEDIATE).
+Requests that may write (anything but GET, HEAD, OPTIONS) and code inside write_transaction() begin
+that way; reads stay deferred so pages never queue behind each other. Measured on these machines:
+a deferred read-then-insert oversold, and lock upgrades failed with "database is locked"."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 
 from eventreg.extensions import db
+
+_force_immediate: ContextVar[bool] = ContextVar("force_immediate", default=False)
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Outside a request (CLI, jobs, tests), make the transactions begun inside take the write lock first."""
+    token = _force_immediate.set(True)
+    try:
+        yield
+    finally:
+        _force_immediate.reset(token)
+
+
+def _wants_immediate() -> bool:
+    if _force_immediate.get():
+        return True
+    return has_request_context() and request.method not in READ_ONLY_METHODS
 
 
 def configure_engine_events(app: Flask) -> None:
@@ -13,11 +42,17 @@ def configure_engine_events(app: Flask) -> None:
         engine = db.engine
 
     @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection, _record):
-        # WAL lets readers carry on while one writer holds the lock; the busy timeout makes a second
-        # writer wait for the lock instead of failing with "database is locked".
+    def _sqlite_connect(dbapi_connection, _record):
+        # Let SQLAlchemy emit BEGIN itself (below) instead of pysqlite's implicit deferred BEGIN.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # WAL lets readers carry on while one writer holds the lock; the busy timeout makes a second
+        # writer wait for the lock instead of failing at once.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")

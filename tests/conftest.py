@@ -3,13 +3,18 @@
 Every database-backed test runs on SQLite, and again on PostgreSQL when EVENTREG_TEST_DATABASE_URL
 is set (CI always sets it)."""
 
+import email.policy
 import os
+import socket
 from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.parser import BytesParser
 
 import flask_migrate
 import pytest
 import pytz
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 
 from eventreg import create_app
 from eventreg.clock import FixedClock
@@ -57,8 +62,44 @@ def database_url(request, tmp_path_factory):
     return POSTGRES_URL
 
 
+class RecordingHandler:
+    """Keeps every message the SMTP server accepts, parsed."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = BytesParser(policy=email.policy.default).parsebytes(envelope.original_content or envelope.content)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a loopback port for the whole session."""
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    """What the test's SMTP server received during this test."""
+    smtp_server.handler.messages.clear()
+    return smtp_server.handler.messages
+
+
+@pytest.fixture(scope="session")
+def app(database_url, smtp_server, tmp_path_factory):
     app = create_app(
         {
             "TESTING": True,
@@ -67,6 +108,11 @@ def app(database_url, tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "CLOCK": FixedClock(DEFAULT_NOW),
             "SECRET_KEY": "test-secret",
+            # Mail only ever goes to the loopback server; the guard below holds every test to that.
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_server.port,
+            "MAIL_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
+            "BASE_URL": "http://eventreg.test",
         }
     )
     with app.app_context():
@@ -74,6 +120,15 @@ def app(database_url, tmp_path_factory):
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def mail_stays_on_loopback(request, smtp_server):
+    """Fail any test that leaves the app pointed at a mail server other than the test one."""
+    yield
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        assert app.config["MAIL_SERVER"] == "127.0.0.1", "a test pointed mail away from the loopback server"
 
 
 @pytest.fixture
@@ -134,5 +189,22 @@ def make_event(db_session, clock):
 def make_topic(db_session):
     def make(slug="data-technology", name="Data & technology"):
         return operations.get_or_create_topic(slug, name)
+
+    return make
+
+
+@pytest.fixture
+def register(db_session, clock):
+    """Register someone through the real operation (flushed, not committed)."""
+    from eventreg.registrations import operations
+
+    counter = iter(range(1, 100_000))
+
+    def make(event, **fields):
+        n = next(counter)
+        fields.setdefault("name", f"Reader {n}")
+        fields.setdefault("email", f"reader{n}@library.example.org")
+        fields.setdefault("organization", "Springfield Public Library")
+        return operations.register(event, now=fields.pop("now", clock.now()), **fields)
 
     return make

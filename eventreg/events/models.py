@@ -77,6 +77,7 @@ class Event(db.Model):
     join_url: Mapped[str | None] = mapped_column(sa.String(500))  # private: registrants only
     archive_url: Mapped[str | None] = mapped_column(sa.String(500))
     status: Mapped[str] = mapped_column(sa.String(20), default=Status.DRAFT)
+    registration_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # default: the start
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
@@ -93,6 +94,15 @@ class Event(db.Model):
         if now < self.ends_at:
             return State.LIVE
         return State.PASSED
+
+    @property
+    def registration_closes_at(self) -> datetime:
+        if self.registration_deadline_at and self.registration_deadline_at < self.starts_at:
+            return self.registration_deadline_at
+        return self.starts_at
+
+    def is_open_for_registration(self, now: datetime) -> bool:
+        return self.status == Status.PUBLISHED and now < self.registration_closes_at
 
     @property
     def format_label(self) -> str:

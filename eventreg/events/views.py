@@ -1,8 +1,11 @@
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 
 from eventreg import clock
 from eventreg.events import queries
+from eventreg.events.models import Event
 from eventreg.extensions import db
+from eventreg.registrations import operations as seats
+from eventreg.registrations.forms import RegistrationForm
 
 bp = Blueprint("events", __name__)
 
@@ -31,7 +34,21 @@ def topic_on_demand(slug: str):
 @bp.get("/events/<slug>")
 def show(slug: str):
     event = queries.get_public_event(slug)
-    return render_template("events/show.html", event=event, state=event.state(clock.now()))
+    form = RegistrationForm(formdata=None, timezone=g.get("visitor_zone") or "")
+    return render_template("events/show.html", **event_page_context(event, form=form))
+
+
+def event_page_context(event: Event, *, form: RegistrationForm) -> dict:
+    """What the event page shows; the registration view re-renders it with a form full of errors."""
+    now = clock.now()
+    return {
+        "event": event,
+        "state": event.state(now),
+        "is_open": event.is_open_for_registration(now),
+        "form": form,
+        "seats_left": seats.seats_left(event),
+        "waiting": seats.count_waiting(event),
+    }
 
 
 def _event_list(kind: str, *, topic_slug: str | None):

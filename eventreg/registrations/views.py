@@ -1,12 +1,121 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 
 from eventreg import clock
 from eventreg.events import queries
+from eventreg.events.models import Event
+from eventreg.events.views import event_page_context
+from eventreg.extensions import db
+from eventreg.mail import sending
+from eventreg.registrations import notifications, operations, tokens
+from eventreg.registrations.forms import CancelForm, RegistrationForm
+from eventreg.registrations.models import Registration
+from eventreg.registrations.operations import RegistrationError
 
 bp = Blueprint("registrations", __name__)
+
+
+def render_event_page(event: Event, form: RegistrationForm, status: int):
+    return render_template("events/show.html", **event_page_context(event, form=form)), status
 
 
 @bp.get("/events/<slug>/register")
 def form(slug: str):
     event = queries.get_public_event(slug)
-    return render_template("registrations/soon.html", event=event, state=event.state(clock.now()))
+    return redirect(url_for("events.show", slug=event.slug, _anchor="register"))
+
+
+@bp.post("/events/<slug>/register")
+def register(slug: str):
+    event = queries.get_public_event(slug)
+    form = RegistrationForm()
+    if not form.validate_on_submit():
+        return render_event_page(event, form, 400)
+    if form.is_bot:
+        form.form_errors.append("We could not accept this registration.")
+        return render_event_page(event, form, 400)
+    now = clock.now()
+    try:
+        registration = operations.register(
+            event,
+            name=form.name.data,
+            email=form.email.data,
+            organization=form.organization.data,
+            job_role=form.job_role.data or "",
+            accessibility=form.accessibility.data or "",
+            accessibility_details=form.accessibility_details.data or "",
+            wants_recording=form.wants_recording.data,
+            timezone=form.timezone.data,
+            form_key=form.form_key.data or None,
+            now=now,
+        )
+    except RegistrationError as error:
+        if error.code != "already_registered":
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            return render_event_page(event, form, 409)
+        existing = error.registration
+        if form.form_key.data and existing.form_key == form.form_key.data:
+            # The same form sent twice (a double click): show the first submission's result.
+            return redirect(url_for("registrations.manage", signed=tokens.manage_token(existing)), code=303)
+        operations.resend_confirmation(existing, now=now)
+        db.session.commit()
+        sending.send_queued(now)
+        # Whoever typed the address learns nothing more: the details go to the address itself.
+        return render_template("registrations/already.html", event=event)
+    db.session.commit()  # one commit per request; queued mail leaves only after it
+    sending.send_queued(now)
+    return redirect(url_for("registrations.manage", signed=tokens.manage_token(registration)), code=303)
+
+
+def _registration_from_link(signed: str) -> Registration:
+    try:
+        token = tokens.read_manage_token(signed)
+    except tokens.LinkError as error:
+        status = 410 if error.code == "expired" else 404
+        abort(Response(render_template("registrations/bad_link.html", reason=error.code), status))
+    registration = operations.get_by_token(token)
+    if registration is None:
+        abort(Response(render_template("registrations/bad_link.html", reason="invalid"), 404))
+    return registration
+
+
+@bp.get("/r/<signed>")
+def manage(signed: str):
+    registration = _registration_from_link(signed)
+    return render_template(
+        "registrations/manage.html",
+        registration=registration,
+        event=registration.event,
+        state=registration.event.state(clock.now()),
+        position=operations.waiting_position(registration),
+        signed=signed,
+        cancel_form=CancelForm(),
+    )
+
+
+@bp.post("/r/<signed>/cancel")
+def cancel(signed: str):
+    registration = _registration_from_link(signed)
+    if not CancelForm().validate_on_submit():
+        abort(400)
+    now = clock.now()
+    operations.cancel_registration(registration, now=now)
+    db.session.commit()
+    sending.send_queued(now)
+    return redirect(url_for("registrations.manage", signed=signed), code=303)
+
+
+@bp.get("/r/<signed>/invite.ics")
+def invitation(signed: str):
+    registration = _registration_from_link(signed)
+    if not registration.is_confirmed:
+        abort(404)
+    body = notifications.invitation(registration, method="REQUEST")
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"',
+        },
+    )

@@ -1,0 +1,37 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eventreg.extensions import db
+from eventreg.timezones import UTCDateTime
+
+
+class OutboxMessage(db.Model):
+    """One e-mail, written in the same transaction as the change it tells about, sent after commit.
+
+    A message is sent by whoever first claims it; sent_at marks it done for good."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (sa.Index("ix_outbox_sent_at_id", "sent_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))  # "confirmation", "waiting", "cancellation", ...
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True
+    )
+    to_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    calendar: Mapped[str | None] = mapped_column(sa.Text)  # an iCalendar body, if the message carries one
+    calendar_method: Mapped[str | None] = mapped_column(sa.String(20))  # REQUEST or CANCEL, as in the body
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+    def __repr__(self) -> str:
+        return f"<OutboxMessage {self.id} {self.kind} to={self.to_address} sent={self.sent_at is not None}>"

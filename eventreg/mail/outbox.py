@@ -1,0 +1,47 @@
+"""Queue e-mail in the caller's transaction: it exists exactly when the change it reports does."""
+
+from datetime import datetime
+
+from flask import render_template
+
+from eventreg.extensions import db
+from eventreg.mail.models import OutboxMessage
+
+QUEUED_KEY = "eventreg.outbox_queued"
+
+
+def queue(
+    *,
+    kind: str,
+    to_address: str,
+    to_name: str,
+    subject: str,
+    template: str,
+    context: dict,
+    now: datetime,
+    calendar: bytes | None = None,
+    calendar_method: str | None = None,
+    registration_id: int | None = None,
+) -> OutboxMessage:
+    """Render templates/mail/<template>.txt and .html and add the message; sent after commit."""
+    message = OutboxMessage(
+        kind=kind,
+        to_address=to_address,
+        to_name=to_name,
+        subject=" ".join(subject.split()),  # one line, whatever the title held
+        body_text=render_template(f"mail/{template}.txt", **context),
+        body_html=render_template(f"mail/{template}.html", **context),
+        calendar=calendar.decode("utf-8") if calendar else None,
+        calendar_method=calendar_method,
+        registration_id=registration_id,
+        created_at=now,
+    )
+    db.session.add(message)
+    db.session.flush()
+    db.session.info.setdefault(QUEUED_KEY, []).append(message.id)
+    return message
+
+
+def take_queued_ids() -> list[int]:
+    """Ids queued in this session since last asked (rolled-back ones are skipped when sending)."""
+    return db.session.info.pop(QUEUED_KEY, [])

@@ -1,0 +1,138 @@
+"""Deliver queued e-mail over SMTP (or into a folder of .eml files when no server is configured).
+
+Each message is claimed with a conditional UPDATE before it is sent, so two workers or two cron runs
+never both send it; a claim older than CLAIM_TIMEOUT is taken to be a crashed sender's and retried."""
+
+import logging
+import os
+import smtplib
+import ssl
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from eventreg.extensions import db
+from eventreg.mail import outbox
+from eventreg.mail.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def build_email(message: OutboxMessage, *, sender: Address) -> EmailMessage:
+    """The MIME message: text and HTML alternatives, plus the invitation the way Google Calendar sends
+    it (text/calendar with method= inside the alternatives, and an invite.ics attachment)."""
+    email = EmailMessage()
+    email["Subject"] = message.subject
+    email["From"] = sender
+    email["To"] = Address(display_name=message.to_name, addr_spec=message.to_address)
+    email["Date"] = format_datetime(message.created_at)
+    # Stable per message, so a resend after a crash is recognisably the same message.
+    email["Message-ID"] = f"<outbox-{message.id}-{message.created_at:%Y%m%d%H%M%S}@{sender.domain}>"
+    email.set_content(message.body_text)
+    email.add_alternative(message.body_html, subtype="html")
+    if message.calendar:
+        email.add_alternative(
+            message.calendar.encode("utf-8"),
+            maintype="text",
+            subtype="calendar",
+            params={"method": message.calendar_method, "charset": "utf-8"},
+        )
+        email.add_attachment(
+            message.calendar.encode("utf-8"),
+            maintype="application",
+            subtype="ics",
+            filename="invite.ics",
+        )
+    return email
+
+
+def send_queued(now: datetime) -> tuple[int, int]:
+    """Send what this session queued; call right after commit. Failures wait for send-pending-mail."""
+    ids = outbox.take_queued_ids()
+    return send_pending(now, ids=ids) if ids else (0, 0)
+
+
+def send_pending(now: datetime, *, ids: list[int] | None = None, limit: int = 500) -> tuple[int, int]:
+    """Send unsent messages (all, or those ids), oldest first. Returns (sent, failed). Commits per message."""
+    query = sa.select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    candidates = list(db.session.scalars(query))
+    db.session.commit()
+    sent = failed = 0
+    for message_id in candidates:
+        if not _claim(message_id, now):
+            continue
+        message = db.session.get(OutboxMessage, message_id)
+        try:
+            _deliver(message)
+        except (OSError, smtplib.SMTPException) as error:
+            message.attempts += 1
+            message.claimed_at = None
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            db.session.commit()
+            failed += 1
+            log.warning("mail failed: message=%s kind=%s attempts=%s error=%s",
+                        message.id, message.kind, message.attempts, message.last_error)  # fmt: skip
+            continue
+        message.attempts += 1
+        message.sent_at = now
+        message.last_error = None
+        db.session.commit()
+        sent += 1
+        log.info("mail sent: message=%s kind=%s registration=%s", message.id, message.kind, message.registration_id)
+    return sent, failed
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.sent_at.is_(None),
+            sa.or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+        )
+        .values(claimed_at=now)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _deliver(message: OutboxMessage) -> None:
+    config = current_app.config
+    email = build_email(message, sender=sender_address())
+    if not config.get("MAIL_SERVER"):
+        _write_to_folder(email, message)
+        return
+    context = ssl.create_default_context()
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    kwargs = {"context": context} if config["MAIL_USE_SSL"] else {}
+    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"], **kwargs) as smtp:
+        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+            smtp.starttls(context=context)
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(email)
+
+
+def sender_address() -> Address:
+    config = current_app.config
+    return Address(display_name=config["MAIL_SENDER_NAME"], addr_spec=config["MAIL_SENDER_ADDRESS"])
+
+
+def outbox_folder() -> str:
+    return current_app.config.get("MAIL_OUTBOX_DIR") or os.path.join(current_app.instance_path, "outbox")
+
+
+def _write_to_folder(email: EmailMessage, message: OutboxMessage) -> None:
+    folder = outbox_folder()
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{message.created_at:%Y%m%dT%H%M%S}-{message.id:06d}-{message.kind}.eml")
+    with open(path, "wb") as file:
+        file.write(email.as_bytes())
+    log.info("mail written to %s", path)

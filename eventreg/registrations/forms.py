@@ -1,0 +1,89 @@
+import secrets
+import unicodedata
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from eventreg.registrations.models import Accessibility
+from eventreg.timezones import is_valid_zone
+
+LINE_BREAKS = {"\n", "\r", "\u2028", "\u2029", "\x85"}
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def single_line(form, field):
+    """No line breaks or control characters: they have no place in a name and could split an e-mail header."""
+    if field.data and any(c in LINE_BREAKS or unicodedata.category(c) == "Cc" for c in field.data):
+        raise ValidationError("Please use a single line without special control characters.")
+
+
+def plain_text(form, field):
+    """Line breaks are fine in a longer answer; other control characters are not."""
+    if field.data and any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in field.data):
+        raise ValidationError("Please remove the special control characters.")
+
+
+def known_zone_or_none(value):
+    value = _strip(value)
+    return value if value and is_valid_zone(value) else None
+
+
+class RegistrationForm(FlaskForm):
+    name = StringField(
+        "Your name",
+        filters=[_strip],
+        validators=[DataRequired("Please enter your name."), Length(max=120), single_line],
+    )
+    email = StringField(
+        "Email address",
+        filters=[_strip],
+        validators=[
+            DataRequired("Please enter your email address."),
+            Length(max=254),
+            single_line,
+            Email("Please enter a valid email address, like name@library.org."),
+        ],
+    )
+    organization = StringField(
+        "Library or organization",
+        filters=[_strip],
+        validators=[DataRequired("Please enter your library or organization."), Length(max=200), single_line],
+    )
+    job_role = StringField(
+        "Job role (optional)", filters=[_strip], validators=[Optional(), Length(max=120), single_line]
+    )
+    accessibility = SelectField(
+        "Accessibility request (optional)",
+        choices=[SelectChoice(value, label) for value, label in Accessibility.CHOICES],
+        default="",
+    )
+    accessibility_details = TextAreaField(
+        "Tell us what would help (optional)", filters=[_strip], validators=[Length(max=500), plain_text]
+    )
+    wants_recording = BooleanField("Email me when the recording is posted")
+    timezone = HiddenField(filters=[known_zone_or_none])
+    form_key = HiddenField(filters=[_strip], validators=[Length(max=64)])
+    # A honeypot: hidden from people by CSS, filled in by simple bots.
+    website = StringField("Leave this field empty", filters=[_strip])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.form_key.data:
+            self.form_key.data = secrets.token_urlsafe(16)
+
+    def validate_accessibility_details(self, field):
+        if self.accessibility.data == Accessibility.OTHER and not field.data:
+            raise ValidationError("Please tell us what you need, so we can arrange it.")
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.website.data)
+
+
+class CancelForm(FlaskForm):
+    """Only the CSRF token: cancelling is a POST so that link scanners in mail never cancel anyone."""

@@ -1,0 +1,92 @@
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventreg.events.models import Event
+from eventreg.extensions import db
+from eventreg.timezones import UTCDateTime
+
+
+class RegistrationStatus:
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+    ALL = (CONFIRMED, WAITING, CANCELLED)
+
+
+class Accessibility:
+    NONE = ""
+    CAPTIONS = "captions"
+    INTERPRETER = "interpreter"
+    OTHER = "other"
+    CHOICES = [
+        (NONE, "No request"),
+        (CAPTIONS, "Live captions"),
+        (INTERPRETER, "Sign language interpreter"),
+        (OTHER, "Something else (tell us below)"),
+    ]
+    LABELS = dict(CHOICES)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # One registration per person per event; the operation checks first, this is the backstop.
+        sa.UniqueConstraint("event_id", "email", name="uq_registrations_event_id_email"),
+        sa.CheckConstraint(f"status IN {RegistrationStatus.ALL!r}", name="status_known"),
+        sa.Index("ix_registrations_event_id_status_id", "event_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str] = mapped_column(sa.String(254))  # stored lower-case
+    organization: Mapped[str] = mapped_column(sa.String(200))
+    job_role: Mapped[str] = mapped_column(sa.String(120), default="")
+    accessibility: Mapped[str] = mapped_column(sa.String(20), default=Accessibility.NONE)
+    accessibility_details: Mapped[str] = mapped_column(sa.String(500), default="")
+    wants_recording: Mapped[bool] = mapped_column(default=False)
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))  # the registrant's own IANA zone
+    status: Mapped[str] = mapped_column(sa.String(20))
+    # Random, secret, and the key of the signed manage link.
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
+    # The hidden key of the form that created it: a double-click resubmits the same key.
+    form_key: Mapped[str | None] = mapped_column(sa.String(64))
+    # Grows on every change the registrant's calendar must pick up (cancellation); the invite's
+    # SEQUENCE is this plus the event's own, so either kind of change moves it forward.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    event: Mapped[Event] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.status} event={self.event_id}>"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == RegistrationStatus.WAITING
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == RegistrationStatus.CANCELLED
+
+    @property
+    def zone(self) -> str:
+        """The zone to show this person times in: their own, else the event's."""
+        return self.timezone or self.event.timezone
+
+    @property
+    def accessibility_label(self) -> str:
+        return Accessibility.LABELS.get(self.accessibility, self.accessibility)

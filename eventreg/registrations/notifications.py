@@ -1,0 +1,108 @@
+"""The e-mails a registrant gets, each queued in the outbox with its calendar invitation."""
+
+from datetime import datetime
+
+from flask import current_app
+
+from eventreg.calendars import ics
+from eventreg.links import external_url
+from eventreg.mail import outbox
+from eventreg.registrations import tokens
+from eventreg.registrations.models import Registration
+
+
+def invitation_uid(registration: Registration) -> str:
+    """Stable for this registrant and event, so updates and cancellations replace the same entry."""
+    return f"registration-{registration.id}-event-{registration.event_id}@{current_app.config['CALENDAR_UID_DOMAIN']}"
+
+
+def invitation_sequence(registration: Registration) -> int:
+    return getattr(registration.event, "sequence", 0) + registration.sequence
+
+
+def invitation(registration: Registration, *, method: str) -> bytes:
+    """The registrant's own calendar entry: METHOD:REQUEST while confirmed, METHOD:CANCEL once cancelled."""
+    event = registration.event
+    cancelling = method == "CANCEL"
+    return ics.invitation(
+        event,
+        uid=invitation_uid(registration),
+        sequence=invitation_sequence(registration),
+        method=method,
+        attendee_email=registration.email,
+        attendee_name=registration.name,
+        organizer_email=current_app.config["MAIL_SENDER_ADDRESS"],
+        organizer_name=event.host_name or current_app.config["SITE_NAME"],
+        join_url=None if cancelling else event.join_url,
+        description=_invitation_description(registration, cancelling),
+        status="CANCELLED" if cancelling else "CONFIRMED",
+    )
+
+
+def _invitation_description(registration: Registration, cancelling: bool) -> str:
+    event = registration.event
+    if cancelling:
+        return f"Your registration for {event.title} is cancelled."
+    lines = [event.summary or event.title]
+    if event.join_url:
+        lines.append(f"Join: {event.join_url}")
+    lines.append(f"Manage or cancel your registration: {manage_url(registration)}")
+    return "\n\n".join(lines)
+
+
+def manage_url(registration: Registration) -> str:
+    return external_url("registrations.manage", signed=tokens.manage_token(registration))
+
+
+def _context(registration: Registration, **extra) -> dict:
+    return {
+        "registration": registration,
+        "event": registration.event,
+        "manage_url": manage_url(registration),
+        "event_url": external_url("events.show", slug=registration.event.slug),
+        **extra,
+    }
+
+
+def queue_confirmation(registration: Registration, *, now: datetime, promoted: bool = False, again: bool = False):
+    title = registration.event.title
+    return outbox.queue(
+        kind="confirmation",
+        to_address=registration.email,
+        to_name=registration.name,
+        subject=f"You’re registered: {title}" if not promoted else f"A seat opened up — you’re registered: {title}",
+        template="confirmation",
+        context=_context(registration, promoted=promoted, again=again),
+        calendar=invitation(registration, method="REQUEST"),
+        calendar_method="REQUEST",
+        registration_id=registration.id,
+        now=now,
+    )
+
+
+def queue_waiting(registration: Registration, *, position: int, now: datetime, again: bool = False):
+    return outbox.queue(
+        kind="waiting",
+        to_address=registration.email,
+        to_name=registration.name,
+        subject=f"You’re on the waiting list: {registration.event.title}",
+        template="waiting",
+        context=_context(registration, position=position, again=again),
+        registration_id=registration.id,
+        now=now,
+    )
+
+
+def queue_cancellation(registration: Registration, *, had_invitation: bool, now: datetime):
+    return outbox.queue(
+        kind="cancellation",
+        to_address=registration.email,
+        to_name=registration.name,
+        subject=f"Registration cancelled: {registration.event.title}",
+        template="cancellation",
+        context=_context(registration),
+        calendar=invitation(registration, method="CANCEL") if had_invitation else None,
+        calendar_method="CANCEL" if had_invitation else None,
+        registration_id=registration.id,
+        now=now,
+    )

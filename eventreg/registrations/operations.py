@@ -1,0 +1,202 @@
+"""Registering, cancelling and the waiting list. Operations add and flush, never commit.
+
+Seats are counted while holding the event's lock (a row lock on PostgreSQL, the write lock taken at
+BEGIN on SQLite; see eventreg/database.py), so two workers can never both take the last seat."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from eventreg.events.models import Event, Status
+from eventreg.extensions import db
+from eventreg.registrations import notifications
+from eventreg.registrations.models import Registration, RegistrationStatus
+
+
+class RegistrationError(Exception):
+    MESSAGES = {
+        "closed": "Registration for this event has closed.",
+        "event_cancelled": "This event has been cancelled, so registration is closed.",
+        "already_registered": "You’re already registered for this event.",
+        "capacity_below_confirmed": "Capacity cannot be less than the number of people already confirmed.",
+    }
+
+    def __init__(self, code: str, registration: Registration | None = None):
+        super().__init__(code)
+        self.code = code
+        self.message = self.MESSAGES[code]
+        self.registration = registration
+
+
+def lock_event(event_id: int) -> Event:
+    """The event row, locked until the transaction ends, and refreshed from the database."""
+    query = sa.select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
+    return db.session.execute(query).scalar_one()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def register(
+    event: Event,
+    *,
+    name: str,
+    email: str,
+    organization: str,
+    now: datetime,
+    job_role: str = "",
+    accessibility: str = "",
+    accessibility_details: str = "",
+    wants_recording: bool = False,
+    timezone: str | None = None,
+    form_key: str | None = None,
+) -> Registration:
+    """Register one person: confirmed while seats last, then on the waiting list in order.
+
+    RegistrationError("closed"/"event_cancelled") when registration is not open;
+    RegistrationError("already_registered", registration) when the e-mail already holds a place. Someone
+    who cancelled earlier gets their registration back, at the end of the queue."""
+    event = lock_event(event.id)
+    if event.status == Status.CANCELLED:
+        raise RegistrationError("event_cancelled")
+    if not event.is_open_for_registration(now):
+        raise RegistrationError("closed")
+    email = normalise_email(email)
+    registration = get_registration(event, email)
+    if registration is not None and not registration.is_cancelled:
+        raise RegistrationError("already_registered", registration)
+    # Count before adding the new row, so the count cannot include it.
+    confirmed = has_free_seat(event)
+    if registration is None:
+        registration = Registration(event=event, email=email)
+        db.session.add(registration)
+    registration.name = name
+    registration.organization = organization
+    registration.job_role = job_role
+    registration.accessibility = accessibility
+    registration.accessibility_details = accessibility_details
+    registration.wants_recording = wants_recording
+    registration.timezone = timezone
+    registration.form_key = form_key
+    registration.created_at = now
+    registration.cancelled_at = None
+    registration.status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
+    registration.confirmed_at = now if confirmed else None
+    db.session.flush()
+    if registration.is_confirmed:
+        notifications.queue_confirmation(registration, now=now)
+    else:
+        notifications.queue_waiting(registration, position=waiting_position(registration), now=now)
+    return registration
+
+
+def cancel_registration(registration: Registration, *, now: datetime) -> list[Registration]:
+    """Cancel and tell the person; a freed seat goes to the first people waiting. Returns those promoted.
+
+    Cancelling twice changes nothing and sends nothing."""
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.is_cancelled:
+        return []
+    was_confirmed = registration.is_confirmed
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.sequence += 1  # the calendar must replace the entry, not keep it
+    db.session.flush()
+    notifications.queue_cancellation(registration, had_invitation=was_confirmed, now=now)
+    return promote_waiting(event, now=now) if was_confirmed else []
+
+
+def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> list[Registration]:
+    """Set the capacity (None: unlimited). Never below those confirmed; raising it promotes people waiting."""
+    event = lock_event(event.id)
+    if capacity is not None and capacity < count_confirmed(event):
+        raise RegistrationError("capacity_below_confirmed")
+    event.capacity = capacity
+    db.session.flush()
+    return promote_waiting(event, now=now)
+
+
+def promote_waiting(event: Event, *, now: datetime) -> list[Registration]:
+    """Confirm people from the front of the waiting list while seats are free. The caller holds the lock."""
+    query = (
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITING)
+        .order_by(Registration.created_at, Registration.id)
+    )
+    if event.capacity is not None:
+        free = event.capacity - count_confirmed(event)
+        if free <= 0:
+            return []
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+    db.session.flush()
+    for registration in promoted:
+        notifications.queue_confirmation(registration, now=now, promoted=True)
+    return promoted
+
+
+def resend_confirmation(registration: Registration, *, now: datetime) -> None:
+    """Someone registered again with the same address: send the current state to that address only."""
+    if registration.is_confirmed:
+        notifications.queue_confirmation(registration, now=now, again=True)
+    elif registration.is_waiting:
+        notifications.queue_waiting(registration, position=waiting_position(registration), now=now, again=True)
+
+
+def get_registration(event: Event, email: str) -> Registration | None:
+    return db.session.scalar(
+        sa.select(Registration).where(Registration.event_id == event.id, Registration.email == normalise_email(email))
+    )
+
+
+def get_by_token(token: str) -> Registration | None:
+    return db.session.scalar(sa.select(Registration).where(Registration.token == token))
+
+
+def count_confirmed(event: Event) -> int:
+    return _count(event, RegistrationStatus.CONFIRMED)
+
+
+def count_waiting(event: Event) -> int:
+    return _count(event, RegistrationStatus.WAITING)
+
+
+def has_free_seat(event: Event) -> bool:
+    return event.capacity is None or count_confirmed(event) < event.capacity
+
+
+def seats_left(event: Event) -> int | None:
+    """Free seats, or None when the event has no limit."""
+    return None if event.capacity is None else max(event.capacity - count_confirmed(event), 0)
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first person waiting; None for anyone not waiting."""
+    if not registration.is_waiting:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITING,
+            sa.or_(
+                Registration.created_at < registration.created_at,
+                sa.and_(Registration.created_at == registration.created_at, Registration.id < registration.id),
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def _count(event: Event, status: str) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(Registration.event_id == event.id, Registration.status == status)
+    )

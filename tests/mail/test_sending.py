@@ -1,0 +1,145 @@
+"""Mail through a real SMTP server on loopback, read back and parsed."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import icalendar
+import sqlalchemy as sa
+import vobject
+
+from eventreg.mail import sending
+from eventreg.mail.models import OutboxMessage
+from eventreg.registrations import operations
+from tests.conftest import free_port
+
+
+def calendar_part(message):
+    parts = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+    assert len(parts) == 1, [part.get_content_type() for part in message.walk()]
+    return parts[0]
+
+
+def send_all(clock):
+    return sending.send_pending(clock.now())
+
+
+def test_confirmation_has_text_html_and_a_request_invitation(make_event, register, db_session, clock, mailbox):
+    event = make_event(join_url="https://meet.example.org/j/secret-room", host_name="WebJunction")
+    registration = register(event, name="Ana Lima", email="ana@library.example.org", timezone="Asia/Kolkata")
+    db_session.commit()
+    assert send_all(clock) == (1, 0)
+    (message,) = mailbox
+    assert message["Subject"] == f"You’re registered: {event.title}"
+    assert message["To"].addresses[0].display_name == "Ana Lima"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    for body in (text, html):
+        assert "https://meet.example.org/j/secret-room" in body
+        assert "3:00 PM – 4:00 PM Eastern Standard Time, North America [UTC -5]" in body
+        assert "Your time: 1:30 AM – 2:30 AM India Standard Time, Asia [UTC +5:30], Friday 31 January 2025" in body
+        assert "http://eventreg.test/r/" in body
+
+    part = calendar_part(message)
+    assert part.get_param("method") == "REQUEST"
+    assert part.get_param("charset") == "utf-8"
+    body = part.get_payload(decode=True)
+    calendar = icalendar.Calendar.from_ical(body)
+    assert calendar["METHOD"] == "REQUEST"
+    assert len(calendar.walk("VTIMEZONE")) == 1
+    (vevent,) = calendar.walk("VEVENT")
+    assert vevent["UID"].startswith(f"registration-{registration.id}-event-{event.id}@")
+    assert "mailto:ana@library.example.org" in str(vevent["ATTENDEE"]).lower()
+    assert str(vevent["ORGANIZER"]).lower().startswith("mailto:")
+    assert int(vevent["SEQUENCE"]) == 0
+    assert "DTSTAMP" in vevent
+    assert str(vevent["LOCATION"]) == "https://meet.example.org/j/secret-room"
+    assert vevent.decoded("DTSTART") == datetime(2025, 1, 30, 15, tzinfo=ZoneInfo("America/New_York"))
+    assert vevent["DTSTART"].params["TZID"] == "America/New_York"
+
+    # An independent parser reads the same times.
+    parsed = vobject.readOne(body.decode("utf-8"))
+    assert parsed.vevent.dtstart.value == datetime(2025, 1, 30, 15, tzinfo=ZoneInfo("America/New_York"))
+    assert parsed.method.value == "REQUEST"
+    attachments = [part.get_filename() for part in message.iter_attachments()]
+    assert attachments == ["invite.ics"]
+
+
+def test_cancellation_has_the_same_uid_a_higher_sequence_and_method_cancel(
+    make_event, register, db_session, clock, mailbox
+):
+    event = make_event()
+    registration = register(event)
+    db_session.commit()
+    send_all(clock)
+    operations.cancel_registration(registration, now=clock.now())
+    db_session.commit()
+    send_all(clock)
+    request, cancel = (icalendar.Calendar.from_ical(calendar_part(m).get_payload(decode=True)) for m in mailbox)
+    assert calendar_part(mailbox[1]).get_param("method") == "CANCEL"
+    assert cancel["METHOD"] == "CANCEL"
+    (request_event,), (cancel_event,) = request.walk("VEVENT"), cancel.walk("VEVENT")
+    assert cancel_event["UID"] == request_event["UID"]
+    assert int(cancel_event["SEQUENCE"]) > int(request_event["SEQUENCE"])
+    assert cancel_event["STATUS"] == "CANCELLED"
+
+
+def test_server_down_keeps_the_registration_and_the_retry_delivers_once(
+    app, client, make_event, db_session, clock, mailbox
+):
+    event = make_event()
+    port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = free_port()  # nothing listens there
+    try:
+        response = client.post(
+            f"/events/{event.slug}/register",
+            data={"name": "Ana", "email": "ana@library.example.org", "organization": "Library", "form_key": "k"},
+        )
+    finally:
+        app.config["MAIL_PORT"] = port
+    assert response.status_code == 303  # the registration stands
+    message = db_session.scalars(sa.select(OutboxMessage)).one()
+    assert message.sent_at is None
+    assert message.attempts == 1
+    assert "ConnectionRefusedError" in message.last_error
+    assert mailbox == []
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["send-pending-mail"])
+    assert "1 sent, 0 failed" in result.output
+    result = runner.invoke(args=["send-pending-mail"])
+    assert "0 sent, 0 failed" in result.output
+    assert len(mailbox) == 1
+    db_session.expire_all()
+    assert db_session.get(OutboxMessage, message.id).sent_at is not None
+
+
+def test_a_claimed_message_is_not_sent_by_a_second_sender(make_event, register, db_session, clock, mailbox):
+    event = make_event()
+    register(event)
+    db_session.commit()
+    message = db_session.scalars(sa.select(OutboxMessage)).one()
+    assert sending._claim(message.id, clock.now())
+    assert send_all(clock) == (0, 0)  # someone else holds it
+    clock.advance(sending.CLAIM_TIMEOUT)
+    clock.advance(seconds=1)
+    assert send_all(clock) == (1, 0)  # a crashed sender's claim expires
+    assert len(mailbox) == 1
+
+
+def test_without_a_mail_server_messages_are_written_as_eml_files(
+    app, make_event, register, db_session, clock, tmp_path
+):
+    event = make_event()
+    register(event, email="ana@library.example.org")
+    db_session.commit()
+    server, folder = app.config["MAIL_SERVER"], app.config["MAIL_OUTBOX_DIR"]
+    app.config.update(MAIL_SERVER=None, MAIL_OUTBOX_DIR=str(tmp_path))
+    try:
+        assert send_all(clock) == (1, 0)
+    finally:
+        app.config.update(MAIL_SERVER=server, MAIL_OUTBOX_DIR=folder)
+    (path,) = tmp_path.glob("*.eml")
+    content = path.read_bytes()
+    assert b"To: Reader" in content
+    assert b"ana@library.example.org" in content
+    assert b"method=REQUEST" in content or b'method="REQUEST"' in content

@@ -1,0 +1,256 @@
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from eventreg.mail.models import OutboxMessage
+from eventreg.registrations import tokens
+from eventreg.registrations.models import Registration
+from tests.events.test_views import text_of
+
+FORM = {
+    "name": "Ana Lima",
+    "email": "ana@library.example.org",
+    "organization": "Springfield Public Library",
+    "job_role": "Teen librarian",
+    "accessibility": "captions",
+    "accessibility_details": "",
+    "wants_recording": "y",
+    "timezone": "Europe/Berlin",
+    "form_key": "key-1",
+    "website": "",
+}
+
+
+def post(client, event, **changes):
+    return client.post(f"/events/{event.slug}/register", data={**FORM, **changes})
+
+
+def registrations(db_session) -> list[Registration]:
+    return list(db_session.scalars(sa.select(Registration).order_by(Registration.id)))
+
+
+def test_event_page_shows_the_form_and_seats_left(client, make_event, register):
+    event = make_event(capacity=12)
+    register(event)
+    html = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert f'action="/events/{event.slug}/register"' in html
+    assert "11 seats left" in text_of(client.get(f"/events/{event.slug}"))
+    for label in ("Your name", "Email address", "Library or organization", "Accessibility request",
+                  "Email me when the recording is posted"):  # fmt: skip
+        assert label in html
+
+
+def test_full_event_invites_to_the_waiting_list(client, make_event, register):
+    event = make_event(capacity=1)
+    register(event)
+    page = text_of(client.get(f"/events/{event.slug}"))
+    assert "Full — join the waiting list" in page
+    assert "Join the waiting list" in page
+
+
+def test_register_redirects_to_the_success_page_with_join_link_and_mails(client, make_event, db_session, mailbox):
+    event = make_event(join_url="https://meet.example.org/j/secret-room")
+    response = post(client, event)
+    assert response.status_code == 303
+    registration = registrations(db_session)[0]
+    assert registration.name == "Ana Lima"
+    assert registration.wants_recording
+    assert registration.accessibility == "captions"
+    success = client.get(response.headers["Location"])
+    page = text_of(success)
+    assert "You’re registered" in page
+    assert "https://meet.example.org/j/secret-room" in page
+    assert "Time: 3:00 PM – 4:00 PM Eastern Standard Time, North America [UTC -5]" in page
+    assert "Your time: 9:00 PM – 10:00 PM Central European Standard Time, Europe [UTC +1]" in page
+    assert "Add to calendar (.ics)" in page
+    assert len(mailbox) == 1
+    assert mailbox[0]["To"].addresses[0].addr_spec == "ana@library.example.org"
+    assert db_session.scalar(sa.select(OutboxMessage.sent_at)) is not None
+
+
+def test_waiting_list_success_page_shows_position_and_no_join_link(client, make_event, register):
+    event = make_event(capacity=1, join_url="https://meet.example.org/j/secret-room")
+    register(event)
+    register(event)
+    response = client.get(post(client, event).headers["Location"])
+    page = text_of(response)
+    assert "You’re on the waiting list, position 2" in page
+    assert "secret-room" not in response.get_data(as_text=True)
+
+
+def test_same_email_again_resends_the_confirmation_and_reveals_nothing(client, make_event, db_session, mailbox):
+    event = make_event(join_url="https://meet.example.org/j/secret-room")
+    post(client, event)
+    mailbox.clear()
+    response = post(client, event, email="ANA@library.example.org", form_key="another-form", name="Mallory")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "You’re already registered" in html
+    assert "secret-room" not in html
+    assert "/r/" not in html
+    assert len(registrations(db_session)) == 1
+    assert registrations(db_session)[0].name == "Ana Lima"
+    assert len(mailbox) == 1
+    assert "here is your confirmation once more" in mailbox[0].get_body(("plain",)).get_content()
+
+
+def test_double_click_lands_on_the_same_success_page_without_a_second_registration(client, make_event, db_session):
+    event = make_event()
+    first = post(client, event)
+    second = post(client, event)
+    assert second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]
+    assert len(registrations(db_session)) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"name": ""}, "Please enter your name."),
+        ({"email": "not-an-email"}, "Please enter a valid email address"),
+        ({"email": ""}, "Please enter your email address."),
+        ({"organization": ""}, "Please enter your library or organization."),
+        ({"name": "x" * 121}, "Field cannot be longer than 120 characters."),
+        ({"name": "Ana\r\nBcc: victim@example.org"}, "Please use a single line"),
+        ({"email": "ana@library.example.org\nBcc: victim@example.org"}, "Please use a single line"),
+        ({"organization": "Library\x00"}, "Please use a single line"),
+        ({"accessibility": "other", "accessibility_details": ""}, "Please tell us what you need"),
+        ({"accessibility": "teleport"}, "Not a valid choice."),
+    ],
+)
+def test_bad_input_gets_a_specific_message_and_stores_nothing(client, make_event, db_session, changes, message):
+    event = make_event()
+    response = post(client, event, **changes)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert registrations(db_session) == []
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_the_form_keeps_what_was_typed_after_an_error(client, make_event):
+    event = make_event()
+    html = post(client, event, email="nope", name="<b>Ana</b>").get_data(as_text=True)
+    assert 'value="&lt;b&gt;Ana&lt;/b&gt;"' in html
+    assert "<b>Ana</b>" not in html
+
+
+def test_honeypot_turns_bots_away(client, make_event, db_session):
+    event = make_event()
+    response = post(client, event, website="http://spam.example")
+    assert response.status_code == 400
+    assert registrations(db_session) == []
+
+
+def test_unknown_time_zone_in_the_form_is_ignored_not_fatal(client, make_event, db_session):
+    event = make_event()
+    assert post(client, event, timezone="Mars/Base").status_code == 303
+    assert registrations(db_session)[0].timezone is None
+
+
+def test_closed_registration_hides_the_form_and_refuses_a_direct_post(client, make_event, clock, db_session):
+    event = make_event()
+    clock.set(event.starts_at + timedelta(minutes=5))
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert f'action="/events/{event.slug}/register"' not in page
+    response = post(client, event)
+    assert response.status_code == 409
+    assert "Registration for this event has closed." in response.get_data(as_text=True)
+    assert registrations(db_session) == []
+
+
+def test_unknown_event_is_404(client):
+    assert client.post("/events/no-such-event/register", data=FORM).status_code == 404
+
+
+def test_register_get_leads_to_the_form_on_the_event_page(client, make_event):
+    event = make_event()
+    response = client.get(f"/events/{event.slug}/register")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/events/{event.slug}#register")
+
+
+def test_manage_link_cancels_by_post_only_and_keeps_working(client, make_event, db_session, mailbox):
+    event = make_event(capacity=1)
+    manage = post(client, event).headers["Location"]
+    other = post(client, event, email="ben@library.example.org", form_key="key-2")
+    assert "waiting list, position 1" in text_of(client.get(other.headers["Location"]))
+    mailbox.clear()
+    # Following the link (as a mail scanner would) changes nothing.
+    assert client.get(manage).status_code == 200
+    assert registrations(db_session)[0].is_confirmed
+    response = client.post(manage + "/cancel")
+    assert response.status_code == 303
+    page = text_of(client.get(manage))
+    assert "Your registration is cancelled" in page
+    assert "Cancel my registration" not in page
+    assert registrations(db_session)[1].is_confirmed  # Ben got the seat
+    kinds = sorted(message["Subject"].split(":")[0] for message in mailbox)
+    assert kinds == ["A seat opened up — you’re registered", "Registration cancelled"]
+
+
+def test_cancel_needs_a_csrf_token_when_csrf_is_on(app, client, make_event, db_session):
+    event = make_event()
+    manage = post(client, event).headers["Location"]
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post(manage + "/cancel").status_code == 400
+        assert post(client, event, email="other@library.example.org").status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert registrations(db_session)[0].is_confirmed
+
+
+def test_tampered_and_expired_links_get_clear_pages(app, client, make_event, db_session):
+    event = make_event()
+    manage = post(client, event).headers["Location"]
+    tampered = manage[:-3] + ("aaa" if not manage.endswith("aaa") else "bbb")
+    response = client.get(tampered)
+    assert response.status_code == 404
+    assert "This link isn’t valid" in response.get_data(as_text=True)
+    assert client.post(tampered + "/cancel").status_code == 404
+    max_age = app.config["MANAGE_LINK_MAX_AGE"]
+    app.config["MANAGE_LINK_MAX_AGE"] = -1
+    try:
+        response = client.get(manage)
+    finally:
+        app.config["MANAGE_LINK_MAX_AGE"] = max_age
+    assert response.status_code == 410
+    assert "This link has expired" in response.get_data(as_text=True)
+    assert registrations(db_session)[0].is_confirmed
+
+
+def test_manage_link_is_signed_around_a_random_token(app, client, make_event, db_session):
+    event = make_event()
+    post(client, event)
+    registration = registrations(db_session)[0]
+    with app.test_request_context():
+        signed = tokens.manage_token(registration)
+        assert tokens.read_manage_token(signed) == registration.token
+    assert str(registration.id) != registration.token
+    assert len(registration.token) >= 32
+
+
+def test_invitation_download_for_confirmed_registrants_only(client, make_event, register):
+    event = make_event(capacity=1)
+    location = post(client, event).headers["Location"]
+    response = client.get(location + "/invite.ics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert b"METHOD:REQUEST" in response.data
+    waiting = post(client, event, email="ben@library.example.org", form_key="k2").headers["Location"]
+    assert client.get(waiting + "/invite.ics").status_code == 404
+
+
+def test_names_with_html_are_escaped_on_every_page_and_in_mail(client, make_event, mailbox):
+    event = make_event()
+    location = post(client, event, name="<script>alert(1)</script>").headers["Location"]
+    html = client.get(location).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    mail_html = mailbox[0].get_body(("html",)).get_content()
+    assert "<script>alert(1)</script>" not in mail_html
+    assert "&lt;script&gt;" in mail_html
+    assert re.search(r"Hello <script>alert\(1\)</script>,", mailbox[0].get_body(("plain",)).get_content())
