@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The embedded default: SQLite, demo data, mail into instance/outbox/, development settings.
+run: export EVENTREG_PRODUCTION = false
 run: install
 	$(BIN)/flask --app eventreg db upgrade
 	$(BIN)/flask --app eventreg seed-demo

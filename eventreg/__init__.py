@@ -7,7 +7,7 @@ from flask import Flask, g, render_template
 
 from eventreg import config as config_module
 from eventreg.clock import SystemClock
-from eventreg.extensions import csrf, db, migrate
+from eventreg.extensions import csrf, db, login_manager, migrate
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -29,12 +29,14 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url(app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config.setdefault("CLOCK", SystemClock())
+    _apply_production_settings(app)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
 
     from eventreg import database, models  # noqa: F401 - models complete the metadata
 
@@ -52,9 +54,25 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+def _apply_production_settings(app: Flask) -> None:
+    """Production is the default; `make run` and the tests say otherwise. There, cookies need HTTPS and
+    the development SECRET_KEY (which would let anyone forge sessions and manage links) is refused."""
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    if not app.config["PRODUCTION"] or app.testing:
+        return
+    if app.config["SECRET_KEY"] == config_module.DEFAULT_SECRET_KEY:
+        raise RuntimeError(
+            "Refusing to start in production with the development SECRET_KEY. Set SECRET_KEY to a long random "
+            "value, or EVENTREG_PRODUCTION=false for local development."
+        )
+    app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+
+
 def _register_blueprints(app: Flask) -> None:
     from eventreg import health, visitor
     from eventreg.events import views as event_views
+    from eventreg.hosts import views as host_views
     from eventreg.registrations import views as registration_views
 
     app.before_request(visitor.load_visitor_zone)
@@ -62,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(event_views.bp)
     app.register_blueprint(registration_views.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(host_views.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -72,6 +91,7 @@ def _register_template_helpers(app: Flask) -> None:
         markdown=markup.render_markdown,
         event_date=templating.event_date,
         time_range=timezones.time_range,
+        in_zone=templating.in_zone,
     )
     app.jinja_env.globals.update(
         visitor_times=templating.visitor_times,
@@ -111,7 +131,11 @@ def _register_error_pages(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from eventreg.events import demo
+    from eventreg.hosts import cli as host_cli
     from eventreg.mail import cli as mail_cli
+    from eventreg.registrations import cli as registration_cli
 
     app.cli.add_command(demo.seed_demo_command)
     app.cli.add_command(mail_cli.send_pending_mail_command)
+    app.cli.add_command(registration_cli.send_reminders_command)
+    app.cli.add_command(host_cli.create_host_command)

@@ -7,7 +7,10 @@ DEFAULT_SECRET_KEY = "dev-only-not-secret"
 
 
 class Defaults:
+    PRODUCTION = True  # secure cookies, and a real SECRET_KEY required; `make run` sets EVENTREG_PRODUCTION=false
     SECRET_KEY = DEFAULT_SECRET_KEY
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
     SQLALCHEMY_DATABASE_URI = None  # filled in by database_url() with a SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     EVENTS_PER_PAGE = 20

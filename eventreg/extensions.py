@@ -1,5 +1,6 @@
 """Extensions are created unbound here and bound to the app in create_app()."""
 
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -17,3 +18,6 @@ NAMING_CONVENTION = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate(render_as_batch=True)  # batch mode lets Alembic alter tables on SQLite
 csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "hosts.login"
+login_manager.login_message = "Please sign in to manage events."

@@ -43,3 +43,9 @@ def page_url(page: int) -> str:
     else:
         args.pop("page", None)
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def in_zone(instant, zone: str) -> str:
+    """An instant as a date and time in a zone: "30 January 2025, 3:00 PM EST"."""
+    local = timezones.to_zone(instant, zone)
+    return f"{timezones.format_date(local)}, {timezones.format_time(local)} {local.tzname()}"

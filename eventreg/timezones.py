@@ -204,3 +204,23 @@ def transitions(zone: str, after: datetime, before: datetime) -> list[datetime]:
 def next_transition(zone: str, after: datetime) -> datetime | None:
     found = transitions(zone, after, after + timedelta(days=400))
     return found[0] if found else None
+
+
+def to_utc_choosing(naive: datetime, zone: str, *, first: bool) -> datetime:
+    """Like to_utc for a wall-clock time that happens twice: first=True takes the earlier instant."""
+    return pytz.timezone(zone).localize(naive, is_dst=first).astimezone(pytz.utc)
+
+
+def gap_bounds(naive: datetime, zone: str) -> tuple[datetime, datetime]:
+    """For a wall-clock time inside a spring-forward gap: the last valid local minute before the gap
+    and the first one after it (1:59 AM and 3:00 AM for 2:30 AM in New York on 9 March 2025)."""
+    tz = pytz.timezone(zone)
+    instant = tz.localize(naive, is_dst=False).astimezone(pytz.utc)  # pytz projects it past the gap
+    change = max(t for t in transitions(zone, instant - timedelta(days=1), instant + timedelta(days=1)) if t <= instant)
+    return to_zone(change - timedelta(minutes=1), zone), to_zone(change, zone)
+
+
+def fold_offsets(naive: datetime, zone: str) -> tuple[datetime, datetime]:
+    """The two instants (as local aware datetimes) a fall-back wall-clock time can mean, earlier first."""
+    tz = pytz.timezone(zone)
+    return tz.localize(naive, is_dst=True), tz.localize(naive, is_dst=False)

@@ -98,6 +98,20 @@ def mailbox(smtp_server):
     return smtp_server.handler.messages
 
 
+@pytest.fixture
+def deliver_and_clear(db_session, clock, mailbox):
+    """Commit, send everything queued so far, and empty the mailbox: the test then sees only what follows."""
+    from eventreg.mail import outbox, sending
+
+    def run():
+        db_session.commit()
+        outbox.take_queued_ids()
+        sending.send_pending(clock.now())
+        mailbox.clear()
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def app(database_url, smtp_server, tmp_path_factory):
     app = create_app(
@@ -208,3 +222,31 @@ def register(db_session, clock):
         return operations.register(event, now=fields.pop("now", clock.now()), **fields)
 
     return make
+
+
+HOST_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_host(db_session, clock):
+    from eventreg.hosts import operations as host_operations
+
+    def make(email="host@library.example.org", *, admin=False, timezone="America/New_York"):
+        host = host_operations.create_host(email=email, password=HOST_PASSWORD, is_admin=admin, now=clock.now())
+        host.timezone = timezone
+        db_session.flush()
+        return host
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a host in through the real sign-in form."""
+
+    def sign_in(host):
+        response = client.post("/host/login", data={"email": host.email, "password": HOST_PASSWORD})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return host
+
+    return sign_in

@@ -78,10 +78,16 @@ class Event(db.Model):
     archive_url: Mapped[str | None] = mapped_column(sa.String(500))
     status: Mapped[str] = mapped_column(sa.String(20), default=Status.DRAFT)
     registration_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # default: the start
+    # Grows whenever registrants' calendars must replace their entry (time, place or link changed, cancelled).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    reminder_hours: Mapped[str] = mapped_column(sa.String(40), default="24,1", server_default="24,1")
+    # The archive URL registrants were last told about, so the recording mail goes out once.
+    recording_notified_url: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     topics: Mapped[list[Topic]] = relationship(secondary=event_topics, order_by=Topic.name, lazy="selectin")
+    hosts: Mapped[list["Host"]] = relationship(secondary="event_hosts", lazy="selectin")  # noqa: F821
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
@@ -103,6 +109,12 @@ class Event(db.Model):
 
     def is_open_for_registration(self, now: datetime) -> bool:
         return self.status == Status.PUBLISHED and now < self.registration_closes_at
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        """Hours before the start at which reminders go out, largest first: [24, 1]."""
+        hours = {int(part) for part in self.reminder_hours.replace(" ", "").split(",") if part.isdigit()}
+        return sorted((h for h in hours if h > 0), reverse=True)
 
     @property
     def format_label(self) -> str:

@@ -2,11 +2,11 @@
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from eventreg.events.models import Event, Topic
+from eventreg.events.models import Event, Status, Topic
 from eventreg.extensions import db
 
 # Paths under /events/ that a slug must not shadow.
@@ -67,3 +67,149 @@ def create_event(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+class EventError(Exception):
+    MESSAGES = {
+        "slug_taken": "Another event already uses this address. Choose a different one.",
+        "slug_reserved": "This address is reserved. Choose a different one.",
+        "not_passed": "The recording can be sent once the event has ended.",
+    }
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+        self.message = self.MESSAGES[code]
+
+
+# What a registrant is told changed, by field.
+NOTIFIED_CHANGES = {
+    "starts_at": "time",
+    "ends_at": "time",
+    "timezone": "time",
+    "join_url": "join link",
+    "location": "place",
+    "format": "place",
+}
+
+
+def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = None, **fields) -> list[str]:
+    """Apply a host's edits. When a published event's time, place or join link changes, every confirmed
+    registrant gets an updated invitation (SEQUENCE grows). Returns what registrants were told changed."""
+    from eventreg.registrations import notifications, queries
+
+    if "slug" in fields and fields["slug"] != event.slug:
+        _check_slug(fields["slug"], event.id)
+    changed = [name for name, value in fields.items() if getattr(event, name) != value]
+    for name in changed:
+        setattr(event, name, fields[name])
+    if topics is not None:
+        event.topics = topics
+    event.updated_at = now
+    told = sorted({NOTIFIED_CHANGES[name] for name in changed if name in NOTIFIED_CHANGES})
+    if told and event.status != Status.DRAFT:
+        event.sequence += 1  # SEQUENCE must grow on every change or calendars keep the stale entry
+    db.session.flush()
+    if told and event.status == Status.PUBLISHED and now < event.ends_at:
+        for registration in queries.list_confirmed(event):
+            notifications.queue_update(registration, changes=told, now=now)
+    if "archive_url" in changed and event.archive_url:
+        send_recording_followup(event, now=now)
+    return told
+
+
+def _check_slug(slug: str, event_id: int | None) -> None:
+    if slug in RESERVED_SLUGS:
+        raise EventError("slug_reserved")
+    if _slug_taken(slug, event_id):
+        raise EventError("slug_taken")
+
+
+def publish(event: Event, *, now: datetime) -> None:
+    event.status = Status.PUBLISHED
+    event.updated_at = now
+    db.session.flush()
+
+
+def unpublish(event: Event, *, now: datetime) -> None:
+    """Back to draft: off the public pages. Registrations are kept."""
+    event.status = Status.DRAFT
+    event.updated_at = now
+    db.session.flush()
+
+
+def cancel_event(event: Event, *, now: datetime) -> int:
+    """Cancel the event and tell everyone registered (a METHOD:CANCEL for those holding an invitation).
+    Returns how many were told; cancelling twice tells nobody again."""
+    from eventreg.registrations import notifications, queries
+
+    if event.status == Status.CANCELLED:
+        return 0
+    event.status = Status.CANCELLED
+    event.sequence += 1
+    event.updated_at = now
+    db.session.flush()
+    registrations = queries.list_active(event)
+    for registration in registrations:
+        notifications.queue_event_cancelled(registration, had_invitation=registration.is_confirmed, now=now)
+    return len(registrations)
+
+
+def duplicate_event(event: Event, *, now: datetime, weeks_later: int = 1) -> Event:
+    """Run it again: a draft copy at the same local time `weeks_later` weeks on, with no registrants."""
+    from eventreg import timezones
+
+    def shifted(instant: datetime) -> datetime:
+        local = timezones.to_zone(instant, event.timezone).replace(tzinfo=None) + timedelta(weeks=weeks_later)
+        try:
+            return timezones.to_utc(local, event.timezone)
+        except (timezones.NonExistentTimeError, timezones.AmbiguousTimeError):
+            return instant + timedelta(weeks=weeks_later)  # the host adjusts it in the editor
+
+    starts_at = shifted(event.starts_at)
+    copy = create_event(
+        title=event.title,
+        starts_at=starts_at,
+        ends_at=max(shifted(event.ends_at), starts_at + timedelta(minutes=1)),
+        timezone=event.timezone,
+        now=now,
+        summary=event.summary,
+        description=event.description,
+        format=event.format,
+        location=event.location,
+        host_name=event.host_name,
+        capacity=event.capacity,
+        join_url=event.join_url,
+        reminder_hours=event.reminder_hours,
+        status=Status.DRAFT,
+    )
+    copy.topics = list(event.topics)
+    copy.hosts = list(event.hosts)
+    db.session.flush()
+    return copy
+
+
+def send_recording_followup(event: Event, *, now: datetime) -> int:
+    """Tell registrants the recording is posted: once. Attendees get a thank-you, recorded no-shows a
+    "sorry we missed you", and others who asked to hear get the link. A later change of URL sends a
+    short correction to the same people. Before the event has ended nothing is sent. Returns the count."""
+    from eventreg.registrations import notifications, queries
+
+    if not event.archive_url or now < event.ends_at or event.archive_url == event.recording_notified_url:
+        return 0
+    correcting = event.recording_notified_url is not None
+    count = 0
+    for registration in queries.list_confirmed(event):
+        if registration.attended is True:
+            kind = "thanks"
+        elif registration.attended is False:
+            kind = "missed"
+        elif registration.wants_recording:
+            kind = "recording"
+        else:
+            continue
+        notifications.queue_recording(registration, kind="recording_correction" if correcting else kind, now=now)
+        count += 1
+    event.recording_notified_url = event.archive_url
+    db.session.flush()
+    return count

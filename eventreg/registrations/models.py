@@ -61,6 +61,7 @@ class Registration(db.Model):
     # Grows on every change the registrant's calendar must pick up (cancellation); the invite's
     # SEQUENCE is this plus the event's own, so either kind of change moves it forward.
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    attended: Mapped[bool | None] = mapped_column()  # None until the host records attendance
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -90,3 +91,15 @@ class Registration(db.Model):
     @property
     def accessibility_label(self) -> str:
         return Accessibility.LABELS.get(self.accessibility, self.accessibility)
+
+
+class ReminderDelivery(db.Model):
+    """One reminder per registrant per offset, ever: the primary key makes a second one impossible."""
+
+    __tablename__ = "reminder_deliveries"
+
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    hours_before: Mapped[int] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -17,7 +17,7 @@ def invitation_uid(registration: Registration) -> str:
 
 
 def invitation_sequence(registration: Registration) -> int:
-    return getattr(registration.event, "sequence", 0) + registration.sequence
+    return registration.event.sequence + registration.sequence
 
 
 def invitation(registration: Registration, *, method: str) -> bytes:
@@ -103,6 +103,89 @@ def queue_cancellation(registration: Registration, *, had_invitation: bool, now:
         context=_context(registration),
         calendar=invitation(registration, method="CANCEL") if had_invitation else None,
         calendar_method="CANCEL" if had_invitation else None,
+        registration_id=registration.id,
+        now=now,
+    )
+
+
+def queue_update(registration: Registration, *, changes: list[str], now: datetime):
+    """The event changed (time, place or link): an updated invitation with the same UID, higher SEQUENCE."""
+    return outbox.queue(
+        kind="update",
+        to_address=registration.email,
+        to_name=registration.name,
+        subject=f"Updated: {registration.event.title}",
+        template="update",
+        context=_context(registration, changes=changes),
+        calendar=invitation(registration, method="REQUEST"),
+        calendar_method="REQUEST",
+        registration_id=registration.id,
+        now=now,
+    )
+
+
+def queue_event_cancelled(registration: Registration, *, had_invitation: bool, now: datetime):
+    return outbox.queue(
+        kind="event_cancelled",
+        to_address=registration.email,
+        to_name=registration.name,
+        subject=f"Cancelled: {registration.event.title}",
+        template="event_cancelled",
+        context=_context(registration),
+        calendar=invitation(registration, method="CANCEL") if had_invitation else None,
+        calendar_method="CANCEL" if had_invitation else None,
+        registration_id=registration.id,
+        now=now,
+    )
+
+
+RECORDING_SUBJECTS = {
+    "recording": "The recording is ready: {title}",
+    "thanks": "Thank you for joining: {title}",
+    "missed": "Sorry we missed you: {title}",
+    "recording_correction": "Corrected recording link: {title}",
+}
+
+
+def queue_recording(registration: Registration, *, kind: str, now: datetime):
+    """After the event: the recording link, as a thank-you, a sorry-we-missed-you, or a correction."""
+    return outbox.queue(
+        kind=kind,
+        to_address=registration.email,
+        to_name=registration.name,
+        subject=RECORDING_SUBJECTS[kind].format(title=registration.event.title),
+        template="recording",
+        context=_context(registration, kind=kind),
+        registration_id=registration.id,
+        now=now,
+    )
+
+
+def queue_reminder(registration: Registration, *, hours_before: int, now: datetime):
+    when = "tomorrow" if hours_before >= 20 else f"in {hours_before} hour{'s' if hours_before != 1 else ''}"
+    if hours_before > 36:
+        when = f"in {round(hours_before / 24)} days"
+    return outbox.queue(
+        kind=f"reminder_{hours_before}h",
+        to_address=registration.email,
+        to_name=registration.name,
+        subject=f"Reminder: {registration.event.title} starts {when}",
+        template="reminder",
+        context=_context(registration, when=when),
+        registration_id=registration.id,
+        now=now,
+    )
+
+
+def queue_host_message(registration: Registration, *, subject: str, body: str, now: datetime):
+    """A host's message to their registrants. The body is plain text; the HTML part escapes it."""
+    return outbox.queue(
+        kind="host_message",
+        to_address=registration.email,
+        to_name=registration.name,
+        subject=f"{subject} — {registration.event.title}",
+        template="host_message",
+        context=_context(registration, body=body),
         registration_id=registration.id,
         now=now,
     )

@@ -19,6 +19,8 @@ class RegistrationError(Exception):
         "event_cancelled": "This event has been cancelled, so registration is closed.",
         "already_registered": "You’re already registered for this event.",
         "capacity_below_confirmed": "Capacity cannot be less than the number of people already confirmed.",
+        "not_waiting": "Only someone on the waiting list can be promoted.",
+        "no_free_seat": "There is no free seat. Raise the capacity first, then promote.",
     }
 
     def __init__(self, code: str, registration: Registration | None = None):
@@ -51,16 +53,18 @@ def register(
     wants_recording: bool = False,
     timezone: str | None = None,
     form_key: str | None = None,
+    by_host: bool = False,
 ) -> Registration:
     """Register one person: confirmed while seats last, then on the waiting list in order.
 
     RegistrationError("closed"/"event_cancelled") when registration is not open;
     RegistrationError("already_registered", registration) when the e-mail already holds a place. Someone
-    who cancelled earlier gets their registration back, at the end of the queue."""
+    who cancelled earlier gets their registration back, at the end of the queue. A host adding someone
+    by hand (by_host) may do so after registration has closed, but not for a cancelled event."""
     event = lock_event(event.id)
     if event.status == Status.CANCELLED:
         raise RegistrationError("event_cancelled")
-    if not event.is_open_for_registration(now):
+    if not by_host and not event.is_open_for_registration(now):
         raise RegistrationError("closed")
     email = normalise_email(email)
     registration = get_registration(event, email)
@@ -116,6 +120,20 @@ def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> lis
     event.capacity = capacity
     db.session.flush()
     return promote_waiting(event, now=now)
+
+
+def promote(registration: Registration, *, now: datetime) -> None:
+    """A host confirms one particular person from the waiting list, if a seat is free."""
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if not registration.is_waiting:
+        raise RegistrationError("not_waiting")
+    if not has_free_seat(event):
+        raise RegistrationError("no_free_seat")
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = now
+    db.session.flush()
+    notifications.queue_confirmation(registration, now=now, promoted=True)
 
 
 def promote_waiting(event: Event, *, now: datetime) -> list[Registration]:

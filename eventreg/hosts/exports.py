@@ -1,0 +1,57 @@
+"""CSV for spreadsheets: UTF-8 with a BOM (so Excel shows accents), formulas neutralised."""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from eventreg import timezones
+from eventreg.events.models import Event
+from eventreg.registrations.models import Registration
+
+BOM = "\ufeff"
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+
+ATTENDEE_COLUMNS = [
+    "Name", "Email", "Organization", "Job role", "Status", "Waiting position", "Registered at",
+    "Registrant time zone", "Accessibility request", "Accessibility details", "Wants recording", "Attended",
+]  # fmt: skip
+
+
+def neutralise(value) -> str:
+    """Text as a spreadsheet will show it, never run: a leading formula character gets a ' before it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(header: list[str], rows: Iterable[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(value) for value in row])
+    return BOM + buffer.getvalue()
+
+
+def attendees_csv(registrations: Iterable[Registration], positions: dict[int, int], host_zone: str) -> str:
+    def row(r: Registration) -> list:
+        registered = timezones.to_zone(r.created_at, host_zone)
+        return [
+            r.name, r.email, r.organization, r.job_role, r.status, positions.get(r.id, ""),
+            f"{registered:%Y-%m-%d %H:%M} {registered.tzname()}", r.timezone or "", r.accessibility_label if
+            r.accessibility else "", r.accessibility_details, "yes" if r.wants_recording else "no",
+            {True: "yes", False: "no", None: ""}[r.attended],
+        ]  # fmt: skip
+
+    return to_csv(ATTENDEE_COLUMNS, (row(r) for r in registrations))
+
+
+def attendance_csv(events: list[Event], counts: dict[int, dict[str, int]]) -> str:
+    def row(event: Event) -> list:
+        registered = counts[event.id]["confirmed"]
+        attended = counts[event.id]["attended"]
+        rate = f"{attended / registered:.0%}" if registered else ""
+        return [event.title, timezones.format_date(timezones.to_zone(event.starts_at, event.timezone)), registered,
+                attended, rate]  # fmt: skip
+
+    return to_csv(["Event", "Date", "Registered", "Attended", "Attendance rate"], (row(e) for e in events))

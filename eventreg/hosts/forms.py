@@ -1,0 +1,213 @@
+import re
+from datetime import datetime, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, NumberRange, Optional, Regexp
+
+from eventreg import timezones
+from eventreg.events.models import Format
+from eventreg.hosts.models import MIN_PASSWORD_LENGTH
+from eventreg.registrations.forms import _strip, plain_text, single_line
+
+MAX_DURATION = timedelta(days=14)
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def zone_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice(zone, label if area == "UTC" else f"{label} ({zone})", optgroup=area)
+        for area, zones in timezones.zone_groups()
+        for zone, label in zones
+    ]
+
+
+class ActionForm(FlaskForm):
+    """Only the CSRF token, for buttons that post an action (publish, cancel, promote...)."""
+
+
+class LoginForm(FlaskForm):
+    email = StringField(
+        "Email", filters=[_strip], validators=[DataRequired("Please enter your email."), Length(max=254)]
+    )
+    password = PasswordField("Password", validators=[DataRequired("Please enter your password."), Length(max=200)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired("Please enter your current password.")])
+    new = PasswordField(
+        "New password",
+        validators=[
+            DataRequired("Please choose a new password."),
+            Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"Use at least {MIN_PASSWORD_LENGTH} characters."),
+        ],
+    )
+    confirm = PasswordField("New password again", validators=[EqualTo("new", "The two new passwords differ.")])
+
+
+class EventForm(FlaskForm):
+    title = StringField(
+        "Title",
+        filters=[_strip],
+        validators=[DataRequired("Please give the event a title."), Length(max=200), single_line],
+    )
+    slug = StringField(
+        "Web address (slug)",
+        filters=[_strip, lambda v: v.lower() if isinstance(v, str) else v],
+        validators=[
+            Optional(),
+            Length(max=80),
+            Regexp(
+                SLUG_PATTERN, message="Use lower-case letters, digits and single hyphens, like summer-reading-2025."
+            ),
+        ],
+    )
+    summary = TextAreaField("One-paragraph summary", filters=[_strip], validators=[Length(max=1000), plain_text])
+    description = TextAreaField(
+        "Full description (Markdown)", filters=[_strip], validators=[Length(max=20000), plain_text]
+    )
+    format = SelectField(
+        "Format", choices=[SelectChoice(k, v) for k, v in Format.LABELS.items()], default=Format.WEBINAR
+    )
+    location = StringField(
+        "Place (for in-person and hybrid)", filters=[_strip], validators=[Length(max=300), single_line]
+    )
+    host_name = StringField("Presented by", filters=[_strip], validators=[Length(max=200), single_line])
+    topics = SelectMultipleField("Topics", coerce=int, choices=[])
+    timezone = SelectField("Time zone of the event", choices=zone_choices)
+    start_date = DateField("Date", validators=[DataRequired("Please enter the date, like 2025-01-30.")])
+    start_time = TimeField("Starts at", validators=[DataRequired("Please enter the start time, like 15:00.")])
+    end_date = DateField("End date (if not the same day)", validators=[Optional()])
+    end_time = TimeField("Ends at", validators=[DataRequired("Please enter the end time, like 16:00.")])
+    repeated_time = RadioField(
+        "This time happens twice that night (clocks go back). Which one do you mean?",
+        choices=[
+            SelectChoice("first", "The first (before the clocks go back)"),
+            SelectChoice("second", "The second (after)"),
+        ],
+        validators=[Optional()],
+        validate_choice=True,
+    )
+    capacity = IntegerField(
+        "Seats (leave empty for no limit)",
+        validators=[Optional(), NumberRange(min=0, max=100_000, message="Seats must be between 0 and 100,000.")],
+    )
+    join_url = URLField(
+        "Join link (sent only to confirmed registrants)",
+        filters=[_strip],
+        validators=[Optional(), URL(message="Please enter a full web address starting with https://"), Length(max=500)],
+    )
+    archive_url = URLField(
+        "Recording (archive) link",
+        filters=[_strip],
+        validators=[Optional(), URL(message="Please enter a full web address starting with https://"), Length(max=500)],
+    )
+    reminder_hours = StringField(
+        "Reminders, hours before the start",
+        default="24,1",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Regexp(r"^\d{1,3}(\s*,\s*\d{1,3})*$", message="Use whole hours separated by commas, like 24, 1."),
+        ],
+    )
+    cohosts = StringField("Co-hosts (emails of host accounts, comma separated)", filters=[_strip])
+
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        zone = self.timezone.data
+        start = datetime.combine(self.start_date.data, self.start_time.data)
+        end = datetime.combine(self.end_date.data or self.start_date.data, self.end_time.data)
+        self.starts_at = self._instant(start, zone, self.start_time)
+        self.ends_at = self._instant(end, zone, self.end_time)
+        if self.starts_at is None or self.ends_at is None:
+            return False
+        if self.ends_at <= self.starts_at:
+            self.end_time.errors.append("The event must end after it starts.")
+            return False
+        if self.ends_at - self.starts_at > MAX_DURATION:
+            self.end_time.errors.append("An event can last at most 14 days.")
+            return False
+        return True
+
+    def _instant(self, local: datetime, zone: str, field) -> datetime | None:
+        """The UTC instant, or None with an error on the field explaining the gap or the fold."""
+        try:
+            return timezones.to_utc(local, zone)
+        except timezones.NonExistentTimeError:
+            before, after = timezones.gap_bounds(local, zone)
+            field.errors.append(
+                f"{timezones.format_time(local)} does not exist on {timezones.format_date(local)} in {zone}: "
+                f"the clocks jump forward from {timezones.format_time(before + timedelta(minutes=1))} to "
+                f"{timezones.format_time(after)}. Choose {timezones.format_time(before)} or earlier, "
+                f"or {timezones.format_time(after)} or later."
+            )
+        except timezones.AmbiguousTimeError:
+            if self.repeated_time.data in ("first", "second"):
+                return timezones.to_utc_choosing(local, zone, first=self.repeated_time.data == "first")
+            first, second = timezones.fold_offsets(local, zone)
+            field.errors.append(
+                f"{timezones.format_time(local)} happens twice on {timezones.format_date(local)} in {zone} "
+                f"(the clocks go back): first in {timezones.zone_label(first)}, then in "
+                f"{timezones.zone_label(second)}. Choose which one below."
+            )
+            self.repeated_time.flags.needed = True
+        return None
+
+    def cohost_emails(self) -> list[str]:
+        return [e.strip().lower() for e in re.split(r"[,\s;]+", self.cohosts.data or "") if e.strip()]
+
+
+class AddRegistrantForm(FlaskForm):
+    name = StringField(
+        "Name", filters=[_strip], validators=[DataRequired("Please enter a name."), Length(max=120), single_line]
+    )
+    email = StringField(
+        "Email",
+        filters=[_strip],
+        validators=[
+            DataRequired("Please enter an email."),
+            Length(max=254),
+            single_line,
+            Email("Please enter a valid email."),
+        ],
+    )
+    organization = StringField(
+        "Organization",
+        filters=[_strip],
+        validators=[DataRequired("Please enter an organization."), Length(max=200), single_line],
+    )
+
+
+class MessageForm(FlaskForm):
+    subject = StringField(
+        "Subject", filters=[_strip], validators=[DataRequired("Please write a subject."), Length(max=150), single_line]
+    )
+    body = TextAreaField(
+        "Message (plain text)",
+        filters=[_strip],
+        validators=[DataRequired("Please write a message."), Length(max=10000), plain_text],
+    )
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search by name, email or organization", filters=[_strip], validators=[Length(max=200)])

@@ -1,0 +1,99 @@
+"""Host accounts: creating them, signing in (with a limit on failed attempts), passwords, access."""
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from eventreg.events.models import Event
+from eventreg.extensions import db
+from eventreg.hosts.models import MIN_PASSWORD_LENGTH, Host, LoginAttempt, event_hosts
+
+FAILURES_PER_EMAIL = 5
+FAILURES_PER_ADDRESS = 20
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+class HostError(Exception):
+    MESSAGES = {
+        "email_taken": "A host with this email already exists.",
+        "password_too_short": f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
+        "bad_credentials": "That email and password don’t match an account.",
+        "too_many_attempts": "Too many failed sign-in attempts. Please wait 15 minutes and try again.",
+        "wrong_password": "Your current password is not right.",
+        "unknown_host": "There is no host with the email {email}.",
+    }
+
+    def __init__(self, code: str, **values):
+        super().__init__(code)
+        self.code = code
+        self.message = self.MESSAGES[code].format(**values)
+
+
+def get_host_by_email(email: str) -> Host | None:
+    return db.session.scalar(sa.select(Host).where(Host.email == email.strip().lower()))
+
+
+def create_host(*, email: str, password: str, now: datetime, name: str = "", is_admin: bool = False) -> Host:
+    if get_host_by_email(email) is not None:
+        raise HostError("email_taken")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise HostError("password_too_short")
+    host = Host(email=email.strip().lower(), name=name, is_admin=is_admin, created_at=now)
+    host.set_password(password)
+    db.session.add(host)
+    db.session.flush()
+    return host
+
+
+def authenticate(email: str, password: str, *, address: str, now: datetime) -> Host:
+    """The host with these credentials, or HostError. Failures are counted per email and per client
+    address over FAILURE_WINDOW; past the limit even the right password is refused until it passes."""
+    email = email.strip().lower()
+    since = now - FAILURE_WINDOW
+    by_email = _count_failures(LoginAttempt.email == email, since)
+    by_address = _count_failures(LoginAttempt.address == address, since)
+    if by_email >= FAILURES_PER_EMAIL or by_address >= FAILURES_PER_ADDRESS:
+        raise HostError("too_many_attempts")
+    host = get_host_by_email(email)
+    if host is None or not host.check_password(password):
+        db.session.add(LoginAttempt(email=email[:254], address=address[:64], attempted_at=now))
+        db.session.flush()
+        raise HostError("bad_credentials")
+    return host
+
+
+def _count_failures(condition, since: datetime) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(LoginAttempt).where(condition, LoginAttempt.attempted_at > since)
+    )
+
+
+def change_password(host: Host, *, current: str, new: str) -> None:
+    if not host.check_password(current):
+        raise HostError("wrong_password")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise HostError("password_too_short")
+    host.set_password(new)
+    db.session.flush()
+
+
+def can_manage(host: Host, event: Event) -> bool:
+    return host.is_admin or any(h.id == host.id for h in event.hosts)
+
+
+def managed_events_query(host: Host) -> sa.Select:
+    query = sa.select(Event)
+    if not host.is_admin:
+        query = query.where(Event.id.in_(sa.select(event_hosts.c.event_id).where(event_hosts.c.host_id == host.id)))
+    return query
+
+
+def hosts_by_emails(emails: list[str]) -> list[Host]:
+    """The hosts with these emails; HostError("unknown_host") names the first that has no account."""
+    hosts = []
+    for email in emails:
+        host = get_host_by_email(email)
+        if host is None:
+            raise HostError("unknown_host", email=email)
+        hosts.append(host)
+    return hosts

@@ -1,0 +1,383 @@
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
+
+from eventreg import clock, timezones
+from eventreg.events import operations as event_operations
+from eventreg.events import queries as event_queries
+from eventreg.events.models import Event, Status
+from eventreg.events.views import event_page_context
+from eventreg.extensions import db, login_manager
+from eventreg.hosts import exports
+from eventreg.hosts import operations as host_operations
+from eventreg.hosts.forms import ActionForm, AddRegistrantForm, EventForm, LoginForm, MessageForm, PasswordForm
+from eventreg.hosts.models import Host
+from eventreg.hosts.operations import HostError
+from eventreg.mail import sending
+from eventreg.registrations import notifications
+from eventreg.registrations import operations as seats
+from eventreg.registrations import queries as registration_queries
+from eventreg.registrations.forms import RegistrationForm
+from eventreg.registrations.models import Registration
+from eventreg.registrations.operations import RegistrationError
+
+bp = Blueprint("hosts", __name__, url_prefix="/host")
+ATTENDEES_PER_PAGE = 50
+
+
+@login_manager.user_loader
+def load_host(host_id: str) -> Host | None:
+    return db.session.get(Host, int(host_id)) if host_id.isdigit() else None
+
+
+def managed_event(event_id: int) -> Event:
+    """The event if the signed-in host may manage it; 404 otherwise, so ids reveal nothing."""
+    event = db.session.get(Event, event_id)
+    if event is None or not host_operations.can_manage(current_user, event):
+        abort(404)
+    return event
+
+
+def event_registration(event: Event, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+def commit_and_send() -> None:
+    db.session.commit()  # one commit per request; queued mail leaves only after it
+    sending.send_queued(clock.now())
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            host = host_operations.authenticate(
+                form.email.data, form.password.data, address=request.remote_addr or "", now=clock.now()
+            )
+        except HostError as error:
+            db.session.commit()  # keep the failed attempt
+            form.form_errors.append(error.message)
+            return render_template("hosts/login.html", form=form), 429 if error.code == "too_many_attempts" else 401
+        login_user(host)
+        return redirect(_safe_next() or url_for("hosts.dashboard"), code=303)
+    return render_template("hosts/login.html", form=form), 400 if form.errors else 200
+
+
+def _safe_next() -> str | None:
+    target = request.args.get("next", "")
+    # Only paths on this site: "//evil.example" and "https://..." would leave it.
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else None
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    return redirect(url_for("events.upcoming"), code=303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            host_operations.change_password(current_user, current=form.current.data, new=form.new.data)
+        except HostError as error:
+            form.form_errors.append(error.message)
+            return render_template("hosts/password.html", form=form), 400
+        db.session.commit()
+        flash("Your password is changed.")
+        return redirect(url_for("hosts.dashboard"), code=303)
+    return render_template("hosts/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    now = clock.now()
+    query = host_operations.managed_events_query(current_user)
+    upcoming = db.session.scalars(query.where(Event.ends_at > now).order_by(Event.starts_at)).all()
+    recent = db.session.scalars(query.where(Event.ends_at <= now).order_by(Event.starts_at.desc()).limit(20)).all()
+    counts = registration_queries.counts_by_status([e.id for e in (*upcoming, *recent)])
+    return render_template("hosts/dashboard.html", upcoming=upcoming, recent=recent, counts=counts)
+
+
+def _topic_choices(form: EventForm) -> None:
+    form.topics.choices = [SelectChoice(t.id, t.name) for t in event_queries.list_topics()]
+
+
+def _event_fields(form: EventForm) -> dict:
+    return {
+        "title": form.title.data,
+        "summary": form.summary.data or "",
+        "description": form.description.data or "",
+        "format": form.format.data,
+        "location": form.location.data or None,
+        "host_name": form.host_name.data or None,
+        "timezone": form.timezone.data,
+        "starts_at": form.starts_at,
+        "ends_at": form.ends_at,
+        "join_url": form.join_url.data or None,
+        "archive_url": form.archive_url.data or None,
+        "reminder_hours": form.reminder_hours.data or "",
+    }
+
+
+def _selected_topics(form: EventForm):
+    return [t for t in event_queries.list_topics() if t.id in (form.topics.data or [])]
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+def new_event():
+    form = EventForm()
+    _topic_choices(form)
+    if request.method == "GET":
+        form.timezone.data = current_user.timezone
+    if form.validate_on_submit():
+        now = clock.now()
+        try:
+            cohosts = host_operations.hosts_by_emails(form.cohost_emails())
+            if form.slug.data:
+                event_operations._check_slug(form.slug.data, None)
+            event = event_operations.create_event(
+                slug=form.slug.data or None, capacity=form.capacity.data, now=now, status=Status.DRAFT,
+                **_event_fields(form),
+            )  # fmt: skip
+        except (HostError, event_operations.EventError) as error:
+            db.session.rollback()
+            (form.cohosts if isinstance(error, HostError) else form.slug).errors.append(error.message)
+            return render_template("hosts/event_form.html", form=form, event=None), 400
+        event.topics = _selected_topics(form)
+        event.hosts = [current_user, *[h for h in cohosts if h.id != current_user.id]]
+        current_user.timezone = form.timezone.data  # the next new event starts in the same zone
+        db.session.commit()
+        flash("Draft saved. Preview it, then publish when it is ready.")
+        return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
+    return render_template("hosts/event_form.html", form=form, event=None), 400 if form.errors else 200
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_event(event_id: int):
+    event = managed_event(event_id)
+    form = EventForm(obj=event)
+    _topic_choices(form)
+    if request.method == "GET":
+        _fill_times(form, event)
+    if form.validate_on_submit():
+        now = clock.now()
+        try:
+            cohosts = host_operations.hosts_by_emails(form.cohost_emails())
+            seats.change_capacity(event, form.capacity.data, now=now)
+            told = event_operations.update_event(
+                event, now=now, topics=_selected_topics(form), slug=form.slug.data or event.slug, **_event_fields(form)
+            )
+        except (HostError, RegistrationError, event_operations.EventError) as error:
+            db.session.rollback()
+            field = {HostError: form.cohosts, RegistrationError: form.capacity}.get(type(error), form.slug)
+            field.errors.append(error.message)
+            return render_template("hosts/event_form.html", form=form, event=event), 400
+        event.hosts = _merge_hosts(event, cohosts)
+        current_user.timezone = form.timezone.data
+        commit_and_send()
+        flash("Saved." + (f" Registrants were sent an updated invitation ({', '.join(told)} changed)." if told else ""))
+        return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
+    if request.method == "GET":
+        form.cohosts.data = ", ".join(h.email for h in event.hosts if h.id != current_user.id)
+        form.topics.data = [t.id for t in event.topics]
+    return render_template("hosts/event_form.html", form=form, event=event), 400 if form.errors else 200
+
+
+def _merge_hosts(event: Event, cohosts: list[Host]) -> list[Host]:
+    """The co-host field lists everyone but the editor, who stays a host if they were one."""
+    keep = [h for h in event.hosts if h.id == current_user.id]
+    return keep + [h for h in cohosts if h.id != current_user.id]
+
+
+def _fill_times(form: EventForm, event: Event) -> None:
+    start, end = timezones.to_zone(event.starts_at, event.timezone), timezones.to_zone(event.ends_at, event.timezone)
+    form.start_date.data, form.start_time.data = start.date(), start.time().replace(tzinfo=None)
+    form.end_time.data = end.time().replace(tzinfo=None)
+    form.end_date.data = end.date() if end.date() != start.date() else None
+
+
+@bp.post("/events/<int:event_id>/<any(publish, unpublish, cancel, duplicate):action>")
+@login_required
+def event_action(event_id: int, action: str):
+    event = managed_event(event_id)
+    if not _csrf_ok():
+        abort(400)
+    now = clock.now()
+    if action == "publish":
+        event_operations.publish(event, now=now)
+        flash("Published: the event is on the public pages.")
+    elif action == "unpublish":
+        event_operations.unpublish(event, now=now)
+        flash("Unpublished: the event is a draft again.")
+    elif action == "cancel":
+        told = event_operations.cancel_event(event, now=now)
+        flash(f"Cancelled. {told} registrant{'s were' if told != 1 else ' was'} told.")
+    else:
+        copy = event_operations.duplicate_event(event, now=now)
+        commit_and_send()
+        flash("A draft copy one week later. Check the date, then publish.")
+        return redirect(url_for("hosts.edit_event", event_id=copy.id), code=303)
+    commit_and_send()
+    return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
+
+
+def _csrf_ok() -> bool:
+    """Buttons that only post an action still carry the CSRF token."""
+    return ActionForm().validate_on_submit()
+
+
+@bp.get("/events/<int:event_id>/preview")
+@login_required
+def preview(event_id: int):
+    event = managed_event(event_id)
+    context = event_page_context(event, form=RegistrationForm(formdata=None))
+    return render_template("events/show.html", preview=True, **context)
+
+
+@bp.get("/events/<int:event_id>/attendees")
+@login_required
+def attendees(event_id: int):
+    event = managed_event(event_id)
+    q = request.args.get("q", "").strip()[:200]
+    sort = request.args.get("sort", "registered")
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    pagination = db.paginate(
+        registration_queries.attendees_query(event, q=q, sort=sort), page=page, per_page=ATTENDEES_PER_PAGE
+    )
+    counts = registration_queries.counts_by_status([event.id])[event.id]
+    return render_template(
+        "hosts/attendees.html",
+        event=event,
+        pagination=pagination,
+        positions=registration_queries.waiting_positions(event),
+        counts=counts,
+        q=q,
+        sort=sort,
+        add_form=AddRegistrantForm(formdata=None),
+    )
+
+
+@bp.post("/events/<int:event_id>/attendees/<int:registration_id>/<any(promote, cancel):action>")
+@login_required
+def registration_action(event_id: int, registration_id: int, action: str):
+    event = managed_event(event_id)
+    registration = event_registration(event, registration_id)
+    if not _csrf_ok():
+        abort(400)
+    try:
+        if action == "promote":
+            seats.promote(registration, now=clock.now())
+        else:
+            seats.cancel_registration(registration, now=clock.now())
+    except RegistrationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+    commit_and_send()
+    flash(f"{registration.name}: {'promoted and told' if action == 'promote' else 'cancelled and told'}.")
+    return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+
+
+@bp.post("/events/<int:event_id>/attendance")
+@login_required
+def attendance(event_id: int):
+    """Mark attendance for the ticked registrants (one or many): attended, absent, or not recorded."""
+    event = managed_event(event_id)
+    if not _csrf_ok():
+        abort(400)
+    value = {"attended": True, "absent": False, "clear": None}.get(request.form.get("mark", ""))
+    if request.form.get("mark") not in ("attended", "absent", "clear"):
+        abort(400)
+    ids = [int(i) for i in request.form.getlist("registration") if i.isdigit()]
+    marked = 0
+    for registration_id in ids:
+        registration = event_registration(event, registration_id)
+        if registration.is_confirmed:
+            registration.attended = value
+            marked += 1
+    db.session.commit()
+    flash(f"Attendance recorded for {marked} registrant{'s' if marked != 1 else ''}.")
+    return redirect(url_for("hosts.attendees", event_id=event.id, **request.args), code=303)
+
+
+@bp.post("/events/<int:event_id>/attendees/add")
+@login_required
+def add_registrant(event_id: int):
+    event = managed_event(event_id)
+    form = AddRegistrantForm()
+    if not form.validate_on_submit():
+        for field, errors in form.errors.items():
+            for error in errors:
+                flash(f"{getattr(form, field).label.text if hasattr(form, field) else ''}: {error}", "error")
+        return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+    try:
+        registration = seats.register(
+            event, name=form.name.data, email=form.email.data, organization=form.organization.data,
+            now=clock.now(), by_host=True,
+        )  # fmt: skip
+    except RegistrationError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+    commit_and_send()
+    flash(f"{registration.name} added ({registration.status}) and sent a confirmation.")
+    return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+
+
+@bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
+@login_required
+def message(event_id: int):
+    event = managed_event(event_id)
+    form = MessageForm()
+    if form.validate_on_submit():
+        now = clock.now()
+        recipients = registration_queries.list_confirmed(event)
+        for registration in recipients:
+            notifications.queue_host_message(registration, subject=form.subject.data, body=form.body.data, now=now)
+        commit_and_send()
+        flash(f"Message sent to {len(recipients)} confirmed registrant{'s' if len(recipients) != 1 else ''}.")
+        return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+    return render_template("hosts/message.html", event=event, form=form), 400 if form.errors else 200
+
+
+@bp.get("/events/<int:event_id>/attendees.csv")
+@login_required
+def attendees_csv(event_id: int):
+    event = managed_event(event_id)
+    rows = db.session.scalars(registration_queries.attendees_query(event, sort="registered"))
+    body = exports.attendees_csv(rows, registration_queries.waiting_positions(event), current_user.timezone)
+    return _csv_response(body, f"{event.slug}-registrants.csv")
+
+
+@bp.get("/attendance.csv")
+@login_required
+def attendance_csv():
+    events = db.session.scalars(
+        host_operations.managed_events_query(current_user).where(Event.ends_at <= clock.now()).order_by(Event.starts_at)
+    ).all()
+    counts = registration_queries.counts_by_status([e.id for e in events])
+    return _csv_response(exports.attendance_csv(events, counts), "attendance.csv")
+
+
+def _csv_response(body: str, filename: str) -> Response:
+    return Response(
+        body.encode("utf-8"),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",  # personal data
+        },
+    )

@@ -1,0 +1,83 @@
+"""Reads over an event's registrations, for hosts and for notifications."""
+
+import sqlalchemy as sa
+
+from eventreg.events.models import Event
+from eventreg.extensions import db
+from eventreg.registrations.models import Registration, RegistrationStatus
+
+
+def list_confirmed(event: Event) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
+            .order_by(Registration.id)
+        )
+    )
+
+
+def list_active(event: Event) -> list[Registration]:
+    """Confirmed and waiting: everyone still expecting the event."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
+            .order_by(Registration.id)
+        )
+    )
+
+
+SORTS = {
+    "registered": (Registration.created_at, Registration.id),
+    "name": (sa.func.lower(Registration.name), Registration.id),
+    "organization": (sa.func.lower(Registration.organization), Registration.id),
+    "status": (Registration.status, Registration.created_at, Registration.id),
+}
+
+
+def attendees_query(event: Event, *, q: str = "", sort: str = "registered") -> sa.Select:
+    """An event's registrations for its hosts: searched by name, email or organization, sorted."""
+    query = sa.select(Registration).where(Registration.event_id == event.id)
+    for word in q.split()[:5]:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            sa.or_(
+                Registration.name.ilike(pattern, escape="\\"),
+                Registration.email.ilike(pattern, escape="\\"),
+                Registration.organization.ilike(pattern, escape="\\"),
+            )
+        )
+    return query.order_by(*SORTS.get(sort, SORTS["registered"]))
+
+
+def waiting_positions(event: Event) -> dict[int, int]:
+    """Registration id -> waiting-list position, in one query."""
+    ids = db.session.scalars(
+        sa.select(Registration.id)
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITING)
+        .order_by(Registration.created_at, Registration.id)
+    )
+    return {registration_id: position for position, registration_id in enumerate(ids, start=1)}
+
+
+def counts_by_status(event_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{event id: {"confirmed": n, "waiting": n, "cancelled": n, "attended": n}} for a dashboard, in one query."""
+    counts = {event_id: dict.fromkeys((*RegistrationStatus.ALL, "attended"), 0) for event_id in event_ids}
+    if not event_ids:
+        return counts
+    rows = db.session.execute(
+        sa.select(Registration.event_id, Registration.status, sa.func.count())
+        .where(Registration.event_id.in_(event_ids))
+        .group_by(Registration.event_id, Registration.status)
+    )
+    attended = db.session.execute(
+        sa.select(Registration.event_id, sa.func.count())
+        .where(Registration.event_id.in_(event_ids), Registration.attended.is_(True))
+        .group_by(Registration.event_id)
+    )
+    for event_id, status, count in rows:
+        counts[event_id][status] = count
+    for event_id, count in attended:
+        counts[event_id]["attended"] = count
+    return counts

@@ -1,0 +1,104 @@
+import pytest
+import sqlalchemy as sa
+
+from eventreg import create_app
+from eventreg.hosts.models import Host
+from tests.conftest import HOST_PASSWORD
+
+
+def test_create_host_cli_prompts_for_the_password_and_hashes_it(app, db_session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-host", "New@Library.example.org", "--admin"], input="a long passphrase\n" * 2)
+    assert result.exit_code == 0, result.output
+    host = db_session.scalars(sa.select(Host)).one()
+    assert host.email == "new@library.example.org"
+    assert host.is_admin
+    assert host.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert "a long passphrase" not in host.password_hash
+    assert host.check_password("a long passphrase")
+
+
+def test_create_host_cli_refuses_short_passwords_and_duplicates(app, make_host):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-host", "x@library.example.org"], input="short\nshort\n")
+    assert result.exit_code != 0
+    assert "at least 12 characters" in result.output
+    make_host("taken@library.example.org")
+    result = runner.invoke(args=["create-host", "taken@library.example.org", "--password", "a long passphrase"])
+    assert "already exists" in result.output
+
+
+def test_sign_in_and_out(client, make_host):
+    make_host()
+    response = client.post("/host/login", data={"email": "HOST@library.example.org", "password": HOST_PASSWORD})
+    assert response.status_code == 303
+    assert client.get("/host/").status_code == 200
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert client.post("/host/logout").status_code == 303
+    assert client.get("/host/").status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message(client, make_host):
+    make_host()
+    response = client.post("/host/login", data={"email": "host@library.example.org", "password": "wrong"})
+    assert response.status_code == 401
+    assert "don’t match an account" in response.get_data(as_text=True)
+
+
+def test_sign_in_is_rate_limited_per_email_even_with_the_right_password(client, make_host, clock):
+    make_host()
+    for _ in range(5):
+        client.post("/host/login", data={"email": "host@library.example.org", "password": "wrong"})
+    response = client.post("/host/login", data={"email": "host@library.example.org", "password": HOST_PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed sign-in attempts" in response.get_data(as_text=True)
+    clock.advance(minutes=16)
+    assert (
+        client.post("/host/login", data={"email": "host@library.example.org", "password": HOST_PASSWORD}).status_code
+        == 303
+    )
+
+
+def test_next_parameter_only_leads_within_the_site(client, make_host):
+    make_host()
+    data = {"email": "host@library.example.org", "password": HOST_PASSWORD}
+    assert client.post("/host/login?next=/host/password", data=data).headers["Location"].endswith("/host/password")
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        client.post("/host/logout")
+        assert "evil" not in client.post(f"/host/login?next={target}", data=data).headers["Location"]
+
+
+def test_change_password(client, make_host, login, db_session):
+    host = login(make_host())
+    bad = client.post("/host/password", data={"current": "nope", "new": "x" * 12, "confirm": "x" * 12})
+    assert bad.status_code == 400
+    assert "current password is not right" in bad.get_data(as_text=True)
+    mismatch = client.post("/host/password", data={"current": HOST_PASSWORD, "new": "x" * 12, "confirm": "y" * 12})
+    assert "The two new passwords differ." in mismatch.get_data(as_text=True)
+    ok = client.post(
+        "/host/password",
+        data={"current": HOST_PASSWORD, "new": "new long passphrase", "confirm": "new long passphrase"},
+    )
+    assert ok.status_code == 303
+    db_session.refresh(host)
+    assert host.check_password("new long passphrase")
+
+
+def test_production_refuses_the_default_secret_key(tmp_path):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"PRODUCTION": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+
+
+def test_production_cookies_are_secure(tmp_path):
+    app = create_app(
+        {
+            "PRODUCTION": True,
+            "SECRET_KEY": "a-real-secret-" * 4,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite",
+        }
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -1,0 +1,136 @@
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from eventreg.hosts.exports import neutralise
+from eventreg.registrations.models import Registration
+from tests.events.test_views import text_of
+
+
+@pytest.fixture
+def hosted(make_event, make_host, login, db_session):
+    host = login(make_host(timezone="Europe/Berlin"))
+    event = make_event(capacity=2)
+    event.hosts = [host]
+    return event
+
+
+def rows(client, event) -> list[dict]:
+    response = client.get(f"/host/events/{event.id}/attendees.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    return list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def test_list_shows_status_position_accessibility_and_times_in_the_hosts_zone(client, hosted, register, db_session):
+    register(hosted, name="Ana", accessibility="interpreter", accessibility_details="ASL please")
+    register(hosted, name="Ben")
+    register(hosted, name="Cy")
+    db_session.commit()
+    response = client.get(f"/host/events/{hosted.id}/attendees")
+    page = text_of(response)
+    assert "waiting (position 1)" in page
+    assert "Sign language interpreter" in page
+    assert "ASL please" in page
+    assert 'class="needs-access"' in response.get_data(as_text=True)
+    assert "15 January 2025, 6:00 PM CET" in page  # 17:00 UTC in Berlin
+    assert "Confirmed: 2 of 2" in page
+
+
+def test_search_sort_and_paginate(client, hosted, register, db_session):
+    hosted.capacity = None
+    for n in range(55):
+        register(hosted, name=f"Person {n:02d}", organization="Metro Library" if n % 2 else "County Library")
+    db_session.commit()
+    first = client.get(f"/host/events/{hosted.id}/attendees?sort=name")
+    assert "Page 1 of 2" in text_of(first)
+    assert "Person 00" in text_of(first)
+    assert "Person 54" in text_of(client.get(f"/host/events/{hosted.id}/attendees?sort=name&page=2"))
+    metro = text_of(client.get(f"/host/events/{hosted.id}/attendees?q=metro"))
+    assert "Person 01" in metro
+    assert "Person 02" not in metro
+    assert client.get(f"/host/events/{hosted.id}/attendees?page=9").status_code == 404
+
+
+def test_promote_cancel_and_bulk_attendance(client, hosted, register, db_session, mailbox, deliver_and_clear):
+    a, b, c = register(hosted), register(hosted), register(hosted)
+    deliver_and_clear()
+    response = client.post(f"/host/events/{hosted.id}/attendees/{c.id}/promote")
+    assert "There is no free seat" in text_of(client.get(response.headers["Location"]))
+    client.post(f"/host/events/{hosted.id}/attendees/{a.id}/cancel")
+    db_session.expire_all()
+    assert db_session.get(Registration, a.id).is_cancelled
+    assert db_session.get(Registration, c.id).is_confirmed  # the freed seat went to the first waiting
+    assert sorted(m["Subject"].split(":")[0] for m in mailbox) == [
+        "A seat opened up — you’re registered",
+        "Registration cancelled",
+    ]
+    client.post(
+        f"/host/events/{hosted.id}/attendance", data={"mark": "attended", "registration": [str(b.id), str(c.id)]}
+    )
+    db_session.expire_all()
+    assert db_session.get(Registration, b.id).attended is True
+    assert db_session.get(Registration, c.id).attended is True
+    client.post(f"/host/events/{hosted.id}/attendance", data={"mark": "absent", "registration": [str(c.id)]})
+    db_session.expire_all()
+    assert db_session.get(Registration, c.id).attended is False
+    assert "Attended: 1 (50% attendance)" in text_of(client.get(f"/host/events/{hosted.id}/attendees"))
+
+
+def test_add_a_registrant_by_hand_even_after_registration_closed(client, hosted, db_session, clock, mailbox):
+    clock.set(hosted.starts_at + timedelta(minutes=5))
+    response = client.post(
+        f"/host/events/{hosted.id}/attendees/add",
+        data={"name": "Walk-in", "email": "walkin@library.example.org", "organization": "Branch"},
+    )
+    assert response.status_code == 303
+    assert db_session.scalars(sa.select(Registration)).one().is_confirmed
+    assert mailbox[0]["To"].addresses[0].addr_spec == "walkin@library.example.org"
+    bad = client.post(f"/host/events/{hosted.id}/attendees/add", data={"name": "", "email": "x", "organization": "B"})
+    assert "Please enter a name." in text_of(client.get(bad.headers["Location"]))
+
+
+def test_csv_export_has_the_expected_columns_accents_and_no_formulas(client, hosted, register, db_session):
+    register(hosted, name="Zoë Ångström", organization='=HYPERLINK("http://evil.example","x")', job_role="+1 librarian")
+    register(hosted, name="@SUM(A1)", organization="-2+3")
+    register(hosted, name="Waiting One")
+    db_session.commit()
+    exported = rows(client, hosted)
+    assert list(exported[0]) == [
+        "Name", "Email", "Organization", "Job role", "Status", "Waiting position", "Registered at",
+        "Registrant time zone", "Accessibility request", "Accessibility details", "Wants recording", "Attended",
+    ]  # fmt: skip
+    assert exported[0]["Name"] == "Zoë Ångström"
+    assert exported[0]["Organization"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert exported[0]["Job role"] == "'+1 librarian"
+    assert exported[1]["Name"] == "'@SUM(A1)"
+    assert exported[1]["Organization"] == "'-2+3"
+    assert exported[2]["Status"] == "waiting"
+    assert exported[2]["Waiting position"] == "1"
+    assert exported[0]["Registered at"] == "2025-01-15 18:00 CET"
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\tx", "\rx", "|x", "%x"])
+def test_neutralise_formula_starts(value):
+    assert neutralise(value) == "'" + value
+
+
+def test_neutralise_leaves_ordinary_text():
+    assert neutralise("Springfield Library") == "Springfield Library"
+    assert neutralise(None) == ""
+    assert neutralise(3) == "3"
+
+
+def test_attendance_report(client, hosted, register, db_session, clock):
+    a = register(hosted)
+    register(hosted)
+    a.attended = True
+    db_session.commit()
+    clock.set(hosted.ends_at + timedelta(days=1))
+    report = list(csv.DictReader(io.StringIO(client.get("/host/attendance.csv").data.decode("utf-8-sig"))))
+    assert report == [
+        {"Event": hosted.title, "Date": "30 January 2025", "Registered": "2", "Attended": "1", "Attendance rate": "50%"}
+    ]

@@ -1,0 +1,171 @@
+"""Changes reach registrants, through the outbox and the real SMTP test server."""
+
+from datetime import datetime, timedelta
+
+import icalendar
+import pytz
+import vobject
+
+from tests.mail.test_sending import calendar_part
+
+FORM = {
+    "title": "Building community connections by hiring for cultural knowledge",
+    "format": "webinar",
+    "timezone": "America/New_York",
+    "start_date": "2025-01-30",
+    "start_time": "15:00",
+    "end_time": "16:00",
+    "join_url": "https://meet.example.org/j/secret-room",
+    "reminder_hours": "24,1",
+}
+
+
+def hosted_event(make_event, make_host, login, db_session, **fields):
+    host = login(make_host())
+    event = make_event(join_url=FORM["join_url"], **fields)
+    event.hosts = [host]
+    return event
+
+
+def invitation_of(message):
+    return icalendar.Calendar.from_ical(calendar_part(message).get_payload(decode=True))
+
+
+def test_time_change_sends_an_updated_invitation_with_the_same_uid_and_higher_sequence(
+    client, make_event, make_host, login, register, db_session, clock, mailbox, deliver_and_clear
+):
+    event = hosted_event(make_event, make_host, login, db_session, capacity=1)
+    confirmed = register(event, email="ana@library.example.org")
+    register(event, email="waiting@library.example.org")
+    db_session.commit()
+    from eventreg.mail import sending
+
+    sending.send_pending(clock.now())
+    original = invitation_of(mailbox[0]).walk("VEVENT")[0]
+    mailbox.clear()
+
+    response = client.post(
+        f"/host/events/{event.id}/edit", data={**FORM, "start_time": "16:00", "end_time": "17:00", "capacity": "1"}
+    )
+    assert response.status_code == 303
+    assert len(mailbox) == 1  # confirmed only: the waiting list holds no invitation
+    (message,) = mailbox
+    assert message["To"].addresses[0].addr_spec == confirmed.email
+    assert str(message["Subject"]).strip().startswith("Updated:")
+    assert "have changed: time" in message.get_body(("plain",)).get_content()
+    updated = invitation_of(message)
+    assert updated["METHOD"] == "REQUEST"
+    vevent = updated.walk("VEVENT")[0]
+    assert vevent["UID"] == original["UID"]
+    assert int(vevent["SEQUENCE"]) > int(original["SEQUENCE"])
+    assert vevent.decoded("DTSTART").astimezone(pytz.utc) == datetime(2025, 1, 30, 21, tzinfo=pytz.utc)
+    parsed = vobject.readOne(calendar_part(message).get_payload(decode=True).decode())
+    assert parsed.vevent.dtstart.value.astimezone(pytz.utc) == datetime(2025, 1, 30, 21, tzinfo=pytz.utc)
+
+
+def test_editing_only_the_description_tells_nobody(
+    client, make_event, make_host, login, register, db_session, mailbox, deliver_and_clear
+):
+    event = hosted_event(make_event, make_host, login, db_session)
+    register(event)
+    deliver_and_clear()
+    client.post(f"/host/events/{event.id}/edit", data={**FORM, "description": "New words."})
+    assert mailbox == []
+
+
+def test_join_link_change_is_sent_to_confirmed_registrants(
+    client, make_event, make_host, login, register, db_session, mailbox, deliver_and_clear
+):
+    event = hosted_event(make_event, make_host, login, db_session)
+    register(event)
+    deliver_and_clear()
+    client.post(f"/host/events/{event.id}/edit", data={**FORM, "join_url": "https://meet.example.org/j/new-room"})
+    (message,) = mailbox
+    assert "https://meet.example.org/j/new-room" in message.get_body(("plain",)).get_content()
+    assert "join link" in message.get_body(("plain",)).get_content()
+
+
+def test_cancelling_the_event_tells_everyone_and_marks_the_page(
+    client, make_event, make_host, login, register, db_session, mailbox, deliver_and_clear
+):
+    event = hosted_event(make_event, make_host, login, db_session, capacity=1)
+    register(event, email="seat@library.example.org")
+    register(event, email="queue@library.example.org")
+    deliver_and_clear()
+    assert client.post(f"/host/events/{event.id}/cancel").status_code == 303
+    by_address = {m["To"].addresses[0].addr_spec: m for m in mailbox}
+    assert set(by_address) == {"seat@library.example.org", "queue@library.example.org"}
+    cancel = invitation_of(by_address["seat@library.example.org"])
+    assert cancel["METHOD"] == "CANCEL"
+    assert calendar_part(by_address["seat@library.example.org"]).get_param("method") == "CANCEL"
+    assert not [p for p in by_address["queue@library.example.org"].walk() if p.get_content_type() == "text/calendar"]
+    assert "Cancelled." in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    mailbox.clear()
+    client.post(f"/host/events/{event.id}/cancel")
+    assert mailbox == []
+
+
+def test_recording_follow_up_goes_once_by_attendance(
+    client, make_event, make_host, login, register, db_session, clock, mailbox, deliver_and_clear
+):
+    event = hosted_event(make_event, make_host, login, db_session)
+    attendee = register(event, email="came@library.example.org")
+    absent = register(event, email="absent@library.example.org")
+    asked = register(event, email="asked@library.example.org", wants_recording=True)
+    register(event, email="quiet@library.example.org")  # no attendance recorded, did not ask
+    db_session.commit()
+    clock.set(event.ends_at + timedelta(hours=1))
+    client.post(f"/host/events/{event.id}/attendance", data={"mark": "attended", "registration": [str(attendee.id)]})
+    client.post(f"/host/events/{event.id}/attendance", data={"mark": "absent", "registration": [str(absent.id)]})
+    deliver_and_clear()
+
+    archive = "https://archive.example.org/hiring"
+    client.post(f"/host/events/{event.id}/edit", data={**FORM, "archive_url": archive})
+    subjects = {m["To"].addresses[0].addr_spec: m["Subject"] for m in mailbox}
+    assert subjects == {
+        attendee.email: f"Thank you for joining: {event.title}",
+        absent.email: f"Sorry we missed you: {event.title}",
+        asked.email: f"The recording is ready: {event.title}",
+    }
+    assert all(archive in m.get_body(("plain",)).get_content() for m in mailbox)
+
+    mailbox.clear()
+    client.post(f"/host/events/{event.id}/edit", data={**FORM, "archive_url": archive, "summary": "edited"})
+    assert mailbox == []  # once
+    client.post(f"/host/events/{event.id}/edit", data={**FORM, "archive_url": archive + "-fixed"})
+    assert len(mailbox) == 3
+    assert all(m["Subject"].startswith("Corrected recording link") for m in mailbox)
+
+
+def test_recording_posted_before_the_end_goes_out_with_the_cron_run(
+    app, client, make_event, make_host, login, register, db_session, clock, mailbox, deliver_and_clear
+):
+    event = hosted_event(make_event, make_host, login, db_session)
+    register(event, wants_recording=True)
+    db_session.commit()
+    client.post(f"/host/events/{event.id}/edit", data={**FORM, "archive_url": "https://archive.example.org/x"})
+    mailbox.clear()
+    clock.set(event.ends_at + timedelta(minutes=5))
+    result = app.test_cli_runner().invoke(args=["send-reminders"])
+    assert "recording follow-ups: 1" in result.output
+    assert [m["Subject"].split(":")[0] for m in mailbox] == ["The recording is ready"]
+    app.test_cli_runner().invoke(args=["send-reminders"])
+    assert len(mailbox) == 1
+
+
+def test_host_message_reaches_every_confirmed_registrant_escaped(
+    client, make_event, make_host, login, register, db_session, mailbox, deliver_and_clear
+):
+    event = hosted_event(make_event, make_host, login, db_session, capacity=2)
+    register(event)
+    register(event)
+    register(event)  # waiting: not a recipient
+    deliver_and_clear()
+    response = client.post(
+        f"/host/events/{event.id}/message", data={"subject": "Slides", "body": "See <b>slides</b>\nthanks"}
+    )
+    assert response.status_code == 303
+    assert len(mailbox) == 2
+    html = mailbox[0].get_body(("html",)).get_content()
+    assert "&lt;b&gt;slides&lt;/b&gt;" in html
+    assert "See <b>slides</b>" in mailbox[0].get_body(("plain",)).get_content()
