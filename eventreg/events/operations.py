@@ -99,7 +99,7 @@ def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = No
     from eventreg.registrations import notifications, queries
 
     if "slug" in fields and fields["slug"] != event.slug:
-        _check_slug(fields["slug"], event.id)
+        check_slug(fields["slug"], event.id)
     changed = [name for name, value in fields.items() if getattr(event, name) != value]
     for name in changed:
         setattr(event, name, fields[name])
@@ -118,7 +118,8 @@ def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = No
     return told
 
 
-def _check_slug(slug: str, event_id: int | None) -> None:
+def check_slug(slug: str, event_id: int | None) -> None:
+    """EventError unless a host may give an event (event_id, or a new one) this slug."""
     if slug in RESERVED_SLUGS:
         raise EventError("slug_reserved")
     if _slug_taken(slug, event_id):

@@ -144,7 +144,7 @@ def new_event():
         try:
             cohosts = host_operations.hosts_by_emails(form.cohost_emails())
             if form.slug.data:
-                event_operations._check_slug(form.slug.data, None)
+                event_operations.check_slug(form.slug.data, None)
             event = event_operations.create_event(
                 slug=form.slug.data or None, capacity=form.capacity.data, now=now, status=Status.DRAFT,
                 **_event_fields(form),
@@ -298,9 +298,10 @@ def attendance(event_id: int):
     event = managed_event(event_id)
     if not _csrf_ok():
         abort(400)
-    value = {"attended": True, "absent": False, "clear": None}.get(request.form.get("mark", ""))
-    if request.form.get("mark") not in ("attended", "absent", "clear"):
+    marks = {"attended": True, "absent": False, "clear": None}
+    if request.form.get("mark") not in marks:
         abort(400)
+    value = marks[request.form["mark"]]
     ids = [int(i) for i in request.form.getlist("registration") if i.isdigit()]
     marked = 0
     for registration_id in ids:
