@@ -227,13 +227,22 @@ def register(db_session, clock):
 HOST_PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(scope="session")
+def host_password_hash():
+    """scrypt is slow on purpose; hash the shared test password once (create_host has its own tests)."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(HOST_PASSWORD)
+
+
 @pytest.fixture
-def make_host(db_session, clock):
-    from eventreg.hosts import operations as host_operations
+def make_host(db_session, clock, host_password_hash):
+    from eventreg.hosts.models import Host
 
     def make(email="host@library.example.org", *, admin=False, timezone="America/New_York"):
-        host = host_operations.create_host(email=email, password=HOST_PASSWORD, is_admin=admin, now=clock.now())
-        host.timezone = timezone
+        host = Host(email=email, password_hash=host_password_hash, is_admin=admin, timezone=timezone,
+                    created_at=clock.now())  # fmt: skip
+        db_session.add(host)
         db_session.flush()
         return host
 
