@@ -28,6 +28,9 @@ def create_app(config: dict | None = None) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url(app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file next to the app does not drop connections; the ping would cost a query per request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     app.config.setdefault("CLOCK", SystemClock())
     _apply_production_settings(app)
 
@@ -71,12 +74,14 @@ def _apply_production_settings(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from eventreg import health, visitor
+    from eventreg.calendars import views as calendar_views
     from eventreg.events import views as event_views
     from eventreg.hosts import views as host_views
     from eventreg.registrations import views as registration_views
 
     app.before_request(visitor.load_visitor_zone)
     app.after_request(visitor.remember_visitor_zone)
+    app.register_blueprint(calendar_views.bp)  # before events: /events/<slug>.ics must win over /events/<slug>
     app.register_blueprint(event_views.bp)
     app.register_blueprint(registration_views.bp)
     app.register_blueprint(health.bp)
@@ -93,7 +98,11 @@ def _register_template_helpers(app: Flask) -> None:
         time_range=timezones.time_range,
         in_zone=templating.in_zone,
     )
+    from eventreg.calendars import links as calendar_links
+
     app.jinja_env.globals.update(
+        google_calendar_url=calendar_links.google_url,
+        outlook_calendar_url=calendar_links.outlook_url,
         visitor_times=templating.visitor_times,
         zone_groups=timezones.zone_groups,
         page_url=templating.page_url,

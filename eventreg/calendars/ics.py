@@ -1,12 +1,298 @@
-"""iCalendar artifacts. (Interim: only the registrant invitation; the calendars branch replaces this module.)"""
+"""Every iCalendar artifact: one-event downloads, subscription feeds, and registrants' invitations.
 
-from datetime import timedelta
+Building blocks, each cached because icalendar is slow at scale:
+- vtimezone(zone, first_year, last_year): the zone's rules as yearly RRULE observances (the shape Outlook
+  maps to its own zones), derived from the tz database through pytz, one per rule period. Cached per zone
+  and year range.
+- event_vevent(event, now, ...): one event's serialized VEVENT, cached until the event changes (its
+  updated_at and sequence are in the key) or passes its end (the archive flip).
+- assemble(header, zones, vevents): a VCALENDAR from those pieces.
+
+Public artifacts (downloads and feeds) carry no METHOD, no ATTENDEE and no join link; invitations carry
+METHOD:REQUEST or METHOD:CANCEL, the registrant as ATTENDEE and the join link as LOCATION and URL.
+Bodies are deterministic: DTSTAMP is the event's last change, never "now"."""
+
+import calendar as month_calendar
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import icalendar
+import pytz
 
-from eventreg.events.models import Event
+from eventreg.events.models import Event, State, Status
 
-PRODID = "-//eventreg//eventreg//EN"
+PRODID = "-//eventreg//eventreg 1.0//EN"
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+# --- Time zones -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Onset:
+    local: datetime  # wall-clock time of the change, in the offset in force before it (RFC 5545 3.6.5)
+    offset_from: timedelta
+    offset_to: timedelta
+    is_dst: bool
+    name: str
+
+
+def _onsets(zone: str, first_year: int, last_year: int) -> tuple[list[_Onset], _Onset]:
+    """The zone's offset changes within the years, and the observance in force when they begin."""
+    tz = pytz.timezone(zone)
+    times = getattr(tz, "_utc_transition_times", None)
+    infos = getattr(tz, "_transition_info", None)
+    start = datetime(first_year, 1, 1)  # noqa: DTZ001 - pytz keeps transition times as naive UTC
+    end = datetime(last_year + 1, 1, 1)  # noqa: DTZ001
+    if not times:  # a fixed offset (UTC, Etc/GMT+5)
+        offset = tz.utcoffset(start)
+        initial = _Onset(datetime(1970, 1, 1), offset, offset, False, tz.tzname(start) or zone)  # noqa: DTZ001
+        return [], initial
+    # The first entry is the zone's local mean time "since the beginning of time": an onset in 1601 will do.
+    offset, dst, name = infos[0]
+    initial = _Onset(datetime(1601, 1, 1), offset, offset, bool(dst), name)  # noqa: DTZ001
+    onsets = []
+    for index in range(1, len(times)):
+        offset, dst, name = infos[index]
+        previous = infos[index - 1][0]
+        onset = _Onset(times[index] + previous, previous, offset, bool(dst), name)
+        if times[index] < start:
+            initial = onset
+        elif times[index] < end:
+            onsets.append(onset)
+    return onsets, initial
+
+
+def _rule(onset: _Onset) -> tuple:
+    """What stays the same year to year for a recurring change: kind, month, weekday, time, offsets."""
+    return (onset.is_dst, onset.local.month, onset.local.weekday(), onset.local.time(), onset.offset_from,
+            onset.offset_to, onset.name)  # fmt: skip
+
+
+def _expressible(days: list[date]) -> bool:
+    """Whether one yearly BYDAY rule can pick exactly these days (see _byday)."""
+    weeks = {(d.day - 1) // 7 for d in days}
+    all_last = all(d.day > month_calendar.monthrange(d.year, d.month)[1] - 7 for d in days)
+    return len(weeks) == 1 or all_last or max(d.day for d in days) - min(d.day for d in days) <= 6
+
+
+def _byday(days: list[date], weekday: int) -> dict:
+    """RRULE parts that pick exactly these days: BYDAY=2SU, BYDAY=-1SU, or BYDAY=SU with BYMONTHDAY."""
+    code = WEEKDAYS[weekday]
+    weeks = {(d.day - 1) // 7 + 1 for d in days}
+    if len(weeks) == 1 and max(d.day for d in days) <= 28:
+        return {"BYDAY": f"{weeks.pop()}{code}"}
+    if all(d.day > month_calendar.monthrange(d.year, d.month)[1] - 7 for d in days):
+        return {"BYDAY": f"-1{code}"}
+    first = min(d.day for d in days)
+    return {"BYDAY": code, "BYMONTHDAY": list(range(first, first + 7))}
+
+
+def _observance(onsets: list[_Onset], *, last: bool) -> icalendar.cal.Component:
+    first = onsets[0]
+    component = icalendar.TimezoneDaylight() if first.is_dst else icalendar.TimezoneStandard()
+    component.add("TZNAME", first.name)
+    component.add("DTSTART", first.local)
+    component.add("TZOFFSETFROM", first.offset_from)
+    component.add("TZOFFSETTO", first.offset_to)
+    if len(onsets) > 1 or last:
+        rule = {"FREQ": "YEARLY", "BYMONTH": first.local.month}
+        rule.update(_byday([o.local.date() for o in onsets], first.local.weekday()))
+        if not last:
+            final = onsets[-1]
+            rule["UNTIL"] = pytz.utc.localize(final.local - final.offset_from)
+        component.add("RRULE", rule)
+    return component
+
+
+@lru_cache(maxsize=512)
+def vtimezone(zone: str, first_year: int, last_year: int) -> bytes:
+    """A serialized VTIMEZONE for the zone, exact for every instant from first_year to last_year."""
+    onsets, initial = _onsets(zone, first_year, last_year)
+    timezone = icalendar.Timezone()
+    timezone.add("TZID", zone)
+    if not onsets:
+        standard = icalendar.TimezoneStandard()
+        standard.add("TZNAME", initial.name)
+        standard.add("DTSTART", datetime(1970, 1, 1))  # noqa: DTZ001 - a VTIMEZONE onset is local time
+        standard.add("TZOFFSETFROM", initial.offset_to)
+        standard.add("TZOFFSETTO", initial.offset_to)
+        timezone.add_component(standard)
+        return timezone.to_ical()
+    # The observance in force when the range begins, so instants before the first change are covered.
+    timezone.add_component(_observance([initial], last=False))
+    # Consecutive years that change the same way become one observance with a yearly RRULE.
+    groups: dict[bool, list[list[_Onset]]] = {True: [], False: []}
+    for onset in onsets:
+        runs = groups[onset.is_dst]
+        if (
+            runs
+            and _rule(runs[-1][-1]) == _rule(onset)
+            and onset.local.year == runs[-1][-1].local.year + 1
+            and _expressible([o.local.date() for o in [*runs[-1], onset]])
+        ):
+            runs[-1].append(onset)
+        else:
+            runs.append([onset])
+    still_in_force = _rules_in_force(zone, last_year)
+    for runs in groups.values():
+        for index, run in enumerate(runs):
+            last = index == len(runs) - 1 and _rule(run[-1]) in still_in_force and len(run) > 1
+            timezone.add_component(_observance(run, last=last))
+    return timezone.to_ical()
+
+
+def _rules_in_force(zone: str, last_year: int) -> set[tuple]:
+    """Rules that carry on after the range (the next years repeat them), so their RRULE needs no UNTIL."""
+    later, _ = _onsets(zone, last_year + 1, last_year + 2)
+    return {_rule(o) for o in later}
+
+
+def zone_years(events: Iterable[Event]) -> dict[str, tuple[int, int]]:
+    """For each zone used, the years its VTIMEZONE must cover (a year either side, for clients' sake)."""
+    years: dict[str, tuple[int, int]] = {}
+    for event in events:
+        low, high = event.starts_at.year - 1, event.ends_at.year + 1
+        if event.timezone in years:
+            low, high = min(low, years[event.timezone][0]), max(high, years[event.timezone][1])
+        years[event.timezone] = (low, high)
+    return years
+
+
+# --- Events ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Links:
+    """Absolute URLs an event's entry points to, built by the caller (views know the host name)."""
+
+    page: str
+
+
+def uid(event: Event, domain: str) -> str:
+    """Stable for the event's whole life: never derived from anything a host can edit."""
+    return f"event-{event.id}@{domain}"
+
+
+def _local(instant: datetime, zone: str) -> datetime:
+    return instant.astimezone(pytz.timezone(zone)).replace(tzinfo=None)
+
+
+def _description(event: Event, state: str, page_url: str) -> str:
+    text = event.summary or ""
+    if event.description:
+        text = f"{text}\n\n{event.description}" if text else event.description
+    if state == State.PASSED:
+        if event.archive_url:
+            return f"This event has passed. View the archive: {event.archive_url}\n\n{text}".strip()
+        return f"This event has passed. The recording will be posted here: {page_url}\n\n{text}".strip()
+    if state == State.CANCELLED:
+        return f"This event has been cancelled.\n\n{text}".strip()
+    return f"{text}\n\nDetails and registration: {page_url}".strip()
+
+
+def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> icalendar.Event:
+    """The public VEVENT: no ATTENDEE and no join link."""
+    state = event.state(now)
+    vevent = icalendar.Event()
+    vevent.add("UID", uid(event, domain))
+    vevent.add("DTSTAMP", event.updated_at)
+    vevent.add("CREATED", event.created_at)
+    vevent.add("LAST-MODIFIED", event.updated_at)
+    vevent.add("SEQUENCE", event.sequence)
+    vevent.add("DTSTART", _local(event.starts_at, event.timezone), parameters={"TZID": event.timezone})
+    vevent.add("DTEND", _local(event.ends_at, event.timezone), parameters={"TZID": event.timezone})
+    vevent.add("SUMMARY", event.title)
+    vevent.add("DESCRIPTION", _description(event, state, page_url))
+    vevent.add("URL", event.archive_url if state == State.PASSED and event.archive_url else page_url)
+    if event.has_place:
+        vevent.add("LOCATION", event.location)
+    if event.topics:
+        vevent.add("CATEGORIES", [topic.name for topic in event.topics])
+    vevent.add("STATUS", "CANCELLED" if event.status == Status.CANCELLED else "CONFIRMED")
+    vevent.add("TRANSP", "OPAQUE")
+    return vevent
+
+
+class PieceCache:
+    """A bounded in-process cache. Keys hold everything the value depends on, read from the database on
+    each request, so a process can never serve a stale piece after another process changed the event."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+
+    def get_or_build(self, key, build):
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key]
+        value = self.items[key] = build()
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+        return value
+
+
+_vevents = PieceCache(50_000)
+
+
+def event_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> bytes:
+    """The serialized public VEVENT, rebuilt only when the event changes or passes its end."""
+    # Everything the entry shows is in the key, so no two versions of a row can share one.
+    key = (event.id, event.updated_at, event.sequence, event.state(now), event.starts_at, event.ends_at,
+           event.timezone, event.status, event.title, event.summary, event.description, event.format,
+           event.location, event.archive_url, tuple(t.name for t in event.topics), domain, page_url)  # fmt: skip
+    return _vevents.get_or_build(key, lambda: build_vevent(event, now=now, domain=domain, page_url=page_url).to_ical())
+
+
+def assemble(properties: dict, zones: dict[str, tuple[int, int]], vevents: Iterable[bytes]) -> bytes:
+    """A VCALENDAR from serialized pieces: header properties, one VTIMEZONE per zone, the VEVENTs."""
+    header = icalendar.Calendar()
+    header.add("PRODID", PRODID)
+    header.add("VERSION", "2.0")
+    header.add("CALSCALE", "GREGORIAN")
+    for name, value in properties.items():
+        header.add(name, value)
+    head = header.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    parts = [head[: -len(end)]]
+    parts += [vtimezone(zone, *years) for zone, years in sorted(zones.items())]
+    parts += list(vevents)
+    parts.append(end)
+    return b"".join(parts)
+
+
+def download(event: Event, *, now: datetime, domain: str, page_url: str) -> bytes:
+    """ "Add to calendar" for one event: no METHOD (a METHOD:PUBLISH makes some clients ask to subscribe)."""
+    return assemble({}, zone_years([event]), [event_vevent(event, now=now, domain=domain, page_url=page_url)])
+
+
+def feed(events: list[Event], *, name: str, description: str, now: datetime, domain: str, page_urls: dict) -> bytes:
+    """A subscription feed, with the name and refresh hints calendar apps read."""
+    properties = {
+        "NAME": name,
+        "X-WR-CALNAME": name,
+        "DESCRIPTION": description,
+        "X-WR-CALDESC": description,
+        "REFRESH-INTERVAL": icalendar.vDuration(timedelta(hours=1)),
+        "X-PUBLISHED-TTL": icalendar.vDuration(timedelta(hours=1)),
+    }
+    vevents = [event_vevent(e, now=now, domain=domain, page_url=page_urls[e.id]) for e in events]
+    calendar = assemble(properties, zone_years(events), vevents)
+    # REFRESH-INTERVAL must carry VALUE=DURATION (RFC 7986); icalendar writes the bare value.
+    return calendar.replace(b"REFRESH-INTERVAL:", b"REFRESH-INTERVAL;VALUE=DURATION:", 1)
+
+
+def personal_vevent(event: Event, *, now: datetime, domain: str, page_url: str, join_url: str | None) -> bytes:
+    """A registrant's own feed entry: the public entry plus the join link (never cached: it is private)."""
+    vevent = build_vevent(event, now=now, domain=domain, page_url=page_url)
+    if join_url and event.state(now) in (State.UPCOMING, State.LIVE):
+        vevent["DESCRIPTION"] = f"Join: {join_url}\n\n{vevent['DESCRIPTION']}"
+        if not event.has_place:
+            vevent.add("LOCATION", join_url)
+    return vevent.to_ical()
 
 
 def invitation(
@@ -23,16 +309,14 @@ def invitation(
     description: str,
     status: str = "CONFIRMED",
 ) -> bytes:
-    calendar = icalendar.Calendar()
-    calendar.add("PRODID", PRODID)
-    calendar.add("VERSION", "2.0")
-    calendar.add("METHOD", method)
+    """A registrant's invitation (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL), one VEVENT whose UID
+    stays the same for that registrant and event, and whose SEQUENCE grows with every change."""
     vevent = icalendar.Event()
     vevent.add("UID", uid)
     vevent.add("SEQUENCE", sequence)
     vevent.add("DTSTAMP", event.updated_at)
-    vevent.add("DTSTART", event.starts_at.astimezone(_zoneinfo(event.timezone)))
-    vevent.add("DTEND", event.ends_at.astimezone(_zoneinfo(event.timezone)))
+    vevent.add("DTSTART", _local(event.starts_at, event.timezone), parameters={"TZID": event.timezone})
+    vevent.add("DTEND", _local(event.ends_at, event.timezone), parameters={"TZID": event.timezone})
     vevent.add("SUMMARY", event.title)
     vevent.add("DESCRIPTION", description)
     vevent.add("STATUS", status)
@@ -42,22 +326,10 @@ def invitation(
     attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
     attendee.params.update(CN=attendee_name, ROLE="REQ-PARTICIPANT", PARTSTAT="ACCEPTED", RSVP="FALSE")
     vevent.add("ATTENDEE", attendee)
-    if join_url:
+    if event.has_place:
+        vevent.add("LOCATION", event.location)
+    elif join_url:
         vevent.add("LOCATION", join_url)
+    if join_url:
         vevent.add("URL", join_url)
-    calendar.add_component(vevent)
-    year = event.starts_at.year
-    calendar.add_missing_timezones(first_date=event.starts_at.date() - timedelta(days=366), last_date=_date(year + 2))
-    return calendar.to_ical()
-
-
-def _zoneinfo(zone: str):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(zone)
-
-
-def _date(year: int):
-    from datetime import date
-
-    return date(year, 1, 1)
+    return assemble({"METHOD": method}, zone_years([event]), [vevent.to_ical()])

@@ -56,6 +56,8 @@ class Registration(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20))
     # Random, secret, and the key of the signed manage link.
     token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
+    # The key of this person's private calendar feed URL; replaced if it leaks.
+    feed_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, default=new_token)
     # The hidden key of the form that created it: a double-click resubmits the same key.
     form_key: Mapped[str | None] = mapped_column(sa.String(64))
     # Grows on every change the registrant's calendar must pick up (cancellation); the invite's

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from eventreg.events.models import Event, Status
 from eventreg.extensions import db
 from eventreg.registrations import notifications
-from eventreg.registrations.models import Registration, RegistrationStatus
+from eventreg.registrations.models import Registration, RegistrationStatus, new_token
 
 
 class RegistrationError(Exception):
@@ -164,6 +164,12 @@ def resend_confirmation(registration: Registration, *, now: datetime) -> None:
         notifications.queue_confirmation(registration, now=now, again=True)
     elif registration.is_waiting:
         notifications.queue_waiting(registration, position=waiting_position(registration), now=now, again=True)
+
+
+def replace_feed_token(registration: Registration) -> None:
+    """A new private feed URL; the old one stops working at once."""
+    registration.feed_token = new_token()
+    db.session.flush()
 
 
 def get_registration(event: Event, email: str) -> Registration | None:

@@ -67,7 +67,7 @@ def register(slug: str):
     return redirect(url_for("registrations.manage", signed=tokens.manage_token(registration)), code=303)
 
 
-def _registration_from_link(signed: str) -> Registration:
+def registration_from_link(signed: str) -> Registration:
     try:
         token = tokens.read_manage_token(signed)
     except tokens.LinkError as error:
@@ -81,7 +81,7 @@ def _registration_from_link(signed: str) -> Registration:
 
 @bp.get("/r/<signed>")
 def manage(signed: str):
-    registration = _registration_from_link(signed)
+    registration = registration_from_link(signed)
     return render_template(
         "registrations/manage.html",
         registration=registration,
@@ -95,7 +95,7 @@ def manage(signed: str):
 
 @bp.post("/r/<signed>/cancel")
 def cancel(signed: str):
-    registration = _registration_from_link(signed)
+    registration = registration_from_link(signed)
     if not CancelForm().validate_on_submit():
         abort(400)
     now = clock.now()
@@ -107,7 +107,7 @@ def cancel(signed: str):
 
 @bp.get("/r/<signed>/invite.ics")
 def invitation(signed: str):
-    registration = _registration_from_link(signed)
+    registration = registration_from_link(signed)
     if not registration.is_confirmed:
         abort(404)
     body = notifications.invitation(registration, method="REQUEST")

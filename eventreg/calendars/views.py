@@ -1,0 +1,167 @@
+"""Calendar downloads and subscription feeds. Feeds answer 304 from a cheap aggregate query, before any
+calendar is built; the validator changes exactly when an event in the feed changes or passes its end."""
+
+import hashlib
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+
+from eventreg import clock
+from eventreg.calendars import ics
+from eventreg.calendars.ics import PieceCache
+from eventreg.events import queries
+from eventreg.events.models import Event, Topic, event_topics
+from eventreg.extensions import db
+from eventreg.registrations import operations as registration_operations
+from eventreg.registrations.forms import CancelForm
+from eventreg.registrations.models import Registration, RegistrationStatus
+from eventreg.registrations.views import registration_from_link
+from eventreg.timezones import UTCDateTime
+
+bp = Blueprint("calendars", __name__)
+FEED_WINDOW = timedelta(days=90)
+_feed_bodies = PieceCache(64)
+
+
+def _domain() -> str:
+    return current_app.config["CALENDAR_UID_DOMAIN"]
+
+
+def _page_url(event: Event) -> str:
+    return url_for("events.show", slug=event.slug, _external=True)
+
+
+def _calendar_response(body: bytes, *, filename: str | None = None, headers: dict | None = None) -> Response:
+    response = Response(body, headers=headers or {})
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    return response
+
+
+@bp.get("/events/<slug>.ics")
+def download(slug: str):
+    event = queries.get_public_event(slug)
+    body = ics.download(event, now=clock.now(), domain=_domain(), page_url=_page_url(event))
+    return _calendar_response(body, filename=f"{event.slug}.ics")
+
+
+def _feed_query(topic: Topic | None, now):
+    query = sa.select(Event).where(Event.status.in_(queries.PUBLIC_STATUSES), Event.ends_at >= now - FEED_WINDOW)
+    if topic is not None:
+        query = query.where(Event.topics.any(Topic.id == topic.id))
+    return query
+
+
+def _validator_statement(*, with_topic: bool) -> sa.Select:
+    """Three index lookups that change whenever the feed must: the latest change to any event, how many
+    events the feed holds, and how many of them have ended (the archive flip). Built once, since building
+    it per request cost more than running it."""
+    window_start = sa.bindparam("window_start", type_=UTCDateTime())
+    now = sa.bindparam("now", type_=UTCDateTime())
+    in_feed = [Event.status.in_(queries.PUBLIC_STATUSES), Event.ends_at >= window_start]
+    if with_topic:
+        in_feed.append(
+            Event.id.in_(sa.select(event_topics.c.event_id).where(event_topics.c.topic_id == sa.bindparam("topic_id")))
+        )
+    count = sa.select(sa.func.count()).select_from(Event).where(*in_feed).scalar_subquery()
+    ended = sa.select(sa.func.count()).select_from(Event).where(*in_feed, Event.ends_at <= now).scalar_subquery()
+    last_end = sa.select(sa.func.max(Event.ends_at)).where(*in_feed, Event.ends_at <= now).scalar_subquery()
+    latest = sa.select(sa.func.max(Event.updated_at)).scalar_subquery()
+    return sa.select(count, ended, sa.type_coerce(latest, UTCDateTime()), sa.type_coerce(last_end, UTCDateTime()))
+
+
+_VALIDATORS = {False: _validator_statement(with_topic=False), True: _validator_statement(with_topic=True)}
+
+
+def _validator(topic: Topic | None, now: datetime) -> tuple[str, datetime | None]:
+    """(ETag, Last-Modified) for a feed, from the database alone, so every process agrees. Runs on its
+    own connection, outside the ORM session: a 304 needs nothing else."""
+    params = {"now": now, "window_start": now - FEED_WINDOW, "topic_id": topic.id if topic else None}
+    # One statement, so no transaction is needed around it.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        count, ended, latest, last_end = connection.execute(_VALIDATORS[topic is not None], params).one()
+    fingerprint = f"{topic.id if topic else '-'}|{count}|{ended}|{latest}|{request.host}"
+    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+    modified = max(filter(None, [latest, last_end]), default=None)
+    return etag, modified
+
+
+def _serve_feed(topic: Topic | None, name: str, description: str):
+    now = clock.now()
+    etag, modified = _validator(topic, now)
+    response = Response(status=200)
+    response.set_etag(etag)
+    if modified is not None:
+        response.last_modified = modified
+    response.headers["Cache-Control"] = "public, max-age=300"
+    if request.if_none_match.contains(etag) or (
+        not request.if_none_match and modified is not None and request.if_modified_since and
+        modified.replace(microsecond=0) <= request.if_modified_since
+    ):  # fmt: skip
+        response.status_code = 304
+        return response
+
+    def build() -> bytes:
+        events = db.session.scalars(_feed_query(topic, now).order_by(Event.starts_at, Event.id)).all()
+        page_urls = {e.id: _page_url(e) for e in events}
+        return ics.feed(events, name=name, description=description, now=now, domain=_domain(), page_urls=page_urls)
+
+    response.set_data(_feed_bodies.get_or_build(etag, build))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    return response
+
+
+@bp.get("/calendar.ics")
+def public_feed():
+    site = current_app.config["SITE_NAME"]
+    return _serve_feed(None, f"{site}: webinars and events", f"Upcoming and recent events from {site}.")
+
+
+@bp.get("/topics/<slug>/calendar.ics")
+def topic_feed(slug: str):
+    topic = queries.get_topic(slug)
+    site = current_app.config["SITE_NAME"]
+    return _serve_feed(topic, f"{site}: {topic.name}", f"{topic.name} events from {site}.")
+
+
+@bp.get("/feeds/<token>.ics")
+def personal_feed(token: str):
+    """One person's registrations (everything registered with the same email), join links included."""
+    owner = db.session.scalar(sa.select(Registration).where(Registration.feed_token == token))
+    if owner is None:
+        abort(404)
+    now = clock.now()
+    registrations = db.session.scalars(
+        sa.select(Registration)
+        .join(Event)
+        .where(Registration.email == owner.email, Registration.status == RegistrationStatus.CONFIRMED,
+               Event.status.in_(queries.PUBLIC_STATUSES), Event.ends_at >= now - FEED_WINDOW)
+        .order_by(Event.starts_at)
+    ).all()  # fmt: skip
+    events = [r.event for r in registrations]
+    vevents = [
+        ics.personal_vevent(r.event, now=now, domain=_domain(), page_url=_page_url(r.event), join_url=r.event.join_url)
+        for r in registrations
+    ]
+    site = current_app.config["SITE_NAME"]
+    properties = {"NAME": f"My {site} events", "X-WR-CALNAME": f"My {site} events"}
+    body = ics.assemble(properties, ics.zone_years(events), vevents)
+    response = _calendar_response(body, headers={"Cache-Control": "private, no-store"})
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.post("/r/<signed>/feed/replace")
+def replace_feed(signed: str):
+    """A leaked personal feed URL: give this registration a new one; the old URL stops working."""
+    registration = registration_from_link(signed)
+    if not CancelForm().validate_on_submit():
+        abort(400)
+    registration_operations.replace_feed_token(registration)
+    db.session.commit()
+    return redirect(url_for("registrations.manage", signed=signed, _anchor="calendar-feed"), code=303)

@@ -1,0 +1,18 @@
+// "Copy address" for the calendar feed. Without JavaScript the address is still there to select.
+(function () {
+  var buttons = document.querySelectorAll(".copy-button");
+  Array.prototype.forEach.call(buttons, function (button) {
+    var field = document.getElementById(button.dataset.copy);
+    var status = button.parentNode.querySelector(".copy-status");
+    if (!field || !navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        status.textContent = "Copied.";
+      }, function () {
+        field.select();
+        status.textContent = "Press Ctrl+C (or ⌘C) to copy.";
+      });
+    });
+  });
+})();

@@ -1,0 +1,213 @@
+"""Every artifact parsed back with icalendar and with vobject, times checked against zoneinfo."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import pytz
+import vobject
+
+from eventreg.calendars import ics
+from eventreg.events import operations
+from eventreg.events.models import Status
+
+ZONE_CASES = [
+    ("America/New_York", 2024, 2027),
+    ("Europe/Berlin", 2024, 2027),
+    ("Australia/Sydney", 2024, 2027),  # southern hemisphere: daylight time over new year
+    ("Australia/Lord_Howe", 2024, 2026),  # a half-hour DST shift
+    ("America/St_Johns", 2024, 2026),  # a half-hour zone with DST
+    ("Asia/Kolkata", 2024, 2026),  # half-hour, no DST
+    ("Asia/Kathmandu", 2024, 2026),  # 45 minutes
+    ("Pacific/Kiritimati", 2024, 2026),  # UTC+14, far side of the date line
+    ("Pacific/Apia", 2012, 2015),  # the far side of the date line since 30 December 2011, with DST then
+    ("Asia/Tehran", 2021, 2024),  # abolished DST in 2022: a rule that ends
+    ("America/Sao_Paulo", 2017, 2021),  # DST dropped in 2019
+    ("Africa/Casablanca", 2024, 2026),  # irregular, tied to Ramadan
+    ("Pacific/Apia", 2010, 2013),  # skipped 30 December 2011: a 24-hour jump
+    ("UTC", 2024, 2026),
+]
+
+
+def instants(first_year: int, last_year: int, zone: str):
+    """Every six hours through the years, plus a minute either side of each offset change."""
+    start = datetime(first_year, 1, 1, tzinfo=pytz.utc)
+    end = datetime(last_year, 12, 31, 18, tzinfo=pytz.utc)
+    moment = start
+    while moment <= end:
+        yield moment
+        moment += timedelta(hours=6)
+    from eventreg.timezones import transitions
+
+    for change in transitions(zone, start, end):
+        yield change - timedelta(minutes=1)
+        yield change
+        yield change + timedelta(minutes=1)
+
+
+# dateutil, which vobject uses, cannot hold Apia's 24-hour jump of 2011 (it raises) and misplaces the hour
+# after one of Morocco's negative-DST changes; icalendar still checks these against zoneinfo.
+DATEUTIL_CANNOT = {("Africa/Casablanca", 2024, 2026), ("Pacific/Apia", 2010, 2013), ("Pacific/Apia", 2012, 2015)}
+
+
+@pytest.mark.parametrize(("zone", "first", "last"), ZONE_CASES)
+def test_vtimezone_matches_zoneinfo_at_every_instant(zone, first, last):
+    text = ics.vtimezone(zone, first, last)
+    assert b"RDATE" not in text
+    vtimezone = icalendar.Timezone.from_ical(text)
+    by_icalendar = vtimezone.to_tz()
+    wrapped = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:test\r\n" + text.decode() + "END:VCALENDAR\r\n"
+    by_vobject = vobject.readOne(wrapped).vtimezone.gettzinfo()
+    reference = ZoneInfo(zone)
+    for moment in instants(first, last, zone):
+        expected = moment.astimezone(reference).utcoffset()
+        assert moment.astimezone(by_icalendar).utcoffset() == expected, (zone, moment, "icalendar")
+        if (zone, first, last) not in DATEUTIL_CANNOT:
+            assert moment.astimezone(by_vobject).utcoffset() == expected, (zone, moment, "vobject")
+
+
+def test_vtimezone_uses_yearly_rrules_for_regular_rules():
+    text = ics.vtimezone("America/New_York", 2024, 2027).decode()
+    assert "RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3" in text
+    assert "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11" in text
+    assert "DTSTART:20240310T020000" in text  # the onset in local time, before the change
+    ended = ics.vtimezone("America/Sao_Paulo", 2016, 2021).decode()
+    assert "UNTIL=" in ended  # a rule that stopped (Brazil dropped DST in 2019) says when
+
+
+@pytest.fixture
+def event(make_event, make_topic, clock):
+    return make_event(
+        description="Hear **three** libraries.",
+        topics=[make_topic("community-engagement", "Community engagement")],
+        archive_url=None,
+    )
+
+
+def download(event, clock, page_url="http://eventreg.test/events/x"):
+    return ics.download(event, now=clock.now(), domain="eventreg.test", page_url=page_url)
+
+
+@pytest.mark.parametrize(
+    ("zone", "local"),
+    [
+        ("America/New_York", (2025, 3, 9, 15)),  # US spring-forward day
+        ("America/New_York", (2025, 11, 2, 15)),  # US fall-back day
+        ("Europe/Berlin", (2025, 3, 30, 15)),  # EU change day
+        ("Asia/Kolkata", (2025, 2, 3, 19, 30)),
+        ("Asia/Kathmandu", (2025, 2, 3, 9)),
+        ("Pacific/Kiritimati", (2025, 1, 1, 9)),
+        ("Pacific/Pago_Pago", (2025, 1, 1, 9)),
+        ("Australia/Sydney", (2025, 4, 6, 15)),  # Sydney's change day
+    ],
+)
+def test_download_times_read_the_same_in_icalendar_vobject_and_zoneinfo(make_event, clock, zone, local):
+    local = datetime(*local)  # noqa: DTZ001 - wall-clock time in `zone`
+    event = make_event(timezone=zone, local_start=local)
+    body = download(event, clock)
+    expected = local.replace(tzinfo=ZoneInfo(zone))
+    calendar = icalendar.Calendar.from_ical(body)
+    (vevent,) = calendar.walk("VEVENT")
+    assert vevent["DTSTART"].params["TZID"] == zone
+    assert vevent.decoded("DTSTART") == expected
+    assert vevent.decoded("DTEND") == expected + timedelta(hours=1)
+    parsed = vobject.readOne(body.decode())
+    assert parsed.vevent.dtstart.value == expected
+    assert parsed.vevent.dtend.value == expected + timedelta(hours=1)
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == [zone]
+
+
+def test_public_download_has_no_method_attendee_or_join_link(event, clock):
+    body = download(event, clock)
+    calendar = icalendar.Calendar.from_ical(body)
+    assert "METHOD" not in calendar
+    (vevent,) = calendar.walk("VEVENT")
+    assert "ATTENDEE" not in vevent
+    assert b"secret-room" not in body
+    assert vevent["UID"] == f"event-{event.id}@eventreg.test"
+    assert vevent.decoded("DTSTAMP") == event.updated_at
+    assert vevent["CATEGORIES"].cats == ["Community engagement"]
+    assert "X-ALT-DESC" not in vevent  # plain text only: Markdown reads fine as it is
+    assert "Hear **three** libraries." in str(vevent["DESCRIPTION"])
+    assert str(vevent["DESCRIPTION"]).startswith("A webinar for library staff.")
+
+
+def test_lines_end_in_crlf_and_fold_at_75_octets(make_event, clock):
+    event = make_event(title="Ünïcödé " * 24, summary="Ä" * 200)
+    body = download(event, clock)
+    lines = body.split(b"\r\n")
+    assert lines[-1] == b""
+    assert all(b"\n" not in line for line in lines)
+    assert all(len(line) <= 75 for line in lines)
+    assert icalendar.Calendar.from_ical(body).walk("VEVENT")[0]["SUMMARY"] == event.title
+
+
+def test_bodies_are_deterministic(event, clock):
+    first = download(event, clock)
+    clock.advance(minutes=10)
+    assert download(event, clock) == first
+
+
+def test_passed_events_point_to_the_archive(make_event, clock):
+    event = make_event(archive_url="https://archive.example.org/hiring")
+    clock.set(event.ends_at)
+    vevent = icalendar.Calendar.from_ical(download(event, clock)).walk("VEVENT")[0]
+    assert str(vevent["DESCRIPTION"]).startswith(
+        "This event has passed. View the archive: https://archive.example.org/hiring"
+    )
+    assert str(vevent["URL"]) == "https://archive.example.org/hiring"
+
+
+def test_passed_events_without_recording_say_it_is_coming(make_event, clock):
+    event = make_event()
+    clock.set(event.ends_at + timedelta(days=1))
+    vevent = icalendar.Calendar.from_ical(download(event, clock, page_url="http://eventreg.test/e")).walk("VEVENT")[0]
+    assert str(vevent["DESCRIPTION"]).startswith(
+        "This event has passed. The recording will be posted here: http://eventreg.test/e"
+    )
+
+
+def test_cancelled_events_say_so(make_event, clock):
+    event = make_event(status=Status.CANCELLED)
+    vevent = icalendar.Calendar.from_ical(download(event, clock)).walk("VEVENT")[0]
+    assert vevent["STATUS"] == "CANCELLED"
+
+
+def test_a_time_change_bumps_sequence_and_last_modified(event, clock, db_session):
+    before = icalendar.Calendar.from_ical(download(event, clock)).walk("VEVENT")[0]
+    clock.advance(hours=1)
+    operations.update_event(event, now=clock.now(), starts_at=event.starts_at + timedelta(hours=1),
+                            ends_at=event.ends_at + timedelta(hours=1))  # fmt: skip
+    after = icalendar.Calendar.from_ical(download(event, clock)).walk("VEVENT")[0]
+    assert after["UID"] == before["UID"]
+    assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
+    assert after.decoded("LAST-MODIFIED") > before.decoded("LAST-MODIFIED")
+    assert after.decoded("DTSTAMP") == clock.now()
+
+
+def test_feed_assembles_one_vtimezone_per_zone_and_names_itself(make_event, clock):
+    events = [make_event(title="A"), make_event(title="B"), make_event(title="C", timezone="Asia/Kolkata")]
+    body = ics.feed(events, name="All events", description="Everything", now=clock.now(), domain="eventreg.test",
+                    page_urls={e.id: f"http://eventreg.test/{e.id}" for e in events})  # fmt: skip
+    calendar = icalendar.Calendar.from_ical(body)
+    assert sorted(tz["TZID"] for tz in calendar.walk("VTIMEZONE")) == ["America/New_York", "Asia/Kolkata"]
+    assert len(calendar.walk("VEVENT")) == 3
+    assert calendar["X-WR-CALNAME"] == "All events"
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in body
+    assert "METHOD" not in calendar
+    assert len(list(vobject.readComponents(body.decode()))) == 1
+
+
+def test_invitation_carries_method_attendee_and_join_link(event, clock):
+    body = ics.invitation(event, uid="registration-1@eventreg.test", sequence=3, method="REQUEST",
+                          attendee_email="ana@library.example.org", attendee_name="Ana", organizer_email="events@x.org",
+                          organizer_name="WebJunction", join_url="https://meet.example.org/j/room",
+                          description="See you")  # fmt: skip
+    calendar = icalendar.Calendar.from_ical(body)
+    assert calendar["METHOD"] == "REQUEST"
+    vevent = calendar.walk("VEVENT")[0]
+    assert int(vevent["SEQUENCE"]) == 3
+    assert str(vevent["ATTENDEE"]) == "mailto:ana@library.example.org"
+    assert str(vevent["LOCATION"]) == "https://meet.example.org/j/room"
+    assert vobject.readOne(body.decode()).vevent.organizer.params["CN"] == ["WebJunction"]

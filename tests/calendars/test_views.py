@@ -1,0 +1,158 @@
+from datetime import datetime, timedelta
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+import vobject
+
+from eventreg.events import operations
+from eventreg.events.models import Status
+from eventreg.registrations.models import Registration
+
+
+def events_in(response) -> list[str]:
+    return [str(v["SUMMARY"]) for v in icalendar.Calendar.from_ical(response.data).walk("VEVENT")]
+
+
+def test_event_download(client, make_event):
+    event = make_event()
+    response = client.get(f"/events/{event.slug}.ics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{event.slug}.ics"'
+    assert events_in(response) == [event.title]
+    assert b"secret-room" not in response.data
+    assert client.get("/events/no-such-event.ics").status_code == 404
+    draft = make_event(title="Draft", status=Status.DRAFT)
+    assert client.get(f"/events/{draft.slug}.ics").status_code == 404
+
+
+def test_event_pages_link_to_every_way_of_adding_it(client, make_event):
+    event = make_event()
+    for url in ("/", f"/events/{event.slug}"):
+        html = client.get(url).get_data(as_text=True)
+        assert f'href="/events/{event.slug}.ics"' in html
+        assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in html
+        assert "dates=20250130T200000Z%2F20250130T210000Z" in html
+        assert "https://outlook.live.com/calendar/0/deeplink/compose?" in html
+        assert "https://outlook.office.com/calendar/0/deeplink/compose?" in html
+
+
+def test_public_feed_lists_published_and_cancelled_events_from_90_days_back(client, make_event, clock):
+    make_event(title="Upcoming")
+    make_event(title="Called off", status=Status.CANCELLED)
+    make_event(title="Draft", status=Status.DRAFT)
+    make_event(title="Recent", local_start=datetime(2024, 12, 5, 15))  # noqa: DTZ001
+    make_event(title="Long ago", local_start=datetime(2024, 9, 1, 15))  # noqa: DTZ001
+    response = client.get("/calendar.ics")
+    assert response.status_code == 200
+    assert sorted(events_in(response)) == ["Called off", "Recent", "Upcoming"]
+    calendar = icalendar.Calendar.from_ical(response.data)
+    assert calendar["X-WR-CALNAME"] == "eventreg: webinars and events"
+    assert "METHOD" not in calendar
+    assert len(list(vobject.readComponents(response.data.decode()))) == 1
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+def test_topic_feed(client, make_event, make_topic):
+    teens = make_topic("teens-youth", "Teens & youth")
+    make_event(title="Gaming club", topics=[teens])
+    make_event(title="Budget basics")
+    assert events_in(client.get("/topics/teens-youth/calendar.ics")) == ["Gaming club"]
+    assert client.get("/topics/nope/calendar.ics").status_code == 404
+
+
+def test_feed_is_byte_identical_and_answers_304_to_its_validators(client, make_event, clock, db_session):
+    make_event()
+    db_session.commit()  # validators read committed rows on a connection of their own
+    first = client.get("/calendar.ics")
+    clock.advance(minutes=5)
+    second = client.get("/calendar.ics")
+    assert first.data == second.data
+    etag = first.headers["ETag"]
+    assert etag == second.headers["ETag"]
+    assert client.get("/calendar.ics", headers={"If-None-Match": etag}).status_code == 304
+    not_modified = client.get("/calendar.ics", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert not_modified.status_code == 304
+    assert not_modified.data == b""
+    assert client.get("/calendar.ics", headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_validator_changes_when_an_event_changes(client, make_event, clock, db_session):
+    event = make_event()
+    db_session.commit()
+    etag = client.get("/calendar.ics").headers["ETag"]
+    clock.advance(minutes=1)
+    operations.update_event(event, now=clock.now(), title="New title")
+    db_session.commit()
+    response = client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert events_in(response) == ["New title"]
+
+
+def test_validator_changes_when_an_event_passes_its_end(client, make_event, clock, db_session):
+    event = make_event(archive_url="https://archive.example.org/x")
+    make_event(title="Later", local_start=datetime(2025, 3, 1, 15))  # noqa: DTZ001
+    db_session.commit()
+    clock.set(event.ends_at - timedelta(minutes=1))
+    etag = client.get("/calendar.ics").headers["ETag"]
+    assert client.get("/calendar.ics", headers={"If-None-Match": etag}).status_code == 304
+    clock.set(event.ends_at)
+    response = client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    (passed,) = [v for v in icalendar.Calendar.from_ical(response.data).walk("VEVENT") if v["SUMMARY"] == event.title]
+    assert str(passed["DESCRIPTION"]).startswith(
+        "This event has passed. View the archive: https://archive.example.org/x"
+    )
+
+
+@pytest.fixture
+def registration_pages(client, make_event, db_session):
+    first = make_event(title="First", capacity=5, join_url="https://meet.example.org/j/first")
+    second = make_event(title="Second", join_url="https://meet.example.org/j/second")
+    make_event(title="Not mine")
+    data = {"name": "Ana", "email": "ana@library.example.org", "organization": "Library"}
+    one = client.post(f"/events/{first.slug}/register", data={**data, "form_key": "a"}).headers["Location"]
+    two = client.post(f"/events/{second.slug}/register", data={**data, "form_key": "b"}).headers["Location"]
+    return one, two
+
+
+def feed_url(client, manage_url) -> str:
+    html = client.get(manage_url).get_data(as_text=True)
+    start = html.index('id="personal-feed" type="text" readonly value="') + len(
+        'id="personal-feed" type="text" readonly value="'
+    )
+    return html[start : html.index('"', start)]
+
+
+def test_personal_feed_lists_my_events_with_join_links(client, registration_pages, db_session):
+    one, two = registration_pages
+    url = feed_url(client, one)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert sorted(events_in(response)) == ["First", "Second"]
+    assert b"https://meet.example.org/j/first" in response.data
+    # A cancelled registration drops out.
+    client.post(two + "/cancel")
+    assert events_in(client.get(url)) == ["First"]
+
+
+def test_personal_feed_url_can_be_replaced(client, registration_pages, db_session):
+    one, _ = registration_pages
+    old = feed_url(client, one)
+    assert client.post(one + "/feed/replace").status_code == 303
+    new = feed_url(client, one)
+    assert new != old
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+    assert client.get("/feeds/not-a-token.ics").status_code == 404
+    assert db_session.scalars(sa.select(Registration.feed_token)).all()
+
+
+def test_events_page_offers_a_webcal_subscription(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="webcal://eventreg.test/calendar.ics"' in html
+    assert 'value="webcal://eventreg.test/calendar.ics"' in html
+    assert "Google Calendar" in html
+    assert "Apple Calendar" in html
