@@ -23,7 +23,9 @@ class Result:
 
 
 def measure(url: str, *, headers: dict | None = None, seconds: float = 4.0, concurrency: int = 8,
-            max_requests: int = 200_000) -> Result:  # fmt: skip
+            max_requests: int = 200_000, method: str = "GET", body=None) -> Result:  # fmt: skip
+    """Requests to url from `concurrency` keep-alive connections until time or count runs out. body, if
+    given, is called with the request's number and returns (bytes, content type) for a POST."""
     parts = urlsplit(url)
     assert parts.hostname in ("127.0.0.1", "localhost", "::1"), "load goes to loopback only"
     path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -41,8 +43,13 @@ def measure(url: str, *, headers: dict | None = None, seconds: float = 4.0, conc
                 if count[0] >= max_requests:
                     break
                 count[0] += 1
+                number = count[0]
+            request_headers = dict(headers or {})
+            payload = None
+            if body is not None:
+                payload, request_headers["Content-Type"] = body(number)
             started = time.perf_counter()
-            connection.request("GET", path, headers=headers or {})
+            connection.request(method, path, body=payload, headers=request_headers)
             response = connection.getresponse()
             response.read()
             mine.append(time.perf_counter() - started)

@@ -104,7 +104,7 @@ def _register_template_helpers(app: Flask) -> None:
         google_calendar_url=calendar_links.google_url,
         outlook_calendar_url=calendar_links.outlook_url,
         visitor_times=templating.visitor_times,
-        zone_groups=timezones.zone_groups,
+        zone_options=templating.zone_options,
         page_url=templating.page_url,
     )
 

@@ -1,5 +1,7 @@
 """Event descriptions: Markdown written by hosts, rendered to HTML that is safe to show anyone."""
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -13,8 +15,11 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
+@lru_cache(maxsize=4096)
 def render_markdown(source: str | None) -> Markup:
-    """Markdown to sanitized HTML. Headings start at h2: the page's h1 is the event title."""
+    """Markdown to sanitized HTML. Headings start at h2: the page's h1 is the event title.
+
+    Cached by source text: lists render the same descriptions on every request."""
     if not source:
         return Markup("")
     html = _markdown.render(_demote_headings(source))

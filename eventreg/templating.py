@@ -1,8 +1,10 @@
 """Small helpers the templates call: dates in the event's zone and in the visitor's."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import request, url_for
+from markupsafe import Markup, escape
 
 from eventreg import timezones
 from eventreg.events.models import Event
@@ -49,3 +51,18 @@ def in_zone(instant, zone: str) -> str:
     """An instant as a date and time in a zone: "30 January 2025, 3:00 PM EST"."""
     local = timezones.to_zone(instant, zone)
     return f"{timezones.format_date(local)}, {timezones.format_time(local)} {local.tzname()}"
+
+
+@lru_cache(maxsize=1024)
+def zone_options(selected: str | None) -> Markup:
+    """The <optgroup>s of every zone for "Show times in": 400-odd options, rendered once per chosen zone
+    instead of on every page."""
+    parts = []
+    for area, zones in timezones.zone_groups():
+        options = "".join(
+            f'<option value="{escape(zone)}"{" selected" if zone == selected else ""}>{escape(label)}'
+            f"{'' if area == 'UTC' else f' ({escape(zone)})'}</option>"
+            for zone, label in zones
+        )
+        parts.append(f'<optgroup label="{escape(area)}">{options}</optgroup>')
+    return Markup("\n".join(parts))

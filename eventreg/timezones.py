@@ -6,7 +6,7 @@ CLDR (through Babel) so we keep no hand-written table of them."""
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import pytz
 from babel import Locale
@@ -141,12 +141,23 @@ def zone_label(local: datetime) -> str:
 
 def format_date(day: date | datetime) -> str:
     """ "30 January 2025"."""
-    return babel_format_date(day, "d MMMM y", locale=LOCALE)
+    return _format_day(_local_day(day), "d MMMM y")
 
 
 def format_long_date(day: date | datetime) -> str:
     """ "Thursday 30 January 2025"."""
-    return babel_format_date(day, "EEEE d MMMM y", locale=LOCALE)
+    return _format_day(_local_day(day), "EEEE d MMMM y")
+
+
+def _local_day(day: date | datetime) -> date:
+    # Aware datetimes for the same instant in different zones are equal and hash alike, so they must never
+    # be cache keys: the wall-clock date is what we format.
+    return day.date() if isinstance(day, datetime) else day
+
+
+@lru_cache(maxsize=16384)
+def _format_day(day: date, pattern: str) -> str:
+    return babel_format_date(day, pattern, locale=LOCALE)
 
 
 def format_time(local: datetime) -> str:
@@ -154,6 +165,9 @@ def format_time(local: datetime) -> str:
     return babel_format_time(local, "h:mm a", locale=LOCALE)
 
 
+# Babel's formatting is slow and a list page shows the same ranges on every request. The key holds the zone,
+# so equal instants named in different zones cannot share an entry.
+@lru_cache(maxsize=16384)
 def time_range(starts_at: datetime, ends_at: datetime, zone: str) -> str:
     """ "3:00 PM – 4:00 PM Eastern Standard Time, North America [UTC -5]" in the given zone.
 

@@ -89,7 +89,7 @@ class Event(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     topics: Mapped[list[Topic]] = relationship(secondary=event_topics, order_by=Topic.name, lazy="selectin")
-    hosts: Mapped[list["Host"]] = relationship(secondary="event_hosts", lazy="selectin")  # noqa: F821
+    hosts: Mapped[list["Host"]] = relationship(secondary="event_hosts")  # noqa: F821 - loaded when asked
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"

@@ -1,9 +1,8 @@
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
 
-from eventreg import clock
+from eventreg import clock, paging
 from eventreg.events import queries
 from eventreg.events.models import Event
-from eventreg.extensions import db
 from eventreg.registrations import operations as seats
 from eventreg.registrations.forms import RegistrationForm
 
@@ -54,15 +53,11 @@ def event_page_context(event: Event, *, form: RegistrationForm) -> dict:
 def _event_list(kind: str, *, topic_slug: str | None):
     topic = queries.get_topic(topic_slug) if topic_slug else None
     q = request.args.get("q", "").strip()[:200]
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
     list_query = queries.list_upcoming if kind == "upcoming" else queries.list_on_demand
-    pagination = db.paginate(
+    pagination = paging.paginate(
         list_query(clock.now(), topic=topic, q=q),
-        page=page,
+        page=request.args.get("page", 1, type=int),
         per_page=current_app.config["EVENTS_PER_PAGE"],
-        error_out=True,
     )
     return render_template(
         "events/list.html",

@@ -19,10 +19,10 @@ from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Number
 
 from eventreg import timezones
 from eventreg.events.models import Format
+from eventreg.events.queries import MAX_EVENT_DURATION as MAX_DURATION
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH
 from eventreg.registrations.forms import _strip, plain_text, single_line
 
-MAX_DURATION = timedelta(days=14)
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
