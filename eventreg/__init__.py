@@ -6,6 +6,7 @@ import os
 from flask import Flask, g, render_template
 
 from eventreg import config as config_module
+from eventreg import logs, ratelimits, security
 from eventreg.clock import SystemClock
 from eventreg.extensions import csrf, db, login_manager, migrate
 
@@ -20,8 +21,9 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.from_object(config_module.Defaults)
     app.config.from_prefixed_env("EVENTREG")
-    if os.environ.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    for name in ("SECRET_KEY", "RATELIMIT_STORAGE_URI"):  # the conventional unprefixed names
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
     if config:
         app.config.update(config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
@@ -34,7 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("CLOCK", SystemClock())
     _apply_production_settings(app)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(app.config["LOG_FORMAT"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
@@ -48,6 +50,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)
+    security.init_app(app)
+    ratelimits.init_app(app)  # after the blueprints: it wraps their views
     _register_cli(app)
     if not app.config.get("MAIL_SERVER") and not app.testing:
         from eventreg.mail.sending import outbox_folder

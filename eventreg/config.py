@@ -13,6 +13,7 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SQLALCHEMY_DATABASE_URI = None  # filled in by database_url() with a SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    LOG_FORMAT = "text"  # or "json": one object per line, for a log pipeline
     EVENTS_PER_PAGE = 20
     SITE_NAME = "eventreg"
     TZ_COOKIE = "tz"
@@ -32,6 +33,17 @@ class Defaults:
     MAIL_SENDER_ADDRESS = "events@eventreg.invalid"
     MAIL_TIMEOUT = 10  # seconds; a slow server must not hold a registration page for long
     MAIL_OUTBOX_DIR = None
+
+    # Abuse limits. Counters in memory:// suit one process; point RATELIMIT_STORAGE_URI at Redis
+    # (redis://host:6379/0) when several workers or servers share the load, so they share the counts.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"  # no burst allowance at a window's edge, unlike fixed windows
+    # Per client address: generous, because a whole library's staff may sit behind one address.
+    REGISTRATION_RATE_LIMIT = "20 per minute;200 per hour"
+    LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
+    TRUSTED_PROXY_COUNT = 0  # how many proxies (load balancer, nginx) put X-Forwarded-For in front of us
+    MAX_CONTENT_LENGTH = 1024 * 1024  # no form of ours comes near this; larger bodies get a 413
 
 
 def database_url(instance_path: str) -> str:

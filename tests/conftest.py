@@ -127,6 +127,9 @@ def app(database_url, smtp_server, tmp_path_factory):
             "MAIL_PORT": smtp_server.port,
             "MAIL_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
             "BASE_URL": "http://eventreg.test",
+            # Hundreds of registrations from one address are the point of many tests; tests/test_ratelimits.py
+            # checks the limits on apps of its own.
+            "RATELIMIT_ENABLED": False,
         }
     )
     with app.app_context():

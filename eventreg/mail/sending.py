@@ -77,15 +77,16 @@ def send_pending(now: datetime, *, ids: list[int] | None = None, limit: int = 50
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             db.session.commit()
             failed += 1
-            log.warning("mail failed: message=%s kind=%s attempts=%s error=%s",
-                        message.id, message.kind, message.attempts, message.last_error)  # fmt: skip
+            log.warning("mail failed", extra={"outbox_id": message.id, "kind": message.kind,
+                                              "attempts": message.attempts, "error": message.last_error})  # fmt: skip
             continue
         message.attempts += 1
         message.sent_at = now
         message.last_error = None
         db.session.commit()
         sent += 1
-        log.info("mail sent: message=%s kind=%s registration=%s", message.id, message.kind, message.registration_id)
+        log.info("mail sent", extra={"outbox_id": message.id, "kind": message.kind,
+                                     "registration_id": message.registration_id})  # fmt: skip
     return sent, failed
 
 
@@ -135,4 +136,4 @@ def _write_to_folder(email: EmailMessage, message: OutboxMessage) -> None:
     path = os.path.join(folder, f"{message.created_at:%Y%m%dT%H%M%S}-{message.id:06d}-{message.kind}.eml")
     with open(path, "wb") as file:
         file.write(email.as_bytes())
-    log.info("mail written to %s", path)
+    log.info("mail written to a file", extra={"path": path})

@@ -1,3 +1,5 @@
+import logging
+
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 
 from eventreg import clock
@@ -12,6 +14,7 @@ from eventreg.registrations.models import Registration
 from eventreg.registrations.operations import RegistrationError
 
 bp = Blueprint("registrations", __name__)
+log = logging.getLogger(__name__)
 
 
 def render_event_page(event: Event, form: RegistrationForm, status: int):
@@ -51,6 +54,7 @@ def register(slug: str):
     except RegistrationError as error:
         if error.code != "already_registered":
             db.session.rollback()
+            log.info("registration refused", extra={"event_id": event.id, "reason": error.code})
             form.form_errors.append(error.message)
             return render_event_page(event, form, 409)
         existing = error.registration
@@ -59,10 +63,13 @@ def register(slug: str):
             return redirect(url_for("registrations.manage", signed=tokens.manage_token(existing)), code=303)
         operations.resend_confirmation(existing, now=now)
         db.session.commit()
+        log.info("registration repeated", extra={"event_id": event.id, "registration_id": existing.id})
         sending.send_queued(now)
         # Whoever typed the address learns nothing more: the details go to the address itself.
         return render_template("registrations/already.html", event=event)
     db.session.commit()  # one commit per request; queued mail leaves only after it
+    log.info("registered", extra={"event_id": event.id, "registration_id": registration.id,
+                                  "status": registration.status})  # fmt: skip
     sending.send_queued(now)
     return redirect(url_for("registrations.manage", signed=tokens.manage_token(registration)), code=303)
 
@@ -101,6 +108,7 @@ def cancel(signed: str):
     now = clock.now()
     operations.cancel_registration(registration, now=now)
     db.session.commit()
+    log.info("registration cancelled", extra={"event_id": registration.event_id, "registration_id": registration.id})
     sending.send_queued(now)
     return redirect(url_for("registrations.manage", signed=signed), code=303)
 

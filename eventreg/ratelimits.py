@@ -1,0 +1,41 @@
+"""Per-client limits on the POSTs a bot would hammer: registration and host sign-in.
+
+Counters live in RATELIMIT_STORAGE_URI: Redis (redis://...) when several processes or servers serve the
+site, so they share one count; memory:// for a single process. Each app gets its own Limiter, so its
+settings and counters never leak into another app in the same process (the tests make several)."""
+
+import logging
+
+from flask import Flask, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+log = logging.getLogger(__name__)
+
+# Endpoint -> config key holding its limit, e.g. "10 per minute;60 per hour" (limits' notation).
+LIMITED_POSTS = {
+    "registrations.register": "REGISTRATION_RATE_LIMIT",
+    "hosts.login": "LOGIN_RATE_LIMIT",
+}
+
+
+def init_app(app: Flask) -> None:
+    proxies = int(app.config["TRUSTED_PROXY_COUNT"])
+    if proxies:
+        # Behind a load balancer every request comes from it: trust exactly that many X-Forwarded-* hops.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        headers_enabled=True,  # Retry-After on the 429, so well-behaved clients know when to come back
+        # If Redis is down we would rather take a registration than turn everyone away.
+        swallow_errors=True,
+    )
+    app.extensions["eventreg.limiter"] = limiter
+    for endpoint, config_key in LIMITED_POSTS.items():
+        view = app.view_functions[endpoint]
+        limit = limiter.limit(lambda key=config_key: current_app.config[key], methods=["POST"])
+        app.view_functions[endpoint] = limit(view)

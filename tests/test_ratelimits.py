@@ -1,0 +1,119 @@
+"""Registration and sign-in POSTs are limited per client address, in memory or shared through Redis."""
+
+import os
+import uuid
+
+import pytest
+import redis
+
+from eventreg import create_app
+from tests.conftest import HOST_PASSWORD, free_port
+from tests.registrations.test_views import FORM
+
+REDIS_URL = os.environ.get("EVENTREG_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+SHARED_SETTINGS = ("TESTING", "SQLALCHEMY_DATABASE_URI", "CLOCK", "SECRET_KEY", "MAIL_SERVER", "MAIL_PORT", "BASE_URL")
+
+
+@pytest.fixture
+def make_limited_app(app):
+    """Another app on the test database with the limits on, as a second server would be."""
+    made = []
+
+    def make(**config):
+        limited = create_app(
+            {
+                **{key: app.config[key] for key in SHARED_SETTINGS},
+                "WTF_CSRF_ENABLED": False,
+                "RATELIMIT_ENABLED": True,
+                "REGISTRATION_RATE_LIMIT": "3 per hour",
+                **config,
+            }
+        )
+        made.append(limited)
+        return limited
+
+    yield make
+    for limited in made:
+        with limited.app_context():
+            from eventreg.extensions import db
+
+            db.engine.dispose()
+
+
+@pytest.fixture
+def redis_url():
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.skip(f"Redis not reachable at {REDIS_URL}: {error}")
+    return REDIS_URL
+
+
+def register(client, event, n, **headers):
+    return client.post(f"/events/{event.slug}/register", data={**FORM, "email": f"r{n}@library.example.org",
+                                                                 "form_key": f"k{n}"}, headers=headers)  # fmt: skip
+
+
+def test_the_fourth_registration_from_one_address_gets_a_readable_429(make_limited_app, make_event, db_session):
+    event = make_event()
+    db_session.commit()
+    client = make_limited_app().test_client()
+    assert [register(client, event, n).status_code for n in range(3)] == [303, 303, 303]
+    refused = register(client, event, 3)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    page = refused.get_data(as_text=True)
+    assert "<h1>Too many requests</h1>" in page
+    assert "Please wait a moment and try again." in page
+    # Reading pages is never limited.
+    assert client.get(f"/events/{event.slug}").status_code == 200
+
+
+def test_addresses_are_counted_apart_behind_a_trusted_proxy(make_limited_app, make_event, db_session):
+    event = make_event()
+    db_session.commit()
+    client = make_limited_app(TRUSTED_PROXY_COUNT=1).test_client()
+    for n in range(3):
+        assert register(client, event, n, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 303
+    assert register(client, event, 3, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 429
+    assert register(client, event, 4, **{"X-Forwarded-For": "198.51.100.2"}).status_code == 303
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(make_limited_app, make_event, db_session):
+    event = make_event()
+    db_session.commit()
+    client = make_limited_app().test_client()
+    codes = [register(client, event, n, **{"X-Forwarded-For": f"198.51.100.{n}"}).status_code for n in range(4)]
+    assert codes == [303, 303, 303, 429]
+
+
+def test_two_servers_share_the_count_through_redis(make_limited_app, make_event, db_session, redis_url):
+    event = make_event()
+    db_session.commit()
+    shared = {"RATELIMIT_STORAGE_URI": redis_url, "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex}
+    first, second = make_limited_app(**shared).test_client(), make_limited_app(**shared).test_client()
+    assert register(first, event, 0).status_code == 303
+    assert register(first, event, 1).status_code == 303
+    assert register(second, event, 2).status_code == 303
+    assert register(second, event, 3).status_code == 429
+    assert register(first, event, 4).status_code == 429
+
+
+def test_registration_still_works_when_the_limit_store_is_down(make_limited_app, make_event, db_session):
+    event = make_event()
+    db_session.commit()
+    client = make_limited_app(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0").test_client()
+    assert register(client, event, 0).status_code == 303
+
+
+def test_host_sign_in_is_limited_per_address(make_limited_app, make_host, db_session):
+    host = make_host()
+    db_session.commit()
+    client = make_limited_app(LOGIN_RATE_LIMIT="2 per hour").test_client()
+    wrong = {"email": host.email, "password": "wrong"}
+    assert client.post("/host/login", data=wrong).status_code != 429
+    assert client.post("/host/login", data=wrong).status_code != 429
+    refused = client.post("/host/login", data={"email": host.email, "password": HOST_PASSWORD})
+    assert refused.status_code == 429
