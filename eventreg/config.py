@@ -33,6 +33,8 @@ class Defaults:
     MAIL_SENDER_ADDRESS = "events@eventreg.invalid"
     MAIL_TIMEOUT = 10  # seconds; a slow server must not hold a registration page for long
     MAIL_OUTBOX_DIR = None
+    # "background": a thread in each app process sends after the response; "request": before it.
+    MAIL_DELIVERY = "background"
 
     # Abuse limits. Counters in memory:// suit one process; point RATELIMIT_STORAGE_URI at Redis
     # (redis://host:6379/0) when several workers or servers share the load, so they share the counts.

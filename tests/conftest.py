@@ -126,6 +126,9 @@ def app(database_url, smtp_server, tmp_path_factory):
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": smtp_server.port,
             "MAIL_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
+            # Sent before the response, so a test reads the mailbox straight after a request; the production
+            # default (a sender thread) has its own tests in tests/mail/test_sending.py.
+            "MAIL_DELIVERY": "request",
             "BASE_URL": "http://eventreg.test",
             # Hundreds of registrations from one address are the point of many tests; tests/test_ratelimits.py
             # checks the limits on apps of its own.

@@ -13,7 +13,8 @@ from tests.registrations.test_views import FORM
 REDIS_URL = os.environ.get("EVENTREG_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
-SHARED_SETTINGS = ("TESTING", "SQLALCHEMY_DATABASE_URI", "CLOCK", "SECRET_KEY", "MAIL_SERVER", "MAIL_PORT", "BASE_URL")
+SHARED_SETTINGS = ("TESTING", "SQLALCHEMY_DATABASE_URI", "CLOCK", "SECRET_KEY", "BASE_URL")
+SHARED_SETTINGS += ("MAIL_SERVER", "MAIL_PORT", "MAIL_DELIVERY")  # mail sent in the request, to the test server
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def event_registration(event: Event, registration_id: int) -> Registration:
 
 def commit_and_send() -> None:
     db.session.commit()  # one commit per request; queued mail leaves only after it
-    sending.send_queued(clock.now())
+    sending.deliver_queued(clock.now())
 
 
 @bp.route("/login", methods=["GET", "POST"])

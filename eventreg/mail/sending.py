@@ -3,17 +3,20 @@
 Each message is claimed with a conditional UPDATE before it is sent, so two workers or two cron runs
 never both send it; a claim older than CLAIM_TIMEOUT is taken to be a crashed sender's and retried."""
 
+import atexit
 import logging
 import os
+import queue
 import smtplib
 import ssl
+import threading
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 
 from eventreg.extensions import db
 from eventreg.mail import outbox
@@ -52,9 +55,75 @@ def build_email(message: OutboxMessage, *, sender: Address) -> EmailMessage:
 
 
 def send_queued(now: datetime) -> tuple[int, int]:
-    """Send what this session queued; call right after commit. Failures wait for send-pending-mail."""
+    """Send what this session queued, now; call right after commit. Failures wait for send-pending-mail."""
     ids = outbox.take_queued_ids()
     return send_pending(now, ids=ids) if ids else (0, 0)
+
+
+def deliver_queued(now: datetime) -> None:
+    """What a request calls after its commit. With MAIL_DELIVERY=background (the default) this process's
+    sender thread takes the messages, so a slow mail server never holds a page; the rows are committed
+    already, so a process that dies first leaves them to send-pending-mail. MAIL_DELIVERY=request sends
+    before the response, as the CLI commands always do."""
+    if current_app.config["MAIL_DELIVERY"] != "background":
+        send_queued(now)
+        return
+    ids = outbox.take_queued_ids()
+    if ids:
+        BackgroundSender.of(current_app._get_current_object()).submit(ids)
+
+
+class BackgroundSender:
+    """One daemon thread per app and process, sending batches of outbox ids in the order they came."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.pid = os.getpid()
+        self.queue: queue.Queue[list[int] | threading.Event] = queue.Queue()
+        self.thread = threading.Thread(target=self._run, name="eventreg-mail", daemon=True)
+        self.thread.start()
+        # A worker stopping gracefully sends what it has before it goes.
+        atexit.register(self.drain, timeout=app.config["MAIL_TIMEOUT"])
+
+    @classmethod
+    def of(cls, app: Flask) -> "BackgroundSender":
+        sender = app.extensions.get("eventreg.mail_sender")
+        # A sender made before a fork (gunicorn --preload) has no thread in the child: make the child its own.
+        if sender is None or sender.pid != os.getpid():
+            with _senders_lock:
+                sender = app.extensions.get("eventreg.mail_sender")
+                if sender is None or sender.pid != os.getpid():
+                    sender = app.extensions["eventreg.mail_sender"] = cls(app)
+        return sender
+
+    def submit(self, ids: list[int]) -> None:
+        self.queue.put(ids)
+
+    def drain(self, timeout: float | None = None) -> bool:
+        """Wait until everything submitted so far has been tried; True if that happened within the timeout."""
+        reached = threading.Event()
+        self.queue.put(reached)
+        return reached.wait(timeout)
+
+    def _run(self) -> None:
+        from eventreg import clock
+
+        while True:
+            item = self.queue.get()
+            if isinstance(item, threading.Event):
+                item.set()
+                continue
+            with self.app.app_context():
+                try:
+                    send_pending(clock.now(), ids=item)
+                except Exception:
+                    # The rows stay unsent (or claimed, then retried after CLAIM_TIMEOUT) for send-pending-mail.
+                    log.exception("background mail delivery failed", extra={"outbox_ids": item})
+                finally:
+                    db.session.remove()
+
+
+_senders_lock = threading.Lock()
 
 
 def send_pending(now: datetime, *, ids: list[int] | None = None, limit: int = 500) -> tuple[int, int]:

@@ -32,7 +32,13 @@ class RegistrationError(Exception):
 
 def lock_event(event_id: int) -> Event:
     """The event row, locked until the transaction ends, and refreshed from the database."""
-    query = sa.select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
+    query = (
+        sa.select(Event)
+        .where(Event.id == event_id)
+        .with_for_update()
+        .options(sa.orm.lazyload(Event.topics))  # the refresh needs the row, not its topics again
+        .execution_options(populate_existing=True)
+    )
     return db.session.execute(query).scalar_one()
 
 

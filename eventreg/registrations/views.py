@@ -62,16 +62,19 @@ def register(slug: str):
             # The same form sent twice (a double click): show the first submission's result.
             return redirect(url_for("registrations.manage", signed=tokens.manage_token(existing)), code=303)
         operations.resend_confirmation(existing, now=now)
+        fields = {"event_id": event.id, "registration_id": existing.id}
         db.session.commit()
-        log.info("registration repeated", extra={"event_id": event.id, "registration_id": existing.id})
-        sending.send_queued(now)
+        log.info("registration repeated", extra=fields)
+        sending.deliver_queued(now)
         # Whoever typed the address learns nothing more: the details go to the address itself.
         return render_template("registrations/already.html", event=event)
+    # Read before the commit expires the objects: afterwards each attribute would cost a query.
+    signed = tokens.manage_token(registration)
+    fields = {"event_id": event.id, "registration_id": registration.id, "status": registration.status}
     db.session.commit()  # one commit per request; queued mail leaves only after it
-    log.info("registered", extra={"event_id": event.id, "registration_id": registration.id,
-                                  "status": registration.status})  # fmt: skip
-    sending.send_queued(now)
-    return redirect(url_for("registrations.manage", signed=tokens.manage_token(registration)), code=303)
+    log.info("registered", extra=fields)
+    sending.deliver_queued(now)
+    return redirect(url_for("registrations.manage", signed=signed), code=303)
 
 
 def registration_from_link(signed: str) -> Registration:
@@ -107,9 +110,10 @@ def cancel(signed: str):
         abort(400)
     now = clock.now()
     operations.cancel_registration(registration, now=now)
+    fields = {"event_id": registration.event_id, "registration_id": registration.id}
     db.session.commit()
-    log.info("registration cancelled", extra={"event_id": registration.event_id, "registration_id": registration.id})
-    sending.send_queued(now)
+    log.info("registration cancelled", extra=fields)
+    sending.deliver_queued(now)
     return redirect(url_for("registrations.manage", signed=signed), code=303)
 
 

@@ -1,9 +1,11 @@
 """Mail through a real SMTP server on loopback, read back and parsed."""
 
+import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 import sqlalchemy as sa
 import vobject
 
@@ -143,3 +145,51 @@ def test_without_a_mail_server_messages_are_written_as_eml_files(
     assert b"To: Reader" in content
     assert b"ana@library.example.org" in content
     assert b"method=REQUEST" in content or b'method="REQUEST"' in content
+
+
+@pytest.fixture
+def background_delivery(app):
+    """The production default: a sender thread in the app's process delivers after the response."""
+    app.config["MAIL_DELIVERY"] = "background"
+    yield sending.BackgroundSender.of(app)
+    app.config["MAIL_DELIVERY"] = "request"
+
+
+def test_background_delivery_sends_after_the_response(
+    app, client, make_event, db_session, mailbox, background_delivery, caplog
+):
+    event = make_event()
+    with caplog.at_level(logging.INFO, logger="eventreg.mail"):
+        response = client.post(
+            f"/events/{event.slug}/register",
+            data={"name": "Ana", "email": "ana@library.example.org", "organization": "Library", "form_key": "k"},
+        )
+        assert response.status_code == 303
+        assert background_delivery.drain(timeout=30)
+    assert [record.threadName for record in caplog.records if record.getMessage() == "mail sent"] == ["eventreg-mail"]
+    assert [message["To"].addresses[0].addr_spec for message in mailbox] == ["ana@library.example.org"]
+    db_session.expire_all()
+    assert db_session.scalars(sa.select(OutboxMessage.sent_at)).one() is not None
+
+
+def test_background_delivery_failure_leaves_the_message_for_the_cron_run(
+    app, client, make_event, db_session, mailbox, background_delivery
+):
+    event = make_event()
+    port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = free_port()  # nothing listens there
+    try:
+        response = client.post(
+            f"/events/{event.slug}/register",
+            data={"name": "Ana", "email": "ana@library.example.org", "organization": "Library", "form_key": "k"},
+        )
+        assert background_delivery.drain(timeout=30)
+    finally:
+        app.config["MAIL_PORT"] = port
+    assert response.status_code == 303
+    db_session.expire_all()
+    message = db_session.scalars(sa.select(OutboxMessage)).one()
+    assert message.sent_at is None
+    assert "ConnectionRefusedError" in message.last_error
+    assert "1 sent, 0 failed" in app.test_cli_runner().invoke(args=["send-pending-mail"]).output
+    assert len(mailbox) == 1
