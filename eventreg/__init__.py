@@ -44,8 +44,10 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from eventreg import database, models  # noqa: F401 - models complete the metadata
+    from eventreg.events import pagecache
 
     database.configure_engine_events(app)
+    pagecache.init_app(app)
 
     _register_blueprints(app)
     _register_template_helpers(app)

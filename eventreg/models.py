@@ -1,11 +1,11 @@
 """Every model, imported in one place so that the metadata Alembic compares against is complete."""
 
-from eventreg.events.models import Event, Topic, event_topics
+from eventreg.events.models import CatalogVersion, Event, Topic, event_topics
 from eventreg.hosts.models import Host, LoginAttempt, event_hosts
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import Registration, ReminderDelivery
 
 __all__ = [
-    "Event", "Host", "LoginAttempt", "OutboxMessage", "Registration", "ReminderDelivery", "Topic",
+    "CatalogVersion", "Event", "Host", "LoginAttempt", "OutboxMessage", "Registration", "ReminderDelivery", "Topic",
     "event_hosts", "event_topics",
 ]  # fmt: skip

@@ -125,3 +125,13 @@ class Event(db.Model):
     @property
     def has_place(self) -> bool:
         return self.format in (Format.IN_PERSON, Format.HYBRID) and bool(self.location)
+
+
+class CatalogVersion(db.Model):
+    """One row (id 1) whose number moves on with every change to an event or topic, in the same transaction
+    (eventreg/events/pagecache.py), so every process can tell that a page it rendered is out of date."""
+
+    __tablename__ = "catalog_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -1,7 +1,7 @@
 from flask import Blueprint, current_app, g, render_template, request
 
 from eventreg import clock, paging
-from eventreg.events import queries
+from eventreg.events import pagecache, queries
 from eventreg.events.models import Event
 from eventreg.registrations import operations as seats
 from eventreg.registrations.forms import RegistrationForm
@@ -12,22 +12,22 @@ bp = Blueprint("events", __name__)
 @bp.get("/")
 @bp.get("/events")
 def upcoming():
-    return _event_list("upcoming", topic_slug=request.args.get("topic"))
+    return _cached_event_list("upcoming", topic_slug=request.args.get("topic"))
 
 
 @bp.get("/events/on-demand")
 def on_demand():
-    return _event_list("on_demand", topic_slug=request.args.get("topic"))
+    return _cached_event_list("on_demand", topic_slug=request.args.get("topic"))
 
 
 @bp.get("/topics/<slug>")
 def topic(slug: str):
-    return _event_list("upcoming", topic_slug=slug)
+    return _cached_event_list("upcoming", topic_slug=slug)
 
 
 @bp.get("/topics/<slug>/on-demand")
 def topic_on_demand(slug: str):
-    return _event_list("on_demand", topic_slug=slug)
+    return _cached_event_list("on_demand", topic_slug=slug)
 
 
 @bp.get("/events/<slug>")
@@ -66,4 +66,13 @@ def _event_list(kind: str, *, topic_slug: str | None):
         topic=topic,
         topics=queries.list_topics(),
         q=q,
+    )
+
+
+def _cached_event_list(kind: str, *, topic_slug: str | None):
+    return pagecache.cached_page(
+        lambda: _event_list(kind, topic_slug=topic_slug),
+        visitor_zone=g.get("visitor_zone"),
+        unknown_zone=g.get("unknown_zone"),
+        now=clock.now(),
     )

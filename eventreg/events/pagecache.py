@@ -1,0 +1,116 @@
+"""Rendered list pages, kept per process and served again while they are still right.
+
+A list page shows only catalog data, so it is right while (a) the catalog has not changed and (b) no
+public event has started or ended since it was rendered (an entry moves from upcoming to "Happening now"
+to the on-demand list by the clock alone). (a) is the `catalog_version` row, bumped in the same
+transaction as any change to an event or topic, so every process and server sees a change at its commit;
+(b) is the earliest start or end after the render, stored with the page. Checking both costs two index
+lookups, against twenty events' worth of queries and template work."""
+
+from collections import OrderedDict
+from datetime import datetime
+from threading import Lock
+
+import sqlalchemy as sa
+from flask import current_app, request, session
+
+from eventreg.events.models import CatalogVersion, Event, Topic
+from eventreg.events.queries import PUBLIC_STATUSES
+from eventreg.extensions import db
+from eventreg.timezones import UTCDateTime
+
+MAX_PAGES = 512
+CHANGED_IN = "eventreg.catalog_changed_in"
+
+
+BUMP = sa.update(CatalogVersion).where(CatalogVersion.id == 1).values(version=CatalogVersion.version + 1)
+READ = sa.select(CatalogVersion.version).where(CatalogVersion.id == 1)
+
+
+def _next_boundary_statement() -> sa.Select:
+    after = sa.bindparam("after", type_=UTCDateTime())
+    public = Event.status.in_(PUBLIC_STATUSES)
+    next_start = sa.select(sa.func.min(Event.starts_at)).where(public, Event.starts_at > after).scalar_subquery()
+    next_end = sa.select(sa.func.min(Event.ends_at)).where(public, Event.ends_at > after).scalar_subquery()
+    return sa.select(sa.type_coerce(next_start, UTCDateTime()), sa.type_coerce(next_end, UTCDateTime()))
+
+
+NEXT_BOUNDARY = _next_boundary_statement()
+
+
+def bump_if_catalog_changed(session: sa.orm.Session, flush_context, instances) -> None:
+    """before_flush: a new, deleted or really modified event or topic moves the catalog version on."""
+    changed = any(isinstance(obj, Event | Topic) for obj in (*session.new, *session.deleted)) or any(
+        isinstance(obj, Event | Topic) and session.is_modified(obj) for obj in session.dirty
+    )
+    if changed:
+        session.execute(BUMP)
+        # Until this transaction commits, what it sees is not what version N+1 will be for everyone else
+        # (and a rollback would hand N+1 to another change): pages rendered inside it are not kept.
+        session.info[CHANGED_IN] = session.get_transaction()
+
+
+def catalog_version() -> int | None:
+    # In the request's session, so a change this same session has flushed counts too.
+    return db.session.execute(READ).scalar()
+
+
+def next_boundary(after: datetime) -> datetime | None:
+    """The first moment after `after` at which some public event starts or ends."""
+    next_start, next_end = db.session.execute(NEXT_BOUNDARY, {"after": after}).one()
+    return min(filter(None, [next_start, next_end]), default=None)
+
+
+class PageCache:
+    def __init__(self, max_pages: int = MAX_PAGES):
+        self.pages: OrderedDict[tuple, tuple[int, datetime | None, str]] = OrderedDict()
+        self.max_pages = max_pages
+        self.lock = Lock()
+
+    def get(self, key: tuple, version: int, now: datetime) -> str | None:
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is None:
+                return None
+            cached_version, valid_until, html = entry
+            if cached_version != version or (valid_until is not None and now >= valid_until):
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return html
+
+    def put(self, key: tuple, version: int, valid_until: datetime | None, html: str) -> None:
+        with self.lock:
+            self.pages[key] = (version, valid_until, html)
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.max_pages:
+                self.pages.popitem(last=False)
+
+
+def cached_page(render, *, visitor_zone: str | None, unknown_zone: str | None, now: datetime) -> str:
+    """render() the current list page, or serve the copy rendered before if it is still right. Visitors with
+    a session (signed-in hosts, pending messages) always get a fresh page: theirs differs."""
+    if session or request.cookies.get("remember_token"):
+        return render()
+    current = db.session()  # the request's Session behind the scoped proxy
+    if current.info.get(CHANGED_IN) is not None and current.info[CHANGED_IN] is current.get_transaction():
+        return render()
+    version = catalog_version()
+    if version is None:  # no version row: nothing can tell us when a copy goes stale
+        return render()
+    key = (request.host_url, request.full_path, visitor_zone, unknown_zone)
+    pages = current_app.extensions["eventreg.pages"]  # each app its own: versions count per database
+    html = pages.get(key, version, now)
+    if html is None:
+        valid_until = next_boundary(now)
+        html = render()
+        # If the catalog changed while we rendered, the page may mix old and new: don't keep it.
+        if catalog_version() == version:
+            pages.put(key, version, valid_until, html)
+    return html
+
+
+def init_app(app) -> None:
+    app.extensions["eventreg.pages"] = PageCache()
+    if not sa.event.contains(sa.orm.Session, "before_flush", bump_if_catalog_changed):
+        sa.event.listen(sa.orm.Session, "before_flush", bump_if_catalog_changed)
