@@ -21,6 +21,13 @@ def calendar_part(message):
     return parts[0]
 
 
+def register_ana(client, event):
+    return client.post(
+        f"/events/{event.slug}/register",
+        data={"name": "Ana", "email": "ana@library.example.org", "organization": "Library", "form_key": "k"},
+    )
+
+
 def send_all(clock):
     return sending.send_pending(clock.now())
 
@@ -92,10 +99,7 @@ def test_server_down_keeps_the_registration_and_the_retry_delivers_once(
     port = app.config["MAIL_PORT"]
     app.config["MAIL_PORT"] = free_port()  # nothing listens there
     try:
-        response = client.post(
-            f"/events/{event.slug}/register",
-            data={"name": "Ana", "email": "ana@library.example.org", "organization": "Library", "form_key": "k"},
-        )
+        response = register_ana(client, event)
     finally:
         app.config["MAIL_PORT"] = port
     assert response.status_code == 303  # the registration stands
@@ -160,10 +164,7 @@ def test_background_delivery_sends_after_the_response(
 ):
     event = make_event()
     with caplog.at_level(logging.INFO, logger="eventreg.mail"):
-        response = client.post(
-            f"/events/{event.slug}/register",
-            data={"name": "Ana", "email": "ana@library.example.org", "organization": "Library", "form_key": "k"},
-        )
+        response = register_ana(client, event)
         assert response.status_code == 303
         assert background_delivery.drain(timeout=30)
     assert [record.threadName for record in caplog.records if record.getMessage() == "mail sent"] == ["eventreg-mail"]
@@ -179,10 +180,7 @@ def test_background_delivery_failure_leaves_the_message_for_the_cron_run(
     port = app.config["MAIL_PORT"]
     app.config["MAIL_PORT"] = free_port()  # nothing listens there
     try:
-        response = client.post(
-            f"/events/{event.slug}/register",
-            data={"name": "Ana", "email": "ana@library.example.org", "organization": "Library", "form_key": "k"},
-        )
+        response = register_ana(client, event)
         assert background_delivery.drain(timeout=30)
     finally:
         app.config["MAIL_PORT"] = port
