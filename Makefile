@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
-.PHONY: run test install lint chromium
+.PHONY: run test install lint chromium axe
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +14,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# axe-core for the accessibility scans in tests/browser/, at the version package-lock.json pins.
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+axe: $(NODE_STAMP)
 
 # The embedded default: SQLite, demo data, mail into instance/outbox/, development settings.
 run: export EVENTREG_PRODUCTION = false
@@ -25,7 +33,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install chromium lint
+test: install chromium axe lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Browser tests need Debian's Chromium; install it when we can (root with apt-get), else say so.

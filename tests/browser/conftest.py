@@ -1,17 +1,22 @@
-"""A real server on a loopback port and a real Chromium driven by Playwright.
+"""A real server on a loopback port and a real Chromium driven by Playwright, and axe-core to scan pages.
 
-Without Chromium the browser tests are skipped with a clear reason, except in CI (CI=true),
-where they must run and a missing browser fails the run."""
+Without Chromium (or, for the scans, without axe-core from `npm ci`) the browser tests are skipped with a
+clear reason, except in CI (CI=true), where they must run and a missing tool fails the run."""
 
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("EVENTREG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A and AA, plus axe's best practices (landmarks, heading order); only serious and critical fail a test.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+AXE_FAILING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture(scope="session")
@@ -25,13 +30,17 @@ def live_server(app):
     thread.join(timeout=5)
 
 
+def require(message: str) -> None:
+    """A missing tool fails the run in CI, where every test must run, and skips the test elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        message = f"Chromium not found at {CHROMIUM}: browser tests not run (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        require(f"Chromium not found at {CHROMIUM}: browser tests not run (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -51,3 +60,34 @@ def page(browser, live_server, app, db_session):
     yield page
     context.close()
     app.config["SERVER_NAME"] = server_name
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """check(page): run axe-core on the page as it is now and fail listing every serious or critical violation."""
+    if not AXE.exists():
+        require(f"axe-core not found at {AXE}: accessibility scans not run (run `npm ci`, or `make test`)")
+    source = AXE.read_text(encoding="utf-8")
+
+    def check(page) -> None:
+        # Evaluated through DevTools, which the page's Content-Security-Policy (script-src 'self') does not cover;
+        # a <script> tag with this content would be refused.
+        page.evaluate(source)
+        violations = page.evaluate(
+            """async (tags) => {
+                const results = await axe.run(document, {runOnly: {type: "tag", values: tags},
+                                                          resultTypes: ["violations"]});
+                return results.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                                                       targets: v.nodes.map((n) => n.target.join(" "))}));
+            }""",
+            AXE_TAGS,
+        )
+        failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
+        if failing:
+            lines = [f"{len(failing)} serious or critical accessibility violation(s) on {page.url}:"]
+            for v in failing:
+                lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
+                lines.extend(f"    {target}" for target in v["targets"])
+            pytest.fail("\n".join(lines), pytrace=False)
+
+    return check
