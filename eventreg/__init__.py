@@ -36,7 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("CLOCK", SystemClock())
     _apply_production_settings(app)
 
-    logs.configure(app.config["LOG_FORMAT"])
+    logs.configure(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))

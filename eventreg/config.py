@@ -14,6 +14,7 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI = None  # filled in by database_url() with a SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     LOG_FORMAT = "text"  # or "json": one object per line, for a log pipeline
+    LOG_LEVEL = "INFO"  # one line per registration and per message sent; WARNING keeps only trouble
     EVENTS_PER_PAGE = 20
     SITE_NAME = "eventreg"
     TZ_COOKIE = "tz"

@@ -50,15 +50,17 @@ class JSONFormatter(logging.Formatter):
 FORMATTERS = {"text": TextFormatter, "json": JSONFormatter}
 
 
-def configure(log_format: str) -> None:
+def configure(log_format: str, level: str = "INFO") -> None:
     """Install our formatter on the root logger's handler (once per process; gunicorn workers each call it)."""
     if log_format not in FORMATTERS:
         raise ValueError(f"LOG_FORMAT must be one of {', '.join(FORMATTERS)}, not {log_format!r}")
+    if not isinstance(logging.getLevelName(str(level).upper()), int):
+        raise ValueError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {level!r}")
     root = logging.getLogger()
     handler = next((h for h in root.handlers if getattr(h, "eventreg", False)), None)
     if handler is None:
         handler = logging.StreamHandler()
         handler.eventreg = True
         root.addHandler(handler)
-        root.setLevel(logging.INFO)
+    root.setLevel(str(level).upper())
     handler.setFormatter(FORMATTERS[log_format]())

@@ -116,6 +116,13 @@ def test_text_logs_are_key_value_pairs_that_cannot_be_forged():
     assert line.endswith(r'reason="closed\nlevel=ERROR \"x\""')
 
 
+def test_an_unknown_log_level_or_format_stops_the_start_with_a_message():
+    with pytest.raises(ValueError, match="LOG_LEVEL must be"):
+        logs.configure("text", "loud")
+    with pytest.raises(ValueError, match="LOG_FORMAT must be"):
+        logs.configure("xml")
+
+
 def test_json_logs_are_one_object_per_line():
     entry = json.loads(logs.JSONFormatter().format(make_record("mail sent", outbox_id=3, kind="confirmation")))
     assert entry["message"] == "mail sent"

@@ -1,0 +1,22 @@
+"""The registration load test (benchmarks/load_registrations.py) at a small size, as a correctness test:
+gunicorn with 4 workers, several client processes, PostgreSQL, and the checks in the database afterwards.
+
+It needs PostgreSQL (EVENTREG_TEST_DATABASE_URL), which CI always has; it works in a scratch database
+of its own on that server, so it leaves the test database alone."""
+
+import pytest
+
+from benchmarks import load_registrations
+from tests.conftest import POSTGRES_URL
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs PostgreSQL: set EVENTREG_TEST_DATABASE_URL")
+def test_registrations_under_load_oversell_nothing_duplicate_nothing_and_lose_no_mail():
+    outcome = load_registrations.run(
+        POSTGRES_URL, database="eventreg_load_test", registrations=360, events=3, capacity=30, clients=3,
+        threads=4, seconds=90, workers=4,
+    )  # fmt: skip
+    assert outcome.failures == []
+    # Every request was answered: 303 for a new registration, 200 for each racing repeat of an address
+    # (requests n and n+1 share one address whenever n % 20 == 0).
+    assert outcome.statuses == {303: 342, 200: 18}
