@@ -63,14 +63,22 @@ def database_url(request, tmp_path_factory):
 
 
 class RecordingHandler:
-    """Keeps every message the SMTP server accepts, parsed."""
+    """Keeps every message the SMTP server accepts, parsed, noting which connection brought it. Refuses
+    recipients whose address starts with "refused", as a real server refuses unknown mailboxes."""
 
     def __init__(self):
         self.messages: list[EmailMessage] = []
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("refused"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         message = BytesParser(policy=email.policy.default).parsebytes(envelope.original_content or envelope.content)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        message["X-Connection"] = f"{session.peer[0]}:{session.peer[1]}"
         self.messages.append(message)
         return "250 OK"
 

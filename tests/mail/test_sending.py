@@ -73,6 +73,31 @@ def test_confirmation_has_text_html_and_a_request_invitation(make_event, registe
     assert attachments == ["invite.ics"]
 
 
+def test_headers_carry_any_name_and_title_intact_and_the_invitation_byte_for_byte(
+    make_event, register, db_session, clock, mailbox
+):
+    title = "Łódź, São Paulo & Zürich: “Building community connections” — a very long title " + "ü" * 60
+    event = make_event(title=title)
+    name = 'Zoë O’Brien-Łukasiewicz, "MLIS" <not-an-address>'
+    registration = register(event, name=name, email="zoe@library.example.org")
+    db_session.commit()
+    query = sa.select(OutboxMessage.calendar).where(OutboxMessage.registration_id == registration.id)
+    stored = db_session.scalar(query)
+    assert send_all(clock) == (1, 0)
+    (message,) = mailbox
+    assert message["Subject"] == f"You’re registered: {title}"
+    (to,) = message["To"].addresses
+    assert (to.display_name, to.addr_spec) == (name, "zoe@library.example.org")
+    assert message["From"].addresses[0].addr_spec == "events@eventreg.invalid"
+    for header in ("Subject", "To", "From"):
+        assert not message[header].defects, header
+    # Folded, CRLF-ended calendar lines arrive exactly as the calendar module wrote them.
+    assert calendar_part(message).get_payload(decode=True) == stored.encode("utf-8")
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_content_type() == "application/ics"
+    assert attachment.get_payload(decode=True) == stored.encode("utf-8")
+
+
 def test_cancellation_has_the_same_uid_a_higher_sequence_and_method_cancel(
     make_event, register, db_session, clock, mailbox
 ):
@@ -124,12 +149,36 @@ def test_a_claimed_message_is_not_sent_by_a_second_sender(make_event, register, 
     register(event)
     db_session.commit()
     message = db_session.scalars(sa.select(OutboxMessage)).one()
-    assert sending._claim(message.id, clock.now())
+    assert sending._claim([message.id], clock.now())
     assert send_all(clock) == (0, 0)  # someone else holds it
     clock.advance(sending.CLAIM_TIMEOUT)
     clock.advance(seconds=1)
     assert send_all(clock) == (1, 0)  # a crashed sender's claim expires
     assert len(mailbox) == 1
+
+
+def test_one_connection_carries_a_batch_and_a_refused_recipient_fails_alone(
+    make_event, register, db_session, clock, mailbox
+):
+    event = make_event()
+    for address in ("ana@library.example.org", "refused@library.example.org", "ben@library.example.org"):
+        register(event, email=address)
+    db_session.commit()
+    assert send_all(clock) == (2, 1)
+    assert [message["X-Envelope-To"] for message in mailbox] == ["ana@library.example.org", "ben@library.example.org"]
+    # The refusal ends that session; the next message starts a new one, and nothing is lost or doubled.
+    assert mailbox[0]["X-Connection"] != mailbox[1]["X-Connection"]
+    refused = db_session.scalars(sa.select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).one()
+    assert refused.to_address == "refused@library.example.org"
+    assert refused.attempts == 1
+    assert "550" in refused.last_error
+
+    for address in ("cy@library.example.org", "di@library.example.org", "ed@library.example.org"):
+        register(event, email=address)
+    db_session.commit()
+    mailbox.clear()
+    assert send_all(clock) == (3, 1)  # the refused one is tried again, and refused again
+    assert len({message["X-Connection"] for message in mailbox}) == 1
 
 
 def test_without_a_mail_server_messages_are_written_as_eml_files(
