@@ -5,7 +5,7 @@ name. These functions convert between the two and write the human labels, with z
 CLDR (through Babel) so we keep no hand-written table of them."""
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
 
 import pytz
@@ -162,7 +162,13 @@ def _format_day(day: date, pattern: str) -> str:
 
 def format_time(local: datetime) -> str:
     """ "3:00 PM"."""
-    return babel_format_time(local, "h:mm a", locale=LOCALE)
+    return _format_clock(local.hour, local.minute)
+
+
+@lru_cache(maxsize=2048)
+def _format_clock(hour: int, minute: int) -> str:
+    # The pattern shows only the wall-clock hour and minute, so those are the whole key.
+    return babel_format_time(time(hour, minute), "h:mm a", locale=LOCALE)
 
 
 # Babel's formatting is slow and a list page shows the same ranges on every request. The key holds the zone,

@@ -33,9 +33,12 @@ def list_on_demand(now: datetime, *, topic: Topic | None = None, q: str = "") ->
     return _filtered(query, topic, q).order_by(Event.starts_at.desc(), Event.id.desc())
 
 
-def get_public_event(slug: str) -> Event:
-    """The event at this slug if the public may see it, else 404."""
-    return db.one_or_404(sa.select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES)))
+def get_public_event(slug: str, *, with_topics: bool = True) -> Event:
+    """The event at this slug if the public may see it, else 404. Without topics, they load if asked for."""
+    query = sa.select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_STATUSES))
+    if not with_topics:
+        query = query.options(sa.orm.lazyload(Event.topics))
+    return db.one_or_404(query)
 
 
 def get_topic(slug: str) -> Topic:

@@ -38,7 +38,10 @@ SORTS = {
 
 def attendees_query(event: Event, *, q: str = "", sort: str = "registered") -> sa.Select:
     """An event's registrations for its hosts: searched by name, email or organization, sorted."""
-    query = sa.select(Registration).where(Registration.event_id == event.id)
+    # Every row's event is this one, already in the session: joining it to each row would only repeat it.
+    query = (
+        sa.select(Registration).where(Registration.event_id == event.id).options(sa.orm.lazyload(Registration.event))
+    )
     for word in q.split()[:5]:
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(

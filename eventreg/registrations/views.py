@@ -29,7 +29,8 @@ def form(slug: str):
 
 @bp.post("/events/<slug>/register")
 def register(slug: str):
-    event = queries.get_public_event(slug)
+    # Topics only show if the form comes back with errors; a registration needs none.
+    event = queries.get_public_event(slug, with_topics=False)
     form = RegistrationForm()
     if not form.validate_on_submit():
         return render_event_page(event, form, 400)
