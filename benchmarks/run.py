@@ -165,6 +165,7 @@ def main() -> None:
             ("on-demand list, page 50", "/events/on-demand?page=50", {}),
             ("search", "/events?q=climate", {}),
             ("/calendar.ics 200", "/calendar.ics", {}),
+            ("/calendar.ics 200, gzip", "/calendar.ics", {"Accept-Encoding": "gzip"}),
             ("/calendar.ics 304", "/calendar.ics", {"If-None-Match": etag}),
             ("host attendee list (2,000)", f"/host/events/{ids['big']}/attendees", {"Cookie": cookie}),
         ]

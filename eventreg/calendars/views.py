@@ -1,6 +1,7 @@
 """Calendar downloads and subscription feeds. Feeds answer 304 from a cheap aggregate query, before any
 calendar is built; the validator changes exactly when an event in the feed changes or passes its end."""
 
+import gzip
 import hashlib
 from datetime import datetime, timedelta
 
@@ -21,7 +22,8 @@ from eventreg.timezones import UTCDateTime
 
 bp = Blueprint("calendars", __name__)
 FEED_WINDOW = timedelta(days=90)
-_feed_bodies = PieceCache(64)
+# Whole feed bodies by ETag, plain and gzipped: a few MB each for a large catalog, so only a few are kept.
+_feed_bodies = PieceCache(16)
 
 
 def _domain() -> str:
@@ -105,12 +107,16 @@ def _validator(topic: Topic | None, now: datetime) -> tuple[str, datetime | None
 def _serve_feed(topic: Topic | None, name: str, description: str):
     now = clock.now()
     etag, modified = _validator(topic, now)
+    # Calendar apps ask for gzip, and a feed shrinks about tenfold with it; that representation gets its
+    # own ETag, as HTTP requires, and either ETag is a match for a 304.
+    gzipped = "gzip" in request.accept_encodings
     response = Response(status=200)
-    response.set_etag(etag)
+    response.set_etag(etag + "-gz" if gzipped else etag)
+    response.vary.add("Accept-Encoding")
     if modified is not None:
         response.last_modified = modified
     response.headers["Cache-Control"] = "public, max-age=300"
-    if request.if_none_match.contains(etag) or (
+    if request.if_none_match.contains(etag) or request.if_none_match.contains(etag + "-gz") or (
         not request.if_none_match and modified is not None and request.if_modified_since and
         modified.replace(microsecond=0) <= request.if_modified_since
     ):  # fmt: skip
@@ -122,7 +128,12 @@ def _serve_feed(topic: Topic | None, name: str, description: str):
         page_urls = {e.id: _page_url(e) for e in events}
         return ics.feed(events, name=name, description=description, now=now, domain=_domain(), page_urls=page_urls)
 
-    response.set_data(_feed_bodies.get_or_build(etag, build))
+    body = _feed_bodies.get_or_build(etag, build)
+    if gzipped:
+        # mtime=0 keeps the compressed bytes, like the plain ones, the same on every build.
+        body = _feed_bodies.get_or_build((etag, "gzip"), lambda: gzip.compress(body, compresslevel=6, mtime=0))
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_data(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
     return response

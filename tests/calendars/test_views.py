@@ -1,3 +1,4 @@
+import gzip
 from datetime import datetime, timedelta
 
 import icalendar
@@ -76,6 +77,25 @@ def test_feed_is_byte_identical_and_answers_304_to_its_validators(client, make_e
     assert not_modified.status_code == 304
     assert not_modified.data == b""
     assert client.get("/calendar.ics", headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_feed_is_gzipped_for_clients_that_ask_with_its_own_validator(client, make_event, db_session):
+    make_event()
+    db_session.commit()
+    plain = client.get("/calendar.ics")
+    packed = client.get("/calendar.ics", headers={"Accept-Encoding": "gzip, deflate"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    assert "Content-Encoding" not in plain.headers
+    assert gzip.decompress(packed.data) == plain.data
+    assert packed.data == client.get("/calendar.ics", headers={"Accept-Encoding": "gzip"}).data  # deterministic
+    # Two representations, two ETags; either one gets a 304, whichever way the client asks next.
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    for etag in (plain.headers["ETag"], packed.headers["ETag"]):
+        for encoding in ("gzip", "identity"):
+            headers = {"If-None-Match": etag, "Accept-Encoding": encoding}
+            assert client.get("/calendar.ics", headers=headers).status_code == 304
 
 
 def test_validator_changes_when_an_event_changes(client, make_event, clock, db_session):
