@@ -40,13 +40,14 @@ def show(slug: str):
 def event_page_context(event: Event, *, form: RegistrationForm) -> dict:
     """What the event page shows; the registration view re-renders it with a form full of errors."""
     now = clock.now()
+    seats_left, waiting = seats.seat_counts(event)
     return {
         "event": event,
         "state": event.state(now),
         "is_open": event.is_open_for_registration(now),
         "form": form,
-        "seats_left": seats.seats_left(event),
-        "waiting": seats.count_waiting(event),
+        "seats_left": seats_left,
+        "waiting": waiting,
     }
 
 

@@ -205,6 +205,24 @@ def seats_left(event: Event) -> int | None:
     return None if event.capacity is None else max(event.capacity - count_confirmed(event), 0)
 
 
+def seat_counts(event: Event) -> tuple[int | None, int]:
+    """(free seats, or None when the event has no limit; people waiting), in at most one query."""
+    if event.capacity is None:
+        return None, 0  # nobody waits without a limit: removing one promotes everyone (change_capacity)
+    counts = dict(
+        db.session.execute(
+            sa.select(Registration.status, sa.func.count())
+            .where(
+                Registration.event_id == event.id,
+                Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)),
+            )
+            .group_by(Registration.status)
+        ).all()
+    )
+    confirmed, waiting = counts.get(RegistrationStatus.CONFIRMED, 0), counts.get(RegistrationStatus.WAITING, 0)
+    return max(event.capacity - confirmed, 0), waiting
+
+
 def waiting_position(registration: Registration) -> int | None:
     """1 for the first person waiting; None for anyone not waiting."""
     if not registration.is_waiting:

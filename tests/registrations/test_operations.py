@@ -157,3 +157,18 @@ def test_unique_constraint_is_the_backstop(make_event, register, db_session):
     )  # fmt: skip
     with pytest.raises(sa.exc.IntegrityError):
         db_session.flush()
+
+
+def test_seat_counts_count_confirmed_and_waiting_but_not_cancelled(make_event, register, clock):
+    event = make_event(capacity=2)
+    assert operations.seat_counts(event) == (2, 0)
+    first = register(event)
+    register(event)
+    register(event)
+    register(event)
+    assert operations.seat_counts(event) == (0, 2)
+    operations.cancel_registration(first, now=clock.now())  # the first waiting takes the seat
+    assert operations.seat_counts(event) == (0, 1)
+    operations.change_capacity(event, None, now=clock.now())  # no limit: everyone waiting is confirmed
+    assert operations.seat_counts(event) == (None, 0)
+    assert operations.count_waiting(event) == 0
