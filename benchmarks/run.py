@@ -126,7 +126,8 @@ def login_cookie(base: str) -> str:
 def serve(url: str, workers: int, outbox: str) -> tuple:
     env = {"DATABASE_URL": url, "SECRET_KEY": "benchmark-secret-" * 3, "EVENTREG_PRODUCTION": "false",
            "EVENTREG_WTF_CSRF_ENABLED": "false", "EVENTREG_MAIL_OUTBOX_DIR": outbox,
-           "EVENTREG_RATELIMIT_ENABLED": "false"}  # one client address sends everything  # fmt: skip
+           "EVENTREG_RATELIMIT_ENABLED": "false",  # one client address sends everything
+           "EVENTREG_LOG_LEVEL": "WARNING"}  # log lines per request would measure the terminal  # fmt: skip
     return start_gunicorn("wsgi:app", env, workers)
 
 

@@ -37,7 +37,7 @@ def build_email(message: sa.Row | OutboxMessage, *, sender: Address) -> Message:
     """The MIME message: text and HTML alternatives, plus the invitation the way Google Calendar sends
     it (text/calendar with method= inside the alternatives, and an invite.ics attachment).
 
-    Built from the compat32 classes: the same message as EmailMessage.set_content() makes, in a quarter of
+    Built from the compat32 classes: the same structure EmailMessage.set_content() makes, in a quarter of
     the time, which matters because every registration sends one. Headers are encoded (RFC 2047) only
     where they hold non-ASCII text; what people typed was checked to be a single line before it got here."""
     alternatives = MIMEMultipart("alternative")

@@ -192,17 +192,8 @@ def count_confirmed(event: Event) -> int:
     return _count(event, RegistrationStatus.CONFIRMED)
 
 
-def count_waiting(event: Event) -> int:
-    return _count(event, RegistrationStatus.WAITING)
-
-
 def has_free_seat(event: Event) -> bool:
     return event.capacity is None or count_confirmed(event) < event.capacity
-
-
-def seats_left(event: Event) -> int | None:
-    """Free seats, or None when the event has no limit."""
-    return None if event.capacity is None else max(event.capacity - count_confirmed(event), 0)
 
 
 def seat_counts(event: Event) -> tuple[int | None, int]:
