@@ -55,4 +55,6 @@ def configure_engine_events(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return  # a single statement asked for no transaction (the feeds' validators): nothing to begin
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")

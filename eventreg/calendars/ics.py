@@ -28,6 +28,33 @@ PRODID = "-//eventreg//eventreg 1.0//EN"
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
+# --- Serializing ----------------------------------------------------------------------------------------
+
+
+def serialize(component: icalendar.cal.Component) -> bytes:
+    """component.to_ical(), byte for byte, a good deal faster: icalendar 7 folds every line a character at
+    a time, while nearly all our lines are ASCII and can be cut in slices (tests compare the two)."""
+    return b"".join(_fold(line).encode("utf-8") + b"\r\n" for line in component.content_lines() if line)
+
+
+def _fold(line: icalendar.parser.Contentline) -> str:
+    """RFC 5545 folding as icalendar does it: at most 74 characters a segment, continuation lines start with
+    a space, and a segment never ends on the backslash or caret that begins an escape."""
+    if not line.isascii():
+        return line.to_ical().decode("utf-8")  # multi-byte characters: icalendar counts the octets
+    if len(line) < 75:
+        return line
+    segments, start = [], 0
+    while len(line) - start > 74:
+        end = start + 74
+        if line[end - 1] in "\\^":
+            end -= 1
+        segments.append(line[start:end])
+        start = end
+    segments.append(line[start:])
+    return "\r\n ".join(segments)
+
+
 # --- Time zones -------------------------------------------------------------------------------------
 
 
@@ -121,7 +148,7 @@ def vtimezone(zone: str, first_year: int, last_year: int) -> bytes:
         standard.add("TZOFFSETFROM", initial.offset_to)
         standard.add("TZOFFSETTO", initial.offset_to)
         timezone.add_component(standard)
-        return timezone.to_ical()
+        return serialize(timezone)
     # The observance in force when the range begins, so instants before the first change are covered.
     timezone.add_component(_observance([initial], last=False))
     # Consecutive years that change the same way become one observance with a yearly RRULE.
@@ -142,7 +169,7 @@ def vtimezone(zone: str, first_year: int, last_year: int) -> bytes:
         for index, run in enumerate(runs):
             last = index == len(runs) - 1 and _rule(run[-1]) in still_in_force and len(run) > 1
             timezone.add_component(_observance(run, last=last))
-    return timezone.to_ical()
+    return serialize(timezone)
 
 
 def _rules_in_force(zone: str, last_year: int) -> set[tuple]:
@@ -244,7 +271,7 @@ def event_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> 
     key = (event.id, event.updated_at, event.sequence, event.state(now), event.starts_at, event.ends_at,
            event.timezone, event.status, event.title, event.summary, event.description, event.format,
            event.location, event.archive_url, tuple(t.name for t in event.topics), domain, page_url)  # fmt: skip
-    return _vevents.get_or_build(key, lambda: build_vevent(event, now=now, domain=domain, page_url=page_url).to_ical())
+    return _vevents.get_or_build(key, lambda: serialize(build_vevent(event, now=now, domain=domain, page_url=page_url)))
 
 
 def assemble(properties: dict, zones: dict[str, tuple[int, int]], vevents: Iterable[bytes]) -> bytes:
@@ -255,7 +282,7 @@ def assemble(properties: dict, zones: dict[str, tuple[int, int]], vevents: Itera
     header.add("CALSCALE", "GREGORIAN")
     for name, value in properties.items():
         header.add(name, value)
-    head = header.to_ical()
+    head = serialize(header)
     end = b"END:VCALENDAR\r\n"
     parts = [head[: -len(end)]]
     parts += [vtimezone(zone, *years) for zone, years in sorted(zones.items())]
@@ -292,7 +319,7 @@ def personal_vevent(event: Event, *, now: datetime, domain: str, page_url: str, 
         vevent["DESCRIPTION"] = f"Join: {join_url}\n\n{vevent['DESCRIPTION']}"
         if not event.has_place:
             vevent.add("LOCATION", join_url)
-    return vevent.to_ical()
+    return serialize(vevent)
 
 
 def invitation(
@@ -332,4 +359,4 @@ def invitation(
         vevent.add("LOCATION", join_url)
     if join_url:
         vevent.add("URL", join_url)
-    return assemble({"METHOD": method}, zone_years([event]), [vevent.to_ical()])
+    return assemble({"METHOD": method}, zone_years([event]), [serialize(vevent)])

@@ -7,6 +7,8 @@ import icalendar
 import pytest
 import pytz
 import vobject
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eventreg.calendars import ics
 from eventreg.events import operations
@@ -211,3 +213,30 @@ def test_invitation_carries_method_attendee_and_join_link(event, clock):
     assert str(vevent["ATTENDEE"]) == "mailto:ana@library.example.org"
     assert str(vevent["LOCATION"]) == "https://meet.example.org/j/room"
     assert vobject.readOne(body.decode()).vevent.organizer.params["CN"] == ["WebJunction"]
+
+
+# Text that lands escapes, multi-byte characters and line ends on and around the fold points.
+FOLD_TEXT = st.lists(st.sampled_from(list('ab ,;:\\^\n"é€😀') + ["x" * 20]), max_size=60).map("".join)
+
+
+@given(summary=FOLD_TEXT, description=FOLD_TEXT, location=FOLD_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_serialize_writes_exactly_what_icalendar_writes(summary, description, location):
+    vevent = icalendar.Event()
+    vevent.add("UID", "event-1@eventreg.test")
+    vevent.add("SUMMARY", summary)
+    vevent.add("DESCRIPTION", description)
+    vevent.add("LOCATION", location)
+    vevent.add("URL", "https://events.example.org/events/" + "a-long-slug-" * 12)
+    calendar = icalendar.Calendar()
+    calendar.add_component(vevent)
+    assert ics.serialize(calendar) == calendar.to_ical()
+
+
+def test_serialize_folds_ascii_at_74_and_never_after_an_escape_backslash():
+    vevent = icalendar.Event()
+    vevent.add("DESCRIPTION", "x" * 61 + ",y")  # "DESCRIPTION:" is 12 characters: the 74th is the "\" of "\,"
+    lines = ics.serialize(vevent).split(b"\r\n")
+    assert lines[1] == b"DESCRIPTION:" + b"x" * 61  # 73 characters: the escape moved whole to the next line
+    assert lines[2] == b" \\,y"
+    assert all(len(line) <= 75 for line in lines)
