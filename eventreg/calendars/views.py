@@ -109,7 +109,7 @@ def _serve_feed(topic: Topic | None, name: str, description: str):
     etag, modified = _validator(topic, now)
     # Calendar apps ask for gzip, and a feed shrinks about tenfold with it; that representation gets its
     # own ETag, as HTTP requires, and either ETag is a match for a 304.
-    gzipped = "gzip" in request.accept_encodings
+    gzipped = request.accept_encodings["gzip"] > 0  # "gzip;q=0" means "not gzip"
     response = Response(status=200)
     response.set_etag(etag + "-gz" if gzipped else etag)
     response.vary.add("Accept-Encoding")

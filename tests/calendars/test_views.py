@@ -88,6 +88,9 @@ def test_feed_is_gzipped_for_clients_that_ask_with_its_own_validator(client, mak
     assert "Accept-Encoding" in packed.headers["Vary"]
     assert "Accept-Encoding" in plain.headers["Vary"]
     assert "Content-Encoding" not in plain.headers
+    refused = client.get("/calendar.ics", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers
+    assert refused.data == plain.data
     assert gzip.decompress(packed.data) == plain.data
     assert packed.data == client.get("/calendar.ics", headers={"Accept-Encoding": "gzip"}).data  # deterministic
     # Two representations, two ETags; either one gets a 304, whichever way the client asks next.
