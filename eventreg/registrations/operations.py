@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from eventreg.events.models import Event, Status
 from eventreg.extensions import db
-from eventreg.registrations import notifications
+from eventreg.registrations import notifications, queries
 from eventreg.registrations.models import Registration, RegistrationStatus, new_token
 
 
@@ -200,17 +200,8 @@ def seat_counts(event: Event) -> tuple[int | None, int]:
     """(free seats, or None when the event has no limit; people waiting), in at most one query."""
     if event.capacity is None:
         return None, 0  # nobody waits without a limit: removing one promotes everyone (change_capacity)
-    counts = dict(
-        db.session.execute(
-            sa.select(Registration.status, sa.func.count())
-            .where(
-                Registration.event_id == event.id,
-                Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)),
-            )
-            .group_by(Registration.status)
-        ).all()
-    )
-    confirmed, waiting = counts.get(RegistrationStatus.CONFIRMED, 0), counts.get(RegistrationStatus.WAITING, 0)
+    counts = queries.status_counts([event.id])[event.id]
+    confirmed, waiting = counts[RegistrationStatus.CONFIRMED], counts[RegistrationStatus.WAITING]
     return max(event.capacity - confirmed, 0), waiting
 
 
