@@ -1,3 +1,4 @@
+import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
@@ -18,7 +19,7 @@ from eventreg.registrations import notifications
 from eventreg.registrations import operations as seats
 from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.forms import RegistrationForm
-from eventreg.registrations.models import Registration
+from eventreg.registrations.models import Registration, RegistrationStatus
 from eventreg.registrations.operations import RegistrationError
 
 bp = Blueprint("hosts", __name__, url_prefix="/host")
@@ -32,7 +33,8 @@ def load_host(host_id: str) -> Host | None:
 
 def managed_event(event_id: int) -> Event:
     """The event if the signed-in host may manage it; 404 otherwise, so ids reveal nothing."""
-    event = db.session.get(Event, event_id)
+    # Topics load when a page reads them (the edit form); most host pages never do.
+    event = db.session.get(Event, event_id, options=[sa.orm.lazyload(Event.topics)])
     if event is None or not host_operations.can_manage(current_user, event):
         abort(404)
     return event
@@ -254,15 +256,17 @@ def attendees(event_id: int):
     page = request.args.get("page", 1, type=int)
     if page < 1:
         abort(404)
-    pagination = db.paginate(
-        registration_queries.attendees_query(event, q=q, sort=sort), page=page, per_page=ATTENDEES_PER_PAGE
-    )
     counts = registration_queries.counts_by_status([event.id])[event.id]
+    # Unfiltered, the page's total is the sum of the counts already read: no second COUNT over the rows.
+    query = registration_queries.attendees_query(event, q=q, sort=sort)
+    pagination = db.paginate(query, page=page, per_page=ATTENDEES_PER_PAGE, count=bool(q))
+    if not q:
+        pagination.total = sum(counts[status] for status in RegistrationStatus.ALL)
     return render_template(
         "hosts/attendees.html",
         event=event,
         pagination=pagination,
-        positions=registration_queries.waiting_positions(event),
+        positions=registration_queries.waiting_positions(event) if counts["waiting"] else {},
         counts=counts,
         q=q,
         sort=sort,

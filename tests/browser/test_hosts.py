@@ -64,3 +64,8 @@ def test_host_creates_an_event_in_another_zone_sees_a_registrant_and_exports(
     assert rows[0]["Name"] == "Zoë Ångström"
     assert rows[0]["Organization"] == "'=cmd|' /C calc'!A0"
     assert rows[0]["Registrant time zone"] == "America/Chicago"
+
+    # Row actions post the shared form to their own address.
+    page.locator("table.attendees tr", has_text="Zoë Ångström").get_by_role("button", name="Cancel").click()
+    expect(page.locator(".flash")).to_contain_text("Zoë Ångström: cancelled and told.")
+    expect(page.locator("table.attendees tr", has_text="Zoë Ångström")).to_contain_text("cancelled")

@@ -47,11 +47,13 @@ def test_search_sort_and_paginate(client, hosted, register, db_session):
     db_session.commit()
     first = client.get(f"/host/events/{hosted.id}/attendees?sort=name")
     assert "Page 1 of 2" in text_of(first)
+    assert "(55 in all)" in text_of(first)  # from the status counts
     assert "Person 00" in text_of(first)
     assert "Person 54" in text_of(client.get(f"/host/events/{hosted.id}/attendees?sort=name&page=2"))
     metro = text_of(client.get(f"/host/events/{hosted.id}/attendees?q=metro"))
     assert "Person 01" in metro
     assert "Person 02" not in metro
+    assert "(27 in all)" in metro  # counted for the search
     assert client.get(f"/host/events/{hosted.id}/attendees?page=9").status_code == 404
 
 
