@@ -105,6 +105,7 @@ def _register_template_helpers(app: Flask) -> None:
         in_zone=templating.in_zone,
     )
     from eventreg.calendars import links as calendar_links
+    from eventreg.registrations.forms import registration_fields
 
     app.jinja_env.globals.update(
         google_calendar_url=calendar_links.google_url,
@@ -112,6 +113,7 @@ def _register_template_helpers(app: Flask) -> None:
         visitor_times=templating.visitor_times,
         zone_options=templating.zone_options,
         page_url=templating.page_url,
+        registration_fields=registration_fields,
     )
 
     @app.context_processor

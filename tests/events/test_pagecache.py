@@ -68,9 +68,10 @@ def test_a_change_made_by_another_server_shows_at_once(app, client, make_event, 
     event = make_event(title="Before")
     db_session.commit()
     assert titles(client.get("/")) == ["Before"]
+    event_id = event.id  # read here: inside the other app's context, a reload would use that app's engine
     other = create_app({key: app.config[key] for key in ("TESTING", "SQLALCHEMY_DATABASE_URI", "CLOCK", "SECRET_KEY")})
     with other.app_context():
-        operations.update_event(db.session.get(type(event), event.id), now=clock.now(), title="Edited elsewhere")
+        operations.update_event(db.session.get(type(event), event_id), now=clock.now(), title="Edited elsewhere")
         db.session.commit()
         db.engine.dispose()
     db_session.rollback()  # as a new request would: the test's session still held the last page's snapshot
