@@ -3,7 +3,8 @@ change), each beside a baseline measured in the same run.
 
     .venv/bin/python -m benchmarks.calendar_feed [--events 1000] [--seconds 4]
 
-Seeds a scratch SQLite database (or --database-url), serves eventreg and the baselines with gunicorn on
+Seeds a scratch SQLite database (or, given --database-url, a scratch PostgreSQL database created on that
+server), serves eventreg and the baselines with gunicorn on
 loopback ports, and prints a table. Not a test: figures depend on the machine."""
 
 import argparse
@@ -107,7 +108,9 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--database-url")
+    parser.add_argument(
+        "--database-url", help="a PostgreSQL server; the scratch database eventreg_cal is (re)created on it"
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, ROOT)
@@ -119,7 +122,12 @@ def main() -> None:
     from eventreg.extensions import db
 
     scratch = tempfile.mkdtemp(prefix="eventreg-bench-")
-    url = args.database_url or f"sqlite:///{scratch}/bench.sqlite"
+    if args.database_url:
+        from benchmarks.run import scratch_database  # benchmarks.run imports this module: import late
+
+        url = scratch_database(args.database_url, "eventreg_cal")
+    else:
+        url = f"sqlite:///{scratch}/bench.sqlite"
     env = {"DATABASE_URL": url, "SECRET_KEY": "benchmark-secret-" * 3, "EVENTREG_PRODUCTION": "false"}
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SERVER_NAME": "bench.test"})
     seed(app, args.events)
