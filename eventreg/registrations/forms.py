@@ -91,7 +91,8 @@ class CancelForm(FlaskForm):
     """Only the CSRF token: cancelling is a POST so that link scanners in mail never cancel anyone."""
 
 
-VISIBLE_FIELDS = (
+# The fields registrations/_fields.html renders: blank means none of them holds anything.
+TEMPLATE_FIELDS = (
     "name",
     "email",
     "organization",
@@ -99,14 +100,16 @@ VISIBLE_FIELDS = (
     "accessibility",
     "accessibility_details",
     "wants_recording",
+    "website",
 )
 BLANK_FIELDS = "eventreg.blank_registration_fields"
 
 
 def registration_fields(form: RegistrationForm) -> Markup:
-    """The form's visible fields as HTML. Blank, as on every event page, they are the same for every visitor
-    and every event, so they are rendered once per app: WTForms' widgets were a third of the page's cost."""
-    if form.errors or form.form_errors or any(form[name].data for name in VISIBLE_FIELDS):
+    """The form's fields (and the honeypot) as HTML. Blank, as on every event page, they are the same for
+    every visitor and every event, so they are rendered once per app: WTForms' widgets were a third of the
+    page's cost."""
+    if form.errors or form.form_errors or any(form[name].data for name in TEMPLATE_FIELDS):
         return Markup(render_template("registrations/_fields.html", form=form))
     html = current_app.extensions.get(BLANK_FIELDS)
     if html is None:

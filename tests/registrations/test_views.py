@@ -134,9 +134,11 @@ def test_bad_input_gets_a_specific_message_and_stores_nothing(client, make_event
 
 def test_the_form_keeps_what_was_typed_after_an_error(client, make_event):
     event = make_event()
+    client.get(f"/events/{event.slug}")  # the blank fields are now rendered and kept for later pages
     html = post(client, event, email="nope", name="<b>Ana</b>").get_data(as_text=True)
     assert 'value="&lt;b&gt;Ana&lt;/b&gt;"' in html
     assert "<b>Ana</b>" not in html
+    assert "&lt;b&gt;Ana" not in client.get(f"/events/{event.slug}").get_data(as_text=True)  # and stay blank
 
 
 def test_honeypot_turns_bots_away(client, make_event, db_session):
