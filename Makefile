@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test install lint chromium axe
+.PHONY: run test install lint chromium axe constraints
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package, so a new upstream release changes nothing until we choose it.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -45,3 +46,10 @@ chromium:
 	else \
 		echo "NOTE: Chromium is missing and cannot be installed here (needs root and apt-get): browser tests will be SKIPPED."; \
 	fi
+
+# Re-resolve constraints.txt from pyproject.toml's ranges in a scratch venv (the newest releases allowed).
+constraints:
+	rm -rf .venv-constraints && $(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/pip install --quiet -e '.[test]'
+	(sed -n '1,3p' constraints.txt; .venv-constraints/bin/pip freeze --exclude-editable) > constraints.new
+	mv constraints.new constraints.txt && rm -rf .venv-constraints
