@@ -60,6 +60,8 @@ class Event(db.Model):
         # The two public lists: upcoming by start, on-demand by end, both filtered by status.
         sa.Index("ix_events_status_starts_at", "status", "starts_at"),
         sa.Index("ix_events_status_ends_at", "status", "ends_at"),
+        # Cached pages ask when registration next closes at a deadline (eventreg/events/pagecache.py).
+        sa.Index("ix_events_status_registration_deadline_at", "status", "registration_deadline_at"),
         # Feeds' validators ask for the latest change on every poll.
         sa.Index("ix_events_updated_at", "updated_at"),
     )

@@ -1,4 +1,7 @@
+from dataclasses import dataclass
+
 from flask import Blueprint, current_app, g, render_template, request
+from markupsafe import Markup
 
 from eventreg import clock, paging
 from eventreg.events import pagecache, queries
@@ -32,22 +35,61 @@ def topic_on_demand(slug: str):
 
 @bp.get("/events/<slug>")
 def show(slug: str):
-    event = queries.get_public_event(slug)
+    page = pagecache.cached_page(
+        lambda: _event_page(slug),
+        visitor_zone=g.get("visitor_zone"),
+        unknown_zone=g.get("unknown_zone"),
+        now=clock.now(),
+    )
+    if not page.is_open:
+        return page.html
     form = RegistrationForm(formdata=None, timezone=g.get("visitor_zone") or "")
-    return render_template("events/show.html", **event_page_context(event, form=form))
+    return page.html.replace(REGISTRATION_SLOT, registration_section(page, form), 1)
 
 
-def event_page_context(event: Event, *, form: RegistrationForm) -> dict:
+# Where the registration form goes in a kept event page: the form carries the visitor's own CSRF token and
+# the seat count of this moment, so it is rendered for each request and put in here.
+REGISTRATION_SLOT = "<!-- registration form -->"
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """An event page as the page cache keeps it, with what filling its registration slot needs."""
+
+    html: str
+    id: int
+    slug: str
+    capacity: int | None
+    is_open: bool
+
+
+def _event_page(slug: str) -> EventPage:
+    event = queries.get_public_event(slug)
+    form = RegistrationForm(formdata=None, meta={"csrf": False})
+    context = event_page_context(event, form=form, registration=Markup(REGISTRATION_SLOT))
+    html = render_template("events/show.html", **context)
+    return EventPage(html, event.id, event.slug, event.capacity, context["is_open"])
+
+
+def registration_section(event: Event | EventPage, form: RegistrationForm) -> Markup:
+    """The registration form with the seats left (needs the event's id, slug and capacity)."""
+    seats_left, waiting = seats.seat_counts(event)
+    html = render_template("registrations/_form.html", event=event, form=form, seats_left=seats_left, waiting=waiting)
+    return Markup(html)
+
+
+def event_page_context(event: Event, *, form: RegistrationForm, registration: Markup | None = None) -> dict:
     """What the event page shows; the registration view re-renders it with a form full of errors."""
     now = clock.now()
-    seats_left, waiting = seats.seat_counts(event)
+    is_open = event.is_open_for_registration(now)
+    if registration is None and is_open:
+        registration = registration_section(event, form)
     return {
         "event": event,
         "state": event.state(now),
-        "is_open": event.is_open_for_registration(now),
+        "is_open": is_open,
         "form": form,
-        "seats_left": seats_left,
-        "waiting": waiting,
+        "registration": registration,
     }
 
 

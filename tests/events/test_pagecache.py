@@ -1,6 +1,7 @@
 """List pages are rendered once and served again only while they are still right: across processes,
 across the clock passing a start or an end, and never to a visitor whose page differs."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -118,3 +119,80 @@ def test_a_page_seen_inside_a_rolled_back_change_is_never_served(client, make_ev
     operations.update_event(event, now=clock.now(), title="Committed later")
     db_session.commit()
     assert titles(client.get("/")) == ["Committed later"]
+
+
+def test_a_repeated_event_page_reads_no_event_but_counts_seats_each_time(
+    client, make_event, register, db_session, statements
+):
+    event = make_event(title="Small room", capacity=2)
+    url = f"/events/{event.slug}"
+    db_session.commit()
+    assert "2 seats left" in text_of(client.get(url))
+    register(event)
+    db_session.commit()
+    with statements as seen:
+        page = text_of(client.get(url))
+    assert "Small room" in page
+    assert "1 seat left" in page
+    assert not [s for s in seen if "FROM events" in s], seen
+    register(event)
+    register(event)
+    db_session.commit()
+    page = text_of(client.get(url))
+    assert "Full — join the waiting list (1 waiting)" in page
+    assert "Join the waiting list" in page
+
+
+def test_each_visitor_gets_their_own_csrf_token_in_a_kept_event_page(app, make_event, db_session):
+    url = f"/events/{make_event().slug}"
+    db_session.commit()
+    app.config["WTF_CSRF_ENABLED"] = True
+    first, second = app.test_client(), app.test_client()
+
+    def visit(visitor, method="get", **kwargs):
+        with app.app_context():  # each request its own context (and g), as in production
+            return getattr(visitor, method)(url if method == "get" else f"{url}/register", **kwargs)
+
+    try:
+        tokens = []
+        for visitor in (first, second, first):
+            html = visit(visitor).get_data(as_text=True)
+            tokens.append(re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)[1])
+        assert tokens[0] != tokens[1]
+        data = {"name": "Ana", "email": "ana@library.example.org", "organization": "Metro", "csrf_token": tokens[1]}
+        assert visit(second, "post", data=data).status_code == 303
+        # One visitor's token is no good to another.
+        assert visit(first, "post", data=data | {"email": "ben@library.example.org"}).status_code == 400
+        data = {"name": "Ben", "email": "ben@library.example.org", "organization": "Metro", "csrf_token": tokens[2]}
+        assert visit(first, "post", data=data).status_code == 303
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_registration_closes_at_its_deadline_on_a_kept_page(client, make_event, db_session, clock):
+    event = make_event(title="Deadline")
+    event.registration_deadline_at = deadline = event.starts_at - timedelta(days=1)
+    url = f"/events/{event.slug}"
+    db_session.commit()
+    assert "Registration for this event has closed" not in text_of(client.get(url))
+    clock.set(deadline + timedelta(seconds=1))
+    response = client.get(url)
+    assert "Registration for this event has closed" in text_of(response)
+    assert 'id="register"' not in response.get_data(as_text=True)
+
+
+def test_a_visitor_whose_session_holds_only_a_csrf_token_still_gets_the_kept_list(
+    app, make_event, db_session, statements
+):
+    url = f"/events/{make_event(title='Shared').slug}"
+    db_session.commit()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        visitor = app.test_client()
+        visitor.get(url)  # the form put a CSRF token in the session
+        visitor.get("/")
+        with statements as seen:
+            assert titles(visitor.get("/")) == ["Shared"]
+        assert not [s for s in seen if "FROM events" in s], seen
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
