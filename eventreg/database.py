@@ -12,6 +12,7 @@ from contextvars import ContextVar
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from eventreg.extensions import db
 
@@ -40,6 +41,35 @@ def _reads_in_autocommit() -> None:
             g.autocommit_reads = True
 
 
+class WriteInReadOnlyRequest(RuntimeError):
+    """A GET, HEAD or OPTIONS request tried to write. On PostgreSQL it reads in autocommit, so each statement
+    would commit alone; a change belongs in a POST."""
+
+
+def _in_read_only_request() -> bool:
+    return has_request_context() and request.method in READ_ONLY_METHODS
+
+
+def _refuse_flush_in_reads(session, _flush_context, _instances) -> None:
+    changed = session.new or session.deleted or any(session.is_modified(obj) for obj in session.dirty)
+    if changed and _in_read_only_request():
+        raise WriteInReadOnlyRequest(f"{request.method} {request.path} tried to save changes")
+
+
+def _refuse_dml_in_reads(orm_execute_state) -> None:
+    if (orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete) and (
+        _in_read_only_request()
+    ):
+        raise WriteInReadOnlyRequest(f"{request.method} {request.path} tried to write")
+
+
+def refuse_writes_in_read_only_requests() -> None:
+    """Make "every write happens in a POST" a checked rule rather than a hope, on both databases."""
+    for name, listener in (("before_flush", _refuse_flush_in_reads), ("do_orm_execute", _refuse_dml_in_reads)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
 def _end_autocommit_reads(_error) -> None:
     # Nothing to undo; ending it here means a session that outlives the request begins normally again.
     if g.pop("autocommit_reads", False):
@@ -53,6 +83,7 @@ def _wants_immediate() -> bool:
 
 
 def configure_engine_events(app: Flask) -> None:
+    refuse_writes_in_read_only_requests()
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.before_request(_reads_in_autocommit)
         app.teardown_request(_end_autocommit_reads)
