@@ -140,7 +140,7 @@ def main() -> None:
         def cold():
             ics._vevents.items.clear()
             ics.vtimezone.cache_clear()
-            calendar_views._feed_bodies.items.clear()
+            calendar_views.feed_bodies().items.clear()
             assert client.get("/calendar.ics").status_code == 200
 
         baseline_build = timed(lambda: icalendar_alone(events))

@@ -4,8 +4,9 @@ Building blocks, each cached because icalendar is slow at scale:
 - vtimezone(zone, first_year, last_year): the zone's rules as yearly RRULE observances (the shape Outlook
   maps to its own zones), derived from the tz database through pytz, one per rule period. Cached per zone
   and year range.
-- event_vevent(event, now, ...): one event's serialized VEVENT, cached until the event changes (its
-  updated_at and sequence are in the key) or passes its end (the archive flip).
+- event_vevent(event, now, ...): one event's serialized VEVENT, cached until anything it shows changes
+  (entry_key) or it passes its end (the archive flip). A feed computes the keys from a narrow read of the
+  rows and loads and builds only the events whose pieces it does not have.
 - assemble(header, zones, vevents): a VCALENDAR from those pieces.
 
 Public artifacts (downloads and feeds) carry no METHOD, no ATTENDEE and no join link; invitations carry
@@ -15,12 +16,14 @@ Bodies are deterministic: DTSTAMP is the event's last change, never "now"."""
 import calendar as month_calendar
 from collections import OrderedDict
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import icalendar
 import pytz
+import sqlalchemy as sa
 
 from eventreg.events.models import Event, State, Status
 
@@ -37,11 +40,11 @@ def serialize(component: icalendar.cal.Component) -> bytes:
     return b"".join(_fold(line).encode("utf-8") + b"\r\n" for line in component.content_lines() if line)
 
 
-def _fold(line: icalendar.parser.Contentline) -> str:
+def _fold(line: str) -> str:
     """RFC 5545 folding as icalendar does it: at most 74 characters a segment, continuation lines start with
     a space, and a segment never ends on the backslash or caret that begins an escape."""
-    if not line.isascii():
-        return line.to_ical().decode("utf-8")  # multi-byte characters: icalendar counts the octets
+    if not line.isascii():  # multi-byte characters: icalendar counts the octets
+        return icalendar.parser.Contentline(line).to_ical().decode("utf-8")
     if len(line) < 75:
         return line
     segments, start = [], 0
@@ -244,6 +247,61 @@ def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> 
     return vevent
 
 
+def _text(value: str) -> str:
+    return icalendar.vText(value).to_ical().decode("utf-8")
+
+
+def _stamp(instant: datetime) -> str:
+    """A UTC DATE-TIME as icalendar writes it: seconds, no fraction, then Z."""
+    utc = instant.astimezone(pytz.utc)
+    return f"{utc:%Y%m%dT%H%M%S}Z"
+
+
+@lru_cache(maxsize=1024)
+def _tzid(zone: str) -> str:
+    return icalendar.parser.Parameters({"TZID": zone}).to_ical().decode("utf-8")
+
+
+def _local_time(name: str, local: datetime, tzid: str) -> str:
+    # icalendar drops TZID=UTC and writes such a time as UTC ("Z"); every other zone keeps its TZID.
+    return f"{name};{tzid}:{local:%Y%m%dT%H%M%S}" if tzid else f"{name}:{local:%Y%m%dT%H%M%S}Z"
+
+
+def public_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> bytes:
+    """serialize(build_vevent(...)), byte for byte, written line by line: building and serializing through
+    icalendar's objects was most of a cold feed's time. The lines come in icalendar's order (its canonical
+    properties first, then the others by name) and text is escaped by icalendar's vText; a property test
+    holds the two equal."""
+    state = event.state(now)
+    tzid = _tzid(event.timezone)
+    start, end = _local(event.starts_at, event.timezone), _local(event.ends_at, event.timezone)
+    lines = [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{_text(event.title)}",
+        _local_time("DTSTART", start, tzid),
+        _local_time("DTEND", end, tzid),
+        f"DTSTAMP:{_stamp(event.updated_at)}",
+        f"UID:{_text(uid(event, domain))}",
+        f"SEQUENCE:{event.sequence}",
+    ]
+    if event.topics:
+        lines.append("CATEGORIES:" + ",".join(_text(topic.name) for topic in event.topics))
+    lines += [
+        f"CREATED:{_stamp(event.created_at)}",
+        f"DESCRIPTION:{_text(_description(event, state, page_url))}",
+        f"LAST-MODIFIED:{_stamp(event.updated_at)}",
+    ]
+    if event.has_place:
+        lines.append(f"LOCATION:{_text(event.location)}")
+    lines += [
+        f"STATUS:{'CANCELLED' if event.status == Status.CANCELLED else 'CONFIRMED'}",
+        "TRANSP:OPAQUE",
+        f"URL:{event.archive_url if state == State.PASSED and event.archive_url else page_url}",
+        "END:VEVENT",
+    ]
+    return b"".join(_fold(line).encode("utf-8") + b"\r\n" for line in lines)
+
+
 class PieceCache:
     """A bounded in-process cache. Keys hold everything the value depends on, read from the database on
     each request, so a process can never serve a stale piece after another process changed the event."""
@@ -252,26 +310,56 @@ class PieceCache:
         self.size = size
         self.items: OrderedDict = OrderedDict()
 
-    def get_or_build(self, key, build):
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]
-        value = self.items[key] = build()
+    def get(self, key):
+        value = self.items.get(key)
+        if value is not None:
+            with suppress(KeyError):  # another thread's put may have just evicted it
+                self.items.move_to_end(key)
+        return value
+
+    def put(self, key, value):
+        self.items[key] = value
         if len(self.items) > self.size:
             self.items.popitem(last=False)
         return value
 
+    def get_or_build(self, key, build):
+        value = self.get(key)
+        return self.put(key, build()) if value is None else value
+
 
 _vevents = PieceCache(50_000)
+
+# The columns a public entry shows (created_at, which it shows too, never changes): with the topic names,
+# whether it has passed and the links, an entry's cache key.
+ENTRY_COLUMNS = ("id", "slug", "updated_at", "sequence", "starts_at", "ends_at", "timezone", "status", "title",
+                 "summary", "description", "format", "location", "archive_url")  # fmt: skip
+
+
+def entry_key(event, topic_names: Iterable[str], *, now: datetime, domain: str, page_url: str) -> tuple:
+    """Everything a public entry shows, so no two versions of an event share a piece (even two edits within
+    one tick of the clock). `event` is an Event or a database row of ENTRY_COLUMNS: a feed reads only those
+    to learn which pieces it already has."""
+    # A row is already in ENTRY_COLUMNS order, and tuple() of it is much cheaper than a getattr each.
+    values = tuple(event) if isinstance(event, sa.Row) else tuple(getattr(event, name) for name in ENTRY_COLUMNS)
+    passed = now >= event.ends_at  # with the status, this decides what the entry says (build_vevent)
+    return (*values, passed, tuple(topic_names), domain, page_url)
+
+
+def cached_vevent(key: tuple) -> bytes | None:
+    return _vevents.get(key)
+
+
+def keep_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> bytes:
+    """Build the event's public VEVENT and keep it under its key."""
+    key = entry_key(event, (t.name for t in event.topics), now=now, domain=domain, page_url=page_url)
+    return _vevents.put(key, public_vevent(event, now=now, domain=domain, page_url=page_url))
 
 
 def event_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> bytes:
     """The serialized public VEVENT, rebuilt only when the event changes or passes its end."""
-    # Everything the entry shows is in the key, so no two versions of a row can share one.
-    key = (event.id, event.updated_at, event.sequence, event.state(now), event.starts_at, event.ends_at,
-           event.timezone, event.status, event.title, event.summary, event.description, event.format,
-           event.location, event.archive_url, tuple(t.name for t in event.topics), domain, page_url)  # fmt: skip
-    return _vevents.get_or_build(key, lambda: serialize(build_vevent(event, now=now, domain=domain, page_url=page_url)))
+    key = entry_key(event, (t.name for t in event.topics), now=now, domain=domain, page_url=page_url)
+    return cached_vevent(key) or keep_vevent(event, now=now, domain=domain, page_url=page_url)
 
 
 def assemble(properties: dict, zones: dict[str, tuple[int, int]], vevents: Iterable[bytes]) -> bytes:
@@ -296,8 +384,8 @@ def download(event: Event, *, now: datetime, domain: str, page_url: str) -> byte
     return assemble({}, zone_years([event]), [event_vevent(event, now=now, domain=domain, page_url=page_url)])
 
 
-def feed(events: list[Event], *, name: str, description: str, now: datetime, domain: str, page_urls: dict) -> bytes:
-    """A subscription feed, with the name and refresh hints calendar apps read."""
+def feed(vevents: list[bytes], zones: dict[str, tuple[int, int]], *, name: str, description: str) -> bytes:
+    """A subscription feed from serialized entries, with the name and refresh hints calendar apps read."""
     properties = {
         "NAME": name,
         "X-WR-CALNAME": name,
@@ -306,8 +394,7 @@ def feed(events: list[Event], *, name: str, description: str, now: datetime, dom
         "REFRESH-INTERVAL": icalendar.vDuration(timedelta(hours=1)),
         "X-PUBLISHED-TTL": icalendar.vDuration(timedelta(hours=1)),
     }
-    vevents = [event_vevent(e, now=now, domain=domain, page_url=page_urls[e.id]) for e in events]
-    calendar = assemble(properties, zone_years(events), vevents)
+    calendar = assemble(properties, zones, vevents)
     # REFRESH-INTERVAL must carry VALUE=DURATION (RFC 7986); icalendar writes the bare value.
     return calendar.replace(b"REFRESH-INTERVAL:", b"REFRESH-INTERVAL;VALUE=DURATION:", 1)
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from eventreg.calendars import ics
 from eventreg.events import operations
-from eventreg.events.models import Status
+from eventreg.events.models import Format, Status
+from eventreg.models import Event, Topic  # every model, so the mappers configure without an app
 
 ZONE_CASES = [
     ("America/New_York", 2024, 2027),
@@ -190,8 +191,9 @@ def test_a_time_change_bumps_sequence_and_last_modified(event, clock, db_session
 
 def test_feed_assembles_one_vtimezone_per_zone_and_names_itself(make_event, clock):
     events = [make_event(title="A"), make_event(title="B"), make_event(title="C", timezone="Asia/Kolkata")]
-    body = ics.feed(events, name="All events", description="Everything", now=clock.now(), domain="eventreg.test",
-                    page_urls={e.id: f"http://eventreg.test/{e.id}" for e in events})  # fmt: skip
+    entries = [ics.event_vevent(e, now=clock.now(), domain="eventreg.test", page_url=f"http://eventreg.test/{e.id}")
+               for e in events]  # fmt: skip
+    body = ics.feed(entries, ics.zone_years(events), name="All events", description="Everything")
     calendar = icalendar.Calendar.from_ical(body)
     assert sorted(tz["TZID"] for tz in calendar.walk("VTIMEZONE")) == ["America/New_York", "Asia/Kolkata"]
     assert len(calendar.walk("VEVENT")) == 3
@@ -231,6 +233,39 @@ def test_serialize_writes_exactly_what_icalendar_writes(summary, description, lo
     calendar = icalendar.Calendar()
     calendar.add_component(vevent)
     assert ics.serialize(calendar) == calendar.to_ical()
+
+
+EVENT_ZONES = ["America/New_York", "Asia/Kolkata", "Pacific/Apia", "Australia/Lord_Howe", "Europe/Berlin", "UTC"]
+# st.datetimes wants naive bounds; every value is then made a UTC instant.
+INSTANTS = st.datetimes(datetime(2020, 1, 1), datetime(2030, 12, 31)).map(pytz.utc.localize)  # noqa: DTZ001
+
+
+@given(
+    text=st.tuples(FOLD_TEXT, FOLD_TEXT, FOLD_TEXT, FOLD_TEXT),
+    zone=st.sampled_from(EVENT_ZONES),
+    starts_at=INSTANTS,
+    minutes=st.integers(1, 600),
+    changed=st.tuples(INSTANTS, INSTANTS),
+    sequence=st.integers(0, 10_000),
+    status=st.sampled_from([Status.PUBLISHED, Status.CANCELLED]),
+    event_format=st.sampled_from(Format.ALL),
+    archive_url=st.sampled_from([None, "https://archive.example.org/recording?a=1,b=2;c"]),
+    topic_names=st.lists(FOLD_TEXT, max_size=3),
+    now_offset=st.sampled_from([-timedelta(days=1), timedelta(minutes=1), timedelta(days=3)]),
+)
+@settings(max_examples=300, deadline=None)
+def test_public_vevent_writes_exactly_what_icalendar_writes(
+    text, zone, starts_at, minutes, changed, sequence, status, event_format, archive_url, topic_names, now_offset
+):
+    title, summary, description, location = text
+    event = Event(
+        id=42, slug="a-long-slug-" * 6, title=title, summary=summary, description=description, location=location,
+        format=event_format, timezone=zone, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes),
+        created_at=min(changed), updated_at=max(changed), sequence=sequence, status=status, archive_url=archive_url,
+    )  # fmt: skip
+    event.topics = [Topic(slug=f"t{n}", name=name) for n, name in enumerate(topic_names)]
+    arguments = {"now": starts_at + now_offset, "domain": "eventreg.test", "page_url": "https://e.org/" + "p" * 80}
+    assert ics.public_vevent(event, **arguments) == ics.serialize(ics.build_vevent(event, **arguments))
 
 
 def test_serialize_folds_ascii_at_74_and_never_after_an_escape_backslash():
