@@ -23,7 +23,6 @@ from functools import lru_cache
 
 import icalendar
 import pytz
-import sqlalchemy as sa
 
 from eventreg.events.models import Event, State, Status
 
@@ -183,12 +182,17 @@ def _rules_in_force(zone: str, last_year: int) -> set[tuple]:
 
 def zone_years(events: Iterable[Event]) -> dict[str, tuple[int, int]]:
     """For each zone used, the years its VTIMEZONE must cover (a year either side, for clients' sake)."""
+    return zone_years_from((event.timezone, event.starts_at, event.ends_at) for event in events)
+
+
+def zone_years_from(spans: Iterable[tuple[str, datetime, datetime]]) -> dict[str, tuple[int, int]]:
+    """zone_years from (zone, a start, an end) triples, such as a query's first start and last end per zone."""
     years: dict[str, tuple[int, int]] = {}
-    for event in events:
-        low, high = event.starts_at.year - 1, event.ends_at.year + 1
-        if event.timezone in years:
-            low, high = min(low, years[event.timezone][0]), max(high, years[event.timezone][1])
-        years[event.timezone] = (low, high)
+    for zone, start, end in spans:
+        low, high = start.year - 1, end.year + 1
+        if zone in years:
+            low, high = min(low, years[zone][0]), max(high, years[zone][1])
+        years[zone] = (low, high)
     return years
 
 
@@ -330,36 +334,33 @@ class PieceCache:
 
 _vevents = PieceCache(50_000)
 
-# The columns a public entry shows (created_at, which it shows too, never changes): with the topic names,
-# whether it has passed and the links, an entry's cache key.
+# The columns a public entry shows (created_at, which it shows too, never changes): with whether it has
+# passed, the topic names and the links, an entry's cache key.
 ENTRY_COLUMNS = ("id", "slug", "updated_at", "sequence", "starts_at", "ends_at", "timezone", "status", "title",
                  "summary", "description", "format", "location", "archive_url")  # fmt: skip
 
 
-def entry_key(event, topic_names: Iterable[str], *, now: datetime, domain: str, page_url: str) -> tuple:
+def entry_key(event: Event, topic_names: Iterable[str], *, now: datetime, domain: str, page_url: str) -> tuple:
     """Everything a public entry shows, so no two versions of an event share a piece (even two edits within
-    one tick of the clock). `event` is an Event or a database row of ENTRY_COLUMNS: a feed reads only those
-    to learn which pieces it already has."""
-    # A row is already in ENTRY_COLUMNS order, and tuple() of it is much cheaper than a getattr each.
-    values = tuple(event) if isinstance(event, sa.Row) else tuple(getattr(event, name) for name in ENTRY_COLUMNS)
+    one tick of the clock). Feeds make the same key from a narrow read of the rows (calendars/views.py)."""
     passed = now >= event.ends_at  # with the status, this decides what the entry says (build_vevent)
-    return (*values, passed, tuple(topic_names), domain, page_url)
+    values = (getattr(event, name) for name in ENTRY_COLUMNS)
+    return (*values, passed, tuple(sorted(topic_names)), domain, page_url)
 
 
 def cached_vevent(key: tuple) -> bytes | None:
     return _vevents.get(key)
 
 
-def keep_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> bytes:
-    """Build the event's public VEVENT and keep it under its key."""
-    key = entry_key(event, (t.name for t in event.topics), now=now, domain=domain, page_url=page_url)
+def keep_vevent(key: tuple, event: Event, *, now: datetime, domain: str, page_url: str) -> bytes:
+    """Build the event's public VEVENT and keep it under `key`."""
     return _vevents.put(key, public_vevent(event, now=now, domain=domain, page_url=page_url))
 
 
 def event_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> bytes:
     """The serialized public VEVENT, rebuilt only when the event changes or passes its end."""
     key = entry_key(event, (t.name for t in event.topics), now=now, domain=domain, page_url=page_url)
-    return cached_vevent(key) or keep_vevent(event, now=now, domain=domain, page_url=page_url)
+    return cached_vevent(key) or keep_vevent(key, event, now=now, domain=domain, page_url=page_url)
 
 
 def assemble(properties: dict, zones: dict[str, tuple[int, int]], vevents: Iterable[bytes]) -> bytes:
