@@ -342,7 +342,8 @@ ENTRY_COLUMNS = ("id", "slug", "updated_at", "sequence", "starts_at", "ends_at",
 
 def entry_key(event: Event, topic_names: Iterable[str], *, now: datetime, domain: str, page_url: str) -> tuple:
     """Everything a public entry shows, so no two versions of an event share a piece (even two edits within
-    one tick of the clock). Feeds make the same key from a narrow read of the rows (calendars/views.py)."""
+    one tick of the clock). Feeds make their keys the same way from a narrow read of the rows, with times as
+    the database driver returns them (calendars/views.py), so the two kinds of key seldom meet."""
     passed = now >= event.ends_at  # with the status, this decides what the entry says (build_vevent)
     values = (getattr(event, name) for name in ENTRY_COLUMNS)
     return (*values, passed, tuple(sorted(topic_names)), domain, page_url)

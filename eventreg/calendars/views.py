@@ -106,7 +106,9 @@ def _build_feed(topic: Topic | None, now, *, name: str, description: str) -> byt
             pieces[event.id] = ics.keep_vevent(keys[event.id], event, now=now, domain=domain, page_url=url)
     spans = sa.select(Event.timezone, sa.func.min(Event.starts_at), sa.func.max(Event.ends_at))
     zones = ics.zone_years_from(db.session.execute(_in_feed(spans, topic, now).group_by(Event.timezone)))
-    return ics.feed([pieces[event_id] for event_id in entries], zones, name=name, description=description)
+    # An event deleted between the two reads has no piece: it is simply not in this body.
+    vevents = [piece for piece in pieces.values() if piece is not None]
+    return ics.feed(vevents, zones, name=name, description=description)
 
 
 def _validator_statement() -> sa.Select:
