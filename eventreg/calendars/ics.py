@@ -345,8 +345,12 @@ def entry_key(event: Event, topic_names: Iterable[str], *, now: datetime, domain
     one tick of the clock). Feeds make their keys the same way from a narrow read of the rows, with times as
     the database driver returns them (calendars/views.py), so the two kinds of key seldom meet."""
     passed = now >= event.ends_at  # with the status, this decides what the entry says (build_vevent)
-    values = (getattr(event, name) for name in ENTRY_COLUMNS)
-    return (*values, passed, tuple(sorted(topic_names)), domain, page_url)
+    return piece_key((*(getattr(event, name) for name in ENTRY_COLUMNS), passed), topic_names, domain, page_url)
+
+
+def piece_key(values: tuple, topic_names: Iterable[str], domain: str, page_url: str) -> tuple:
+    """A cache key from ENTRY_COLUMNS' values followed by whether the event has passed."""
+    return (*values, tuple(sorted(topic_names)), domain, page_url)
 
 
 def cached_vevent(key: tuple) -> bytes | None:

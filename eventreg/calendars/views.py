@@ -94,7 +94,7 @@ def _build_feed(topic: Topic | None, now, *, name: str, description: str) -> byt
         if row.topic_name is not None:
             topic_names[row.id].append(row.topic_name)
     keys = {
-        event_id: (*row[:-1], tuple(sorted(topic_names[event_id])), domain, page_url(row.slug))
+        event_id: ics.piece_key(tuple(row[:-1]), topic_names[event_id], domain, page_url(row.slug))
         for event_id, row in entries.items()
     }
     pieces = {event_id: ics.cached_vevent(key) for event_id, key in keys.items()}

@@ -200,7 +200,7 @@ def seat_counts(event: Event) -> tuple[int | None, int]:
     """(free seats, or None when the event has no limit; people waiting), in at most one query."""
     if event.capacity is None:
         return None, 0  # nobody waits without a limit: removing one promotes everyone (change_capacity)
-    counts = queries.status_counts([event.id])[event.id]
+    counts = queries.counts_by_status([event.id])[event.id]
     confirmed, waiting = counts[RegistrationStatus.CONFIRMED], counts[RegistrationStatus.WAITING]
     return max(event.capacity - confirmed, 0), waiting
 

@@ -64,23 +64,9 @@ def waiting_positions(event: Event) -> dict[int, int]:
     return {registration_id: position for position, registration_id in enumerate(ids, start=1)}
 
 
-def status_counts(event_ids: list[int]) -> dict[int, dict[str, int]]:
-    """{event id: {"confirmed": n, "waiting": n, "cancelled": n}}, in one query."""
-    counts = {event_id: dict.fromkeys(RegistrationStatus.ALL, 0) for event_id in event_ids}
-    if not event_ids:
-        return counts
-    rows = db.session.execute(
-        sa.select(Registration.event_id, Registration.status, sa.func.count())
-        .where(Registration.event_id.in_(event_ids))
-        .group_by(Registration.event_id, Registration.status)
-    )
-    for event_id, status, count in rows:
-        counts[event_id][status] = count
-    return counts
-
-
 def counts_by_status(event_ids: list[int]) -> dict[int, dict[str, int]]:
-    """status_counts plus "attended", for a dashboard, in one query grouped by status and attendance."""
+    """{event id: {"confirmed": n, "waiting": n, "cancelled": n, "attended": n}}, in one query grouped by
+    status and attendance."""
     counts = {event_id: dict.fromkeys((*RegistrationStatus.ALL, "attended"), 0) for event_id in event_ids}
     if not event_ids:
         return counts
