@@ -12,7 +12,8 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SQLALCHEMY_DATABASE_URI = None  # filled in by database_url() with a SQLite file in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping: on PostgreSQL a cheaper check replaces connections the server dropped (database.py).
+    SQLALCHEMY_ENGINE_OPTIONS = {}
     LOG_FORMAT = "text"  # or "json": one object per line, for a log pipeline
     LOG_LEVEL = "INFO"  # one line per registration and per message sent; WARNING keeps only trouble
     EVENTS_PER_PAGE = 20
