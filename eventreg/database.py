@@ -85,8 +85,17 @@ def _replace_dropped_connection(dbapi_connection, _record, _proxy) -> None:
     socket make it readable. Asking the socket is one system call; SQLAlchemy's pool_pre_ping asks the
     server instead, a round trip on every checkout that cost as much as a feed's whole validator query.
     Raising DisconnectionError makes the pool throw the connection away and hand out a fresh one."""
-    if dbapi_connection.closed or select.select([dbapi_connection], [], [], 0)[0]:
+    if dbapi_connection.closed or _has_input(dbapi_connection.fileno()):
         raise exc.DisconnectionError("the server closed this pooled connection while it was idle")
+
+
+def _has_input(fileno: int) -> bool:
+    if not hasattr(select, "poll"):  # Windows
+        return bool(select.select([fileno], [], [], 0)[0])
+    # poll(), unlike select(), also watches descriptors numbered above 1023.
+    poller = select.poll()
+    poller.register(fileno, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _wants_immediate() -> bool:
