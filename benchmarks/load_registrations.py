@@ -1,12 +1,14 @@
 """The registration load test: many people registering at once, through gunicorn, against PostgreSQL.
 
     .venv/bin/python -m benchmarks.load_registrations [--registrations 3000] [--events 3] [--capacity 400]
-        [--clients 4] [--threads 8] [--seconds 120] [--database-url postgresql://...]
+        [--clients 4] [--threads 8] [--seconds 120] [--servers 1] [--workers 4] [--database-url postgresql://...]
 
 Creates a scratch database on the PostgreSQL server, a few upcoming events with a small capacity, serves
-eventreg with gunicorn (4 sync workers) on a loopback port, and fires registrations at those events from
-several client processes, each with several keep-alive connections, the way browsers do it: a GET of the
-event page for the session cookie and the CSRF token, then POSTs of the form. One POST in ten repeats an
+eventreg with gunicorn (4 sync workers) on a loopback port, or with --servers N as N app servers on N ports
+sharing that one database, and fires registrations at those events from several client processes, each
+with several keep-alive connections, the way browsers do it: a GET of the event page for the session
+cookie and the CSRF token, then POSTs of the form. Connections are spread over the servers, and each
+posts its form to a different server from the one that served the page. One POST in ten repeats an
 address another process is sending at the same moment, to race the "already registered" path.
 
 The run is bounded by a count and a time. Afterwards it checks, in the database, that no event is
@@ -50,7 +52,7 @@ class Plan:
     """What the clients send: request n goes to event n//2 % events, with address number n//2 for the pairs
     that race (n % 20 in {0, 1}, sent by two different processes) and n otherwise."""
 
-    base: str
+    bases: list[str]  # one URL per app server
     slugs: list[str]
     registrations: int
     clients: int
@@ -90,17 +92,26 @@ def _client(plan: Plan, index: int, results) -> None:
     report = ClientReport()
     lock = threading.Lock()
     numbers = iter(range(index, plan.registrations, plan.clients))
-    host, port = urllib.parse.urlsplit(plan.base).hostname, urllib.parse.urlsplit(plan.base).port
 
     def next_number() -> int | None:
         with lock:
             return next(numbers, None) if time.time() < plan.deadline else None
 
+    def connection(server: int) -> http.client.HTTPConnection:
+        url = urllib.parse.urlsplit(plan.bases[server % len(plan.bases)])
+        return http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+
     def connection_loop(thread: int) -> None:
-        connection = http.client.HTTPConnection(host, port, timeout=60)
+        # The event page (session cookie, CSRF token) comes from the next server over: with several servers,
+        # the form is posted to a server that did not serve it, as behind any load balancer.
+        posts = connection(index + thread)
         latencies, statuses, sent, errors = [], {}, {}, []
         try:
-            cookie, token = _session(connection, plan.slugs[0])
+            page = connection(index + thread + 1)
+            try:
+                cookie, token = _session(page, plan.slugs[0])
+            finally:
+                page.close()
             while (n := next_number()) is not None:
                 form = {
                     "csrf_token": token, "name": f"Reader {n}", "email": plan.address(n),
@@ -108,11 +119,11 @@ def _client(plan: Plan, index: int, results) -> None:
                     "timezone": "America/Chicago",
                 }  # fmt: skip
                 started = time.perf_counter()
-                connection.request(
+                posts.request(
                     "POST", f"/events/{plan.slug(n)}/register", body=urllib.parse.urlencode(form),
                     headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
                 )  # fmt: skip
-                response = connection.getresponse()
+                response = posts.getresponse()
                 response.read()
                 latencies.append(time.perf_counter() - started)
                 statuses[response.status] = statuses.get(response.status, 0) + 1
@@ -123,7 +134,7 @@ def _client(plan: Plan, index: int, results) -> None:
         except Exception as error:  # noqa: BLE001 - a client failure is a finding to report, not a crash
             errors.append(f"client {index}/{thread}: {error!r}")
         finally:
-            connection.close()
+            posts.close()
         with lock:
             report.latencies.extend(latencies)
             report.errors.extend(errors)
@@ -241,19 +252,22 @@ class Outcome:
 
 def run(server_url: str, *, database: str = SCRATCH_DB, registrations: int = 3000, events: int = 3,
         capacity: int = 400, clients: int = 4, threads: int = 8, seconds: float = 120.0,
-        workers: int = 4) -> Outcome:  # fmt: skip
+        workers: int = 4, servers: int = 1) -> Outcome:  # fmt: skip
     url = scratch_database(server_url, database)
     slugs = seed(url, events=events, capacity=capacity)
     outbox = tempfile.mkdtemp(prefix="eventreg-load-mail-")
     env = {"DATABASE_URL": url, "SECRET_KEY": "load-test-secret-" * 3, "EVENTREG_PRODUCTION": "false",
            "EVENTREG_MAIL_OUTBOX_DIR": outbox, "EVENTREG_RATELIMIT_ENABLED": "false",
            "EVENTREG_LOG_LEVEL": "WARNING"}  # fmt: skip
-    server, base = start_gunicorn("wsgi:app", env, workers)
+    started_servers: list[tuple] = []
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     reports: list[ClientReport] = []
     try:
-        plan = Plan(base, slugs, registrations, clients, threads, deadline=time.time() + seconds)
+        for _ in range(servers):
+            started_servers.append(start_gunicorn("wsgi:app", env, workers))
+        bases = [base for _, base in started_servers]
+        plan = Plan(bases, slugs, registrations, clients, threads, deadline=time.time() + seconds)
         processes = [context.Process(target=_client, args=(plan, i, results)) for i in range(clients)]
         started = time.perf_counter()
         for process in processes:
@@ -264,8 +278,10 @@ def run(server_url: str, *, database: str = SCRATCH_DB, registrations: int = 300
             process.join(timeout=30)
         wait_for_mail(url, 30)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for server, _ in started_servers:
+            server.send_signal(signal.SIGTERM)
+        for server, _ in started_servers:
+            server.wait(timeout=30)
 
     latencies = sorted(latency for report in reports for latency in report.latencies)
     statuses: dict[int, int] = {}
@@ -292,12 +308,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="client processes")
     parser.add_argument("--threads", type=int, default=8, help="connections per client process")
     parser.add_argument("--seconds", type=float, default=120.0, help="no new request after this long")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers per server")
+    parser.add_argument("--servers", type=int, default=1, help="app servers (gunicorn instances) on one database")
     args = parser.parse_args()
     outcome = run(args.database_url, registrations=args.registrations, events=args.events, capacity=args.capacity,
-                  clients=args.clients, threads=args.threads, seconds=args.seconds, workers=args.workers)  # fmt: skip
-    print(f"{os.cpu_count()} cores, gunicorn {args.workers} sync workers, PostgreSQL; {args.clients} client "
-          f"processes x {args.threads} connections; {args.events} events of {args.capacity} seats")  # fmt: skip
+                  clients=args.clients, threads=args.threads, seconds=args.seconds, workers=args.workers,
+                  servers=args.servers)  # fmt: skip
+    print(f"{os.cpu_count()} cores, {args.servers} x gunicorn {args.workers} sync workers, one PostgreSQL; "
+          f"{args.clients} client processes x {args.threads} connections; {args.events} events of "
+          f"{args.capacity} seats")  # fmt: skip
     statuses = dict(sorted(outcome.statuses.items()))
     print(
         f"{outcome.requests} registration POSTs in {outcome.seconds:.1f} s: {outcome.rps:.0f} req/s, "

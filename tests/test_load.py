@@ -1,5 +1,7 @@
 """The registration load test (benchmarks/load_registrations.py) at a small size, as a correctness test:
-gunicorn with 4 workers, several client processes, PostgreSQL, and the checks in the database afterwards.
+the production shape in small (two app servers of two gunicorn workers each, sharing one PostgreSQL),
+several client processes whose connections are spread over both servers, and the checks in the database
+afterwards.
 
 It needs PostgreSQL (EVENTREG_TEST_DATABASE_URL), which CI always has; it works in a scratch database
 of its own on that server, so it leaves the test database alone."""
@@ -14,7 +16,7 @@ from tests.conftest import POSTGRES_URL
 def test_registrations_under_load_oversell_nothing_duplicate_nothing_and_lose_no_mail():
     outcome = load_registrations.run(
         POSTGRES_URL, database="eventreg_load_test", registrations=360, events=3, capacity=30, clients=3,
-        threads=4, seconds=90, workers=4,
+        threads=4, seconds=90, workers=2, servers=2,
     )  # fmt: skip
     assert outcome.failures == []
     # Every request was answered: 303 for a new registration, 200 for each racing repeat of an address
