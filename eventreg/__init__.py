@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from eventreg import database, models  # noqa: F401 - models complete the metadata
+    from eventreg.calendars import polls
     from eventreg.events import pagecache
 
     database.configure_engine_events(app)
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_template_helpers(app)
     _register_error_pages(app)
     security.init_app(app)
+    polls.init_app(app)  # before ratelimits, whose ProxyFix must wrap it
     ratelimits.init_app(app)  # after the blueprints: it wraps their views
     _register_cli(app)
     if not app.config.get("MAIL_SERVER") and not app.testing:

@@ -2,6 +2,7 @@
 being framed, sniffing types, and leaking private links in the Referer header."""
 
 from flask import Flask, request
+from werkzeug.datastructures import Headers
 
 # No inline scripts or styles anywhere: our two scripts and one stylesheet come from /static.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -22,30 +23,34 @@ CONTENT_SECURITY_POLICY = "; ".join(
 PRIVATE_PREFIXES = ("/r/", "/feeds/", "/host")
 
 
-def add_security_headers(response):
-    headers = response.headers
+def secure(headers: Headers, path: str, *, hsts: bool) -> None:
+    """Add the headers to a response for `path`. Flask's answers get them from an after-request hook; the
+    feed polls answered before Flask (eventreg/calendars/polls.py) call this themselves."""
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors for browsers that predate it
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-    if request.path.startswith(PRIVATE_PREFIXES):
+    if path.startswith(PRIVATE_PREFIXES):
         # A manage page links out (join link, calendar sites): the token in its URL must not follow.
         headers["Referrer-Policy"] = "no-referrer"
-        if request.path.startswith(("/r/", "/host")):
+        if path.startswith(("/r/", "/host")):
             headers.setdefault("Cache-Control", "no-store")
     else:
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    return response
+    if hsts:
+        # Production cookies are Secure already; HSTS keeps the browser from ever trying plain HTTP.
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
 
 
-def add_hsts(response):
-    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    return response
+def wants_hsts(app: Flask) -> bool:
+    return app.config["PRODUCTION"] and not app.testing
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(add_security_headers)
-    if app.config["PRODUCTION"] and not app.testing:
-        # Production cookies are Secure already; HSTS keeps the browser from ever trying plain HTTP.
-        app.after_request(add_hsts)
+    hsts = wants_hsts(app)
+
+    @app.after_request
+    def add_security_headers(response):
+        secure(response.headers, request.path, hsts=hsts)
+        return response

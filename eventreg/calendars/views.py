@@ -1,19 +1,15 @@
 """Calendar downloads and subscription feeds. Feeds answer 304 from a cheap aggregate query, before any
 calendar is built; the validator changes exactly when an event in the feed changes or passes its end."""
 
-import gzip
-import hashlib
 from collections import defaultdict
-from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
 from eventreg import clock
-from eventreg.calendars import ics
-from eventreg.calendars.ics import PieceCache
+from eventreg.calendars import feeds, ics
 from eventreg.events import queries
-from eventreg.events.models import CatalogVersion, Event, Topic, event_topics
+from eventreg.events.models import Event, Topic, event_topics
 from eventreg.extensions import db
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.forms import CancelForm
@@ -22,14 +18,6 @@ from eventreg.registrations.views import registration_from_link
 from eventreg.timezones import UTCDateTime
 
 bp = Blueprint("calendars", __name__)
-FEED_WINDOW = timedelta(days=90)
-FEED_BODIES = "eventreg.feed_bodies"
-
-
-def feed_bodies() -> PieceCache:
-    """Whole feed bodies by ETag, plain and gzipped: a few MB each for a large catalog, so only a few are
-    kept. Each app has its own, as an ETag's catalog version counts within one database."""
-    return current_app.extensions.setdefault(FEED_BODIES, PieceCache(16))
 
 
 def _domain() -> str:
@@ -65,7 +53,7 @@ def download(slug: str):
 
 
 def _in_feed(query: sa.Select, topic: Topic | None, now) -> sa.Select:
-    query = query.where(Event.status.in_(queries.PUBLIC_STATUSES), Event.ends_at >= now - FEED_WINDOW)
+    query = query.where(Event.status.in_(queries.PUBLIC_STATUSES), Event.ends_at >= now - feeds.FEED_WINDOW)
     if topic is not None:
         query = query.where(Event.topics.any(Topic.id == topic.id))
     return query
@@ -111,79 +99,14 @@ def _build_feed(topic: Topic | None, now, *, name: str, description: str) -> byt
     return ics.feed(vevents, zones, name=name, description=description)
 
 
-def _validator_statement() -> sa.Select:
-    """Index lookups that change whenever a feed must: the catalog version (moved on by every change to an
-    event or topic, eventreg/events/pagecache.py), the latest change (for Last-Modified), the latest end
-    that has passed (the archive flip) and the latest end that has left the feed's window. Each is a single
-    index probe, so a poll costs the same for ten events or a hundred thousand. Built once: building it per
-    request cost more than running it."""
-    window_start = sa.bindparam("window_start", type_=UTCDateTime())
-    now = sa.bindparam("now", type_=UTCDateTime())
-
-    def latest_ends(before) -> list[sa.ColumnElement]:
-        # One probe of (status, ends_at) per public status: an IN list would make the database scan the range.
-        return [
-            sa.type_coerce(
-                sa.select(sa.func.max(Event.ends_at)).where(Event.status == status, before).scalar_subquery(),
-                UTCDateTime(),
-            )
-            for status in queries.PUBLIC_STATUSES
-        ]
-
-    version = sa.select(CatalogVersion.version).where(CatalogVersion.id == 1).scalar_subquery()
-    latest = sa.type_coerce(sa.select(sa.func.max(Event.updated_at)).scalar_subquery(), UTCDateTime())
-    return sa.select(version, latest, *latest_ends(Event.ends_at <= now), *latest_ends(Event.ends_at < window_start))
-
-
-_VALIDATOR = _validator_statement()
-
-
-def _latest(values: list[datetime | None]) -> datetime | None:
-    return max(filter(None, values), default=None)
-
-
-def _validator(topic: Topic | None, now: datetime) -> tuple[str, datetime | None]:
-    """(ETag, Last-Modified) for a feed, from the database alone, so every process agrees: one statement,
-    and a 304 needs nothing else."""
-    params = {"now": now, "window_start": now - FEED_WINDOW}
-    version, latest, *ends = db.session.connection().execute(_VALIDATOR, params).one()
-    half = len(ends) // 2
-    last_end, last_out = _latest(ends[:half]), _latest(ends[half:])
-    fingerprint = f"{topic.id if topic else '-'}|{version}|{latest}|{last_end}|{last_out}|{request.host}"
-    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
-    modified = max(filter(None, [latest, last_end]), default=None)
-    return etag, modified
-
-
 def _serve_feed(topic: Topic | None, name: str, description: str):
     now = clock.now()
-    etag, modified = _validator(topic, now)
-    # Calendar apps ask for gzip, and a feed shrinks about tenfold with it; that representation gets its
-    # own ETag, as HTTP requires, and either ETag is a match for a 304.
-    gzipped = request.accept_encodings["gzip"] > 0  # "gzip;q=0" means "not gzip"
-    response = Response(status=200)
-    response.set_etag(etag + "-gz" if gzipped else etag)
-    response.vary.add("Accept-Encoding")
-    if modified is not None:
-        response.last_modified = modified
-    response.headers["Cache-Control"] = "public, max-age=300"
-    if request.if_none_match.contains(etag) or request.if_none_match.contains(etag + "-gz") or (
-        not request.if_none_match and modified is not None and request.if_modified_since and
-        modified.replace(microsecond=0) <= request.if_modified_since
-    ):  # fmt: skip
-        response.status_code = 304
-        return response
+    validator = feeds.validator(db.session.connection(), topic.id if topic else None, request.host, now)
 
-    bodies = feed_bodies()
-    body = bodies.get_or_build(etag, lambda: _build_feed(topic, now, name=name, description=description))
-    if gzipped:
-        # mtime=0 keeps the compressed bytes, like the plain ones, the same on every build.
-        body = bodies.get_or_build((etag, "gzip"), lambda: gzip.compress(body, compresslevel=6, mtime=0))
-        response.headers["Content-Encoding"] = "gzip"
-    response.set_data(body)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
-    return response
+    def build() -> bytes:
+        return _build_feed(topic, now, name=name, description=description)
+
+    return feeds.answer(request, validator, feeds.bodies(current_app), build=build)
 
 
 @bp.get("/calendar.ics")
@@ -210,7 +133,7 @@ def personal_feed(token: str):
         sa.select(Registration)
         .join(Event)
         .where(Registration.email == owner.email, Registration.status == RegistrationStatus.CONFIRMED,
-               Event.status.in_(queries.PUBLIC_STATUSES), Event.ends_at >= now - FEED_WINDOW)
+               Event.status.in_(queries.PUBLIC_STATUSES), Event.ends_at >= now - feeds.FEED_WINDOW)
         .order_by(Event.starts_at)
     ).all()  # fmt: skip
     events = [r.event for r in registrations]

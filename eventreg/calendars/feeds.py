@@ -1,0 +1,115 @@
+"""What a public feed answers a GET: its validator, a 304 when the client's copy is current, else its body.
+
+The feed view (eventreg/calendars/views.py) and the poll layer in front of Flask (eventreg/calendars/polls.py)
+both answer through these functions, so the two cannot drift apart."""
+
+import gzip
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import Flask, Response
+from werkzeug.wrappers import Request
+
+from eventreg.calendars.ics import PieceCache
+from eventreg.events import queries
+from eventreg.events.models import CatalogVersion, Event
+from eventreg.timezones import UTCDateTime
+
+FEED_WINDOW = timedelta(days=90)
+BODIES = "eventreg.feed_bodies"
+
+
+def bodies(app: Flask) -> PieceCache:
+    """Whole feed bodies by ETag, plain and gzipped: a few MB each for a large catalog, so only a few are
+    kept. Each app has its own, as an ETag's catalog version counts within one database."""
+    return app.extensions.setdefault(BODIES, PieceCache(16))
+
+
+def _validator_statement() -> sa.Select:
+    """Index lookups that change whenever a feed must: the catalog version (moved on by every change to an
+    event or topic, eventreg/events/pagecache.py), the latest change (for Last-Modified), the latest end
+    that has passed (the archive flip) and the latest end that has left the feed's window. Each is a single
+    index probe, so a poll costs the same for ten events or a hundred thousand. Built once: building it per
+    request cost more than running it."""
+    window_start = sa.bindparam("window_start", type_=UTCDateTime())
+    now = sa.bindparam("now", type_=UTCDateTime())
+
+    def latest_ends(before) -> list[sa.ColumnElement]:
+        # One probe of (status, ends_at) per public status: an IN list would make the database scan the range.
+        return [
+            sa.type_coerce(
+                sa.select(sa.func.max(Event.ends_at)).where(Event.status == status, before).scalar_subquery(),
+                UTCDateTime(),
+            )
+            for status in queries.PUBLIC_STATUSES
+        ]
+
+    version = sa.select(CatalogVersion.version).where(CatalogVersion.id == 1).scalar_subquery()
+    latest = sa.type_coerce(sa.select(sa.func.max(Event.updated_at)).scalar_subquery(), UTCDateTime())
+    return sa.select(version, latest, *latest_ends(Event.ends_at <= now), *latest_ends(Event.ends_at < window_start))
+
+
+_VALIDATOR = _validator_statement()
+
+
+@dataclass(frozen=True)
+class Validator:
+    etag: str  # of the plain body; the gzipped one's is this + "-gz"
+    modified: datetime | None
+
+
+def _latest(values: list[datetime | None]) -> datetime | None:
+    return max(filter(None, values), default=None)
+
+
+def validator(connection: sa.Connection, topic_id: int | None, host: str, now: datetime) -> Validator:
+    """A feed's ETag and Last-Modified, from the database alone, so every process agrees: one statement,
+    and a 304 needs nothing else. The host is part of the ETag because the body's links carry it."""
+    params = {"now": now, "window_start": now - FEED_WINDOW}
+    version, latest, *ends = connection.execute(_VALIDATOR, params).one()
+    half = len(ends) // 2
+    last_end, last_out = _latest(ends[:half]), _latest(ends[half:])
+    fingerprint = f"{topic_id or '-'}|{version}|{latest}|{last_end}|{last_out}|{host}"
+    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+    return Validator(etag, _latest([latest, last_end]))
+
+
+def _not_modified(request: Request, current: Validator) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains(current.etag) or request.if_none_match.contains(current.etag + "-gz")
+    since = request.if_modified_since
+    return current.modified is not None and since is not None and current.modified.replace(microsecond=0) <= since
+
+
+def answer(
+    request: Request, current: Validator, kept: PieceCache, build: Callable[[], bytes] | None = None
+) -> Response | None:
+    """304 when the client's copy is current; else the body, kept or built (build() makes the plain
+    body). None when there is no body kept and nothing to build it with."""
+    # Calendar apps ask for gzip, and a feed shrinks about tenfold with it; that representation gets its
+    # own ETag, as HTTP requires, and either ETag is a match for a 304.
+    gzipped = request.accept_encodings["gzip"] > 0  # "gzip;q=0" means "not gzip"
+    response = Response(status=200)
+    response.set_etag(current.etag + "-gz" if gzipped else current.etag)
+    response.vary.add("Accept-Encoding")
+    if current.modified is not None:
+        response.last_modified = current.modified
+    response.headers["Cache-Control"] = "public, max-age=300"
+    if _not_modified(request, current):
+        response.status_code = 304
+        return response
+
+    body = kept.get(current.etag) if build is None else kept.get_or_build(current.etag, build)
+    if body is None:
+        return None
+    if gzipped:
+        # mtime=0 keeps the compressed bytes, like the plain ones, the same on every build.
+        body = kept.get_or_build((current.etag, "gzip"), lambda: gzip.compress(body, compresslevel=6, mtime=0))
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_data(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    return response
