@@ -131,5 +131,5 @@ def configure_engine_events(app: Flask) -> None:
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):
         if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            return  # a single statement asked for no transaction (the feeds' validators): nothing to begin
+            return  # the connection asked for no transaction: nothing to begin
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")
