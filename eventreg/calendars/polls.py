@@ -27,14 +27,20 @@ class FeedPolls:
         self.app = app
         self.wsgi_app = wsgi_app
         self.hsts = security.wants_hsts(app)
-        self._engine: sa.Engine | None = None
+        with app.app_context():
+            engine = db.engine
+        if engine.dialect.name == "postgresql":
+            # The pool's connections, in autocommit for this one read: no BEGIN and ROLLBACK round trips.
+            # (SQLite's are in process, and its driver would leave autocommit in the wrong mode.)
+            engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.engine = engine
 
     def __call__(self, environ, start_response):
         if not self._is_poll(environ):
             return self.wsgi_app(environ, start_response)
         request = Request(environ)
         try:
-            with self._connect() as connection:
+            with self.engine.connect() as connection:
                 current = feeds.validator(connection, None, request.host, self.app.config["CLOCK"].now())
         except sa.exc.SQLAlchemyError:
             return self.wsgi_app(environ, start_response)
@@ -53,17 +59,6 @@ class FeedPolls:
             and "HTTP_COOKIE" not in environ
             and not self.app.config.get("TRUSTED_HOSTS")
         )
-
-    def _connect(self) -> sa.Connection:
-        if self._engine is None:
-            with self.app.app_context():
-                engine = db.engine
-            if engine.dialect.name == "postgresql":
-                # The pool's connections, in autocommit for this one read: no BEGIN and ROLLBACK round trips.
-                # (SQLite's are in process, and its driver would leave autocommit in the wrong mode.)
-                engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-            self._engine = engine
-        return self._engine.connect()
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,7 @@ database on every poll, and everything they do not cover left to Flask."""
 import contextlib
 
 import pytest
-from flask import request_started
+from flask import request, request_started
 
 from eventreg.events import operations
 
@@ -18,8 +18,6 @@ def flask_requests(app):
     seen: list[str] = []
 
     def record(sender, **extra):
-        from flask import request
-
         seen.append(request.full_path)
 
     with request_started.connected_to(record, app):
