@@ -92,7 +92,7 @@ def seed(url: str, *, events: int, registrations: int, big_event_registrants: in
             people.append({
                 "event_id": event_id, "name": f"Reader {n}", "email": f"reader{n}@library.example.org",
                 "organization": "Springfield Library", "job_role": "", "accessibility": "", "accessibility_details": "",
-                "wants_recording": False, "status": "confirmed", "token": f"token-{n}", "feed_token": f"feed-{n}",
+                "wants_recording": False, "status": "confirmed", "token": f"token-{n}",
                 "sequence": 0, "created_at": now,
             })  # fmt: skip
         for start in range(0, len(people), 5000):

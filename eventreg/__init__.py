@@ -6,7 +6,7 @@ import os
 from flask import Flask, g, render_template
 
 from eventreg import config as config_module
-from eventreg import logs, ratelimits, security
+from eventreg import inputs, logs, ratelimits, security
 from eventreg.clock import SystemClock
 from eventreg.extensions import csrf, db, login_manager, migrate
 
@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.calendars import polls
     from eventreg.events import pagecache
 
+    inputs.init_app(app)  # first: its converter must exist before any rule, its check before any hook
     database.configure_engine_events(app)
     pagecache.init_app(app)
 

@@ -3,9 +3,9 @@
 from eventreg.events.models import CatalogVersion, Event, Topic, event_topics
 from eventreg.hosts.models import Host, LoginAttempt, event_hosts
 from eventreg.mail.models import OutboxMessage
-from eventreg.registrations.models import Registration, ReminderDelivery
+from eventreg.registrations.models import PersonalFeed, Registration, ReminderDelivery
 
 __all__ = [
-    "CatalogVersion", "Event", "Host", "LoginAttempt", "OutboxMessage", "Registration", "ReminderDelivery", "Topic",
-    "event_hosts", "event_topics",
+    "CatalogVersion", "Event", "Host", "LoginAttempt", "OutboxMessage", "PersonalFeed", "Registration",
+    "ReminderDelivery", "Topic", "event_hosts", "event_topics",
 ]  # fmt: skip

@@ -1,6 +1,7 @@
 """Calendar downloads and subscription feeds. Feeds answer 304 from a cheap aggregate query, before any
 calendar is built; the validator changes exactly when an event in the feed changes or passes its end."""
 
+import hashlib
 from collections import defaultdict
 
 import sqlalchemy as sa
@@ -13,8 +14,8 @@ from eventreg.events.models import Event, Topic, event_topics
 from eventreg.extensions import db
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.forms import CancelForm
-from eventreg.registrations.models import Registration, RegistrationStatus
-from eventreg.registrations.views import registration_from_link
+from eventreg.registrations.models import PersonalFeed, Registration, RegistrationStatus
+from eventreg.registrations.views import read_link
 from eventreg.timezones import UTCDateTime
 
 bp = Blueprint("calendars", __name__)
@@ -122,39 +123,67 @@ def topic_feed(slug: str):
     return _serve_feed(topic, f"{site}: {topic.name}", f"{topic.name} events from {site}.")
 
 
-@bp.get("/feeds/<token>.ics")
-def personal_feed(token: str):
-    """One person's registrations (everything registered with the same email), join links included."""
-    owner = db.session.scalar(sa.select(Registration).where(Registration.feed_token == token))
-    if owner is None:
-        abort(404)
-    now = clock.now()
-    registrations = db.session.scalars(
+def _personal_feed_query(feed: PersonalFeed, now) -> sa.Select:
+    """The confirmed registrations of the feed's address whose events a feed shows."""
+    return (
         sa.select(Registration)
         .join(Event)
-        .where(Registration.email == owner.email, Registration.status == RegistrationStatus.CONFIRMED,
+        .where(Registration.email == feed.email, Registration.status == RegistrationStatus.CONFIRMED,
                Event.status.in_(queries.PUBLIC_STATUSES), Event.ends_at >= now - feeds.FEED_WINDOW)
-        .order_by(Event.starts_at)
-    ).all()  # fmt: skip
+        .order_by(Event.starts_at, Event.id)
+    )  # fmt: skip
+
+
+def _personal_etag(feed: PersonalFeed, now) -> str:
+    """Changes whenever the body would: the registrations in it, any change to their events (updated_at),
+    an event passing its end (its join link leaves), the host the links carry. One narrow read."""
+    rows = db.session.execute(
+        _personal_feed_query(feed, now).with_only_columns(
+            Registration.id, Event.id, sa.type_coerce(Event.updated_at, sa.String), Event.status, Event.ends_at <= now
+        )
+    ).all()
+    fingerprint = repr((feed.token, request.host, [tuple(row) for row in rows]))
+    return hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+
+
+@bp.get("/feeds/<token>.ics")
+def personal_feed(token: str):
+    """Every event registered with one address, join links included. Its URL is only ever mailed to that
+    address; it answers 304 from one narrow read, and is never kept by a shared cache."""
+    feed = db.session.scalar(sa.select(PersonalFeed).where(PersonalFeed.token == token))
+    if feed is None:
+        abort(404)
+    now = clock.now()
+    response = Response()
+    response.set_etag(_personal_etag(feed, now))
+    response.headers["Cache-Control"] = "private, no-cache"
+    if request.if_none_match.contains(response.get_etag()[0]):
+        response.status_code = 304
+        return response
+    registrations = db.session.scalars(_personal_feed_query(feed, now)).all()
     events = [r.event for r in registrations]
     vevents = [
         ics.personal_vevent(r.event, now=now, domain=_domain(), page_url=_page_url(r.event), join_url=r.event.join_url)
         for r in registrations
     ]
     site = current_app.config["SITE_NAME"]
-    properties = {"NAME": f"My {site} events", "X-WR-CALNAME": f"My {site} events"}
-    body = ics.assemble(properties, ics.zone_years(events), vevents)
-    response = _calendar_response(body, headers={"Cache-Control": "private, no-store"})
-    response.headers["Referrer-Policy"] = "no-referrer"
+    body = ics.feed(vevents, ics.zone_years(events), name=f"My {site} events",
+                    description=f"The {site} events you are registered for.")  # fmt: skip
+    response.set_data(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
     return response
 
 
 @bp.post("/r/<signed>/feed/replace")
 def replace_feed(signed: str):
-    """A leaked personal feed URL: give this registration a new one; the old URL stops working."""
-    registration = registration_from_link(signed)
+    """A leaked personal feed URL: give the address a new one; the old URL stops working. Offered only
+    through links mailed to the address, including those of cancelled or replaced registrations."""
+    registration, link = read_link(signed)
+    if not link.mailed:
+        abort(404)
     if not CancelForm().validate_on_submit():
         abort(400)
-    registration_operations.replace_feed_token(registration)
+    registration_operations.replace_personal_feed(registration.email, now=clock.now())
     db.session.commit()
     return redirect(url_for("registrations.manage", signed=signed, _anchor="calendar-feed"), code=303)

@@ -13,7 +13,11 @@ class OutboxMessage(db.Model):
     A message is sent by whoever first claims it; sent_at marks it done for good."""
 
     __tablename__ = "outbox"
-    __table_args__ = (sa.Index("ix_outbox_sent_at_id", "sent_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_sent_at_id", "sent_at", "id"),
+        # How many repeats an address got today (registrations/operations.py resend_confirmation).
+        sa.Index("ix_outbox_to_address_created_at", "to_address", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(40))  # "confirmation", "waiting", "cancellation", ...

@@ -58,8 +58,6 @@ class Registration(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20))
     # Random, secret, and the key of the signed manage link.
     token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
-    # The key of this person's private calendar feed URL; replaced if it leaks.
-    feed_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, default=new_token)
     # The hidden key of the form that created it: a double-click resubmits the same key.
     form_key: Mapped[str | None] = mapped_column(sa.String(64))
     # Grows on every change the registrant's calendar must pick up (cancellation); the invite's
@@ -95,6 +93,22 @@ class Registration(db.Model):
     @property
     def accessibility_label(self) -> str:
         return Accessibility.LABELS.get(self.accessibility, self.accessibility)
+
+
+class PersonalFeed(db.Model):
+    """The private calendar feed of one e-mail address: every event registered with it, join links
+    included. Its URL is only ever sent to that address (see registrations/tokens.py)."""
+
+    __tablename__ = "personal_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # stored lower-case, as registrations'
+    # The secret in the feed's URL; replaced when it leaks, and the old URL stops working.
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<PersonalFeed {self.id}>"
 
 
 class ReminderDelivery(db.Model):

@@ -20,8 +20,11 @@ def invitation_sequence(registration: Registration) -> int:
     return registration.event.sequence + registration.sequence
 
 
-def invitation(registration: Registration, *, method: str) -> bytes:
-    """The registrant's own calendar entry: METHOD:REQUEST while confirmed, METHOD:CANCEL once cancelled."""
+def invitation(registration: Registration, *, method: str, manage_link: str | None = None) -> bytes:
+    """The registrant's own calendar entry: METHOD:REQUEST while confirmed, METHOD:CANCEL once cancelled.
+
+    Its description links to the manage page: the mailed link by default; a download passes the link it
+    was fetched with, so it never hands out more than its holder had."""
     event = registration.event
     cancelling = method == "CANCEL"
     return ics.invitation(
@@ -34,24 +37,26 @@ def invitation(registration: Registration, *, method: str) -> bytes:
         organizer_email=current_app.config["MAIL_SENDER_ADDRESS"],
         organizer_name=event.host_name or current_app.config["SITE_NAME"],
         join_url=None if cancelling else event.join_url,
-        description=_invitation_description(registration, cancelling),
+        description=_invitation_description(registration, cancelling, manage_link or manage_url(registration)),
         status="CANCELLED" if cancelling else "CONFIRMED",
     )
 
 
-def _invitation_description(registration: Registration, cancelling: bool) -> str:
+def _invitation_description(registration: Registration, cancelling: bool, manage_link: str) -> str:
     event = registration.event
     if cancelling:
         return f"Your registration for {event.title} is cancelled."
     lines = [event.summary or event.title]
     if event.join_url:
         lines.append(f"Join: {event.join_url}")
-    lines.append(f"Manage or cancel your registration: {manage_url(registration)}")
+    lines.append(f"Manage or cancel your registration: {manage_link}")
     return "\n\n".join(lines)
 
 
 def manage_url(registration: Registration) -> str:
-    return external_url("registrations.manage", signed=tokens.manage_token(registration))
+    """The registrant's link in mail: it also opens their private feed, which the page after registering
+    (a link anyone who typed the address has) does not."""
+    return external_url("registrations.manage", signed=tokens.mailed_manage_token(registration))
 
 
 def _context(registration: Registration, **extra) -> dict:
@@ -67,7 +72,7 @@ def _context(registration: Registration, **extra) -> dict:
 def queue_confirmation(registration: Registration, *, now: datetime, promoted: bool = False, again: bool = False):
     title = registration.event.title
     return outbox.queue(
-        kind="confirmation",
+        kind="confirmation_again" if again else "confirmation",
         to_address=registration.email,
         to_name=registration.name,
         subject=f"You’re registered: {title}" if not promoted else f"A seat opened up — you’re registered: {title}",
@@ -82,7 +87,7 @@ def queue_confirmation(registration: Registration, *, now: datetime, promoted: b
 
 def queue_waiting(registration: Registration, *, position: int, now: datetime, again: bool = False):
     return outbox.queue(
-        kind="waiting",
+        kind="waiting_again" if again else "waiting",
         to_address=registration.email,
         to_name=registration.name,
         subject=f"You’re on the waiting list: {registration.event.title}",

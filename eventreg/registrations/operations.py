@@ -3,14 +3,22 @@
 Seats are counted while holding the event's lock (a row lock on PostgreSQL, the write lock taken at
 BEGIN on SQLite; see eventreg/database.py), so two workers can never both take the last seat."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from eventreg.events.models import Event, Status
 from eventreg.extensions import db
+from eventreg.mail.models import OutboxMessage
 from eventreg.registrations import notifications, queries
-from eventreg.registrations.models import Registration, RegistrationStatus, new_token
+from eventreg.registrations.models import PersonalFeed, Registration, RegistrationStatus, new_token
+
+# Registering an address that is already registered re-sends its current state to that address. Anyone
+# can type anyone's address, so this must not become a way to flood a mailbox from our server.
+RESEND_INTERVAL = timedelta(minutes=15)  # per registration, counting the first confirmation
+RESENDS_PER_ADDRESS_PER_DAY = 3
+RESEND_KINDS = ("confirmation_again", "waiting_again")
 
 
 class RegistrationError(Exception):
@@ -81,6 +89,9 @@ def register(
     if registration is None:
         registration = Registration(event=event, email=email)
         db.session.add(registration)
+    else:
+        # A new registration gets a new link: links to the cancelled one must not open this one.
+        registration.token = new_token()
     registration.name = name
     registration.organization = organization
     registration.job_role = job_role
@@ -93,6 +104,7 @@ def register(
     registration.cancelled_at = None
     registration.status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
     registration.confirmed_at = now if confirmed else None
+    ensure_personal_feed(email, now=now)
     db.session.flush()
     if registration.is_confirmed:
         notifications.queue_confirmation(registration, now=now)
@@ -164,18 +176,54 @@ def promote_waiting(event: Event, *, now: datetime) -> list[Registration]:
     return promoted
 
 
-def resend_confirmation(registration: Registration, *, now: datetime) -> None:
-    """Someone registered again with the same address: send the current state to that address only."""
+def resend_confirmation(registration: Registration, *, now: datetime) -> bool:
+    """Someone registered again with the same address: send the current state to that address only, at
+    most once per RESEND_INTERVAL per registration and RESENDS_PER_ADDRESS_PER_DAY per address. Returns
+    whether a message was queued."""
+    recent = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.registration_id == registration.id, OutboxMessage.created_at > now - RESEND_INTERVAL)
+    )
+    today = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.to_address == registration.email,
+            OutboxMessage.created_at > now - timedelta(days=1),
+            OutboxMessage.kind.in_(RESEND_KINDS),
+        )
+    )
+    if recent or today >= RESENDS_PER_ADDRESS_PER_DAY:
+        return False
     if registration.is_confirmed:
         notifications.queue_confirmation(registration, now=now, again=True)
     elif registration.is_waiting:
         notifications.queue_waiting(registration, position=waiting_position(registration), now=now, again=True)
+    else:
+        return False
+    return True
 
 
-def replace_feed_token(registration: Registration) -> None:
-    """A new private feed URL; the old one stops working at once."""
-    registration.feed_token = new_token()
+def ensure_personal_feed(email: str, *, now: datetime) -> None:
+    """Give the address a private feed if it has none; safe when two registrations of it race."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(PersonalFeed).values(email=email, token=new_token(), created_at=now)
+    db.session.execute(statement.on_conflict_do_nothing(index_elements=["email"]))
+
+
+def get_personal_feed(email: str) -> PersonalFeed | None:
+    return db.session.scalar(sa.select(PersonalFeed).where(PersonalFeed.email == email))
+
+
+def replace_personal_feed(email: str, *, now: datetime) -> PersonalFeed:
+    """A new private feed URL for the address; the old one stops working at once."""
+    ensure_personal_feed(email, now=now)
+    feed = get_personal_feed(email)
+    feed.token = new_token()
     db.session.flush()
+    return feed
 
 
 def get_registration(event: Event, email: str) -> Registration | None:
@@ -186,6 +234,10 @@ def get_registration(event: Event, email: str) -> Registration | None:
 
 def get_by_token(token: str) -> Registration | None:
     return db.session.scalar(sa.select(Registration).where(Registration.token == token))
+
+
+def get_by_id(registration_id: int) -> Registration | None:
+    return db.session.get(Registration, registration_id)
 
 
 def count_confirmed(event: Event) -> int:

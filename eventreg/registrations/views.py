@@ -62,8 +62,8 @@ def register(slug: str):
         if form.form_key.data and existing.form_key == form.form_key.data:
             # The same form sent twice (a double click): show the first submission's result.
             return redirect(url_for("registrations.manage", signed=tokens.manage_token(existing)), code=303)
-        operations.resend_confirmation(existing, now=now)
-        fields = {"event_id": event.id, "registration_id": existing.id}
+        resent = operations.resend_confirmation(existing, now=now)
+        fields = {"event_id": event.id, "registration_id": existing.id, "resent": resent}
         db.session.commit()
         log.info("registration repeated", extra=fields)
         sending.deliver_queued(now)
@@ -78,21 +78,36 @@ def register(slug: str):
     return redirect(url_for("registrations.manage", signed=signed), code=303)
 
 
-def registration_from_link(signed: str) -> Registration:
+def read_link(signed: str) -> tuple[Registration, tokens.ManageLink]:
+    """The registration a manage link was made for, even if a newer registration replaced it; the
+    site's "bad link" page (404, or 410 once expired) otherwise."""
     try:
-        token = tokens.read_manage_token(signed)
+        link = tokens.read_manage_token(signed)
     except tokens.LinkError as error:
         status = 410 if error.code == "expired" else 404
         abort(Response(render_template("registrations/bad_link.html", reason=error.code), status))
-    registration = operations.get_by_token(token)
+    if link.registration_id is None:
+        registration = operations.get_by_token(link.token)
+    else:
+        registration = operations.get_by_id(link.registration_id)
     if registration is None:
         abort(Response(render_template("registrations/bad_link.html", reason="invalid"), 404))
-    return registration
+    return registration, link
+
+
+def registration_from_link(signed: str) -> tuple[Registration, tokens.ManageLink]:
+    """As read_link, but a link to a registration that was cancelled and made again (which gave it a new
+    link) shows only that it was replaced: whoever holds the old link may not see the new one."""
+    registration, link = read_link(signed)
+    if registration.token != link.token:
+        page = render_template("registrations/replaced.html", event=registration.event, signed=signed, link=link)
+        abort(Response(page, 410))
+    return registration, link
 
 
 @bp.get("/r/<signed>")
 def manage(signed: str):
-    registration = registration_from_link(signed)
+    registration, link = registration_from_link(signed)
     return render_template(
         "registrations/manage.html",
         registration=registration,
@@ -100,13 +115,15 @@ def manage(signed: str):
         state=registration.event.state(clock.now()),
         position=operations.waiting_position(registration),
         signed=signed,
+        mailed=link.mailed,
+        personal_feed=operations.get_personal_feed(registration.email) if link.mailed else None,
         cancel_form=CancelForm(),
     )
 
 
 @bp.post("/r/<signed>/cancel")
 def cancel(signed: str):
-    registration = registration_from_link(signed)
+    registration, _ = registration_from_link(signed)
     if not CancelForm().validate_on_submit():
         abort(400)
     now = clock.now()
@@ -120,10 +137,11 @@ def cancel(signed: str):
 
 @bp.get("/r/<signed>/invite.ics")
 def invitation(signed: str):
-    registration = registration_from_link(signed)
+    registration, _ = registration_from_link(signed)
     if not registration.is_confirmed:
         abort(404)
-    body = notifications.invitation(registration, method="REQUEST")
+    link = url_for("registrations.manage", signed=signed, _external=True)
+    body = notifications.invitation(registration, method="REQUEST", manage_link=link)
     return Response(
         body,
         mimetype="text/calendar",

@@ -80,10 +80,11 @@ def test_waiting_list_success_page_shows_position_and_no_join_link(client, make_
     assert "secret-room" not in response.get_data(as_text=True)
 
 
-def test_same_email_again_resends_the_confirmation_and_reveals_nothing(client, make_event, db_session, mailbox):
+def test_same_email_again_resends_the_confirmation_and_reveals_nothing(client, make_event, db_session, mailbox, clock):
     event = make_event(join_url="https://meet.example.org/j/secret-room")
     post(client, event)
     mailbox.clear()
+    clock.advance(timedelta(minutes=16))
     response = post(client, event, email="ANA@library.example.org", form_key="another-form", name="Mallory")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -103,7 +104,7 @@ def test_double_click_lands_on_the_same_success_page_without_a_second_registrati
     assert second.status_code == 303
     # The signed links carry a timestamp, so compare the registration they open, not their text.
     with app.test_request_context():
-        opened = {tokens.read_manage_token(r.headers["Location"].rsplit("/", 1)[1]) for r in (first, second)}
+        opened = {tokens.read_manage_token(r.headers["Location"].rsplit("/", 1)[1]).token for r in (first, second)}
     assert opened == {registrations(db_session)[0].token}
     assert len(registrations(db_session)) == 1
 
@@ -118,7 +119,7 @@ def test_double_click_lands_on_the_same_success_page_without_a_second_registrati
         ({"name": "x" * 121}, "Field cannot be longer than 120 characters."),
         ({"name": "Ana\r\nBcc: victim@example.org"}, "Please use a single line"),
         ({"email": "ana@library.example.org\nBcc: victim@example.org"}, "Please use a single line"),
-        ({"organization": "Library\x00"}, "Please use a single line"),
+        ({"organization": "Library\x07"}, "Please use a single line"),  # NUL: tests/test_inputs.py
         ({"accessibility": "other", "accessibility_details": ""}, "Please tell us what you need"),
         ({"accessibility": "teleport"}, "Not a valid choice."),
     ],
@@ -232,7 +233,7 @@ def test_manage_link_is_signed_around_a_random_token(app, client, make_event, db
     registration = registrations(db_session)[0]
     with app.test_request_context():
         signed = tokens.manage_token(registration)
-        assert tokens.read_manage_token(signed) == registration.token
+        assert tokens.read_manage_token(signed).token == registration.token
     assert str(registration.id) != registration.token
     assert len(registration.token) >= 32
 
