@@ -1,7 +1,9 @@
 """Deliver queued e-mail over SMTP (or into a folder of .eml files when no server is configured).
 
 Each message is claimed with a conditional UPDATE before it is sent, so two workers or two cron runs
-never both send it; a claim older than CLAIM_TIMEOUT is taken to be a crashed sender's and retried."""
+never both send it; a claim older than CLAIM_TIMEOUT is taken to be a crashed sender's and retried.
+A temporary failure is retried with exponential backoff; a permanent refusal (5xx), or three days of
+temporary ones, marks the message failed, which its registration's host sees on the attendee list."""
 
 import atexit
 import logging
@@ -10,6 +12,7 @@ import queue
 import smtplib
 import ssl
 import threading
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.charset import QP, Charset
 from email.encoders import encode_base64
@@ -31,6 +34,9 @@ from eventreg.mail.models import OutboxMessage
 log = logging.getLogger(__name__)
 CLAIM_TIMEOUT = timedelta(minutes=10)
 CLAIM_BATCH = 20  # messages claimed, and sent over one SMTP connection, at a time
+RETRY_FIRST = timedelta(minutes=5)  # after a temporary failure; doubling each time ...
+RETRY_MAX = timedelta(days=1)  # ... up to a day
+GIVE_UP_AFTER = timedelta(days=3)  # a message still undelivered this long after it was queued is given up
 
 
 def build_email(message: sa.Row | OutboxMessage, *, sender: Address) -> Message:
@@ -164,21 +170,23 @@ class BackgroundSender:
 _senders_lock = threading.Lock()
 
 
-def send_pending(now: datetime, *, ids: list[int] | None = None, limit: int = 500) -> tuple[int, int]:
-    """Send unsent messages (all, or those ids), oldest first. Returns (sent, failed).
+def send_pending(now: datetime, *, ids: list[int] | None = None) -> tuple[int, int]:
+    """Send the messages that are due (all, or those ids), in next-attempt order. Returns (sent, failed).
 
     Messages are claimed a few at a time and each outcome is committed as soon as it is known, so a
-    crash resends at most the message in flight; one SMTP connection serves each batch."""
+    crash resends at most the message in flight; one SMTP connection serves each batch. Each message is
+    tried at most once per call: a claim, and then a failure, moves its next attempt past `now`, so a run
+    goes on until nothing is due and refused messages cannot hold back the ones behind them."""
     if ids is None:
-        query = sa.select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
-        ids = list(db.session.scalars(query.limit(limit)))
-        db.session.commit()
-    ids = sorted(ids)
+        batches = _due_batches(now)
+    else:
+        ids = sorted(ids)
+        batches = (ids[start : start + CLAIM_BATCH] for start in range(0, len(ids), CLAIM_BATCH))
     sent = failed = 0
-    for start in range(0, len(ids), CLAIM_BATCH):
-        # Claimed rows we do not get (sent already, another sender's, rolled back) are simply not ours.
+    for batch in batches:
+        # Claimed rows we do not get (sent already, another sender's, rolled back, not due) are simply not ours.
         with _Connection() as connection:
-            for message in _claim(ids[start : start + CLAIM_BATCH], now):
+            for message in _claim(batch, now):
                 if _send_one(connection, message, now):
                     sent += 1
                 else:
@@ -186,29 +194,109 @@ def send_pending(now: datetime, *, ids: list[int] | None = None, limit: int = 50
     return sent, failed
 
 
+def _due_batches(now: datetime) -> Iterator[list[int]]:
+    while True:
+        query = sa.select(OutboxMessage.id).where(*_claimable(now))
+        ids = list(
+            db.session.scalars(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(CLAIM_BATCH))
+        )
+        db.session.commit()
+        if not ids:
+            return
+        yield ids
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after a message's `attempts`-th failed attempt: RETRY_FIRST, doubling each time, at most RETRY_MAX."""
+    return min(RETRY_FIRST * 2 ** min(attempts - 1, 16), RETRY_MAX)
+
+
+def is_permanent(error: Exception) -> bool:
+    """Whether the server refused this message for good (a 5xx reply to its recipient or its content).
+
+    A 5xx to our login, greeting or sender address is our configuration's fault, not the message's, and
+    connection errors and 4xx replies are temporary: those are retried until GIVE_UP_AFTER."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(500 <= code < 600 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPDataError):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
+def _describe(error: Exception) -> str:
+    """The error for last_error: the server's codes and replies, without the recipient addresses a
+    refusal's exception is keyed by."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = "; ".join(f"{code} {_text(reply)}" for code, reply in error.recipients.values())
+        return f"{type(error).__name__}: {replies}"[:2000]
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__}: {error.smtp_code} {_text(error.smtp_error)}"[:2000]
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _smtp_code(error: Exception) -> int | None:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return max((code for code, _ in error.recipients.values()), default=None)
+    return getattr(error, "smtp_code", None)
+
+
 def _send_one(connection: "_Connection", message: sa.Row, now: datetime) -> bool:
     try:
         connection.deliver(message)
     except (OSError, smtplib.SMTPException) as error:
-        last_error = f"{type(error).__name__}: {error}"[:2000]
-        _record(message.id, claimed_at=None, last_error=last_error)
-        log.warning("mail failed", extra={"outbox_id": message.id, "kind": message.kind,
-                                          "attempts": message.attempts + 1, "error": last_error})  # fmt: skip
+        _record_failure(message, error, now)
         return False
-    _record(message.id, sent_at=now, last_error=None)
+    _record(message.id, sent_at=now, next_attempt_at=None, last_error=None)
     log.info("mail sent", extra={"outbox_id": message.id, "kind": message.kind,
                                  "registration_id": message.registration_id})  # fmt: skip
     return True
 
 
-def _claim(ids: list[int], now: datetime) -> list[sa.Row]:
-    """Take these messages for sending and read them in the same statement: those that are ours to send."""
-    claimable = (
-        OutboxMessage.id.in_(ids),
+def _record_failure(message: sa.Row, error: Exception, now: datetime) -> None:
+    """Try again later with backoff, or give up: at a permanent refusal, or once the message is
+    GIVE_UP_AFTER old. Logs carry ids and the SMTP code, never the server's reply (it often quotes the
+    address)."""
+    attempts = message.attempts + 1
+    deadline = message.created_at + GIVE_UP_AFTER
+    if is_permanent(error):
+        reason = "refused"
+    elif now >= deadline:
+        reason = "expired"
+    else:
+        reason = None
+    fields = {"outbox_id": message.id, "kind": message.kind, "registration_id": message.registration_id,
+              "attempts": attempts, "error": type(error).__name__, "smtp_code": _smtp_code(error)}  # fmt: skip
+    if reason is None:
+        # The last try falls at the deadline rather than up to a day after it.
+        next_attempt_at = min(now + retry_delay(attempts), deadline)
+        _record(message.id, next_attempt_at=next_attempt_at, last_error=_describe(error))
+        log.warning("mail failed", extra={**fields, "next_attempt_at": next_attempt_at.isoformat()})
+    else:
+        _record(message.id, failed_at=now, next_attempt_at=None, last_error=_describe(error))
+        log.error("mail given up", extra={**fields, "reason": reason})
+
+
+def _claimable(now: datetime) -> tuple:
+    return (
+        OutboxMessage.next_attempt_at <= now,
         OutboxMessage.sent_at.is_(None),
-        sa.or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+        OutboxMessage.failed_at.is_(None),
     )
-    statement = sa.update(OutboxMessage).where(*claimable).values(claimed_at=now)
+
+
+def _claim(ids: list[int], now: datetime) -> list[sa.Row]:
+    """Take these messages for sending and read them in the same statement: those that are ours to send.
+
+    A claim holds a message for CLAIM_TIMEOUT by moving its next attempt; a crashed sender's is then due again."""
+    statement = (
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), *_claimable(now))
+        .values(claimed_at=now, next_attempt_at=now + CLAIM_TIMEOUT)
+    )
     messages = sorted(db.session.execute(statement.returning(*OutboxMessage.__table__.c)), key=lambda m: m.id)
     db.session.commit()
     return messages
@@ -245,6 +333,8 @@ class _Connection:
             if self.smtp is None:
                 self.smtp = self._open()
             self.smtp.send_message(email)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError):
+            raise  # smtplib has reset the session (RSET): a run of refused recipients costs one connection
         except (OSError, smtplib.SMTPException):
             self._close()  # the session may be broken; the next message starts a new one
             raise
