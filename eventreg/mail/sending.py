@@ -6,6 +6,7 @@ A temporary failure is retried with exponential backoff; a permanent refusal (5x
 temporary ones, marks the message failed, which its registration's host sees on the attendee list."""
 
 import atexit
+import contextlib
 import logging
 import os
 import queue
@@ -45,7 +46,8 @@ def build_email(message: sa.Row | OutboxMessage, *, sender: Address) -> Message:
 
     Built from the compat32 classes: the same structure EmailMessage.set_content() makes, in a quarter of
     the time, which matters because every registration sends one. Headers are encoded (RFC 2047) only
-    where they hold non-ASCII text; what people typed was checked to be a single line before it got here."""
+    where they hold non-ASCII text or text a reader would take for an encoded word; what people typed was
+    checked to be a single line before it got here."""
     alternatives = MIMEMultipart("alternative")
     alternatives.attach(MIMEText(message.body_text, "plain", _UTF8_QP))
     alternatives.attach(MIMEText(message.body_html, "html", _UTF8_QP))
@@ -63,12 +65,23 @@ def build_email(message: sa.Row | OutboxMessage, *, sender: Address) -> Message:
     else:
         email = alternatives
     email["Subject"] = Header(message.subject, "utf-8")
-    email["From"] = formataddr((sender.display_name, sender.addr_spec), "utf-8")
-    email["To"] = formataddr((message.to_name, message.to_address), "utf-8")
+    email["From"] = _address_header(sender.display_name, sender.addr_spec)
+    email["To"] = _address_header(message.to_name, message.to_address)
     email["Date"] = format_datetime(message.created_at)
     # Stable per message, so a resend after a crash is recognisably the same message.
     email["Message-ID"] = f"<outbox-{message.id}-{message.created_at:%Y%m%d%H%M%S}@{sender.domain}>"
     return email
+
+
+def _address_header(name: str, address: str) -> str:
+    # formataddr leaves an ASCII name as it is, so a name typed as "=?utf-8?q?Hi?=" would reach readers as
+    # an encoded word and show as "Hi" (or, quoted, as a defect): encode such a name, and it decodes to
+    # exactly what was typed. As one encoded word, even past RFC 2047's 75 characters: where a name is
+    # split into two words, Python's parser (3.11) shows a space that was never typed. A 120-character
+    # name still fits SMTP's 998-octet line.
+    if "=?" not in name:
+        return formataddr((name, address), "utf-8")
+    return f"{Header(name, 'utf-8').encode(maxlinelen=0)} <{address}>"
 
 
 def _base64_part(maintype: str, subtype: str, payload: bytes) -> MIMEBase:
@@ -374,9 +387,21 @@ def outbox_folder() -> str:
 
 
 def _write_to_folder(email: Message, message: sa.Row | OutboxMessage) -> None:
+    """Write the message under a temporary name in the same folder, then rename it into place: a full
+    disk or a crash leaves no truncated .eml behind, and a copy written earlier stays whole."""
     folder = outbox_folder()
     os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, f"{message.created_at:%Y%m%dT%H%M%S}-{message.id:06d}-{message.kind}.eml")
-    with open(path, "wb") as file:
-        file.write(email.as_bytes())
+    name = f"{message.created_at:%Y%m%dT%H%M%S}-{message.id:06d}-{message.kind}.eml"
+    path = os.path.join(folder, name)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        with open(temporary, "xb") as file:
+            file.write(email.as_bytes())
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)  # atomic within one file system
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
     log.info("mail written to a file", extra={"path": path})
