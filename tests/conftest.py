@@ -64,7 +64,8 @@ def database_url(request, tmp_path_factory):
 
 class RecordingHandler:
     """Keeps every message the SMTP server accepts, parsed, noting which connection brought it. Refuses
-    recipients whose address starts with "refused", as a real server refuses unknown mailboxes."""
+    recipients whose address starts with "refused" for good (550), as a real server refuses unknown
+    mailboxes, and those starting with "deferred" for now (451), as a greylisting or full one does."""
 
     def __init__(self):
         self.messages: list[EmailMessage] = []
@@ -72,6 +73,8 @@ class RecordingHandler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("refused"):
             return "550 5.1.1 No such mailbox"
+        if address.startswith("deferred"):
+            return "451 4.7.1 Try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -14,6 +14,7 @@ from eventreg.hosts import operations as host_operations
 from eventreg.hosts.forms import ActionForm, AddRegistrantForm, EventForm, LoginForm, MessageForm, PasswordForm
 from eventreg.hosts.models import Host
 from eventreg.hosts.operations import HostError
+from eventreg.mail import queries as mail_queries
 from eventreg.mail import sending
 from eventreg.registrations import notifications
 from eventreg.registrations import operations as seats
@@ -267,6 +268,7 @@ def attendees(event_id: int):
         event=event,
         pagination=pagination,
         positions=registration_queries.waiting_positions(event) if counts["waiting"] else {},
+        failed_mail=mail_queries.list_failed_kinds([registration.id for registration in pagination.items]),
         counts=counts,
         q=q,
         sort=sort,

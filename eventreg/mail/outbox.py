@@ -35,6 +35,7 @@ def queue(
         calendar_method=calendar_method,
         registration_id=registration_id,
         created_at=now,
+        next_attempt_at=now,
     )
     db.session.add(message)
     db.session.flush()

@@ -1,15 +1,19 @@
 """Deliver queued e-mail over SMTP (or into a folder of .eml files when no server is configured).
 
 Each message is claimed with a conditional UPDATE before it is sent, so two workers or two cron runs
-never both send it; a claim older than CLAIM_TIMEOUT is taken to be a crashed sender's and retried."""
+never both send it; a claim older than CLAIM_TIMEOUT is taken to be a crashed sender's and retried.
+A temporary failure is retried with exponential backoff; a permanent refusal (5xx), or three days of
+temporary ones, marks the message failed, which its registration's host sees on the attendee list."""
 
 import atexit
+import contextlib
 import logging
 import os
 import queue
 import smtplib
 import ssl
 import threading
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.charset import QP, Charset
 from email.encoders import encode_base64
@@ -31,6 +35,9 @@ from eventreg.mail.models import OutboxMessage
 log = logging.getLogger(__name__)
 CLAIM_TIMEOUT = timedelta(minutes=10)
 CLAIM_BATCH = 20  # messages claimed, and sent over one SMTP connection, at a time
+RETRY_FIRST = timedelta(minutes=5)  # after a temporary failure; doubling each time ...
+RETRY_MAX = timedelta(days=1)  # ... up to a day
+GIVE_UP_AFTER = timedelta(days=3)  # a message still undelivered this long after it was queued is given up
 
 
 def build_email(message: sa.Row | OutboxMessage, *, sender: Address) -> Message:
@@ -39,7 +46,8 @@ def build_email(message: sa.Row | OutboxMessage, *, sender: Address) -> Message:
 
     Built from the compat32 classes: the same structure EmailMessage.set_content() makes, in a quarter of
     the time, which matters because every registration sends one. Headers are encoded (RFC 2047) only
-    where they hold non-ASCII text; what people typed was checked to be a single line before it got here."""
+    where they hold non-ASCII text or text a reader would take for an encoded word; what people typed was
+    checked to be a single line before it got here."""
     alternatives = MIMEMultipart("alternative")
     alternatives.attach(MIMEText(message.body_text, "plain", _UTF8_QP))
     alternatives.attach(MIMEText(message.body_html, "html", _UTF8_QP))
@@ -57,12 +65,23 @@ def build_email(message: sa.Row | OutboxMessage, *, sender: Address) -> Message:
     else:
         email = alternatives
     email["Subject"] = Header(message.subject, "utf-8")
-    email["From"] = formataddr((sender.display_name, sender.addr_spec), "utf-8")
-    email["To"] = formataddr((message.to_name, message.to_address), "utf-8")
+    email["From"] = _address_header(sender.display_name, sender.addr_spec)
+    email["To"] = _address_header(message.to_name, message.to_address)
     email["Date"] = format_datetime(message.created_at)
     # Stable per message, so a resend after a crash is recognisably the same message.
     email["Message-ID"] = f"<outbox-{message.id}-{message.created_at:%Y%m%d%H%M%S}@{sender.domain}>"
     return email
+
+
+def _address_header(name: str, address: str) -> str:
+    # formataddr leaves an ASCII name as it is, so a name typed as "=?utf-8?q?Hi?=" would reach readers as
+    # an encoded word and show as "Hi" (or, quoted, as a defect): encode such a name, and it decodes to
+    # exactly what was typed. As one encoded word, even past RFC 2047's 75 characters: where a name is
+    # split into two words, Python's parser (3.11) shows a space that was never typed. A 120-character
+    # name still fits SMTP's 998-octet line.
+    if "=?" not in name:
+        return formataddr((name, address), "utf-8")
+    return f"{Header(name, 'utf-8').encode(maxlinelen=0)} <{address}>"
 
 
 def _base64_part(maintype: str, subtype: str, payload: bytes) -> MIMEBase:
@@ -164,21 +183,23 @@ class BackgroundSender:
 _senders_lock = threading.Lock()
 
 
-def send_pending(now: datetime, *, ids: list[int] | None = None, limit: int = 500) -> tuple[int, int]:
-    """Send unsent messages (all, or those ids), oldest first. Returns (sent, failed).
+def send_pending(now: datetime, *, ids: list[int] | None = None) -> tuple[int, int]:
+    """Send the messages that are due (all, or those ids), in next-attempt order. Returns (sent, failed).
 
     Messages are claimed a few at a time and each outcome is committed as soon as it is known, so a
-    crash resends at most the message in flight; one SMTP connection serves each batch."""
+    crash resends at most the message in flight; one SMTP connection serves each batch. Each message is
+    tried at most once per call: a claim, and then a failure, moves its next attempt past `now`, so a run
+    goes on until nothing is due and refused messages cannot hold back the ones behind them."""
     if ids is None:
-        query = sa.select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
-        ids = list(db.session.scalars(query.limit(limit)))
-        db.session.commit()
-    ids = sorted(ids)
+        batches = _due_batches(now)
+    else:
+        ids = sorted(ids)
+        batches = (ids[start : start + CLAIM_BATCH] for start in range(0, len(ids), CLAIM_BATCH))
     sent = failed = 0
-    for start in range(0, len(ids), CLAIM_BATCH):
-        # Claimed rows we do not get (sent already, another sender's, rolled back) are simply not ours.
+    for batch in batches:
+        # Claimed rows we do not get (sent already, another sender's, rolled back, not due) are simply not ours.
         with _Connection() as connection:
-            for message in _claim(ids[start : start + CLAIM_BATCH], now):
+            for message in _claim(batch, now):
                 if _send_one(connection, message, now):
                     sent += 1
                 else:
@@ -186,29 +207,109 @@ def send_pending(now: datetime, *, ids: list[int] | None = None, limit: int = 50
     return sent, failed
 
 
+def _due_batches(now: datetime) -> Iterator[list[int]]:
+    while True:
+        query = sa.select(OutboxMessage.id).where(*_claimable(now))
+        ids = list(
+            db.session.scalars(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(CLAIM_BATCH))
+        )
+        db.session.commit()
+        if not ids:
+            return
+        yield ids
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after a message's `attempts`-th failed attempt: RETRY_FIRST, doubling each time, at most RETRY_MAX."""
+    return min(RETRY_FIRST * 2 ** min(attempts - 1, 16), RETRY_MAX)
+
+
+def is_permanent(error: Exception) -> bool:
+    """Whether the server refused this message for good (a 5xx reply to its recipient or its content).
+
+    A 5xx to our login, greeting or sender address is our configuration's fault, not the message's, and
+    connection errors and 4xx replies are temporary: those are retried until GIVE_UP_AFTER."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(500 <= code < 600 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPDataError):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
+def _describe(error: Exception) -> str:
+    """The error for last_error: the server's codes and replies, without the recipient addresses a
+    refusal's exception is keyed by."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = "; ".join(f"{code} {_text(reply)}" for code, reply in error.recipients.values())
+        return f"{type(error).__name__}: {replies}"[:2000]
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__}: {error.smtp_code} {_text(error.smtp_error)}"[:2000]
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _smtp_code(error: Exception) -> int | None:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return max((code for code, _ in error.recipients.values()), default=None)
+    return getattr(error, "smtp_code", None)
+
+
 def _send_one(connection: "_Connection", message: sa.Row, now: datetime) -> bool:
     try:
         connection.deliver(message)
     except (OSError, smtplib.SMTPException) as error:
-        last_error = f"{type(error).__name__}: {error}"[:2000]
-        _record(message.id, claimed_at=None, last_error=last_error)
-        log.warning("mail failed", extra={"outbox_id": message.id, "kind": message.kind,
-                                          "attempts": message.attempts + 1, "error": last_error})  # fmt: skip
+        _record_failure(message, error, now)
         return False
-    _record(message.id, sent_at=now, last_error=None)
+    _record(message.id, sent_at=now, next_attempt_at=None, last_error=None)
     log.info("mail sent", extra={"outbox_id": message.id, "kind": message.kind,
                                  "registration_id": message.registration_id})  # fmt: skip
     return True
 
 
-def _claim(ids: list[int], now: datetime) -> list[sa.Row]:
-    """Take these messages for sending and read them in the same statement: those that are ours to send."""
-    claimable = (
-        OutboxMessage.id.in_(ids),
+def _record_failure(message: sa.Row, error: Exception, now: datetime) -> None:
+    """Try again later with backoff, or give up: at a permanent refusal, or once the message is
+    GIVE_UP_AFTER old. Logs carry ids and the SMTP code, never the server's reply (it often quotes the
+    address)."""
+    attempts = message.attempts + 1
+    deadline = message.created_at + GIVE_UP_AFTER
+    if is_permanent(error):
+        reason = "refused"
+    elif now >= deadline:
+        reason = "expired"
+    else:
+        reason = None
+    fields = {"outbox_id": message.id, "kind": message.kind, "registration_id": message.registration_id,
+              "attempts": attempts, "error": type(error).__name__, "smtp_code": _smtp_code(error)}  # fmt: skip
+    if reason is None:
+        # The last try falls at the deadline rather than up to a day after it.
+        next_attempt_at = min(now + retry_delay(attempts), deadline)
+        _record(message.id, next_attempt_at=next_attempt_at, last_error=_describe(error))
+        log.warning("mail failed", extra={**fields, "next_attempt_at": next_attempt_at.isoformat()})
+    else:
+        _record(message.id, failed_at=now, next_attempt_at=None, last_error=_describe(error))
+        log.error("mail given up", extra={**fields, "reason": reason})
+
+
+def _claimable(now: datetime) -> tuple:
+    return (
+        OutboxMessage.next_attempt_at <= now,
         OutboxMessage.sent_at.is_(None),
-        sa.or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+        OutboxMessage.failed_at.is_(None),
     )
-    statement = sa.update(OutboxMessage).where(*claimable).values(claimed_at=now)
+
+
+def _claim(ids: list[int], now: datetime) -> list[sa.Row]:
+    """Take these messages for sending and read them in the same statement: those that are ours to send.
+
+    A claim holds a message for CLAIM_TIMEOUT by moving its next attempt; a crashed sender's is then due again."""
+    statement = (
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), *_claimable(now))
+        .values(claimed_at=now, next_attempt_at=now + CLAIM_TIMEOUT)
+    )
     messages = sorted(db.session.execute(statement.returning(*OutboxMessage.__table__.c)), key=lambda m: m.id)
     db.session.commit()
     return messages
@@ -245,6 +346,8 @@ class _Connection:
             if self.smtp is None:
                 self.smtp = self._open()
             self.smtp.send_message(email)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError):
+            raise  # smtplib has reset the session (RSET): a run of refused recipients costs one connection
         except (OSError, smtplib.SMTPException):
             self._close()  # the session may be broken; the next message starts a new one
             raise
@@ -284,9 +387,21 @@ def outbox_folder() -> str:
 
 
 def _write_to_folder(email: Message, message: sa.Row | OutboxMessage) -> None:
+    """Write the message under a temporary name in the same folder, then rename it into place: a full
+    disk or a crash leaves no truncated .eml behind, and a copy written earlier stays whole."""
     folder = outbox_folder()
     os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, f"{message.created_at:%Y%m%dT%H%M%S}-{message.id:06d}-{message.kind}.eml")
-    with open(path, "wb") as file:
-        file.write(email.as_bytes())
+    name = f"{message.created_at:%Y%m%dT%H%M%S}-{message.id:06d}-{message.kind}.eml"
+    path = os.path.join(folder, name)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        with open(temporary, "xb") as file:
+            file.write(email.as_bytes())
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)  # atomic within one file system
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
     log.info("mail written to a file", extra={"path": path})

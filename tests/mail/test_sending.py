@@ -1,7 +1,12 @@
 """Mail through a real SMTP server on loopback, read back and parsed."""
 
+import contextlib
+import errno
 import logging
+import resource
 from datetime import datetime
+from email import policy as email_policy
+from email.parser import BytesParser
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -132,9 +137,13 @@ def test_server_down_keeps_the_registration_and_the_retry_delivers_once(
     assert message.sent_at is None
     assert message.attempts == 1
     assert "ConnectionRefusedError" in message.last_error
+    assert message.next_attempt_at == clock.now() + sending.RETRY_FIRST
     assert mailbox == []
 
     runner = app.test_cli_runner()
+    result = runner.invoke(args=["send-pending-mail"])
+    assert "0 sent, 0 failed" in result.output  # not due yet
+    clock.advance(sending.RETRY_FIRST)
     result = runner.invoke(args=["send-pending-mail"])
     assert "1 sent, 0 failed" in result.output
     result = runner.invoke(args=["send-pending-mail"])
@@ -166,18 +175,19 @@ def test_one_connection_carries_a_batch_and_a_refused_recipient_fails_alone(
     db_session.commit()
     assert send_all(clock) == (2, 1)
     assert [message["X-Envelope-To"] for message in mailbox] == ["ana@library.example.org", "ben@library.example.org"]
-    # The refusal ends that session; the next message starts a new one, and nothing is lost or doubled.
-    assert mailbox[0]["X-Connection"] != mailbox[1]["X-Connection"]
+    # smtplib resets the session after a refused recipient, so the next message goes over the same one.
+    assert mailbox[0]["X-Connection"] == mailbox[1]["X-Connection"]
     refused = db_session.scalars(sa.select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).one()
     assert refused.to_address == "refused@library.example.org"
     assert refused.attempts == 1
     assert "550" in refused.last_error
+    assert refused.failed_at == clock.now()  # a 5xx is final
 
     for address in ("cy@library.example.org", "di@library.example.org", "ed@library.example.org"):
         register(event, email=address)
     db_session.commit()
     mailbox.clear()
-    assert send_all(clock) == (3, 1)  # the refused one is tried again, and refused again
+    assert send_all(clock) == (3, 0)  # the refused one is not tried again
     assert len({message["X-Connection"] for message in mailbox}) == 1
 
 
@@ -198,6 +208,81 @@ def test_without_a_mail_server_messages_are_written_as_eml_files(
     assert b"To: Reader" in content
     assert b"ana@library.example.org" in content
     assert b"method=REQUEST" in content or b'method="REQUEST"' in content
+
+
+@pytest.fixture
+def eml_folder(app, tmp_path):
+    """The embedded outbox: no MAIL_SERVER, .eml files in a folder of this test's own."""
+    server, folder = app.config["MAIL_SERVER"], app.config["MAIL_OUTBOX_DIR"]
+    app.config.update(MAIL_SERVER=None, MAIL_OUTBOX_DIR=str(tmp_path))
+    yield tmp_path
+    app.config.update(MAIL_SERVER=server, MAIL_OUTBOX_DIR=folder)
+
+
+@contextlib.contextmanager
+def file_size_limit(size):
+    """A real write failure part-way through a file, as a full disk gives: the kernel refuses (EFBIG) any
+    write past `size` bytes in this process. Python ignores SIGXFSZ, so the write raises instead."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+
+def queued_message(db_session, make_event, register):
+    registration = register(make_event(), email="ana@library.example.org")
+    db_session.commit()
+    query = sa.select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)
+    return db_session.scalars(query).one()
+
+
+def test_a_failed_eml_write_leaves_no_partial_file(app, make_event, register, db_session, eml_folder):
+    message = queued_message(db_session, make_event, register)
+    email = sending.build_email(message, sender=sending.sender_address())
+    assert len(email.as_bytes()) > 4096
+    eml_folder.joinpath("other.eml").write_bytes(b"x")  # the folder exists before the limit applies
+    with file_size_limit(4096), pytest.raises(OSError, match="File too large") as error:
+        sending._write_to_folder(email, message)
+    assert error.value.errno == errno.EFBIG
+    assert sorted(path.name for path in eml_folder.iterdir()) == ["other.eml"]
+
+
+def test_a_failed_rewrite_keeps_the_earlier_complete_eml(app, make_event, register, db_session, eml_folder):
+    message = queued_message(db_session, make_event, register)
+    email = sending.build_email(message, sender=sending.sender_address())
+    sending._write_to_folder(email, message)
+    (path,) = eml_folder.glob("*.eml")
+    written = path.read_bytes()
+    # The same message again (a resend after a crashed claim), and the disk fills part-way.
+    with file_size_limit(4096), pytest.raises(OSError, match="File too large"):
+        sending._write_to_folder(email, message)
+    assert list(eml_folder.iterdir()) == [path]
+    assert path.read_bytes() == written == email.as_bytes()
+
+
+def test_an_eml_appears_under_its_name_only_when_complete(app, make_event, register, db_session, eml_folder):
+    message = queued_message(db_session, make_event, register)
+    email = sending.build_email(message, sender=sending.sender_address())
+    names = []
+
+    class Watching(type(email)):
+        def as_bytes(self, *args, **kwargs):
+            # While the bytes are being produced and written, nothing is under the final name.
+            names.append(sorted(path.name for path in eml_folder.iterdir()))
+            return super().as_bytes(*args, **kwargs)
+
+    email.__class__ = Watching
+    sending._write_to_folder(email, message)
+    ((temporary,),) = names
+    assert temporary.startswith(".")
+    assert not temporary.endswith(".eml")
+    (path,) = eml_folder.iterdir()
+    assert path.suffix == ".eml"
+    parsed = BytesParser(policy=email_policy.default).parsebytes(path.read_bytes())
+    assert parsed["To"].addresses[0].addr_spec == "ana@library.example.org"
+    assert not parsed.defects
 
 
 @pytest.fixture
@@ -223,7 +308,7 @@ def test_background_delivery_sends_after_the_response(
 
 
 def test_background_delivery_failure_leaves_the_message_for_the_cron_run(
-    app, client, make_event, db_session, mailbox, background_delivery
+    app, client, make_event, db_session, clock, mailbox, background_delivery
 ):
     event = make_event()
     port = app.config["MAIL_PORT"]
@@ -238,5 +323,34 @@ def test_background_delivery_failure_leaves_the_message_for_the_cron_run(
     message = db_session.scalars(sa.select(OutboxMessage)).one()
     assert message.sent_at is None
     assert "ConnectionRefusedError" in message.last_error
+    clock.advance(sending.RETRY_FIRST)
     assert "1 sent, 0 failed" in app.test_cli_runner().invoke(args=["send-pending-mail"]).output
     assert len(mailbox) == 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["=?utf-8?q?Hi?=", "=?utf-8?b?SGk=?= Ana", 'Ana "=?x?q?a?=" <x@y>', "Zoë =?utf-8?q?Hi?=", "=?utf-8?q?Hi?= " * 8],
+)
+def test_names_that_look_like_encoded_words_arrive_as_typed(
+    app, make_event, register, db_session, clock, mailbox, name
+):
+    name = name.strip()
+    event = make_event(title=f"{name} workshop")
+    register(event, name=name, email="ana@library.example.org")
+    db_session.commit()
+    sender_name = app.config["MAIL_SENDER_NAME"]
+    app.config["MAIL_SENDER_NAME"] = f"{name} library"
+    try:
+        assert send_all(clock) == (1, 0)
+    finally:
+        app.config["MAIL_SENDER_NAME"] = sender_name
+    (message,) = mailbox  # parsed by the server with the modern parser (policy=default)
+    (to,) = message["To"].addresses
+    (sender,) = message["From"].addresses
+    assert (to.display_name, to.addr_spec) == (name, "ana@library.example.org")
+    assert (sender.display_name, sender.addr_spec) == (f"{name} library", "events@eventreg.invalid")
+    assert message["Subject"] == f"You’re registered: {name} workshop"
+    for header in ("Subject", "To", "From"):
+        assert not message[header].defects, header
+    assert all(not part.defects for part in message.walk())

@@ -1,0 +1,46 @@
+"""Reads over the outbox for other areas' pages."""
+
+import sqlalchemy as sa
+
+from eventreg.extensions import db
+from eventreg.mail.models import OutboxMessage
+
+# What a host calls each kind of message; a kind not named here shows as its own words.
+KIND_LABELS = {
+    "confirmation": "Confirmation",
+    "confirmation_again": "Repeated confirmation",
+    "waiting": "Waiting-list notice",
+    "waiting_again": "Repeated waiting-list notice",
+    "cancellation": "Cancellation notice",
+    "update": "Event update",
+    "event_cancelled": "Event cancellation notice",
+    "recording": "Recording link",
+    "thanks": "Thank-you",
+    "missed": "Sorry-we-missed-you",
+    "recording_correction": "Recording correction",
+    "host_message": "Host message",
+}
+
+
+def kind_label(kind: str) -> str:
+    if kind.startswith("reminder_"):
+        return f"Reminder ({kind.removeprefix('reminder_')} before)"
+    return KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
+
+
+def list_failed_kinds(registration_ids: list[int]) -> dict[int, list[str]]:
+    """Registration id -> labels of the messages given up for it (refused, or undelivered for days), in
+    the order they were queued: for the rows a page shows, in one query on the registration index."""
+    if not registration_ids:
+        return {}
+    query = (
+        sa.select(OutboxMessage.registration_id, OutboxMessage.kind)
+        .where(OutboxMessage.registration_id.in_(registration_ids), OutboxMessage.failed_at.is_not(None))
+        .order_by(OutboxMessage.registration_id, OutboxMessage.id)
+    )
+    failed: dict[int, list[str]] = {}
+    for registration_id, kind in db.session.execute(query):
+        labels = failed.setdefault(registration_id, [])
+        if kind_label(kind) not in labels:
+            labels.append(kind_label(kind))
+    return failed
