@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -27,8 +29,8 @@ ATTENDEES_PER_PAGE = 50
 
 
 @login_manager.user_loader
-def load_host(host_id: str) -> Host | None:
-    return db.session.get(Host, int(host_id)) if host_id.isdigit() else None
+def load_host(session_id: str) -> Host | None:
+    return host_operations.host_for_session(session_id)
 
 
 def managed_event(event_id: int) -> Event:
@@ -64,21 +66,33 @@ def login():
             db.session.commit()  # keep the failed attempt
             form.form_errors.append(error.message)
             return render_template("hosts/login.html", form=form), 429 if error.code == "too_many_attempts" else 401
+        if current_user.is_authenticated:  # signing in again replaces the sign-in this browser had
+            host_operations.end_session(current_user)
+        host_operations.start_session(host, now=clock.now())
         login_user(host)
-        return redirect(_safe_next() or url_for("hosts.dashboard"), code=303)
+        db.session.commit()
+        return redirect(_safe_next(request.args.get("next", "")) or url_for("hosts.dashboard"), code=303)
     return render_template("hosts/login.html", form=form), 400 if form.errors else 200
 
 
-def _safe_next() -> str | None:
-    target = request.args.get("next", "")
-    # Only paths on this site: "//evil.example" and "https://..." would leave it.
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else None
+def _safe_next(target: str) -> str | None:
+    """The target if it is a path on this site, else None. Browsers drop tabs and line breaks from a Location
+    and read a backslash as a slash ("/<tab>/evil.example" is "//evil.example" to them), so a target with any
+    whitespace, control character or backslash is refused outright: what is judged is what is sent."""
+    if not target.isprintable() or any(c.isspace() or c == "\\" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    host_operations.end_session(current_user)
     logout_user()
+    db.session.commit()
     return redirect(url_for("events.upcoming"), code=303)
 
 
