@@ -64,16 +64,24 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _apply_production_settings(app: Flask) -> None:
-    """Production is the default; `make run` and the tests say otherwise. There, cookies need HTTPS and
-    the development SECRET_KEY (which would let anyone forge sessions and manage links) is refused."""
+    """Production is the default; `make run` and the tests say otherwise. There, cookies need HTTPS, and
+    the development SECRET_KEY or any key under 32 bytes (either would let anyone who guesses it forge
+    sessions and manage links) is refused."""
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     if not app.config["PRODUCTION"] or app.testing:
         return
-    if app.config["SECRET_KEY"] == config_module.DEFAULT_SECRET_KEY:
+    key = app.config["SECRET_KEY"] or ""
+    if key == config_module.DEFAULT_SECRET_KEY:
         raise RuntimeError(
             "Refusing to start in production with the development SECRET_KEY. Set SECRET_KEY to a long random "
             "value, or EVENTREG_PRODUCTION=false for local development."
+        )
+    if len(key.encode() if isinstance(key, str) else key) < config_module.MIN_SECRET_KEY_BYTES:
+        raise RuntimeError(
+            f"Refusing to start in production with a SECRET_KEY under {config_module.MIN_SECRET_KEY_BYTES} bytes: "
+            f"use at least {config_module.MIN_SECRET_KEY_BYTES} bytes of random text, for example "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'."
         )
     app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
 

@@ -4,6 +4,7 @@ conventional SECRET_KEY and DATABASE_URL that hosting platforms set."""
 import os
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
+MIN_SECRET_KEY_BYTES = 32  # production refuses shorter keys: they sign sessions and manage links
 
 
 class Defaults:

@@ -28,10 +28,21 @@ class Page:
         return self.page + 1
 
 
-def paginate(query: sa.Select, *, page: int, per_page: int) -> Page:
-    """That page of the query's rows; 404 for a page below 1 or past the end (page 1 may be empty)."""
-    if page < 1:
+# No list reaches this many rows; an OFFSET near 2**63 overflows SQLite's driver and PostgreSQL's bigint.
+MAX_OFFSET = 2**31 - 1
+
+
+def check_page(page: int, *, per_page: int) -> None:
+    """404 for a page number below 1, or so far on that no list reaches it (?page=9223372036854775807):
+    its offset would only overflow the database's integers."""
+    if page < 1 or (page - 1) * per_page > MAX_OFFSET:
         abort(404)
+
+
+def paginate(query: sa.Select, *, page: int, per_page: int) -> Page:
+    """That page of the query's rows; 404 for a page below 1, past the end (page 1 may be empty) or beyond
+    any list's reach (check_page)."""
+    check_page(page, per_page=per_page)
     rows = list(db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
     if page > 1 and not rows:
         abort(404)

@@ -38,13 +38,15 @@ def visitor_times(event: Event, zone: str | None) -> VisitorTimes | None:
 
 def page_url(page: int) -> str:
     """This page's URL with another page number, keeping its other query parameters."""
-    args = request.args.to_dict()
+    view_args = request.view_args or {}
+    # Not the path's own values (?event_id=… would be passed twice) nor url_for's (?_external=1&_scheme=…).
+    args = {key: value for key, value in request.args.items() if key not in view_args and not key.startswith("_")}
     args.pop("tz", None)  # the zone lives in its cookie once chosen
     if page > 1:
         args["page"] = page
     else:
         args.pop("page", None)
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint, **view_args, **args)
 
 
 def in_zone(instant, zone: str) -> str:

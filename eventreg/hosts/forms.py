@@ -15,7 +15,17 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from eventreg import timezones
 from eventreg.events.models import Format
@@ -24,6 +34,16 @@ from eventreg.hosts.models import MIN_PASSWORD_LENGTH
 from eventreg.registrations.forms import _strip, plain_text, single_line
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+# Events are dated within these years (both included). Far dates are typing slips, and near year 9999 the
+# end or the time in UTC would fall past the last date Python can hold.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def within_years(form, field) -> None:
+    if field.data is not None and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
+        raise ValidationError(f"Please enter a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
 
 
 def zone_choices() -> list[SelectChoice]:
@@ -87,9 +107,9 @@ class EventForm(FlaskForm):
     host_name = StringField("Presented by", filters=[_strip], validators=[Length(max=200), single_line])
     topics = SelectMultipleField("Topics", coerce=int, choices=[])
     timezone = SelectField("Time zone of the event", choices=zone_choices)
-    start_date = DateField("Date", validators=[DataRequired("Please enter the date, like 2025-01-30.")])
+    start_date = DateField("Date", validators=[DataRequired("Please enter the date, like 2025-01-30."), within_years])
     start_time = TimeField("Starts at", validators=[DataRequired("Please enter the start time, like 15:00.")])
-    end_date = DateField("End date (if not the same day)", validators=[Optional()])
+    end_date = DateField("End date (if not the same day)", validators=[Optional(), within_years])
     end_time = TimeField("Ends at", validators=[DataRequired("Please enter the end time, like 16:00.")])
     repeated_time = RadioField(
         "This time happens twice that night (clocks go back). Which one do you mean?",

@@ -1,3 +1,5 @@
+import functools
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -29,8 +31,16 @@ class Host(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="America/New_York")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    # The sign-in (HostSession.id) this object was loaded for; set at sign-in and by the user loader.
+    session_id = None
+
     def __repr__(self) -> str:
         return f"<Host {self.email}{' admin' if self.is_admin else ''}>"
+
+    def get_id(self) -> str | None:
+        # Flask-Login keeps this in the session cookie (and a remember cookie): the sign-in, not the account,
+        # so ending the sign-in's row turns every copy of the cookie away.
+        return self.session_id
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt with a random salt.
@@ -38,6 +48,30 @@ class Host(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+def password_matches(host: Host | None, password: str) -> bool:
+    """Whether the password is the host's. With no host, a stand-in hash is checked all the same, so an
+    unknown email takes as long as a wrong password and the time taken does not tell which emails have accounts."""
+    matches = check_password_hash(host.password_hash if host else _stand_in_hash(), password)
+    return matches and host is not None
+
+
+@functools.cache
+def _stand_in_hash() -> str:
+    # Made with the current method and parameters (scrypt's n, r, p), so checking it costs what a real one does.
+    return generate_password_hash(secrets.token_urlsafe(32))
+
+
+class HostSession(db.Model):
+    """One sign-in. The session cookie names it; deleting the row ends the sign-in for every copy of that
+    cookie (sign-out ends one, a password change every other)."""
+
+    __tablename__ = "host_sessions"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # secrets.token_urlsafe(32)
+    host_id: Mapped[int] = mapped_column(sa.ForeignKey("hosts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class LoginAttempt(db.Model):

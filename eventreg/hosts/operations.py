@@ -1,12 +1,14 @@
 """Host accounts: creating them, signing in (with a limit on failed attempts), passwords, access."""
 
+import re
+import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from eventreg.events.models import Event
 from eventreg.extensions import db
-from eventreg.hosts.models import MIN_PASSWORD_LENGTH, Host, LoginAttempt, event_hosts
+from eventreg.hosts.models import MIN_PASSWORD_LENGTH, Host, HostSession, LoginAttempt, event_hosts, password_matches
 
 FAILURES_PER_EMAIL = 5
 FAILURES_PER_ADDRESS = 20
@@ -55,7 +57,7 @@ def authenticate(email: str, password: str, *, address: str, now: datetime) -> H
     if by_email >= FAILURES_PER_EMAIL or by_address >= FAILURES_PER_ADDRESS:
         raise HostError("too_many_attempts")
     host = get_host_by_email(email)
-    if host is None or not host.check_password(password):
+    if not password_matches(host, password):  # checks a hash even when there is no such host
         db.session.add(LoginAttempt(email=email[:254], address=address[:64], attempted_at=now))
         db.session.flush()
         raise HostError("bad_credentials")
@@ -69,12 +71,45 @@ def _count_failures(condition, since: datetime) -> int:
 
 
 def change_password(host: Host, *, current: str, new: str) -> None:
+    """Set a new password and end every other sign-in of the host (the one in host.session_id stays):
+    whoever might have known the old password, or holds a copy of another sign-in's cookie, is out."""
     if not host.check_password(current):
         raise HostError("wrong_password")
     if len(new) < MIN_PASSWORD_LENGTH:
         raise HostError("password_too_short")
     host.set_password(new)
+    db.session.execute(
+        sa.delete(HostSession).where(HostSession.host_id == host.id, HostSession.id != (host.session_id or ""))
+    )
     db.session.flush()
+
+
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")  # what secrets.token_urlsafe(32) makes
+
+
+def start_session(host: Host, *, now: datetime) -> HostSession:
+    """A new sign-in for the host, named by a random id; host.session_id is set to it for Flask-Login."""
+    host_session = HostSession(id=secrets.token_urlsafe(32), host_id=host.id, created_at=now)
+    db.session.add(host_session)
+    db.session.flush()
+    host.session_id = host_session.id
+    return host_session
+
+
+def end_session(host: Host) -> None:
+    """End the sign-in in host.session_id: the cookie naming it, and any copy, loads nobody from now on."""
+    db.session.execute(sa.delete(HostSession).where(HostSession.id == (host.session_id or "")))
+    db.session.flush()
+
+
+def host_for_session(session_id: str) -> Host | None:
+    """The host signed in as session_id, or None when that sign-in has ended (or never was)."""
+    if not SESSION_ID.fullmatch(session_id):
+        return None
+    host = db.session.scalar(sa.select(Host).join(HostSession).where(HostSession.id == session_id))
+    if host is not None:
+        host.session_id = session_id
+    return host
 
 
 def can_manage(host: Host, event: Event) -> bool:

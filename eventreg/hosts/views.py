@@ -1,9 +1,12 @@
+import re
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from eventreg import clock, timezones
+from eventreg import clock, paging, timezones
 from eventreg.events import operations as event_operations
 from eventreg.events import queries as event_queries
 from eventreg.events.models import Event, Status
@@ -25,15 +28,23 @@ from eventreg.registrations.operations import RegistrationError
 
 bp = Blueprint("hosts", __name__, url_prefix="/host")
 ATTENDEES_PER_PAGE = 50
+# Row ids are 32-bit integer columns. A larger number names no row, and SQLite's driver cannot even send one
+# past 2**63, so such ids are answered before any query.
+MAX_ROW_ID = 2**31 - 1
+ROW_ID = re.compile(r"[0-9]{1,10}")
+# The attendee list's own query parameters, carried back to it after an action on the list.
+LIST_ARGS = ("q", "sort", "page")
 
 
 @login_manager.user_loader
-def load_host(host_id: str) -> Host | None:
-    return db.session.get(Host, int(host_id)) if host_id.isdigit() else None
+def load_host(session_id: str) -> Host | None:
+    return host_operations.host_for_session(session_id)
 
 
 def managed_event(event_id: int) -> Event:
     """The event if the signed-in host may manage it; 404 otherwise, so ids reveal nothing."""
+    if not 0 < event_id <= MAX_ROW_ID:
+        abort(404)
     # Topics load when a page reads them (the edit form); most host pages never do.
     event = db.session.get(Event, event_id, options=[sa.orm.lazyload(Event.topics)])
     if event is None or not host_operations.can_manage(current_user, event):
@@ -42,10 +53,18 @@ def managed_event(event_id: int) -> Event:
 
 
 def event_registration(event: Event, registration_id: int) -> Registration:
+    if not 0 < registration_id <= MAX_ROW_ID:
+        abort(404)
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         abort(404)
     return registration
+
+
+def list_args() -> dict[str, str]:
+    """The attendee list's search, sort and page from this request's query string, and nothing else: any other
+    key (event_id, or url_for's own _external, _scheme, _anchor) must not reach url_for."""
+    return {key: request.args[key] for key in LIST_ARGS if request.args.get(key)}
 
 
 def commit_and_send() -> None:
@@ -65,21 +84,33 @@ def login():
             db.session.commit()  # keep the failed attempt
             form.form_errors.append(error.message)
             return render_template("hosts/login.html", form=form), 429 if error.code == "too_many_attempts" else 401
+        if current_user.is_authenticated:  # signing in again replaces the sign-in this browser had
+            host_operations.end_session(current_user)
+        host_operations.start_session(host, now=clock.now())
         login_user(host)
-        return redirect(_safe_next() or url_for("hosts.dashboard"), code=303)
+        db.session.commit()
+        return redirect(_safe_next(request.args.get("next", "")) or url_for("hosts.dashboard"), code=303)
     return render_template("hosts/login.html", form=form), 400 if form.errors else 200
 
 
-def _safe_next() -> str | None:
-    target = request.args.get("next", "")
-    # Only paths on this site: "//evil.example" and "https://..." would leave it.
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else None
+def _safe_next(target: str) -> str | None:
+    """The target if it is a path on this site, else None. Browsers drop tabs and line breaks from a Location
+    and read a backslash as a slash ("/<tab>/evil.example" is "//evil.example" to them), so a target with any
+    whitespace, control character or backslash is refused outright: what is judged is what is sent."""
+    if not target.isprintable() or any(c.isspace() or c == "\\" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    host_operations.end_session(current_user)
     logout_user()
+    db.session.commit()
     return redirect(url_for("events.upcoming"), code=303)
 
 
@@ -255,8 +286,7 @@ def attendees(event_id: int):
     q = request.args.get("q", "").strip()[:200]
     sort = request.args.get("sort", "registered")
     page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(404)
+    paging.check_page(page, per_page=ATTENDEES_PER_PAGE)
     counts = registration_queries.counts_by_status([event.id])[event.id]
     # Unfiltered, the page's total is the sum of the counts already read: no second COUNT over the rows.
     query = registration_queries.attendees_query(event, q=q, sort=sort)
@@ -272,6 +302,7 @@ def attendees(event_id: int):
         counts=counts,
         q=q,
         sort=sort,
+        list_args=list_args(),
         add_form=AddRegistrantForm(formdata=None),
     )
 
@@ -308,16 +339,18 @@ def attendance(event_id: int):
     if request.form.get("mark") not in marks:
         abort(400)
     value = marks[request.form["mark"]]
-    ids = [int(i) for i in request.form.getlist("registration") if i.isdigit()]
+    ids = request.form.getlist("registration")
+    if not all(ROW_ID.fullmatch(i) for i in ids):  # the list's checkboxes only ever send ids
+        abort(400)
+    registrations = [event_registration(event, int(i)) for i in ids]  # all found (or 404) before any is marked
     marked = 0
-    for registration_id in ids:
-        registration = event_registration(event, registration_id)
+    for registration in registrations:
         if registration.is_confirmed:
             registration.attended = value
             marked += 1
     db.session.commit()
     flash(f"Attendance recorded for {marked} registrant{'s' if marked != 1 else ''}.")
-    return redirect(url_for("hosts.attendees", event_id=event.id, **request.args), code=303)
+    return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
 
 
 @bp.post("/events/<int:event_id>/attendees/add")

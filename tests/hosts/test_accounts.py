@@ -1,9 +1,14 @@
+import hashlib
+import re
+from urllib.parse import urlsplit
+
 import pytest
 import sqlalchemy as sa
 
 from eventreg import create_app
 from eventreg.hosts.models import Host
 from tests.conftest import HOST_PASSWORD
+from tests.events.test_views import text_of
 
 
 def test_create_host_cli_prompts_for_the_password_and_hashes_it(app, db_session):
@@ -61,13 +66,75 @@ def test_sign_in_is_rate_limited_per_email_even_with_the_right_password(client, 
     )
 
 
-def test_next_parameter_only_leads_within_the_site(client, make_host):
+def test_next_parameter_leads_to_a_page_of_the_site(client, make_host):
     make_host()
     data = {"email": "host@library.example.org", "password": HOST_PASSWORD}
-    assert client.post("/host/login?next=/host/password", data=data).headers["Location"].endswith("/host/password")
-    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
-        client.post("/host/logout")
-        assert "evil" not in client.post(f"/host/login?next={target}", data=data).headers["Location"]
+    location = client.post("/host/login?next=/host/password%3Fa%3D1", data=data).headers["Location"]
+    assert location == "/host/password?a=1"
+
+
+# Each as it appears in the query string: browsers (and Werkzeug, writing the Location header) drop tabs and
+# line breaks and read a backslash as a slash, so "/\t/evil.example" would become "//evil.example".
+HOSTILE_NEXT = [
+    "//evil.example/",
+    "https://evil.example/",
+    "/\\evil.example",
+    "\\evil.example",
+    "/%09/evil.example",
+    "/%0a/evil.example",
+    "/%0d%0a/evil.example",
+    "%09//evil.example",
+    "%20//evil.example",
+    "/%5Cevil.example",
+    "%2F%2Fevil.example",
+    "%2F%09%2Fevil.example",
+    "javascript:alert(1)",
+    "JavaScript%3Aalert(1)",
+    "java%09script:alert(1)",
+    "data:text/html,evil",
+    "http:evil.example",
+    "https:/evil.example",
+    "evil.example",
+    "/%E3%80%80/evil.example",  # an ideographic space
+    "///evil.example",
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_next_parameter_never_leads_off_the_site(client, make_host, target):
+    make_host()
+    data = {"email": "host@library.example.org", "password": HOST_PASSWORD}
+    response = client.post(f"/host/login?next={target}", data=data)
+    assert response.status_code == 303
+    # The header as a browser reads it: without tabs and line breaks, a backslash taken for a slash.
+    location = re.sub(r"[\t\r\n]", "", response.headers["Location"]).replace("\\", "/").strip()
+    assert location == "/host/"
+    assert urlsplit(location).netloc == ""
+
+
+def test_unknown_email_costs_the_same_password_check_as_a_wrong_password(client, make_host, monkeypatch):
+    """No wall clock: count the scrypt runs (Werkzeug's, through hashlib) and their parameters instead."""
+    make_host()
+    client.post("/host/login", data={"email": "warm-up@library.example.org", "password": "anything at all"})
+    runs = []
+    real_scrypt = hashlib.scrypt
+
+    def counting_scrypt(*args, **kwargs):
+        runs.append({key: kwargs[key] for key in ("n", "r", "p")})
+        return real_scrypt(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counting_scrypt)
+    unknown = client.post("/host/login", data={"email": "nobody@library.example.org", "password": "a password"})
+    unknown_runs, runs[:] = list(runs), []
+    wrong = client.post("/host/login", data={"email": "host@library.example.org", "password": "a password"})
+    wrong_runs, runs[:] = list(runs), []
+    right = client.post("/host/login", data={"email": "host@library.example.org", "password": HOST_PASSWORD})
+    assert unknown.status_code == wrong.status_code == 401
+    assert right.status_code == 303
+    assert len(unknown_runs) == 1
+    assert unknown_runs == wrong_runs == runs
+    # The same page either way, so neither the answer nor its time tells whether an account exists.
+    assert text_of(unknown) == text_of(wrong)
 
 
 def test_change_password(client, make_host, login, db_session):
@@ -102,3 +169,15 @@ def test_production_cookies_are_secure(tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize("key", ["", "short", "x" * 31, "é" * 15])
+def test_production_refuses_a_secret_key_shorter_than_32_bytes(tmp_path, key):
+    with pytest.raises(RuntimeError, match="under 32 bytes"):
+        create_app({"PRODUCTION": True, "SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+
+
+def test_production_accepts_a_32_byte_secret_key_and_development_any(tmp_path):
+    database = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"}
+    assert create_app({"PRODUCTION": True, "SECRET_KEY": "k" * 32, **database}).config["SESSION_COOKIE_SECURE"]
+    assert create_app({"PRODUCTION": False, "SECRET_KEY": "short", **database})

@@ -1,11 +1,13 @@
 import csv
 import io
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
 
 from eventreg.hosts.exports import neutralise
+from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import Registration
 from tests.events.test_views import text_of
 
@@ -136,3 +138,105 @@ def test_attendance_report(client, hosted, register, db_session, clock):
     assert report == [
         {"Event": hosted.title, "Date": "30 January 2025", "Registered": "2", "Attended": "1", "Attendance rate": "50%"}
     ]
+
+
+def test_attendance_goes_back_to_the_same_list_view_and_ignores_other_query_keys(client, hosted, register, db_session):
+    a = register(hosted)
+    db_session.commit()
+    junk = "event_id=999&_external=1&_scheme=javascript&_anchor=x&next=//evil.example"
+    response = client.post(
+        f"/host/events/{hosted.id}/attendance?q=Reader&sort=name&page=1&{junk}",
+        data={"mark": "attended", "registration": [str(a.id)]},
+    )
+    assert response.status_code == 303
+    location = urlsplit(response.headers["Location"])
+    assert (location.scheme, location.netloc, location.fragment) == ("", "", "")
+    assert location.path == f"/host/events/{hosted.id}/attendees"
+    assert parse_qs(location.query) == {"q": ["Reader"], "sort": ["name"], "page": ["1"]}
+    db_session.expire_all()
+    assert db_session.get(Registration, a.id).attended is True
+
+
+def test_the_attendance_form_posts_the_lists_own_view(client, hosted, register, db_session):
+    register(hosted)
+    db_session.commit()
+    html = client.get(f"/host/events/{hosted.id}/attendees?q=Reader&sort=name&event_id=7").get_data(as_text=True)
+    assert f'action="/host/events/{hosted.id}/attendance?q=Reader&amp;sort=name"' in html
+
+
+def test_page_links_ignore_query_keys_that_are_not_the_lists(client, hosted, register, db_session):
+    hosted.capacity = None
+    for _ in range(51):
+        register(hosted)
+    db_session.commit()
+    response = client.get(f"/host/events/{hosted.id}/attendees?sort=name&event_id=999&_external=1&_scheme=javascript")
+    assert response.status_code == 200
+    assert f'href="/host/events/{hosted.id}/attendees?sort=name&amp;page=2"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["9223372036854775807", "99999999999999999999", "42949673", "0", "-1"])
+def test_a_page_number_beyond_any_list_is_a_404(client, hosted, db_session, page):
+    db_session.commit()
+    response = client.get(f"/host/events/{hosted.id}/attendees?page={page}")
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.get_data(as_text=True)
+
+
+def test_public_lists_share_the_page_limit(client):
+    assert client.get("/?page=9223372036854775807").status_code == 404
+
+
+def stored(db_session) -> tuple:
+    """What a refused request must leave as it was: each registration's status and attendance, and the outbox."""
+    db_session.rollback()  # read afresh, after the request's own transaction
+    registrations = db_session.scalars(sa.select(Registration).order_by(Registration.id))
+    return [(r.status, r.attended) for r in registrations], db_session.scalar(
+        sa.select(sa.func.count()).select_from(OutboxMessage)
+    )
+
+
+@pytest.mark.parametrize("rid", ["99999999999999999999", "9223372036854775808", "2147483648", "-1", "abc", "1.0"])
+@pytest.mark.parametrize("action", ["promote", "cancel"])
+def test_a_registration_id_that_names_no_row_is_a_404_and_changes_nothing(
+    client, hosted, register, db_session, rid, action
+):
+    register(hosted), register(hosted), register(hosted)
+    db_session.commit()
+    before = stored(db_session)
+    response = client.post(f"/host/events/{hosted.id}/attendees/{rid}/{action}")
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.get_data(as_text=True)
+    assert stored(db_session) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        ("99999999999999999999", 400),
+        ("9999999999", 404),
+        ("2147483648", 404),
+        ("-1", 400),
+        ("abc", 400),
+        ("", 400),
+        ("²", 400),  # str.isdigit() says yes, int() says no
+        ("١٢", 400),  # Arabic-Indic digits: int() would read 12
+        ("0", 404),
+    ],
+)
+def test_a_bad_id_in_the_attendance_form_marks_nobody(client, hosted, register, db_session, value, status):
+    a = register(hosted)
+    db_session.commit()
+    before = stored(db_session)
+    response = client.post(
+        f"/host/events/{hosted.id}/attendance", data={"mark": "attended", "registration": [str(a.id), value]}
+    )
+    assert response.status_code == status
+    assert stored(db_session) == before
+
+
+@pytest.mark.parametrize("event_id", ["99999999999999999999", "2147483648", "0"])
+def test_an_event_id_that_names_no_row_is_a_404(client, hosted, db_session, event_id):
+    db_session.commit()
+    for url in (f"/host/events/{event_id}/attendees", f"/host/events/{event_id}/edit"):
+        assert client.get(url).status_code == 404
+    assert client.post(f"/host/events/{event_id}/publish").status_code == 404

@@ -175,3 +175,42 @@ def test_edit_form_shows_the_local_times(client, make_host, login, make_event, d
     html = client.get(f"/host/events/{event.id}/edit").get_data(as_text=True)
     assert 'value="19:30"' in html
     assert 'value="2025-02-10"' in html
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"start_date": "9999-12-31"},
+        {"start_date": "9999-12-30", "end_date": "9999-12-31"},
+        {"start_date": "0001-01-01"},
+        {"start_date": "1999-12-31"},
+        {"start_date": "2101-01-01"},
+        {"start_date": "2100-12-31", "end_date": "2101-01-01"},
+    ],
+)
+def test_dates_outside_2000_to_2100_are_refused_with_a_message(client, make_host, login, make_event, db_session, dates):
+    host = login(make_host())
+    event = make_event()
+    event.hosts = [host]
+    db_session.commit()
+    form = {**FORM, "timezone": "Pacific/Kiritimati", "start_time": "23:00", "end_time": "23:30", **dates}
+    for url in ("/host/events/new", f"/host/events/{event.id}/edit"):
+        response = client.post(url, data=form)
+        assert response.status_code == 400
+        assert "Please enter a date between the years 2000 and 2100." in text_of(response)
+    assert [e.id for e in events(db_session)] == [event.id]
+    assert events(db_session)[0].starts_at == event.starts_at
+
+
+def test_the_first_and_last_days_of_the_range_are_accepted(client, make_host, login, db_session):
+    login(make_host())
+    for day in ("2000-01-01", "2100-12-31"):
+        form = {
+            **FORM,
+            "timezone": "America/Los_Angeles",
+            "start_date": day,
+            "start_time": "23:00",
+            "end_time": "23:30",
+        }
+        assert client.post("/host/events/new", data={**form, "title": f"Edge {day}"}).status_code == 303
+    assert len(events(db_session)) == 2
