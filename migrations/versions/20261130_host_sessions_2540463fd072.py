@@ -1,7 +1,7 @@
 """host sessions: each sign-in is a row, so signing out or changing the password can end it
 
 Revision ID: 2540463fd072
-Revises: a7c4e0f2b615
+Revises: b3e9d1c7a542
 Create Date: 2026-11-30
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "2540463fd072"
-down_revision = "a7c4e0f2b615"
+down_revision = "b3e9d1c7a542"
 branch_labels = None
 depends_on = None
 

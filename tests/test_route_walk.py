@@ -1,0 +1,103 @@
+"""Every route, with every method it accepts, signed in and not, given hostile values in each path segment,
+query parameter and form field, answers below 500. Runs on SQLite and on PostgreSQL, which refuses more."""
+
+import re
+from urllib.parse import quote
+
+import pytest
+from wtforms.fields.core import UnboundField
+
+from eventreg.hosts import forms as host_forms
+from eventreg.registrations import forms as registration_forms
+from eventreg.registrations import tokens
+from eventreg.registrations.models import PersonalFeed
+
+HOSTILE = {
+    "nul": "a\x00b",
+    "invalid utf-8": b"\xff\xfe\xc3(".decode("latin-1"),  # sent as raw bytes below
+    "huge": "9223372036854775807",
+    "huger": "99999999999999999999999999",
+    "negative": "-9223372036854775809",
+    "10 kB": "x" * 10_000,
+}
+QUERY_PARAMETERS = ("q", "topic", "page", "sort", "tz", "next", "event_id", "status")
+
+
+def form_field_names() -> set[str]:
+    """Every field any of our forms reads."""
+    names = {"csrf_token"}
+    for module in (host_forms, registration_forms):
+        for value in vars(module).values():
+            if isinstance(value, type):
+                names |= {name for name, field in vars(value).items() if isinstance(field, UnboundField)}
+    return names
+
+
+def encode(value: str) -> str:
+    if value == HOSTILE["invalid utf-8"]:
+        return "%FF%FE%C3("
+    return quote(value, safe="")
+
+
+def fill(rule: str, real: dict[str, str], hostile: str | None) -> str:
+    """The rule's path with each variable replaced by the hostile value, or by a real one if None."""
+
+    def substitute(match):
+        converter, name = match.group(1), match.group(2)
+        if converter and converter.startswith("any("):
+            return converter[4:].split(",")[0].strip()  # the first action; the other segments carry the test
+        if hostile is None:
+            return real["topic"] if name == "slug" and rule.startswith("/topics/") else real[name]
+        return encode(hostile)
+
+    return re.sub(r"<(?:([^:>]+):)?([^>]+)>", substitute, rule)
+
+
+@pytest.fixture
+def world(app, make_event, make_topic, make_host, register, db_session):
+    """One of everything a path can name, so routes are also walked with real segments."""
+    host = make_host(admin=True)
+    topic = make_topic()
+    event = make_event(topics=[topic], capacity=1)
+    confirmed = register(event)
+    register(event)  # waiting
+    db_session.commit()
+    with app.test_request_context():
+        signed = tokens.mailed_manage_token(confirmed)
+    feed = db_session.query(PersonalFeed).first()
+    real = {
+        "slug": event.slug, "event_id": str(event.id), "registration_id": str(confirmed.id), "signed": signed,
+        "token": feed.token, "topic": topic.slug,
+    }  # fmt: skip
+    return host, real
+
+
+def test_no_route_gives_a_5xx_to_hostile_input(app, client, login, world, monkeypatch):
+    host, real = world
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # a 500 page, counted, instead of a raise
+    fields = form_field_names()
+    failures = []
+    # Signing out last, so the signed-in walk stays signed in until then.
+    rules = sorted(
+        (rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"),
+        key=lambda rule: rule.endpoint == "hosts.logout",
+    )
+    for signed_in in (False, True):
+        if signed_in:
+            login(host)
+            assert client.get("/host/").status_code == 200
+        for rule in rules:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                for label, value in HOSTILE.items():
+                    data = {name: value for name in fields if value != HOSTILE["invalid utf-8"]}
+                    data = data if method == "POST" else None
+                    path = fill(rule.rule, real, None)
+                    # One parameter at a time: together, the first refused (an unknown topic) hides the rest.
+                    urls = [f"{path}?{name}={encode(value)}" for name in QUERY_PARAMETERS]
+                    if "<" in rule.rule:
+                        urls.append(fill(rule.rule, real, value))
+                    for url in urls:
+                        response = client.open(url, method=method, data=data)
+                        if response.status_code >= 500:
+                            failures.append(f"{method} {url[:80]} [{label}] signed_in={signed_in}: {response.status}")
+    assert not failures, "\n".join(failures)
