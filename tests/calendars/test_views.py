@@ -212,3 +212,24 @@ def test_feed_rebuilds_only_what_changed_and_misses_no_change(client, make_event
     (entry,) = [v for v in icalendar.Calendar.from_ical(client.get("/calendar.ics").data).walk("VEVENT")
                 if v["SUMMARY"] == first.title]  # fmt: skip
     assert entry["CATEGORIES"].cats == ["Data and technology"]
+
+
+def test_moving_an_event_to_the_second_of_two_equal_wall_times_changes_the_feed(client, make_event, db_session):
+    from eventreg.timezones import to_utc_choosing
+
+    wall, zone = datetime(2027, 11, 7, 1, 30), "America/New_York"  # noqa: DTZ001 - the fall-back night
+    first, second = to_utc_choosing(wall, zone, first=True), to_utc_choosing(wall, zone, first=False)
+    event = make_event(title=f"Night owls {uuid.uuid4().hex}", starts_at=first, duration=timedelta(hours=2))
+    db_session.commit()
+
+    def start_read_by_each_parser():
+        body = client.get("/calendar.ics").data
+        (entry,) = [v for v in icalendar.Calendar.from_ical(body).walk("VEVENT") if v["SUMMARY"] == event.title]
+        (other,) = [v for v in vobject.readOne(body.decode()).vevent_list if v.summary.value == event.title]
+        return {entry.decoded("DTSTART"), other.dtstart.value}
+
+    assert start_read_by_each_parser() == {first}
+    # Same wall-clock time, same tick of the clock: only the instant differs, and the entry follows it.
+    operations.update_event(event, now=event.updated_at, starts_at=second, ends_at=second + timedelta(hours=1))
+    db_session.commit()
+    assert start_read_by_each_parser() == {second}
