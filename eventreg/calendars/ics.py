@@ -228,7 +228,8 @@ def _add_time(vevent: icalendar.Event, name: str, instant: datetime, zone: str) 
 def _description(event: Event, state: str, page_url: str) -> str:
     text = event.summary or ""
     if event.description:
-        text = f"{text}\n\n{event.description}" if text else event.description
+        # A description that already opens with the summary (the demo's do) would say it twice.
+        text = event.description if event.description.startswith(text) else f"{text}\n\n{event.description}"
     if state == State.PASSED:
         if event.archive_url:
             return f"This event has passed. View the archive: {event.archive_url}\n\n{text}".strip()
@@ -257,8 +258,13 @@ def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> 
     if event.topics:
         vevent.add("CATEGORIES", [topic.name for topic in event.topics])
     vevent.add("STATUS", "CANCELLED" if event.status == Status.CANCELLED else "CONFIRMED")
-    vevent.add("TRANSP", "OPAQUE")
+    vevent.add("TRANSP", _transp(event.status == Status.CANCELLED))
     return vevent
+
+
+def _transp(cancelled: bool) -> str:
+    # A cancelled entry that a client still shows must not count as busy time.
+    return "TRANSPARENT" if cancelled else "OPAQUE"
 
 
 def _text(value: str) -> str:
@@ -312,7 +318,7 @@ def public_vevent(event: Event, *, now: datetime, domain: str, page_url: str) ->
         lines.append(f"LOCATION:{_text(event.location)}")
     lines += [
         f"STATUS:{'CANCELLED' if event.status == Status.CANCELLED else 'CONFIRMED'}",
-        "TRANSP:OPAQUE",
+        f"TRANSP:{_transp(event.status == Status.CANCELLED)}",
         f"URL:{event.archive_url if state == State.PASSED and event.archive_url else page_url}",
         "END:VEVENT",
     ]
@@ -433,7 +439,7 @@ def invitation(
     *,
     uid: str,
     sequence: int,
-    method: str,
+    method: str | None,
     attendee_email: str,
     attendee_name: str,
     organizer_email: str,
@@ -443,7 +449,8 @@ def invitation(
     status: str = "CONFIRMED",
 ) -> bytes:
     """A registrant's invitation (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL), one VEVENT whose UID
-    stays the same for that registrant and event, and whose SEQUENCE grows with every change."""
+    stays the same for that registrant and event, and whose SEQUENCE grows with every change. method=None
+    gives the same entry as a plain download: a file someone saves is not an iTIP request."""
     vevent = icalendar.Event()
     vevent.add("UID", uid)
     vevent.add("SEQUENCE", sequence)
@@ -453,6 +460,7 @@ def invitation(
     vevent.add("SUMMARY", event.title)
     vevent.add("DESCRIPTION", description)
     vevent.add("STATUS", status)
+    vevent.add("TRANSP", _transp(status == "CANCELLED"))
     organizer = icalendar.vCalAddress(f"mailto:{organizer_email}")
     organizer.params["CN"] = organizer_name
     vevent.add("ORGANIZER", organizer)
@@ -465,4 +473,4 @@ def invitation(
         vevent.add("LOCATION", join_url)
     if join_url:
         vevent.add("URL", join_url)
-    return assemble({"METHOD": method}, zone_years([event]), [serialize(vevent)])
+    return assemble({"METHOD": method} if method else {}, zone_years([event]), [serialize(vevent)])

@@ -20,8 +20,9 @@ def invitation_sequence(registration: Registration) -> int:
     return registration.event.sequence + registration.sequence
 
 
-def invitation(registration: Registration, *, method: str) -> bytes:
-    """The registrant's own calendar entry: METHOD:REQUEST while confirmed, METHOD:CANCEL once cancelled."""
+def invitation(registration: Registration, *, method: str | None) -> bytes:
+    """The registrant's own calendar entry: METHOD:REQUEST while confirmed, METHOD:CANCEL once cancelled,
+    and None for the manage page's download (see download)."""
     event = registration.event
     cancelling = method == "CANCEL"
     return ics.invitation(
@@ -37,6 +38,12 @@ def invitation(registration: Registration, *, method: str) -> bytes:
         description=_invitation_description(registration, cancelling),
         status="CANCELLED" if cancelling else "CONFIRMED",
     )
+
+
+def download(registration: Registration) -> bytes:
+    """The manage page's "Add to calendar": the confirmed registrant's invitation, join link included, as a
+    plain file (no METHOD), with the invitation's UID and SEQUENCE so the two make one entry."""
+    return invitation(registration, method=None)
 
 
 def _invitation_description(registration: Registration, cancelling: bool) -> str:

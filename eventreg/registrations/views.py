@@ -123,7 +123,7 @@ def invitation(signed: str):
     registration = registration_from_link(signed)
     if not registration.is_confirmed:
         abort(404)
-    body = notifications.invitation(registration, method="REQUEST")
+    body = notifications.download(registration)
     return Response(
         body,
         mimetype="text/calendar",

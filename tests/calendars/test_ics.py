@@ -171,10 +171,25 @@ def test_passed_events_without_recording_say_it_is_coming(make_event, clock):
     )
 
 
-def test_cancelled_events_say_so(make_event, clock):
+def test_cancelled_events_say_so_and_take_no_time(make_event, clock):
     event = make_event(status=Status.CANCELLED)
     vevent = icalendar.Calendar.from_ical(download(event, clock)).walk("VEVENT")[0]
     assert vevent["STATUS"] == "CANCELLED"
+    assert vevent["TRANSP"] == "TRANSPARENT"  # a client that still shows it must not count the time as busy
+    live = make_event(title="On")
+    assert icalendar.Calendar.from_ical(download(live, clock)).walk("VEVENT")[0]["TRANSP"] == "OPAQUE"
+    withdrawn = ics.invitation(event, uid="u@eventreg.test", sequence=2, method="CANCEL", attendee_email="a@x.org",
+                               attendee_name="A", organizer_email="e@x.org", organizer_name="H", join_url=None,
+                               description="Cancelled", status="CANCELLED")  # fmt: skip
+    assert icalendar.Calendar.from_ical(withdrawn).walk("VEVENT")[0]["TRANSP"] == "TRANSPARENT"
+
+
+def test_a_description_that_opens_with_the_summary_says_it_once(make_event, clock):
+    event = make_event(summary="A practical session.", description="A practical session.\n\n## What you will learn")
+    vevent = icalendar.Calendar.from_ical(download(event, clock, page_url="http://eventreg.test/e")).walk("VEVENT")[0]
+    assert str(vevent["DESCRIPTION"]) == (
+        "A practical session.\n\n## What you will learn\n\nDetails and registration: http://eventreg.test/e"
+    )
 
 
 def test_a_time_change_bumps_sequence_and_last_modified(event, clock, db_session):

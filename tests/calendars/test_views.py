@@ -233,3 +233,28 @@ def test_moving_an_event_to_the_second_of_two_equal_wall_times_changes_the_feed(
     operations.update_event(event, now=event.updated_at, starts_at=second, ends_at=second + timedelta(hours=1))
     db_session.commit()
     assert start_read_by_each_parser() == {second}
+
+
+def test_saving_the_editor_without_a_change_moves_nothing(client, make_event, make_topic, make_host, login, db_session,
+                                                          clock):  # fmt: skip
+    topic = make_topic()
+    event = make_event(summary="Short.", description="Long.", topics=[topic])
+    event.hosts = [login(make_host())]
+    db_session.commit()
+    before = client.get("/calendar.ics")
+    stamp = event.updated_at
+    form = {
+        "title": event.title, "summary": "Short.", "description": "Long.", "format": "webinar",
+        "timezone": "America/New_York", "start_date": "2025-01-30", "start_time": "15:00", "end_time": "16:00",
+        "join_url": event.join_url, "reminder_hours": "24,1", "topics": str(topic.id), "slug": event.slug,
+    }  # fmt: skip
+    clock.advance(minutes=5)
+    assert client.post(f"/host/events/{event.id}/edit", data=form).status_code == 303
+    db_session.expire_all()
+    assert event.updated_at == stamp
+    assert client.get("/calendar.ics", headers={"If-None-Match": before.headers["ETag"]}).status_code == 304
+    # A real change still moves them.
+    assert client.post(f"/host/events/{event.id}/edit", data={**form, "title": "Renamed"}).status_code == 303
+    db_session.expire_all()
+    assert event.updated_at == clock.now()
+    assert client.get("/calendar.ics", headers={"If-None-Match": before.headers["ETag"]}).status_code == 200
