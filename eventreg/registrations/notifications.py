@@ -12,12 +12,22 @@ from eventreg.registrations.models import Registration
 
 
 def invitation_uid(registration: Registration) -> str:
-    """Stable for this registrant and event, so updates and cancellations replace the same entry."""
-    return f"registration-{registration.id}-event-{registration.event_id}@{current_app.config['CALENDAR_UID_DOMAIN']}"
+    """The event's own UID, as in the public download and feeds: one event is one entry in a calendar, in
+    whatever order the invitation, a download and the updates arrive (README, "Calendars"). iTIP messages are
+    applied to the recipient's own calendar only, so a CANCEL sent to one registrant removes no one else's
+    entry. Registrations invited under the old per-registration UID keep it (legacy_calendar_uid)."""
+    domain = current_app.config["CALENDAR_UID_DOMAIN"]
+    if registration.legacy_calendar_uid:
+        return f"registration-{registration.id}-event-{registration.event_id}@{domain}"
+    return ics.uid(registration.event, domain)
 
 
 def invitation_sequence(registration: Registration) -> int:
-    return registration.event.sequence + registration.sequence
+    """Above the public entry's SEQUENCE (the event's) at every version of the event, so an invitation is
+    never ignored as older than a download the registrant made; grows with every change of the event and
+    with every cancel and re-registration (registration.sequence), so each message for the UID is newer
+    than the one before."""
+    return registration.event.sequence + registration.sequence + 1
 
 
 def invitation(registration: Registration, *, method: str | None) -> bytes:

@@ -81,6 +81,8 @@ def register(
     if registration is None:
         registration = Registration(event=event, email=email)
         db.session.add(registration)
+    else:
+        registration.sequence += 1  # above the CANCEL this person's calendar applied, or it stays cancelled
     registration.name = name
     registration.organization = organization
     registration.job_role = job_role
