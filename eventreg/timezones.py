@@ -67,6 +67,21 @@ def to_zone(instant: datetime, zone: str) -> datetime:
     return instant.astimezone(pytz.timezone(zone))
 
 
+@lru_cache(maxsize=16384)
+def is_repeated(instant: datetime, zone: str) -> bool:
+    """Whether the instant's wall-clock time in the zone happens twice (the hour after a fall-back, or any
+    drop of the offset, with or without a DST rule), so that the local time alone cannot say which it is.
+
+    RFC 5545 and Python's parsers read such a local time as the first occurrence, libical, ical.js and
+    khal as the second: calendars write these instants in UTC instead."""
+    local = to_zone(instant, zone).replace(tzinfo=None)
+    try:
+        pytz.timezone(zone).localize(local, is_dst=None)
+    except AmbiguousTimeError:
+        return True
+    return False
+
+
 @cache
 def _cldr_zone(zone: str) -> str:
     """The zone id CLDR files metazones under: Babel's alias table runs from the new IANA
@@ -177,7 +192,9 @@ def _format_clock(hour: int, minute: int) -> str:
 def time_range(starts_at: datetime, ends_at: datetime, zone: str) -> str:
     """ "3:00 PM – 4:00 PM Eastern Standard Time, North America [UTC -5]" in the given zone.
 
-    An end on a later local day says so ("11:00 PM – 12:30 AM the next day ...")."""
+    An end on a later local day says so ("11:00 PM – 12:30 AM the next day ..."). When the two ends fall
+    under different offsets (across a clock change, such as 1:30 – 2:30 AM on a fall-back night), each end
+    carries its own label, so neither reads an hour off."""
     start, end = to_zone(starts_at, zone), to_zone(ends_at, zone)
     days = (end.date() - start.date()).days
     if days == 0:
@@ -186,6 +203,8 @@ def time_range(starts_at: datetime, ends_at: datetime, zone: str) -> str:
         end_text = f"{format_time(end)} the next day"
     else:
         end_text = f"{format_time(end)} on {format_date(end)}"
+    if end.utcoffset() != start.utcoffset():
+        return f"{format_time(start)} {zone_label(start)} – {end_text} {zone_label(end)}"
     return f"{format_time(start)} – {end_text} {zone_label(start)}"
 
 

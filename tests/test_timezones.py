@@ -60,7 +60,10 @@ def test_time_range_across_the_spring_forward_hour_keeps_real_duration():
     # 1:30 AM EST + 1 hour is 3:30 AM EDT: 2:30 never happens in New York that night.
     starts_at = local("America/New_York", 2025, 3, 9, 1, 30)
     line = timezones.time_range(starts_at, starts_at + timedelta(hours=1), "America/New_York")
-    assert line == "1:30 AM – 3:30 AM Eastern Standard Time, North America [UTC -5]"
+    # ... and 3:30 AM is daylight time: each end is labelled with its own offset.
+    assert line == (
+        "1:30 AM Eastern Standard Time, North America [UTC -5] – 3:30 AM Eastern Daylight Time, North America [UTC -4]"
+    )
 
 
 def test_event_at_eleven_pm_in_new_york_is_the_next_day_in_berlin():
@@ -162,3 +165,44 @@ def test_format_date_and_time():
     moment = timezones.to_zone(utc(2025, 1, 30, 20), "America/New_York")
     assert timezones.format_date(moment) == "30 January 2025"
     assert timezones.format_time(moment) == "3:00 PM"
+
+
+@pytest.mark.parametrize(
+    ("zone", "start", "first", "minutes", "expected"),
+    [
+        # 1:30 – 2:30 AM on the US fall-back night: the first 1:30 is daylight time, 2:30 is standard (two hours).
+        ("America/New_York", (2027, 11, 7, 1, 30), True, 120,
+         "1:30 AM Eastern Daylight Time, North America [UTC -4] – "
+         "2:30 AM Eastern Standard Time, North America [UTC -5]"),
+        # The second 1:30 is standard time like 2:30: one label says it.
+        ("America/New_York", (2027, 11, 7, 1, 30), False, 60,
+         "1:30 AM – 2:30 AM Eastern Standard Time, North America [UTC -5]"),
+        # Lord Howe goes back half an hour.
+        ("Australia/Lord_Howe", (2027, 4, 4, 1, 45), True, 30,
+         "1:45 AM Lord Howe Daylight Time, Oceania [UTC +11] – 1:45 AM Lord Howe Standard Time, Oceania [UTC +10:30]"),
+    ],
+)  # fmt: skip
+def test_time_range_labels_each_end_with_its_own_offset_across_a_fall_back(zone, start, first, minutes, expected):
+    starts_at = timezones.to_utc_choosing(datetime(*start), zone, first=first)  # noqa: DTZ001 - wall clock
+    assert timezones.time_range(starts_at, starts_at + timedelta(minutes=minutes), zone) == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "wall"),
+    [
+        ("America/New_York", (2027, 11, 7, 1, 30)),
+        ("Europe/London", (2027, 10, 31, 1, 30)),
+        ("Australia/Lord_Howe", (2027, 4, 4, 1, 45)),  # a half-hour fold
+        ("Asia/Almaty", (2024, 2, 29, 23, 30)),  # Kazakhstan moved from UTC+6 to +5 for good: no DST rule
+        ("Europe/Volgograd", (2020, 12, 27, 1, 30)),  # back from +4 to Moscow time, no DST either
+    ],
+)
+def test_is_repeated_finds_both_occurrences_of_a_folded_time_and_nothing_else(zone, wall):
+    first = timezones.to_utc_choosing(datetime(*wall), zone, first=True)  # noqa: DTZ001 - wall clock
+    second = timezones.to_utc_choosing(datetime(*wall), zone, first=False)  # noqa: DTZ001
+    assert second > first  # pytz tells the two apart even where neither side is daylight time
+    assert first.astimezone(ZoneInfo(zone)).utcoffset() == first.astimezone(pytz.timezone(zone)).utcoffset()
+    assert timezones.is_repeated(first, zone)
+    assert timezones.is_repeated(second, zone)
+    assert not timezones.is_repeated(first - timedelta(hours=2), zone)
+    assert not timezones.is_repeated(second + timedelta(hours=2), zone)

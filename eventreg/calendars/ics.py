@@ -25,6 +25,7 @@ import icalendar
 import pytz
 
 from eventreg.events.models import Event, State, Status
+from eventreg.timezones import is_repeated
 
 PRODID = "-//eventreg//eventreg 1.0//EN"
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -215,10 +216,20 @@ def _local(instant: datetime, zone: str) -> datetime:
     return instant.astimezone(pytz.timezone(zone)).replace(tzinfo=None)
 
 
+def _add_time(vevent: icalendar.Event, name: str, instant: datetime, zone: str) -> None:
+    """DTSTART or DTEND in the event's zone, except a wall-clock time that happens twice: RFC 5545 reads
+    it as the first occurrence, libical, ical.js and khal as the second, so it is written in UTC."""
+    if is_repeated(instant, zone):
+        vevent.add(name, instant.astimezone(pytz.utc))
+    else:
+        vevent.add(name, _local(instant, zone), parameters={"TZID": zone})
+
+
 def _description(event: Event, state: str, page_url: str) -> str:
     text = event.summary or ""
     if event.description:
-        text = f"{text}\n\n{event.description}" if text else event.description
+        # A description that already opens with the summary (the demo's do) would say it twice.
+        text = event.description if event.description.startswith(text) else f"{text}\n\n{event.description}"
     if state == State.PASSED:
         if event.archive_url:
             return f"This event has passed. View the archive: {event.archive_url}\n\n{text}".strip()
@@ -237,8 +248,8 @@ def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> 
     vevent.add("CREATED", event.created_at)
     vevent.add("LAST-MODIFIED", event.updated_at)
     vevent.add("SEQUENCE", event.sequence)
-    vevent.add("DTSTART", _local(event.starts_at, event.timezone), parameters={"TZID": event.timezone})
-    vevent.add("DTEND", _local(event.ends_at, event.timezone), parameters={"TZID": event.timezone})
+    _add_time(vevent, "DTSTART", event.starts_at, event.timezone)
+    _add_time(vevent, "DTEND", event.ends_at, event.timezone)
     vevent.add("SUMMARY", event.title)
     vevent.add("DESCRIPTION", _description(event, state, page_url))
     vevent.add("URL", event.archive_url if state == State.PASSED and event.archive_url else page_url)
@@ -247,8 +258,13 @@ def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> 
     if event.topics:
         vevent.add("CATEGORIES", [topic.name for topic in event.topics])
     vevent.add("STATUS", "CANCELLED" if event.status == Status.CANCELLED else "CONFIRMED")
-    vevent.add("TRANSP", "OPAQUE")
+    vevent.add("TRANSP", _transp(event.status == Status.CANCELLED))
     return vevent
+
+
+def _transp(cancelled: bool) -> str:
+    # A cancelled entry that a client still shows must not count as busy time.
+    return "TRANSPARENT" if cancelled else "OPAQUE"
 
 
 def _text(value: str) -> str:
@@ -266,8 +282,12 @@ def _tzid(zone: str) -> str:
     return icalendar.parser.Parameters({"TZID": zone}).to_ical().decode("utf-8")
 
 
-def _local_time(name: str, local: datetime, tzid: str) -> str:
-    # icalendar drops TZID=UTC and writes such a time as UTC ("Z"); every other zone keeps its TZID.
+def _time_line(name: str, instant: datetime, zone: str, tzid: str) -> str:
+    """As _add_time writes it: a repeated wall-clock time in UTC; icalendar drops TZID=UTC and writes such a
+    time as UTC ("Z") too; every other time keeps its TZID."""
+    if is_repeated(instant, zone):
+        return f"{name}:{_stamp(instant)}"
+    local = _local(instant, zone)
     return f"{name};{tzid}:{local:%Y%m%dT%H%M%S}" if tzid else f"{name}:{local:%Y%m%dT%H%M%S}Z"
 
 
@@ -278,12 +298,11 @@ def public_vevent(event: Event, *, now: datetime, domain: str, page_url: str) ->
     holds the two equal."""
     state = event.state(now)
     tzid = _tzid(event.timezone)
-    start, end = _local(event.starts_at, event.timezone), _local(event.ends_at, event.timezone)
     lines = [
         "BEGIN:VEVENT",
         f"SUMMARY:{_text(event.title)}",
-        _local_time("DTSTART", start, tzid),
-        _local_time("DTEND", end, tzid),
+        _time_line("DTSTART", event.starts_at, event.timezone, tzid),
+        _time_line("DTEND", event.ends_at, event.timezone, tzid),
         f"DTSTAMP:{_stamp(event.updated_at)}",
         f"UID:{_text(uid(event, domain))}",
         f"SEQUENCE:{event.sequence}",
@@ -299,7 +318,7 @@ def public_vevent(event: Event, *, now: datetime, domain: str, page_url: str) ->
         lines.append(f"LOCATION:{_text(event.location)}")
     lines += [
         f"STATUS:{'CANCELLED' if event.status == Status.CANCELLED else 'CONFIRMED'}",
-        "TRANSP:OPAQUE",
+        f"TRANSP:{_transp(event.status == Status.CANCELLED)}",
         f"URL:{event.archive_url if state == State.PASSED and event.archive_url else page_url}",
         "END:VEVENT",
     ]
@@ -420,7 +439,7 @@ def invitation(
     *,
     uid: str,
     sequence: int,
-    method: str,
+    method: str | None,
     attendee_email: str,
     attendee_name: str,
     organizer_email: str,
@@ -430,16 +449,18 @@ def invitation(
     status: str = "CONFIRMED",
 ) -> bytes:
     """A registrant's invitation (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL), one VEVENT whose UID
-    stays the same for that registrant and event, and whose SEQUENCE grows with every change."""
+    stays the same for that registrant and event, and whose SEQUENCE grows with every change. method=None
+    gives the same entry as a plain download: a file someone saves is not an iTIP request."""
     vevent = icalendar.Event()
     vevent.add("UID", uid)
     vevent.add("SEQUENCE", sequence)
     vevent.add("DTSTAMP", event.updated_at)
-    vevent.add("DTSTART", _local(event.starts_at, event.timezone), parameters={"TZID": event.timezone})
-    vevent.add("DTEND", _local(event.ends_at, event.timezone), parameters={"TZID": event.timezone})
+    _add_time(vevent, "DTSTART", event.starts_at, event.timezone)
+    _add_time(vevent, "DTEND", event.ends_at, event.timezone)
     vevent.add("SUMMARY", event.title)
     vevent.add("DESCRIPTION", description)
     vevent.add("STATUS", status)
+    vevent.add("TRANSP", _transp(status == "CANCELLED"))
     organizer = icalendar.vCalAddress(f"mailto:{organizer_email}")
     organizer.params["CN"] = organizer_name
     vevent.add("ORGANIZER", organizer)
@@ -452,4 +473,4 @@ def invitation(
         vevent.add("LOCATION", join_url)
     if join_url:
         vevent.add("URL", join_url)
-    return assemble({"METHOD": method}, zone_years([event]), [serialize(vevent)])
+    return assemble({"METHOD": method} if method else {}, zone_years([event]), [serialize(vevent)])

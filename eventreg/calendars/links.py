@@ -1,4 +1,6 @@
-"""Add-to-calendar links for Google Calendar and Outlook on the web (Outlook.com and Microsoft 365)."""
+"""Add-to-calendar links for Google Calendar and Outlook on the web (Outlook.com and Microsoft 365).
+
+Public pages' links carry no join link; a registrant's (the manage page) carry it, as their own .ics does."""
 
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -12,29 +14,37 @@ def _utc_stamp(instant) -> str:
     return instant.astimezone(pytz.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _details(summary: str, page_url: str) -> str:
-    return f"{summary}\n\n{page_url}".strip()
+def _details(summary: str, page_url: str, join_url: str | None) -> str:
+    text = f"{summary}\n\n{page_url}".strip()
+    return f"Join: {join_url}\n\n{text}" if join_url else text
 
 
-def google_url(event: Event, page_url: str) -> str:
+def _location(event: Event, join_url: str | None) -> str | None:
+    # As in the invitation: the place if there is one, else the join link.
+    return event.location if event.has_place else join_url
+
+
+def google_url(event: Event, page_url: str, *, join_url: str | None = None) -> str:
+    """join_url only for the registrant's own links, never on a public page."""
     return _google_url(event.title, event.starts_at, event.ends_at, event.timezone, event.summary,
-                       event.location if event.has_place else None, page_url)  # fmt: skip
+                       _location(event, join_url), page_url, join_url)  # fmt: skip
 
 
-def outlook_url(event: Event, page_url: str, *, office365: bool = False) -> str:
+def outlook_url(event: Event, page_url: str, *, office365: bool = False, join_url: str | None = None) -> str:
+    """join_url only for the registrant's own links, never on a public page."""
     return _outlook_url(event.title, event.starts_at, event.ends_at, event.summary,
-                        event.location if event.has_place else None, page_url, office365)  # fmt: skip
+                        _location(event, join_url), page_url, office365, join_url)  # fmt: skip
 
 
 # Cached on the fields they show: list pages build four links for each of twenty events on every request.
 @lru_cache(maxsize=8192)
-def _google_url(title, starts_at, ends_at, timezone, summary, location, page_url) -> str:
+def _google_url(title, starts_at, ends_at, timezone, summary, location, page_url, join_url) -> str:
     params = {
         "action": "TEMPLATE",
         "text": title,
         "dates": f"{_utc_stamp(starts_at)}/{_utc_stamp(ends_at)}",
         "ctz": timezone,
-        "details": _details(summary, page_url),
+        "details": _details(summary, page_url, join_url),
     }
     if location:
         params["location"] = location
@@ -42,14 +52,14 @@ def _google_url(title, starts_at, ends_at, timezone, summary, location, page_url
 
 
 @lru_cache(maxsize=8192)
-def _outlook_url(title, starts_at, ends_at, summary, location, page_url, office365) -> str:
+def _outlook_url(title, starts_at, ends_at, summary, location, page_url, office365, join_url) -> str:
     params = {
         "path": "/calendar/action/compose",
         "rru": "addevent",
         "subject": title,
         "startdt": starts_at.astimezone(pytz.utc).isoformat().replace("+00:00", "Z"),
         "enddt": ends_at.astimezone(pytz.utc).isoformat().replace("+00:00", "Z"),
-        "body": _details(summary, page_url),
+        "body": _details(summary, page_url, join_url),
     }
     if location:
         params["location"] = location

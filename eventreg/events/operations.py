@@ -103,9 +103,12 @@ def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = No
     changed = [name for name, value in fields.items() if getattr(event, name) != value]
     for name in changed:
         setattr(event, name, fields[name])
-    if topics is not None:
+    if topics is not None and {t.id for t in topics} != {t.id for t in event.topics}:
         event.topics = topics
-    event.updated_at = now
+        changed.append("topics")
+    # Saving without a change moves nothing: not DTSTAMP, LAST-MODIFIED, nor the feeds' validators.
+    if changed:
+        event.updated_at = now
     told = sorted({NOTIFIED_CHANGES[name] for name in changed if name in NOTIFIED_CHANGES})
     if told and event.status != Status.DRAFT:
         event.sequence += 1  # SEQUENCE must grow on every change or calendars keep the stale entry

@@ -63,6 +63,9 @@ class Registration(db.Model):
     # Grows on every change the registrant's calendar must pick up (cancellation); the invite's
     # SEQUENCE is this plus the event's own, so either kind of change moves it forward.
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Invited before invitations took the event's own UID (30 November 2026): keeps registration-<id>-event-<id>
+    # for life, so updates and cancellations reach the entry the registrant already has.
+    legacy_calendar_uid: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     attended: Mapped[bool | None] = mapped_column()  # None until the host records attendance
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

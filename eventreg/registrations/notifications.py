@@ -12,16 +12,27 @@ from eventreg.registrations.models import Registration
 
 
 def invitation_uid(registration: Registration) -> str:
-    """Stable for this registrant and event, so updates and cancellations replace the same entry."""
-    return f"registration-{registration.id}-event-{registration.event_id}@{current_app.config['CALENDAR_UID_DOMAIN']}"
+    """The event's own UID, as in the public download and feeds: one event is one entry in a calendar, in
+    whatever order the invitation, a download and the updates arrive (README, "Calendars"). iTIP messages are
+    applied to the recipient's own calendar only, so a CANCEL sent to one registrant removes no one else's
+    entry. Registrations invited under the old per-registration UID keep it (legacy_calendar_uid)."""
+    domain = current_app.config["CALENDAR_UID_DOMAIN"]
+    if registration.legacy_calendar_uid:
+        return f"registration-{registration.id}-event-{registration.event_id}@{domain}"
+    return ics.uid(registration.event, domain)
 
 
 def invitation_sequence(registration: Registration) -> int:
-    return registration.event.sequence + registration.sequence
+    """Above the public entry's SEQUENCE (the event's) at every version of the event, so an invitation is
+    never ignored as older than a download the registrant made; grows with every change of the event and
+    with every cancel and re-registration (registration.sequence), so each message for the UID is newer
+    than the one before."""
+    return registration.event.sequence + registration.sequence + 1
 
 
-def invitation(registration: Registration, *, method: str, manage_link: str | None = None) -> bytes:
-    """The registrant's own calendar entry: METHOD:REQUEST while confirmed, METHOD:CANCEL once cancelled.
+def invitation(registration: Registration, *, method: str | None, manage_link: str | None = None) -> bytes:
+    """The registrant's own calendar entry: METHOD:REQUEST while confirmed, METHOD:CANCEL once cancelled,
+    and None for the manage page's download (see download).
 
     Its description links to the manage page: the mailed link by default; a download passes the link it
     was fetched with, so it never hands out more than its holder had."""
@@ -40,6 +51,12 @@ def invitation(registration: Registration, *, method: str, manage_link: str | No
         description=_invitation_description(registration, cancelling, manage_link or manage_url(registration)),
         status="CANCELLED" if cancelling else "CONFIRMED",
     )
+
+
+def download(registration: Registration, *, manage_link: str) -> bytes:
+    """The manage page's "Add to calendar": the confirmed registrant's invitation, join link included, as a
+    plain file (no METHOD), with the invitation's UID and SEQUENCE so the two make one entry."""
+    return invitation(registration, method=None, manage_link=manage_link)
 
 
 def _invitation_description(registration: Registration, cancelling: bool, manage_link: str) -> str:

@@ -92,6 +92,7 @@ def register(
     else:
         # A new registration gets a new link: links to the cancelled one must not open this one.
         registration.token = new_token()
+        registration.sequence += 1  # above the CANCEL this person's calendar applied, or it stays cancelled
     registration.name = name
     registration.organization = organization
     registration.job_role = job_role

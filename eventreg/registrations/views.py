@@ -141,7 +141,7 @@ def invitation(signed: str):
     if not registration.is_confirmed:
         abort(404)
     link = url_for("registrations.manage", signed=signed, _external=True)
-    body = notifications.invitation(registration, method="REQUEST", manage_link=link)
+    body = notifications.download(registration, manage_link=link)
     return Response(
         body,
         mimetype="text/calendar",

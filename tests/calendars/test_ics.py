@@ -171,10 +171,25 @@ def test_passed_events_without_recording_say_it_is_coming(make_event, clock):
     )
 
 
-def test_cancelled_events_say_so(make_event, clock):
+def test_cancelled_events_say_so_and_take_no_time(make_event, clock):
     event = make_event(status=Status.CANCELLED)
     vevent = icalendar.Calendar.from_ical(download(event, clock)).walk("VEVENT")[0]
     assert vevent["STATUS"] == "CANCELLED"
+    assert vevent["TRANSP"] == "TRANSPARENT"  # a client that still shows it must not count the time as busy
+    live = make_event(title="On")
+    assert icalendar.Calendar.from_ical(download(live, clock)).walk("VEVENT")[0]["TRANSP"] == "OPAQUE"
+    withdrawn = ics.invitation(event, uid="u@eventreg.test", sequence=2, method="CANCEL", attendee_email="a@x.org",
+                               attendee_name="A", organizer_email="e@x.org", organizer_name="H", join_url=None,
+                               description="Cancelled", status="CANCELLED")  # fmt: skip
+    assert icalendar.Calendar.from_ical(withdrawn).walk("VEVENT")[0]["TRANSP"] == "TRANSPARENT"
+
+
+def test_a_description_that_opens_with_the_summary_says_it_once(make_event, clock):
+    event = make_event(summary="A practical session.", description="A practical session.\n\n## What you will learn")
+    vevent = icalendar.Calendar.from_ical(download(event, clock, page_url="http://eventreg.test/e")).walk("VEVENT")[0]
+    assert str(vevent["DESCRIPTION"]) == (
+        "A practical session.\n\n## What you will learn\n\nDetails and registration: http://eventreg.test/e"
+    )
 
 
 def test_a_time_change_bumps_sequence_and_last_modified(event, clock, db_session):
@@ -275,3 +290,96 @@ def test_serialize_folds_ascii_at_74_and_never_after_an_escape_backslash():
     assert lines[1] == b"DESCRIPTION:" + b"x" * 61  # 73 characters: the escape moved whole to the next line
     assert lines[2] == b" \\,y"
     assert all(len(line) <= 75 for line in lines)
+
+
+# --- Wall-clock times that happen twice ---------------------------------------------------------------
+
+# (zone, a wall-clock time that happens twice there): the host chose the first or the second.
+FOLDS = [
+    ("America/New_York", (2027, 11, 7, 1, 30)),
+    ("Europe/London", (2027, 10, 31, 1, 30)),
+    ("Australia/Lord_Howe", (2027, 4, 4, 1, 45)),  # back half an hour
+    ("Asia/Almaty", (2024, 2, 29, 23, 30)),  # Kazakhstan moved from UTC+6 to +5 for good: no DST rule involved
+    ("Europe/Volgograd", (2020, 12, 27, 1, 30)),  # back from +4 to Moscow time for good
+]
+
+
+def instants_read(body: bytes) -> list[tuple[str, datetime, datetime]]:
+    """Each parser's (name, DTSTART, DTEND) of the body's one VEVENT, as UTC instants."""
+    (vevent,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    by_vobject = vobject.readOne(body.decode()).vevent
+    return [
+        ("icalendar", vevent.decoded("DTSTART").astimezone(pytz.utc), vevent.decoded("DTEND").astimezone(pytz.utc)),
+        ("vobject", by_vobject.dtstart.value.astimezone(pytz.utc), by_vobject.dtend.value.astimezone(pytz.utc)),
+    ]
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first", "second"])
+@pytest.mark.parametrize(("zone", "wall"), FOLDS)
+def test_a_repeated_time_reads_as_the_instant_the_host_chose_everywhere(make_event, clock, db_session, zone, wall,
+                                                                        first):  # fmt: skip
+    from eventreg.timezones import to_utc_choosing
+
+    starts_at = to_utc_choosing(datetime(*wall), zone, first=first)  # noqa: DTZ001 - wall-clock time in `zone`
+    event = make_event(timezone=zone, starts_at=starts_at, duration=timedelta(hours=1))
+    db_session.commit()
+    db_session.refresh(event)  # the instants as stored
+    assert event.starts_at == starts_at
+    url = "http://eventreg.test/e"
+    entry = ics.event_vevent(event, now=clock.now(), domain="eventreg.test", page_url=url)
+    bodies = {
+        "download": download(event, clock, page_url=url),
+        "feed": ics.feed([entry], ics.zone_years([event]), name="All", description="All"),
+        "invitation": ics.invitation(
+            event,
+            uid="u@eventreg.test",
+            sequence=1,
+            method="REQUEST",
+            attendee_email="ana@library.example.org",
+            attendee_name="Ana",
+            organizer_email="events@x.org",
+            organizer_name="Host",
+            join_url=None,
+            description="See you",
+        ),  # fmt: skip
+    }
+    for kind, body in bodies.items():
+        assert f"DTSTART:{starts_at:%Y%m%dT%H%M%S}Z".encode() in body, kind  # no local time to read two ways
+        for parser, start, end in instants_read(body):
+            assert (start, end) == (event.starts_at, event.ends_at), (kind, parser)
+
+
+def last_fold(zone: str) -> tuple[datetime, timedelta] | None:
+    """The zone's last offset drop from 2020 to 2030: its UTC instant and how far the clocks went back."""
+    tz = pytz.timezone(zone)
+    times, infos = getattr(tz, "_utc_transition_times", []), getattr(tz, "_transition_info", [])
+    found = None
+    for index in range(1, len(times)):
+        drop = infos[index - 1][0] - infos[index][0]
+        if drop > timedelta(0) and datetime(2020, 1, 1) <= times[index] < datetime(2031, 1, 1):  # noqa: DTZ001
+            found = (pytz.utc.localize(times[index]), drop)
+    return found
+
+
+FOLDING_ZONES = [zone for zone in pytz.common_timezones if last_fold(zone)]
+
+
+def test_every_zone_we_offer_with_a_repeated_hour_is_checked():
+    assert {"America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Almaty"} <= set(FOLDING_ZONES)
+    assert len(FOLDING_ZONES) > 100
+
+
+@pytest.mark.parametrize("zone", FOLDING_ZONES)
+def test_every_zones_repeated_hour_reads_as_the_chosen_instant(zone):
+    change, drop = last_fold(zone)
+    for starts_at in (change - drop / 2, change + drop / 2):  # the first and the second occurrence
+        event = Event(id=7, slug="s", title="T", summary="", description="", format=Format.WEBINAR, timezone=zone,
+                      starts_at=starts_at, ends_at=starts_at + drop / 4, created_at=change - timedelta(days=9),
+                      updated_at=change - timedelta(days=9), sequence=0, status=Status.PUBLISHED)  # fmt: skip
+        event.topics = []
+        arguments = {"now": change - timedelta(days=1), "domain": "eventreg.test", "page_url": "https://e.org/p"}
+        piece = ics.public_vevent(event, **arguments)
+        assert piece == ics.serialize(ics.build_vevent(event, **arguments))  # both paths write it the same way
+        body = ics.assemble({}, ics.zone_years([event]), [piece])
+        for parser, start, end in instants_read(body):
+            assert (start, end) == (event.starts_at, event.ends_at), (zone, starts_at, parser)

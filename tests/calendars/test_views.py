@@ -243,3 +243,49 @@ def test_feed_rebuilds_only_what_changed_and_misses_no_change(client, make_event
     (entry,) = [v for v in icalendar.Calendar.from_ical(client.get("/calendar.ics").data).walk("VEVENT")
                 if v["SUMMARY"] == first.title]  # fmt: skip
     assert entry["CATEGORIES"].cats == ["Data and technology"]
+
+
+def test_moving_an_event_to_the_second_of_two_equal_wall_times_changes_the_feed(client, make_event, db_session):
+    from eventreg.timezones import to_utc_choosing
+
+    wall, zone = datetime(2027, 11, 7, 1, 30), "America/New_York"  # noqa: DTZ001 - the fall-back night
+    first, second = to_utc_choosing(wall, zone, first=True), to_utc_choosing(wall, zone, first=False)
+    event = make_event(title=f"Night owls {uuid.uuid4().hex}", starts_at=first, duration=timedelta(hours=2))
+    db_session.commit()
+
+    def start_read_by_each_parser():
+        body = client.get("/calendar.ics").data
+        (entry,) = [v for v in icalendar.Calendar.from_ical(body).walk("VEVENT") if v["SUMMARY"] == event.title]
+        (other,) = [v for v in vobject.readOne(body.decode()).vevent_list if v.summary.value == event.title]
+        return {entry.decoded("DTSTART"), other.dtstart.value}
+
+    assert start_read_by_each_parser() == {first}
+    # Same wall-clock time, same tick of the clock: only the instant differs, and the entry follows it.
+    operations.update_event(event, now=event.updated_at, starts_at=second, ends_at=second + timedelta(hours=1))
+    db_session.commit()
+    assert start_read_by_each_parser() == {second}
+
+
+def test_saving_the_editor_without_a_change_moves_nothing(client, make_event, make_topic, make_host, login, db_session,
+                                                          clock):  # fmt: skip
+    topic = make_topic()
+    event = make_event(summary="Short.", description="Long.", topics=[topic])
+    event.hosts = [login(make_host())]
+    db_session.commit()
+    before = client.get("/calendar.ics")
+    stamp = event.updated_at
+    form = {
+        "title": event.title, "summary": "Short.", "description": "Long.", "format": "webinar",
+        "timezone": "America/New_York", "start_date": "2025-01-30", "start_time": "15:00", "end_time": "16:00",
+        "join_url": event.join_url, "reminder_hours": "24,1", "topics": str(topic.id), "slug": event.slug,
+    }  # fmt: skip
+    clock.advance(minutes=5)
+    assert client.post(f"/host/events/{event.id}/edit", data=form).status_code == 303
+    db_session.expire_all()
+    assert event.updated_at == stamp
+    assert client.get("/calendar.ics", headers={"If-None-Match": before.headers["ETag"]}).status_code == 304
+    # A real change still moves them.
+    assert client.post(f"/host/events/{event.id}/edit", data={**form, "title": "Renamed"}).status_code == 303
+    db_session.expire_all()
+    assert event.updated_at == clock.now()
+    assert client.get("/calendar.ics", headers={"If-None-Match": before.headers["ETag"]}).status_code == 200

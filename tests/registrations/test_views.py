@@ -1,6 +1,7 @@
 import re
 from datetime import timedelta
 
+import icalendar
 import pytest
 import sqlalchemy as sa
 
@@ -238,14 +239,22 @@ def test_manage_link_is_signed_around_a_random_token(app, client, make_event, db
     assert len(registration.token) >= 32
 
 
-def test_invitation_download_for_confirmed_registrants_only(client, make_event, register):
+def test_invitation_download_for_confirmed_registrants_only(client, make_event, register, mailbox):
     event = make_event(capacity=1)
     location = post(client, event).headers["Location"]
     response = client.get(location + "/invite.ics")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
-    assert b"METHOD:REQUEST" in response.data
+    # A download, not an iTIP request: no METHOD, but the mailed invitation's entry, join link included.
+    downloaded = icalendar.Calendar.from_ical(response.data)
+    assert "METHOD" not in downloaded
+    (entry,) = downloaded.walk("VEVENT")
+    assert "https://meet.example.org/j/secret-room" in str(entry["DESCRIPTION"])
+    (message,) = mailbox
+    (part,) = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+    (invited,) = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+    assert (entry["UID"], entry["SEQUENCE"]) == (invited["UID"], invited["SEQUENCE"])
     waiting = post(client, event, email="ben@library.example.org", form_key="k2").headers["Location"]
     assert client.get(waiting + "/invite.ics").status_code == 404
 
@@ -260,3 +269,16 @@ def test_names_with_html_are_escaped_on_every_page_and_in_mail(client, make_even
     assert "<script>alert(1)</script>" not in mail_html
     assert "&lt;script&gt;" in mail_html
     assert re.search(r"Hello <script>alert\(1\)</script>,", mailbox[0].get_body(("plain",)).get_content())
+
+
+def test_only_the_registrants_own_calendar_links_carry_the_join_link(client, make_event):
+    event = make_event()
+    manage = client.get(post(client, event).headers["Location"]).get_data(as_text=True)
+    public = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    secret = "secret-room"
+    own = re.findall(r'href="(https://(?:calendar\.google|outlook\.live|outlook\.office)\.com/[^"]+)"', manage)
+    shown = re.findall(r'href="(https://(?:calendar\.google|outlook\.live|outlook\.office)\.com/[^"]+)"', public)
+    assert len(own) == 3
+    assert all(secret in link for link in own)
+    assert len(shown) == 3
+    assert not any(secret in link for link in shown)
