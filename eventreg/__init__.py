@@ -88,6 +88,7 @@ def _apply_production_settings(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from eventreg import health, visitor
+    from eventreg.attendance import views as attendance_views
     from eventreg.calendars import views as calendar_views
     from eventreg.events import views as event_views
     from eventreg.hosts import views as host_views
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_views.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(host_views.bp)
+    app.register_blueprint(attendance_views.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

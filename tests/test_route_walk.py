@@ -7,6 +7,8 @@ from urllib.parse import quote
 import pytest
 from wtforms.fields.core import UnboundField
 
+from eventreg.attendance import forms as attendance_forms
+from eventreg.attendance.models import AttendanceImport
 from eventreg.hosts import forms as host_forms
 from eventreg.registrations import forms as registration_forms
 from eventreg.registrations import tokens
@@ -26,7 +28,7 @@ QUERY_PARAMETERS = ("q", "topic", "page", "sort", "tz", "next", "event_id", "sta
 def form_field_names() -> set[str]:
     """Every field any of our forms reads."""
     names = {"csrf_token"}
-    for module in (host_forms, registration_forms):
+    for module in (host_forms, registration_forms, attendance_forms):
         for value in vars(module).values():
             if isinstance(value, type):
                 names |= {name for name, field in vars(value).items() if isinstance(field, UnboundField)}
@@ -61,13 +63,19 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     event = make_event(topics=[topic], capacity=1)
     confirmed = register(event)
     register(event)  # waiting
+    imported = AttendanceImport(
+        event_id=event.id, host_id=host.id, filename="r.csv", sha256="0" * 64, content=b"Email,Minutes\r\n",
+        format="generic", encoding="UTF-8", delimiter=",", zone="UTC", columns=["Email", "Minutes"], columns_key="",
+        warnings=[], created_at=event.starts_at,
+    )  # fmt: skip
+    db_session.add(imported)
     db_session.commit()
     with app.test_request_context():
         signed = tokens.mailed_manage_token(confirmed)
     feed = db_session.query(PersonalFeed).first()
     real = {
         "slug": event.slug, "event_id": str(event.id), "registration_id": str(confirmed.id), "signed": signed,
-        "token": feed.token, "topic": topic.slug,
+        "token": feed.token, "topic": topic.slug, "import_id": str(imported.id),
     }  # fmt: skip
     return host, real
 

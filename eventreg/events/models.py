@@ -1,4 +1,5 @@
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -87,6 +88,10 @@ class Event(db.Model):
     reminder_hours: Mapped[str] = mapped_column(sa.String(40), default="24,1", server_default="24,1")
     # The archive URL registrants were last told about, so the recording mail goes out once.
     recording_notified_url: Mapped[str | None] = mapped_column(sa.String(500))
+    # Credit rule (eventreg/attendance/credit.py): minutes needed to count as attended (None: 75% of the
+    # scheduled length) and the contact hours a certificate states (None: none awarded).
+    credit_min_minutes: Mapped[int | None] = mapped_column()
+    contact_hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 

@@ -15,6 +15,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 ATTENDEE_COLUMNS = [
     "Name", "Email", "Organization", "Job role", "Status", "Waiting position", "Registered at",
     "Registrant time zone", "Accessibility request", "Accessibility details", "Wants recording", "Attended",
+    "Minutes attended",
 ]  # fmt: skip
 
 
@@ -40,18 +41,23 @@ def attendees_csv(registrations: Iterable[Registration], positions: dict[int, in
             r.name, r.email, r.organization, r.job_role, r.status, positions.get(r.id, ""),
             f"{registered:%Y-%m-%d %H:%M} {registered.tzname()}", r.timezone or "", r.accessibility_label if
             r.accessibility else "", r.accessibility_details, "yes" if r.wants_recording else "no",
-            {True: "yes", False: "no", None: ""}[r.attended],
+            {True: "yes", False: "no", None: ""}[r.attended], "" if r.minutes_attended is None else r.minutes_attended,
         ]  # fmt: skip
 
     return to_csv(ATTENDEE_COLUMNS, (row(r) for r in registrations))
 
 
 def attendance_csv(events: list[Event], counts: dict[int, dict[str, int]]) -> str:
+    from eventreg.attendance.queries import average_minutes
+
+    minutes = average_minutes([e.id for e in events])
+
     def row(event: Event) -> list:
         registered = counts[event.id]["confirmed"]
         attended = counts[event.id]["attended"]
         rate = f"{attended / registered:.0%}" if registered else ""
         return [event.title, timezones.format_date(timezones.to_zone(event.starts_at, event.timezone)), registered,
-                attended, rate]  # fmt: skip
+                attended, rate, minutes.get(event.id, "")]  # fmt: skip
 
-    return to_csv(["Event", "Date", "Registered", "Attended", "Attendance rate"], (row(e) for e in events))
+    header = ["Event", "Date", "Registered", "Attended", "Attendance rate", "Average minutes attended"]
+    return to_csv(header, (row(e) for e in events))

@@ -67,6 +67,7 @@ class Registration(db.Model):
     # for life, so updates and cancellations reach the entry the registrant already has.
     legacy_calendar_uid: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     attended: Mapped[bool | None] = mapped_column()  # None until the host records attendance
+    minutes_attended: Mapped[int | None] = mapped_column()  # from the platform's report (eventreg/attendance)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -106,6 +106,7 @@ def test_csv_export_has_the_expected_columns_accents_and_no_formulas(client, hos
     assert list(exported[0]) == [
         "Name", "Email", "Organization", "Job role", "Status", "Waiting position", "Registered at",
         "Registrant time zone", "Accessibility request", "Accessibility details", "Wants recording", "Attended",
+        "Minutes attended",
     ]  # fmt: skip
     assert exported[0]["Name"] == "Zoë Ångström"
     assert exported[0]["Organization"] == '\'=HYPERLINK("http://evil.example","x")'
@@ -132,12 +133,14 @@ def test_attendance_report(client, hosted, register, db_session, clock):
     a = register(hosted)
     register(hosted)
     a.attended = True
+    a.minutes_attended = 50
     db_session.commit()
     clock.set(hosted.ends_at + timedelta(days=1))
     report = list(csv.DictReader(io.StringIO(client.get("/host/attendance.csv").data.decode("utf-8-sig"))))
     assert report == [
-        {"Event": hosted.title, "Date": "30 January 2025", "Registered": "2", "Attended": "1", "Attendance rate": "50%"}
-    ]
+        {"Event": hosted.title, "Date": "30 January 2025", "Registered": "2", "Attended": "1", "Attendance rate": "50%",
+         "Average minutes attended": "50"}
+    ]  # fmt: skip
 
 
 def test_attendance_goes_back_to_the_same_list_view_and_ignores_other_query_keys(client, hosted, register, db_session):

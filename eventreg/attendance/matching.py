@@ -1,0 +1,137 @@
+"""Rows of a report, gathered per person and matched to an event's registrations. Reads only, writes nothing:
+the preview shows this, and applying it is eventreg/attendance/operations.py."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from eventreg.attendance import credit
+from eventreg.attendance.reports import Row
+from eventreg.events.models import Event
+from eventreg.extensions import db
+from eventreg.registrations.models import Registration, RegistrationStatus
+
+
+@dataclass
+class Person:
+    """Everything a report says about one person: all their rows (one per join), and the time in total."""
+
+    key: str  # "email:<address>", or "name:<name>" / "line:<n>" for rows without an email
+    email: str
+    name: str
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[int]:
+        return [row.line for row in self.rows]
+
+    @property
+    def seconds(self) -> int:
+        """Time in the meeting. Visits are merged first, so two devices at once (or a report listing a
+        visit twice) count once; rows giving only minutes are added up, having no times to compare."""
+        visits = [(r.joined_at, r.left_at) for r in self.rows if r.joined_at is not None]
+        return union_seconds(visits) + sum(r.seconds or 0 for r in self.rows if r.joined_at is None)
+
+    @property
+    def minutes(self) -> int:
+        return round_minutes(self.seconds)
+
+
+def round_minutes(seconds: int) -> int:
+    """Whole minutes, half a minute and up rounding up (as the platforms show them)."""
+    return (seconds + 30) // 60
+
+
+def union_seconds(visits: list[tuple[datetime, datetime]]) -> int:
+    """Seconds covered by the visits together: overlapping or touching visits count once."""
+    total = 0
+    current = None
+    for joined, left in sorted(visits):
+        if current is None or joined > current[1]:
+            if current is not None:
+                total += (current[1] - current[0]).total_seconds()
+            current = [joined, left]
+        else:
+            current[1] = max(current[1], left)
+    if current is not None:
+        total += (current[1] - current[0]).total_seconds()
+    return int(total)
+
+
+def gather(rows: list[Row]) -> list[Person]:
+    """People in the order they first appear. Emails are compared case-insensitively; a row without one is
+    kept with others of the same name (a person dialling in twice), or alone when it has no name either."""
+    people: dict[str, Person] = {}
+    for row in rows:
+        if row.email:
+            key = "email:" + row.email.lower()
+        elif row.name:
+            key = "name:" + row.name.casefold()
+        else:
+            key = f"line:{row.line}"
+        person = people.setdefault(key, Person(key=key, email=row.email.lower(), name=row.name))
+        person.name = person.name or row.name
+        person.rows.append(row)
+    return list(people.values())
+
+
+@dataclass
+class Match:
+    person: Person
+    registration: Registration
+    minutes: int
+    attended: bool
+
+    @property
+    def changes(self) -> bool:
+        return (self.registration.minutes_attended, self.registration.attended) != (self.minutes, self.attended)
+
+
+@dataclass
+class Unmatched:
+    person: Person
+    minutes: int
+    attended: bool
+    # The email's own registration when it is not confirmed (waiting or cancelled): a walk-in takes it back.
+    registration: Registration | None = None
+
+
+@dataclass
+class Plan:
+    """What applying the report would do."""
+
+    required_minutes: int
+    matched: list[Match]
+    unmatched: list[Unmatched]
+    absent: list[Registration]  # confirmed registrants the report does not mention
+
+    @property
+    def attended_count(self) -> int:
+        return sum(1 for m in self.matched if m.attended)
+
+
+def plan(event: Event, rows: list[Row]) -> Plan:
+    """Match the report's people to the event's registrations by email: confirmed registrations are matched,
+    anyone else is unmatched (for the host to match by hand, add as a walk-in, or ignore)."""
+    required = credit.required_minutes(event)
+    registrations = list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == event.id)
+            .options(sa.orm.lazyload(Registration.event))
+            .order_by(sa.func.lower(Registration.name), Registration.id)
+        )
+    )
+    by_email = {r.email.lower(): r for r in registrations}
+    matched, unmatched, seen = [], [], set()
+    for person in gather(rows):
+        minutes = person.minutes
+        registration = by_email.get(person.email) if person.email else None
+        if registration is not None and registration.status == RegistrationStatus.CONFIRMED:
+            matched.append(Match(person, registration, minutes, minutes >= required))
+            seen.add(registration.id)
+        else:
+            unmatched.append(Unmatched(person, minutes, minutes >= required, registration))
+    absent = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED and r.id not in seen]
+    return Plan(required_minutes=required, matched=matched, unmatched=unmatched, absent=absent)

@@ -1,0 +1,197 @@
+"""Keeping an uploaded report for its preview, applying it, and the credit rule. Add and flush, never commit."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from eventreg.attendance import credit, matching, reports
+from eventreg.attendance.models import AttendanceImport
+from eventreg.events.models import Event
+from eventreg.extensions import db
+from eventreg.hosts.models import Host
+from eventreg.registrations import operations as seats
+from eventreg.registrations.models import Registration, RegistrationStatus
+
+
+class AttendanceError(Exception):
+    MESSAGES = {
+        "not_started": "Attendance can be imported once the event has started.",
+        "not_mapped": "Choose the report's columns first.",
+        "unknown_choice": "Something in the form was not one of the choices. Please look at the preview again.",
+        "walk_in_needs_email": "{name} has no email in the report, so cannot be added as a walk-in. "
+        "Match them to a registrant or ignore them.",
+        "bad_minutes": "The minimum must be between 0 and {limit} minutes (the event's length).",
+    }
+
+    def __init__(self, code: str, **values):
+        super().__init__(code)
+        self.code = code
+        self.message = self.MESSAGES[code].format(**values)
+
+
+IGNORE, WALK_IN, REGISTRANT = "ignore", "walk_in", "registration-"
+
+
+def decision_field(person: matching.Person) -> str:
+    """The form field carrying the host's choice for an unmatched person: stable for the same report."""
+    return "person-" + hashlib.sha256(person.key.encode()).hexdigest()[:16]
+
+
+def store_import(event: Event, *, host: Host, filename: str, data: bytes, zone: str, now: datetime) -> AttendanceImport:
+    """Read a report and keep it, with what was read, for the preview. Nothing about attendance changes.
+
+    ReportError when the file cannot be read. A generic CSV whose layout this host mapped before is read
+    with that mapping; otherwise it is kept unread until the host maps its columns (map_columns)."""
+    if now < event.starts_at:
+        raise AttendanceError("not_started")
+    report = reports.parse(data, zone=zone, event_window=(event.starts_at, event.ends_at))
+    mapping = None
+    if report.format == reports.Format.GENERIC:
+        mapping = _remembered_mapping(host, report.columns_key)
+        if mapping is not None:
+            try:
+                report = reports.parse(data, zone=zone, event_window=(event.starts_at, event.ends_at), mapping=mapping)
+            except reports.ReportError:
+                mapping = None  # the file differs after all: the host maps it again and sees the error
+    imported = AttendanceImport(
+        event_id=event.id, host_id=host.id, filename=(filename or "report.csv")[-255:], sha256=reports.file_hash(data),
+        content=data, format=report.format, encoding=report.encoding, delimiter=report.delimiter, zone=zone,
+        columns=report.columns, columns_key=report.columns_key, mapping=_mapping_json(mapping),
+        rows=[row.to_json() for row in report.rows] if report.rows else None, warnings=report.warnings, created_at=now,
+    )  # fmt: skip
+    db.session.add(imported)
+    db.session.flush()
+    return imported
+
+
+def _remembered_mapping(host: Host, columns_key: str) -> reports.Mapping | None:
+    previous = db.session.scalar(
+        sa.select(AttendanceImport.mapping)
+        .where(
+            AttendanceImport.host_id == host.id,
+            AttendanceImport.columns_key == columns_key,
+            AttendanceImport.rows.is_not(None),
+            AttendanceImport.format == reports.Format.GENERIC,
+        )
+        .order_by(AttendanceImport.id.desc())
+        .limit(1)
+    )
+    return reports.Mapping(**previous) if previous else None
+
+
+def _mapping_json(mapping: reports.Mapping | None) -> dict | None:
+    if mapping is None:
+        return None
+    return {"email": mapping.email, "name": mapping.name, "minutes": mapping.minutes, "joined": mapping.joined,
+            "left": mapping.left}  # fmt: skip
+
+
+def map_columns(imported: AttendanceImport, event: Event, mapping: reports.Mapping) -> None:
+    """Read a kept generic CSV with the host's choice of columns. ReportError as reports.parse."""
+    report = reports.parse(
+        imported.content, zone=imported.zone, event_window=(event.starts_at, event.ends_at), mapping=mapping
+    )
+    imported.mapping = _mapping_json(mapping)
+    imported.rows = [row.to_json() for row in report.rows]
+    imported.warnings = report.warnings
+    db.session.flush()
+
+
+def rows_of(imported: AttendanceImport) -> list[reports.Row]:
+    return [reports.Row.from_json(row) for row in imported.rows or []]
+
+
+@dataclass
+class Applied:
+    updated: int  # registrations whose minutes or attendance changed
+    walk_ins: int
+    marked_absent: int
+
+    @property
+    def changed_nothing(self) -> bool:
+        return not (self.updated or self.walk_ins or self.marked_absent)
+
+
+def apply_import(
+    imported: AttendanceImport, event: Event, *, decisions: dict[str, str], mark_absent: bool, now: datetime
+) -> Applied:
+    """Write the report's minutes and attendance onto the registrations, all or nothing.
+
+    decisions: for each unmatched person's decision_field, IGNORE, WALK_IN, or REGISTRANT + id (their rows
+    count towards that confirmed registrant, merged with any of the registrant's own). mark_absent: confirmed
+    registrants the report does not mention get 0 minutes and "absent". Every choice is checked before the
+    first write. Applying the same report again with the same choices changes nothing."""
+    if imported.rows is None:
+        raise AttendanceError("not_mapped")
+    event = seats.lock_event(event.id)  # one apply at a time per event: two would both add the walk-ins
+    plan = matching.plan(event, rows_of(imported))
+    confirmed = {m.registration.id: m.registration for m in plan.matched} | {r.id: r for r in plan.absent}
+    rows_for = {m.registration.id: list(m.person.rows) for m in plan.matched}
+    walk_ins = []
+    for item in plan.unmatched:
+        choice = decisions.get(decision_field(item.person), IGNORE)
+        if choice == IGNORE:
+            continue
+        if choice == WALK_IN:
+            if not item.person.email:
+                raise AttendanceError("walk_in_needs_email", name=item.person.name or f"Line {item.person.lines[0]}")
+            walk_ins.append(item)
+            continue
+        registration_id = choice.removeprefix(REGISTRANT)
+        if not choice.startswith(REGISTRANT) or not registration_id.isdigit() or int(registration_id) not in confirmed:
+            raise AttendanceError("unknown_choice")
+        rows_for.setdefault(int(registration_id), []).extend(item.person.rows)
+
+    updated = marked_absent = 0
+    for registration_id, rows in rows_for.items():
+        minutes = matching.Person(key="", email="", name="", rows=rows).minutes
+        updated += _record(confirmed[registration_id], minutes, credit.has_attended(event, minutes))
+    if mark_absent:
+        for registration in plan.absent:
+            if registration.id not in rows_for:
+                marked_absent += _record(registration, 0, False)
+    for item in walk_ins:
+        add_walk_in(event, name=item.person.name, email=item.person.email, minutes=item.minutes, now=now)
+    imported.applied_at = now
+    db.session.flush()
+    return Applied(updated=updated, walk_ins=len(walk_ins), marked_absent=marked_absent)
+
+
+def _record(registration: Registration, minutes: int, attended: bool) -> int:
+    if (registration.minutes_attended, registration.attended) == (minutes, attended):
+        return 0
+    registration.minutes_attended, registration.attended = minutes, attended
+    return 1
+
+
+def add_walk_in(event: Event, *, name: str, email: str, minutes: int, now: datetime) -> Registration:
+    """Someone in the report who had not registered (or whose registration was cancelled or still waiting):
+    a confirmed registration with their minutes, whatever the seats (the event has happened), and no mail."""
+    email = seats.normalise_email(email)
+    registration = seats.get_registration(event, email)
+    if registration is None:
+        registration = Registration(event=event, email=email, organization="", created_at=now)
+        db.session.add(registration)
+    registration.name = (name or email.split("@")[0])[:120]
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = now
+    registration.cancelled_at = None
+    registration.minutes_attended = minutes
+    registration.attended = credit.has_attended(event, minutes)
+    seats.ensure_personal_feed(email, now=now)
+    db.session.flush()
+    return registration
+
+
+def set_credit_rule(event: Event, *, min_minutes: int | None, contact_hours: Decimal | None) -> None:
+    """The event's minimum minutes (None: 75% of its length) and contact hours (None: none stated). Attendance
+    already imported is not re-judged until a report is applied again."""
+    limit = credit.scheduled_minutes(event)
+    if min_minutes is not None and not 0 <= min_minutes <= limit:
+        raise AttendanceError("bad_minutes", limit=limit)
+    event.credit_min_minutes = min_minutes
+    event.contact_hours = contact_hours
+    db.session.flush()

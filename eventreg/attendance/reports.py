@@ -1,0 +1,606 @@
+"""Webinar platforms' attendance reports, read into rows: who, and when they were in the meeting.
+
+Bytes in, `Report` out, and no database: the encoding (UTF-8 with or without a BOM, UTF-16 with or
+without one), the delimiter (comma, semicolon or tab) and the layout are detected from the file itself.
+Known layouts (see README, "Attendance from the webinar platform"): Zoom's meeting participant report and
+webinar attendee report, the Teams attendance report, GoTo Webinar's and Webex's attendee reports. Any
+other CSV is "generic": the host says which column holds the email and which the minutes or the join and
+leave times (`Mapping`).
+
+Times in reports are wall-clock times. They are read in the zone the report states (an offset such as
+-05:00, or "GMT"/"UTC"; an abbreviation like "EST" must agree with the zone chosen), otherwise in the
+zone the host chose. Every problem is a ReportError naming the line, and nothing is half-read: a report
+parses whole or not at all."""
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import pytz
+
+from eventreg import timezones
+
+MAX_REPORT_BYTES = 5 * 1024 * 1024  # a 3,000-person webinar's reports stay under 1 MB, UTF-16 included
+DELIMITERS = (",", "\t", ";")
+# A cell starting with one of these is run as a formula by spreadsheets (eventreg/hosts/exports.py).
+FORMULA_STARTS = ("=", "+", "-", "@")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+NO_VALUE = ("", "--", "-", "n/a")
+
+
+class Format:
+    ZOOM_MEETING = "zoom_meeting"
+    ZOOM_WEBINAR = "zoom_webinar"
+    TEAMS = "teams"
+    GOTO_WEBINAR = "goto_webinar"
+    WEBEX = "webex"
+    GENERIC = "generic"
+    LABELS = {
+        ZOOM_MEETING: "Zoom meeting participant report",
+        ZOOM_WEBINAR: "Zoom webinar attendee report",
+        TEAMS: "Microsoft Teams attendance report",
+        GOTO_WEBINAR: "GoTo Webinar attendee report",
+        WEBEX: "Webex attendee report",
+        GENERIC: "CSV with columns you chose",
+    }
+
+
+class ReportError(Exception):
+    MESSAGES = {
+        "empty": "The file is empty.",
+        "too_large": "The file is {size}; reports up to {limit} are accepted. Export only this meeting's report.",
+        "encoding": "Line {line} is not valid {encoding} text. Export the report again, or save it as "
+        '"CSV UTF-8" from your spreadsheet.',
+        "binary": "This is not a text (CSV) file: it looks like {kind}. Download the report as CSV and upload that.",
+        "no_table": "No table was found: a report needs a header row and at least one row below it.",
+        "no_rows": "The report has a header on line {line} but no attendees below it.",
+        "broken_row": "Line {line} could not be read as CSV: {reason}.",
+        "bad_time": "Line {line}: “{value}” in the {column} column is not a date and time we can read "
+        "(for example 2025-01-30 15:05 or 01/30/2025 03:05:00 PM).",
+        "leave_before_join": "Line {line}: the leave time {left} is before the join time {joined}.",
+        "bad_minutes": "Line {line}: “{value}” in the {column} column is not a number of minutes.",
+        "formula": "Line {line}: the {column} cell “{value}” starts with {start}, like a spreadsheet formula, "
+        "where an {column} belongs. Check the file was exported from the platform unchanged.",
+        "gap": "Line {line}: {value} does not exist in {zone} (the clocks jumped forward). Is the zone right?",
+        "fold": "Line {line}: {value} happened twice in {zone} (the clocks went back), and the report does "
+        "not say which. Choose the zone “UTC” and convert the times, or record this person by hand.",
+        "zone_mismatch": "Line {line}: the report gives its times in {stated}, but you chose {zone}, which "
+        "is not {stated} then. Choose the zone the report was made in.",
+        "other_meeting": "Line {line} belongs to another meeting ({column} “{value}”, not “{first}” like "
+        "line {first_line}). Export one meeting's report at a time.",
+        "outside_event": "Line {line}: {when} is not during this event ({event_times}). Is this the report "
+        "of another meeting, or are its times in another zone than {zone}?",
+        "too_many_rows": "The report has more than {limit} rows.",
+        "no_column": "The file has no column named “{column}”.",
+        "mapping_incomplete": "Choose the email column, and either the minutes column or both the join "
+        "and leave columns.",
+    }
+
+    def __init__(self, code: str, **values):
+        super().__init__(code)
+        self.code = code
+        self.line = values.get("line")
+        self.message = self.MESSAGES[code].format(**values)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Which column holds what, for a generic CSV: header texts as they appear in the file."""
+
+    email: str
+    name: str = ""
+    minutes: str = ""
+    joined: str = ""
+    left: str = ""
+
+    def is_complete(self) -> bool:
+        return bool(self.email) and (bool(self.minutes) or (bool(self.joined) and bool(self.left)))
+
+
+@dataclass
+class Row:
+    """One row of a report: a person's visit to the meeting (joined..left), or only their minutes."""
+
+    line: int
+    name: str
+    email: str  # lower-case, "" when the report has none (phone dial-ins, guests)
+    joined_at: datetime | None = None
+    left_at: datetime | None = None
+    seconds: int | None = None  # only when the report gives no join and leave times
+
+    def to_json(self) -> dict:
+        return {
+            "line": self.line,
+            "name": self.name,
+            "email": self.email,
+            "joined_at": self.joined_at.isoformat() if self.joined_at else None,
+            "left_at": self.left_at.isoformat() if self.left_at else None,
+            "seconds": self.seconds,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Row":
+        def instant(text):
+            return datetime.fromisoformat(text).astimezone(pytz.utc) if text else None
+
+        return cls(
+            line=data["line"],
+            name=data["name"],
+            email=data["email"],
+            joined_at=instant(data["joined_at"]),
+            left_at=instant(data["left_at"]),
+            seconds=data["seconds"],
+        )
+
+
+@dataclass
+class Report:
+    format: str
+    encoding: str
+    delimiter: str
+    columns: list[str]  # the header row of the attendee table
+    rows: list[Row] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def columns_key(self) -> str:
+        """Names the header's shape, so a mapping chosen once is offered again for the same layout."""
+        return hashlib.sha256("\x1f".join(_norm(c) for c in self.columns).encode()).hexdigest()
+
+
+MAX_ROWS = 50_000
+
+
+# --- encoding and delimiter -------------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding name) of a report's bytes. UTF-16 is recognised by its BOM, or without one by the
+    NUL bytes every ASCII character brings; anything else must be UTF-8."""
+    if not data:
+        raise ReportError("empty")
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise ReportError("binary", kind="an Excel workbook")
+    if data.startswith(b"%PDF"):
+        raise ReportError("binary", kind="a PDF")
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode(data[3:], "utf-8", "UTF-8 (with BOM)")
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return _decode(data[2:], "utf-16-le", "UTF-16")
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return _decode(data[2:], "utf-16-be", "UTF-16")
+    sample = data[:4096]
+    if len(sample) >= 4 and sample.count(0) * 3 >= len(sample):  # ASCII in UTF-16: every other byte is NUL
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        return _decode(data, "utf-16-le" if odd > even else "utf-16-be", "UTF-16")
+    return _decode(data, "utf-8", "UTF-8")
+
+
+def _decode(data: bytes, codec: str, label: str) -> tuple[str, str]:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as error:
+        unit = b"\n\x00" if codec == "utf-16-le" else b"\x00\n" if codec == "utf-16-be" else b"\n"
+        line = data[: error.start].count(unit) + 1
+        raise ReportError("encoding", line=line, encoding=label.split(" ")[0]) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ReportError("encoding", line=line, encoding=label.split(" ")[0])
+    return text, label
+
+
+def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of every record; blank lines are kept as [] so sections can be told apart."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records = []
+    line = 1
+    try:
+        for cells in reader:
+            records.append((line, [c.strip() for c in cells]))
+            line = reader.line_num + 1
+            if len(records) > MAX_ROWS + 100:
+                raise ReportError("too_many_rows", limit=f"{MAX_ROWS:,}")
+    except csv.Error as error:
+        raise ReportError("broken_row", line=reader.line_num, reason=str(error)) from None
+    return records
+
+
+def _norm(cell: str) -> str:
+    return " ".join(cell.replace("\ufeff", "").strip().strip('"').lower().split())
+
+
+# --- layouts ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a known report names its columns (normalised header texts; the first present wins)."""
+
+    format: str
+    signature: tuple[str, ...]  # all present in the header row
+    email: tuple[str, ...]
+    joined: tuple[str, ...] = ()
+    left: tuple[str, ...] = ()
+    minutes: tuple[str, ...] = ()
+    name: tuple[str, ...] = ()
+    first_name: str = ""
+    last_name: str = ""
+    date: str = ""  # a column holding the date when join and leave hold only the time of day
+    attended: str = ""  # rows saying "No" here are registrants who never came
+    section: str = ""  # the table starts after a line reading this (Teams, webinar reports)
+
+
+LAYOUTS = [
+    Layout(
+        Format.TEAMS, ("name", "join time", "leave time", "duration", "email", "role"), email=("email",),
+        joined=("join time",), left=("leave time",), name=("name",), section="3. in-meeting activities",
+    ),
+    # Older Teams reports, or one whose "In-Meeting Activities" were left out: first join to last leave,
+    # and the minutes Teams counted, which are what we use.
+    Layout(
+        Format.TEAMS, ("name", "first join", "last leave", "in-meeting duration", "email"), email=("email",),
+        minutes=("in-meeting duration",), name=("name",), section="2. participants",
+    ),
+    Layout(
+        Format.ZOOM_WEBINAR, ("attended", "email", "join time", "leave time", "time in session (minutes)"),
+        email=("email",), joined=("join time",), left=("leave time",), name=("user name (original name)",),
+        first_name="first name", last_name="last name", attended="attended", section="attendee details",
+    ),
+    Layout(
+        Format.GOTO_WEBINAR, ("attended", "interest rating", "email address", "join time", "leave time"),
+        email=("email address",), joined=("join time",), left=("leave time",), first_name="first name",
+        last_name="last name", attended="attended", section="attendee details",
+    ),
+    Layout(
+        Format.ZOOM_MEETING, ("name (original name)", "join time", "leave time"),
+        email=("user email", "email"), joined=("join time",), left=("leave time",), name=("name (original name)",),
+    ),
+    Layout(
+        Format.WEBEX, ("email", "join time", "leave time", "attendance minutes"), email=("email",),
+        joined=("join time",), left=("leave time",), name=("name", "participant name"), date="date",
+    ),
+]  # fmt: skip
+
+MEETING_COLUMNS = ("meeting id", "webinar id", "meeting title", "topic", "session id")
+
+
+def _find_header(records: list[tuple[int, list[str]]], layout: Layout) -> int | None:
+    """Index of the layout's header row (after its section title, when it has one), or None."""
+    start = 0
+    if layout.section:
+        titles = [i for i, (_, cells) in enumerate(records) if cells and _norm(cells[0]) == layout.section]
+        if not titles:
+            return None
+        start = titles[0] + 1
+    for i in range(start, min(len(records), start + 40)):
+        names = {_norm(c) for c in records[i][1]}
+        if all(s in names for s in layout.signature):
+            return i
+    return None
+
+
+def detect(text: str) -> tuple[str, list[tuple[int, list[str]]], int, Layout | None]:
+    """(delimiter, records, index of the attendee table's header, layout or None for a generic CSV)."""
+    best = None
+    for delimiter in DELIMITERS:
+        if delimiter not in text:
+            continue
+        try:
+            records = _records(text, delimiter)
+        except ReportError:
+            continue
+        for layout in LAYOUTS:
+            index = _find_header(records, layout)
+            if index is not None:
+                return delimiter, records, index, layout
+        widest = max((len(cells) for _, cells in records[:50]), default=0)
+        if widest >= 2 and (best is None or widest > best[0]):
+            best = (widest, delimiter, records)
+    if best is None:
+        # Every reading failed: report the CSV fault of the likeliest one, else say there is no table.
+        for delimiter in DELIMITERS:
+            if delimiter in text:
+                _records(text, delimiter)
+        raise ReportError("no_table")
+    _, delimiter, records = best
+    header = next(i for i, (_, cells) in enumerate(records) if sum(1 for c in cells if c) >= 2)
+    return delimiter, records, header, None
+
+
+def guess_mapping(columns: list[str]) -> Mapping:
+    """A first guess at a generic CSV's columns, for the host to confirm. Words are matched at word starts
+    ("end" finds "Session end", not "Attendee")."""
+
+    def find(*words: str, avoid: tuple[str, ...] = ()) -> str:
+        for column in columns:
+            padded = " " + re.sub(r"[^a-z0-9]+", " ", _norm(column)) + " "
+            if any(" " + w in padded for w in words) and not any(" " + a in padded for a in avoid):
+                return column
+        return ""
+
+    return Mapping(
+        email=find("email", "e mail", "mail"),
+        name=find("name", "attendee", "participant", "teilnehmer", "nom", avoid=("email", "e mail", "mail", "meeting")),
+        minutes=find("minute", "minuten", "duration", "time in session", "attendance time", "dauer"),
+        joined=find("join", "first", "start", "arriv", "entered", "time in", "beginn"),
+        left=find("leave", "left", "last", "end", "exit", "time out"),
+    )
+
+
+# --- reading -------------------------------------------------------------------------------------------------
+
+
+def parse(
+    data: bytes, *, zone: str, event_window: tuple[datetime, datetime] | None = None, mapping: Mapping | None = None
+) -> Report:
+    """Read a report. A generic CSV without a mapping comes back with its columns and no rows (the host maps
+    them, then it is read again with the mapping). ReportError for anything that cannot be read, naming the line.
+
+    event_window: (start, end) of the event; a visit wholly more than 3 hours outside it is refused as
+    belonging to another meeting (or to a report read in the wrong zone)."""
+    if len(data) > MAX_REPORT_BYTES:
+        raise ReportError("too_large", size=size_label(len(data)), limit=size_label(MAX_REPORT_BYTES))
+    text, encoding = decode(data)
+    if not text.strip():
+        raise ReportError("empty")
+    delimiter, records, header_index, layout = detect(text)
+    header_line, header = records[header_index]
+    report = Report(
+        format=layout.format if layout else Format.GENERIC, encoding=encoding, delimiter=delimiter, columns=header
+    )
+    if layout is None:
+        if mapping is None:
+            return report
+        for column in (mapping.email, mapping.name, mapping.minutes, mapping.joined, mapping.left):
+            if column and column not in header:
+                raise ReportError("no_column", column=column)
+        if not mapping.is_complete():
+            raise ReportError("mapping_incomplete")
+        layout = Layout(
+            Format.GENERIC, (), email=(_norm(mapping.email),), name=(_norm(mapping.name),) if mapping.name else (),
+            minutes=(_norm(mapping.minutes),) if mapping.minutes else (),
+            joined=(_norm(mapping.joined),) if mapping.joined and mapping.left else (),
+            left=(_norm(mapping.left),) if mapping.joined and mapping.left else (),
+        )  # fmt: skip
+    report.rows = _read_rows(records, header_index, layout, zone, report.warnings)
+    if not report.rows:
+        raise ReportError("no_rows", line=header_line)
+    _check_one_meeting(records, header_index)
+    if event_window:
+        _check_within(report.rows, event_window, zone)
+    return report
+
+
+def _read_rows(records, header_index: int, layout: Layout, zone: str, warnings: list[str]) -> list[Row]:
+    header = [_norm(c) for c in records[header_index][1]]
+
+    def column(names: tuple[str, ...] | str) -> int | None:
+        for name in (names,) if isinstance(names, str) else names:
+            if name and name in header:
+                return header.index(name)
+        return None
+
+    at = {
+        "email": column(layout.email), "name": column(layout.name), "first": column(layout.first_name),
+        "last": column(layout.last_name), "joined": column(layout.joined), "left": column(layout.left),
+        "minutes": column(layout.minutes), "date": column(layout.date), "attended": column(layout.attended),
+    }  # fmt: skip
+    label = {key: records[header_index][1][i] for key, i in at.items() if i is not None}
+    rows = []
+    for line, cells in records[header_index + 1 :]:
+        if not any(cells):
+            if layout.section:  # a blank line ends a section; the next one is another table
+                break
+            continue
+        if len(cells) == 1 and layout.section:  # a section title without a blank line before it
+            break
+
+        def cell(key: str, cells=cells) -> str:
+            i = at[key]
+            return cells[i] if i is not None and i < len(cells) else ""
+
+        if at["attended"] is not None and _norm(cell("attended")) == "no":
+            continue
+        email = cell("email")
+        for key in ("email", "joined", "left", "minutes"):
+            value = cell(key)
+            if value.startswith(FORMULA_STARTS) and not (key == "minutes" and _is_number(value)):
+                raise ReportError("formula", line=line, column=label[key], value=value[:40], start=value[0])
+        name = cell("name") or " ".join(p for p in (cell("first"), cell("last")) if p)
+        name = re.sub(r"\s+", " ", name).strip()[:120]
+        if name.startswith(FORMULA_STARTS):
+            warnings.append(
+                f"Line {line}: the name “{name[:40]}” starts with {name[0]}; it is kept as text, and CSV exports "
+                "write it with a leading ' so no spreadsheet runs it."
+            )
+        if _norm(email) in NO_VALUE:
+            email = ""
+        elif not EMAIL.fullmatch(email):
+            warnings.append(f"Line {line}: “{email[:60]}” is not an email address; the row is matched by hand.")
+            email = ""
+        row = Row(line=line, name=name, email=email.lower()[:254])
+        if at["joined"] is not None and at["left"] is not None:
+            day = cell("date")
+            row.joined_at = parse_time(cell("joined"), zone, line=line, column=label["joined"], day=day)
+            row.left_at = parse_time(cell("left"), zone, line=line, column=label["left"], day=day)
+            if row.joined_at is None or row.left_at is None:
+                continue  # registered, never joined ("--")
+            if row.left_at < row.joined_at and day and _is_time_only(cell("left")):
+                row.left_at += timedelta(days=1)  # left after midnight, on the day after the date column's
+            if row.left_at < row.joined_at:
+                raise ReportError(
+                    "leave_before_join", line=line, left=cell("left"), joined=cell("joined")
+                )  # fmt: skip
+        else:
+            value = cell("minutes")
+            if _norm(value) in NO_VALUE:
+                continue
+            row.seconds = parse_duration(value, line=line, column=label["minutes"])
+        rows.append(row)
+        if len(rows) > MAX_ROWS:
+            raise ReportError("too_many_rows", limit=f"{MAX_ROWS:,}")
+    return rows
+
+
+def _check_one_meeting(records, header_index: int) -> None:
+    """A report covering several meetings has a meeting column whose value changes down the rows."""
+    header = [_norm(c) for c in records[header_index][1]]
+    for name in MEETING_COLUMNS:
+        if name not in header:
+            continue
+        i = header.index(name)
+        first = None
+        for line, cells in records[header_index + 1 :]:
+            value = cells[i] if i < len(cells) else ""
+            if not value:
+                continue
+            if first is None:
+                first = (line, value)
+            elif value != first[1]:
+                raise ReportError(
+                    "other_meeting", line=line, column=records[header_index][1][i], value=value[:60],
+                    first=first[1][:60], first_line=first[0],
+                )  # fmt: skip
+
+
+OUTSIDE_MARGIN = timedelta(hours=3)
+
+
+def _check_within(rows: list[Row], window: tuple[datetime, datetime], zone: str) -> None:
+    start, end = window
+    for row in rows:
+        if row.joined_at is None:
+            continue
+        if row.left_at < start - OUTSIDE_MARGIN or row.joined_at > end + OUTSIDE_MARGIN:
+            local = timezones.to_zone(row.joined_at, zone)
+            raise ReportError(
+                "outside_event", line=row.line, zone=zone,
+                when=f"{timezones.format_date(local)} {timezones.format_time(local)}",
+                event_times=timezones.time_range(start, end, zone),
+            )  # fmt: skip
+
+
+# --- values ---------------------------------------------------------------------------------------------------
+
+DATETIME_FORMATS = (
+    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
+    "%m/%d/%y, %I:%M:%S %p", "%m/%d/%Y, %I:%M:%S %p", "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %I:%M %p",
+    "%b %d, %Y %I:%M %p", "%b %d, %Y %I:%M:%S %p", "%B %d, %Y %I:%M %p", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+)  # fmt: skip
+TIME_FORMATS = ("%I:%M:%S %p", "%I:%M %p", "%H:%M:%S", "%H:%M")
+DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%b %d, %Y", "%d.%m.%Y")
+STATED_OFFSET = re.compile(r"^(.*?)\s*\(?(?:GMT|UTC)\s*([+-])(\d{1,2}):?(\d{2})?\)?$")
+STATED_ABBREVIATION = re.compile(r"^(.*\S)\s+(?!AM$|PM$)([A-Z]{2,5})$")
+
+
+def parse_time(value: str, zone: str, *, line: int, column: str, day: str = "") -> datetime | None:
+    """The UTC instant of a report's time cell; None for an empty cell ("--" in Zoom's and GoTo's reports)."""
+    text = " ".join(value.split())
+    if _norm(text) in NO_VALUE:
+        return None
+    stated_zone = None
+    offset = STATED_OFFSET.match(text)
+    abbreviation = STATED_ABBREVIATION.match(text)
+    if offset:
+        text = offset.group(1)
+        minutes = int(offset.group(3)) * 60 + int(offset.group(4) or 0)
+        stated_zone = pytz.FixedOffset(minutes if offset.group(2) == "+" else -minutes)
+    elif abbreviation and abbreviation.group(2) in ("UTC", "GMT", "Z"):
+        text, stated_zone = abbreviation.group(1), pytz.utc
+    elif abbreviation:
+        text = abbreviation.group(1)
+    naive = _naive(text, day)
+    if naive is None:
+        try:
+            instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ReportError("bad_time", line=line, value=value[:60], column=column) from None
+        if instant.tzinfo is not None:
+            return instant.astimezone(pytz.utc)
+        naive = instant
+    if stated_zone is not None:
+        return stated_zone.localize(naive).astimezone(pytz.utc)
+    try:
+        instant = timezones.to_utc(naive, zone)
+    except timezones.NonExistentTimeError:
+        raise ReportError("gap", line=line, value=value, zone=zone) from None
+    except timezones.AmbiguousTimeError:
+        raise ReportError("fold", line=line, value=value, zone=zone) from None
+    if abbreviation and timezones.to_zone(instant, zone).tzname() != abbreviation.group(2):
+        raise ReportError("zone_mismatch", line=line, stated=abbreviation.group(2), zone=zone)
+    return instant
+
+
+def _naive(text: str, day: str) -> datetime | None:
+    for pattern in DATETIME_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)  # noqa: DTZ007 - wall-clock time, localized by the caller
+        except ValueError:
+            pass
+    if day:
+        on = _date(day)
+        at = _time(text)
+        if on is not None and at is not None:
+            return datetime.combine(on, at)
+    return None
+
+
+def _date(text: str) -> date | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            pass
+    return None
+
+
+def _time(text: str) -> time | None:
+    for pattern in TIME_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), pattern).time()  # noqa: DTZ007 - a time of day, no date
+        except ValueError:
+            pass
+    return None
+
+
+def _is_time_only(text: str) -> bool:
+    return _time(" ".join(text.split())) is not None
+
+
+DURATION_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b", re.IGNORECASE)
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", text.strip()) is not None
+
+
+def parse_duration(value: str, *, line: int, column: str) -> int:
+    """Seconds in a duration cell: "47" or "47.5" (minutes), "1:02:05", "1h 2m 5s" (Teams), "62 minutes"."""
+    text = value.strip()
+    if _is_number(text):
+        minutes = float(text.replace(",", "."))
+        if 0 <= minutes <= 14 * 24 * 60:
+            return round(minutes * 60)
+    elif re.fullmatch(r"\d{1,3}:\d{2}(:\d{2})?", text):
+        parts = [int(p) for p in text.split(":")]
+        hours, minutes, seconds = parts if len(parts) == 3 else (0, *parts)
+        return hours * 3600 + minutes * 60 + seconds
+    elif DURATION_PART.search(text) and not DURATION_PART.sub("", text).strip(" ,"):
+        seconds = 0.0
+        for number, unit in DURATION_PART.findall(text):
+            scale = {"h": 3600, "m": 60, "s": 1}[unit[0].lower()]
+            seconds += float(number.replace(",", ".")) * scale
+        return round(seconds)
+    raise ReportError("bad_minutes", line=line, value=value[:40], column=column)
+
+
+def size_label(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} kB"
+
+
+def file_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

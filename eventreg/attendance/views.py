@@ -1,0 +1,223 @@
+"""Host pages for importing a webinar platform's attendance report: upload, map columns (generic CSVs),
+preview, apply; and the event's credit rule."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from eventreg import clock
+from eventreg.attendance import credit, matching, operations, reports
+from eventreg.attendance.forms import ApplyForm, ColumnsForm, CreditForm, UploadForm
+from eventreg.attendance.models import AttendanceImport
+from eventreg.attendance.operations import AttendanceError
+from eventreg.attendance.reports import ReportError
+from eventreg.events.models import Event
+from eventreg.extensions import db
+from eventreg.hosts import operations as host_operations
+from eventreg.inputs import MAX_ID
+
+bp = Blueprint("attendance", __name__, url_prefix="/host/events/<int:event_id>/attendance")
+# Room for the form's other fields around the largest report we read.
+UPLOAD_BODY_LIMIT = reports.MAX_REPORT_BYTES + 64 * 1024
+
+
+@bp.context_processor
+def attendance_helpers():
+    return {
+        "required_minutes": credit.required_minutes,
+        "format_labels": reports.Format.LABELS,
+        "max_size": reports.size_label(reports.MAX_REPORT_BYTES),
+    }
+
+
+@bp.url_value_preprocessor
+def allow_report_uploads(endpoint, values):
+    """Runs before every before_request hook (the CSRF check reads the body): the upload may be larger than
+    the 1 MB the rest of the site accepts."""
+    if endpoint == "attendance.upload":
+        request.max_content_length = UPLOAD_BODY_LIMIT
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    """A file over the limit never reaches the view: say so on the form, with what to do."""
+    event_id = (request.view_args or {}).get("event_id", 0)
+    event = db.session.get(Event, event_id) if current_user.is_authenticated and 0 < event_id <= MAX_ID else None
+    if event is None or not host_operations.can_manage(current_user, event):
+        return error
+    form = UploadForm(formdata=None, zone=event.timezone)
+    size = request.content_length or 0
+    form.report.errors = [
+        ReportError(
+            "too_large", size=reports.size_label(size), limit=reports.size_label(reports.MAX_REPORT_BYTES)
+        ).message
+    ]
+    return render_template("attendance/upload.html", event=event, form=form, imports=_recent_imports(event)), 413
+
+
+def managed_event(event_id: int) -> Event:
+    """The event if the signed-in host may manage it; 404 otherwise (as the host pages do)."""
+    if not current_user.is_authenticated:
+        abort(404)
+    if not 0 < event_id <= MAX_ID:
+        abort(404)
+    event = db.session.get(Event, event_id)
+    if event is None or not host_operations.can_manage(current_user, event):
+        abort(404)
+    return event
+
+
+def event_import(event: Event, import_id: int) -> AttendanceImport:
+    imported = db.session.get(AttendanceImport, import_id) if 0 < import_id <= MAX_ID else None
+    if imported is None or imported.event_id != event.id:
+        abort(404)
+    return imported
+
+
+def _recent_imports(event: Event) -> list[AttendanceImport]:
+    return list(
+        db.session.scalars(
+            db.select(AttendanceImport)
+            .where(AttendanceImport.event_id == event.id)
+            .order_by(AttendanceImport.id.desc())
+            .limit(10)
+        )
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def upload(event_id: int):
+    event = managed_event(event_id)
+    form = UploadForm()
+    if request.method == "GET":
+        form.zone.data = event.timezone
+    status = 200
+    if form.validate_on_submit():
+        data = form.report.data.read(reports.MAX_REPORT_BYTES + 1)
+        try:
+            imported = operations.store_import(
+                event, host=current_user, filename=form.report.data.filename or "", data=data, zone=form.zone.data,
+                now=clock.now(),
+            )  # fmt: skip
+        except (ReportError, AttendanceError) as error:
+            db.session.rollback()
+            form.report.errors = [error.message]
+            status = 400
+        else:
+            db.session.commit()
+            if not imported.is_read:
+                return redirect(url_for("attendance.columns", event_id=event.id, import_id=imported.id), code=303)
+            return redirect(url_for("attendance.preview", event_id=event.id, import_id=imported.id), code=303)
+    elif form.errors:
+        status = 400
+    if clock.now() < event.starts_at:
+        form.form_errors.append(AttendanceError("not_started").message)
+    return render_template("attendance/upload.html", event=event, form=form, imports=_recent_imports(event)), status
+
+
+@bp.route("/imports/<int:import_id>/columns", methods=["GET", "POST"])
+@login_required
+def columns(event_id: int, import_id: int):
+    event = managed_event(event_id)
+    imported = event_import(event, import_id)
+    form = ColumnsForm()
+    form.set_columns(imported.columns)
+    if request.method == "GET":
+        guess = reports.Mapping(**imported.mapping) if imported.mapping else reports.guess_mapping(imported.columns)
+        for name in ("email", "name", "minutes", "joined", "left"):
+            getattr(form, name).data = getattr(guess, name)
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        mapping = reports.Mapping(
+            email=form.email.data, name=form.name.data, minutes=form.minutes.data, joined=form.joined.data,
+            left=form.left.data,
+        )  # fmt: skip
+        try:
+            operations.map_columns(imported, event, mapping)
+        except ReportError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            return redirect(url_for("attendance.preview", event_id=event.id, import_id=imported.id), code=303)
+    return render_template("attendance/columns.html", event=event, imported=imported, form=form), status
+
+
+@bp.get("/imports/<int:import_id>")
+@login_required
+def preview(event_id: int, import_id: int):
+    event = managed_event(event_id)
+    imported = event_import(event, import_id)
+    if not imported.is_read:
+        return redirect(url_for("attendance.columns", event_id=event.id, import_id=imported.id), code=303)
+    return _preview(event, imported, ApplyForm(formdata=None, mark_absent=True), {})
+
+
+def _preview(event: Event, imported: AttendanceImport, form: ApplyForm, decisions: dict, error: str = ""):
+    plan = matching.plan(event, operations.rows_of(imported))
+    same_file_applied = db.session.scalar(
+        db.select(AttendanceImport.applied_at)
+        .where(
+            AttendanceImport.event_id == event.id,
+            AttendanceImport.sha256 == imported.sha256,
+            AttendanceImport.applied_at.is_not(None),
+        )
+        .order_by(AttendanceImport.applied_at.desc())
+        .limit(1)
+    )
+    return render_template(
+        "attendance/preview.html", event=event, imported=imported, plan=plan, form=form, decisions=decisions,
+        decision_field=operations.decision_field, same_file_applied=same_file_applied, error=error,
+        format_label=reports.Format.LABELS[imported.format], contact_hours=event.contact_hours,
+    ), 400 if error else 200  # fmt: skip
+
+
+@bp.post("/imports/<int:import_id>/apply")
+@login_required
+def apply(event_id: int, import_id: int):
+    event = managed_event(event_id)
+    imported = event_import(event, import_id)
+    form = ApplyForm()
+    decisions = {key: value for key, value in request.form.items() if key.startswith("person-")}
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        applied = operations.apply_import(
+            imported, event, decisions=decisions, mark_absent=form.mark_absent.data, now=clock.now()
+        )
+    except AttendanceError as error:
+        db.session.rollback()
+        return _preview(event, imported, form, decisions, error=error.message)
+    db.session.commit()
+    if applied.changed_nothing:
+        flash("Attendance applied: nothing changed (this report was applied already).")
+    else:
+        flash(
+            f"Attendance applied: {applied.updated} registrant{'s' if applied.updated != 1 else ''} updated, "
+            f"{applied.walk_ins} walk-in{'s' if applied.walk_ins != 1 else ''} added, "
+            f"{applied.marked_absent} marked absent."
+        )
+    return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+
+
+@bp.route("/credit", methods=["GET", "POST"])
+@login_required
+def credit_rule(event_id: int):
+    event = managed_event(event_id)
+    form = CreditForm()
+    if request.method == "GET":
+        form.min_minutes.data = event.credit_min_minutes
+        form.contact_hours.data = event.contact_hours
+    if form.validate_on_submit():
+        try:
+            operations.set_credit_rule(event, min_minutes=form.min_minutes.data, contact_hours=form.contact_hours.data)
+        except AttendanceError as error:
+            db.session.rollback()
+            form.min_minutes.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(f"Credit rule saved: {credit.required_minutes(event)} minutes count as attended.")
+            return redirect(url_for("attendance.upload", event_id=event.id), code=303)
+    return render_template(
+        "attendance/credit.html", event=event, form=form, default_minutes=credit.required_minutes(event)
+    ), 400 if form.errors else 200
