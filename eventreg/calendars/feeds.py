@@ -10,22 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Flask, Response
+from flask import Response
 from werkzeug.wrappers import Request
 
-from eventreg.calendars.ics import PieceCache
 from eventreg.events import queries
 from eventreg.events.models import Event
 from eventreg.timezones import UTCDateTime
 
 FEED_WINDOW = timedelta(days=90)
-BODIES = "eventreg.feed_bodies"
-
-
-def bodies(app: Flask) -> PieceCache:
-    """Whole feed bodies by ETag, plain and gzipped: a few MB each for a large catalog, so only a few are
-    kept. An ETag stands for everything a body shows, so a kept body cannot be stale."""
-    return app.extensions.setdefault(BODIES, PieceCache(16))
 
 
 def _last_modified_statement() -> sa.Select:
@@ -58,10 +50,10 @@ def _latest(values: list[datetime | None]) -> datetime | None:
 
 
 def validator(connection: sa.Connection, entries: str, host: str, now: datetime) -> Validator:
-    """A feed's ETag and Last-Modified, from the database alone, so every process agrees. `entries`
-    describes everything the body shows: the caller's narrow read of the feed's events (calendars/views.py),
-    so an edit shows even within one tick of the clock or when a later edit committed first, and so do a
-    deletion and a renamed topic. The host is part of the ETag because the body's links carry it."""
+    """A feed's ETag and Last-Modified, from the database alone, so every process agrees. `entries` stands
+    for the feed's rows: each event's id, last change and whether it has passed, and the topics' names
+    (calendars/views.py), so an edit shows even when a later one committed first, and so do a deletion
+    and a renamed topic. The host is part of the ETag because the body's links carry it."""
     latest, *ends = connection.execute(_LAST_MODIFIED, {"now": now}).one()
     etag = hashlib.sha256(f"{entries}|{host}".encode()).hexdigest()[:32]
     return Validator(etag, _latest([latest, *ends]))
@@ -74,11 +66,10 @@ def _not_modified(request: Request, current: Validator) -> bool:
     return current.modified is not None and since is not None and current.modified.replace(microsecond=0) <= since
 
 
-def answer(
-    request: Request, current: Validator, kept: PieceCache, build: Callable[[], bytes] | None = None
-) -> Response | None:
-    """304 when the client's copy is current; else the body, kept or built (build() makes the plain
-    body). None when there is no body kept and nothing to build it with."""
+def answer(request: Request, current: Validator, build: Callable[[], bytes]) -> Response:
+    """304 when the client's copy is current; else the body build() makes. The app keeps no whole body:
+    nginx in front keeps the answer for a few seconds and then revalidates it with the ETag, so the app
+    builds a body only when the feed has changed."""
     # Calendar apps ask for gzip, and a feed shrinks about tenfold with it; that representation gets its
     # own ETag, as HTTP requires, and either ETag is a match for a 304.
     gzipped = request.accept_encodings["gzip"] > 0  # "gzip;q=0" means "not gzip"
@@ -92,12 +83,10 @@ def answer(
         response.status_code = 304
         return response
 
-    body = kept.get(current.etag) if build is None else kept.get_or_build(current.etag, build)
-    if body is None:
-        return None
+    body = build()
     if gzipped:
         # mtime=0 keeps the compressed bytes, like the plain ones, the same on every build.
-        body = kept.get_or_build((current.etag, "gzip"), lambda: gzip.compress(body, compresslevel=6, mtime=0))
+        body = gzip.compress(body, compresslevel=6, mtime=0)
         response.headers["Content-Encoding"] = "gzip"
     response.set_data(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

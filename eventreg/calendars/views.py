@@ -1,5 +1,5 @@
-"""Calendar downloads and subscription feeds. Feeds answer 304 from a narrow read of what their entries show,
-before any calendar is built; the validator changes exactly when an entry in the feed changes."""
+"""Calendar downloads and subscription feeds. Feeds answer 304 from a narrow read of their events' ids and
+last changes, before any calendar is built; the validator changes whenever an entry in the feed does."""
 
 import hashlib
 from collections import defaultdict
@@ -63,7 +63,7 @@ def _in_feed(query: sa.Select, topic: Topic | None, now) -> sa.Select:
 
 def _entry_keys(topic: Topic | None, now) -> dict[int, tuple]:
     """Each feed event's entry key, in the feed's order, from a narrow read of the columns an entry shows:
-    together they are the feed's validator, and they name the cached pieces its body is made of."""
+    they name the cached pieces its body is made of, so no two versions of an entry share one."""
     domain, page_url = _domain(), _page_url_builder()
     # Times stay as the driver returns them: a key only has to compare equal from one poll to the next, and
     # making a thousand of them aware datetimes was a third of a rebuild.
@@ -107,16 +107,27 @@ def _build_feed(keys: dict[int, tuple], topic: Topic | None, now, *, name: str, 
     return ics.feed(vevents, zones, name=name, description=description)
 
 
+def _feed_fingerprint(topic: Topic | None, now, *, name: str, description: str) -> str:
+    """What the feed's validator stands for: a narrow read of each event's id, last change (every change to
+    an event, its topics included, sets updated_at) and whether it has passed, plus the topics' names. It
+    reads no text, so it costs a small part of a body. A script that changes events behind the ORM must set
+    updated_at, as the ORM does."""
+    updated_at = sa.type_coerce(Event.updated_at, sa.String)  # as the driver returns it: only compared
+    rows = db.session.execute(_in_feed(sa.select(Event.id, updated_at, Event.ends_at <= now), topic, now)
+                              .order_by(Event.id)).all()  # fmt: skip
+    topics = db.session.execute(sa.select(Topic.id, Topic.name).order_by(Topic.id)).all()
+    return hashlib.sha256(repr((name, description, rows, topics)).encode()).hexdigest()
+
+
 def _serve_feed(topic: Topic | None, name: str, description: str):
     now = clock.now()
-    keys = _entry_keys(topic, now)
-    entries = hashlib.sha256(repr((name, description, list(keys.values()))).encode()).hexdigest()
-    validator = feeds.validator(db.session.connection(), entries, request.host, now)
+    fingerprint = _feed_fingerprint(topic, now, name=name, description=description)
+    validator = feeds.validator(db.session.connection(), fingerprint, request.host, now)
 
     def build() -> bytes:
-        return _build_feed(keys, topic, now, name=name, description=description)
+        return _build_feed(_entry_keys(topic, now), topic, now, name=name, description=description)
 
-    return feeds.answer(request, validator, feeds.bodies(current_app), build=build)
+    return feeds.answer(request, validator, build)
 
 
 @bp.get("/calendar.ics")
