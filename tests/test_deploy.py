@@ -133,6 +133,22 @@ def test_a_hosts_change_shows_on_the_public_page_within_the_lifetime(site, upcom
         time.sleep(0.1)
 
 
+def test_an_expired_copy_is_served_stale_while_one_request_refreshes_it(site, upcoming, db_session, clock):
+    path = f"/events/{upcoming.slug}"
+    site.request(path)
+    operations.update_event(upcoming, now=clock.now(), title="Open data, refreshed")
+    db_session.commit()
+    time.sleep(LIFETIME + 0.5)
+    seen, deadline = [], time.monotonic() + 5
+    while "Open data, refreshed" not in (response := site.request(path)).text:
+        seen.append(response.getheader("X-Cache-Status"))
+        assert time.monotonic() < deadline, seen
+        time.sleep(0.05)
+    # The expired copy was answered at once while one request refreshed it behind it.
+    assert "STALE" in seen or "UPDATING" in seen, seen
+    assert site.request(path).getheader("X-Cache-Status") == "HIT"
+
+
 def test_registering_through_nginx_checks_csrf_and_limits_the_real_client_address(site, upcoming, db_session):
     form = urllib.parse.urlencode({"name": "Eve", "email": "eve@example.org", "organization": "X"})
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
