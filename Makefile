@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test install lint chromium axe constraints
+.PHONY: run test install lint chromium nginx axe constraints stack
 
 # constraints.txt pins every package, so a new upstream release changes nothing until we choose it.
 $(STAMP): pyproject.toml constraints.txt
@@ -34,7 +34,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install chromium axe lint
+test: install chromium nginx axe lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Browser tests need Debian's Chromium; install it when we can (root with apt-get), else say so.
@@ -46,6 +46,20 @@ chromium:
 	else \
 		echo "NOTE: Chromium is missing and cannot be installed here (needs root and apt-get): browser tests will be SKIPPED."; \
 	fi
+
+# tests/test_deploy.py runs the shipped nginx configuration with Debian's nginx; install it the same way.
+nginx:
+	@if [ -x /usr/sbin/nginx ] || [ -n "$$EVENTREG_NGINX" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing nginx for the deployment test..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	else \
+		echo "NOTE: nginx is missing and cannot be installed here (needs root and apt-get): the deployment test will be SKIPPED."; \
+	fi
+
+# The production stack on loopback, with the demo: nginx -> gunicorn -> PostgreSQL, Redis (deploy/stack.py).
+stack: install nginx
+	$(BIN)/python -m deploy.stack $(STACK_ARGS)
 
 # Re-resolve constraints.txt from pyproject.toml's ranges in a scratch venv (the newest releases allowed).
 constraints:

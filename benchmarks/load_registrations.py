@@ -6,7 +6,7 @@
 Creates a scratch database on the PostgreSQL server, a few upcoming events with a small capacity, serves
 eventreg with gunicorn (4 sync workers) on a loopback port, or with --servers N as N app servers on N ports
 sharing that one database, and fires registrations at those events from several client processes, each
-with several keep-alive connections, the way browsers do it: a GET of the event page for the session
+with several keep-alive connections, the way browsers do it: a GET of the registration page for the session
 cookie and the CSRF token, then POSTs of the form. Connections are spread over the servers, and each
 posts its form to a different server from the one that served the page. One POST in ten repeats an
 address another process is sending at the same moment, to race the "already registered" path.
@@ -76,14 +76,14 @@ class ClientReport:
 
 
 def _session(connection: http.client.HTTPConnection, slug: str) -> tuple[str, str]:
-    """The session cookie and CSRF token a browser gets with the event page."""
-    connection.request("GET", f"/events/{slug}")
+    """The session cookie and CSRF token a browser gets with the registration page."""
+    connection.request("GET", f"/events/{slug}/register")
     response = connection.getresponse()
     body = response.read()
     match = CSRF_FIELD.search(body)
     cookie = response.headers.get("Set-Cookie", "").split(";", 1)[0]
     if response.status != 200 or not match or not cookie:
-        raise RuntimeError(f"event page {slug}: {response.status}, no form or no session cookie")
+        raise RuntimeError(f"registration page {slug}: {response.status}, no form or no session cookie")
     return cookie, (match.group(1) or match.group(2)).decode()
 
 
@@ -102,7 +102,7 @@ def _client(plan: Plan, index: int, results) -> None:
         return http.client.HTTPConnection(url.hostname, url.port, timeout=60)
 
     def connection_loop(thread: int) -> None:
-        # The event page (session cookie, CSRF token) comes from the next server over: with several servers,
+        # The registration page (session cookie, CSRF token) comes from the next server over: with several servers,
         # the form is posted to a server that did not serve it, as behind any load balancer.
         posts = connection(index + thread)
         latencies, statuses, sent, errors = [], {}, {}, []

@@ -5,8 +5,8 @@ import os
 
 from flask import Flask, g, render_template
 
+from eventreg import caching, inputs, logs, ratelimits, security
 from eventreg import config as config_module
-from eventreg import inputs, logs, ratelimits, security
 from eventreg.clock import SystemClock
 from eventreg.extensions import csrf, db, login_manager, migrate
 
@@ -41,18 +41,15 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from eventreg import database, models  # noqa: F401 - models complete the metadata
-    from eventreg.calendars import polls
-    from eventreg.events import pagecache
 
     inputs.init_app(app)  # first: its converter must exist before any rule, its check before any hook
+    caching.init_app(app)  # before any other after_request hook, so its decision is the last word
     database.configure_engine_events(app)
-    pagecache.init_app(app)
 
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)
     security.init_app(app)
-    polls.init_app(app)  # before ratelimits, whose ProxyFix must wrap it
     ratelimits.init_app(app)  # after the blueprints: it wraps their views
     _register_cli(app)
     if not app.config.get("MAIL_SERVER") and not app.testing:
@@ -115,7 +112,6 @@ def _register_template_helpers(app: Flask) -> None:
         in_zone=templating.in_zone,
     )
     from eventreg.calendars import links as calendar_links
-    from eventreg.registrations.forms import registration_fields
 
     app.jinja_env.globals.update(
         google_calendar_url=calendar_links.google_url,
@@ -123,7 +119,6 @@ def _register_template_helpers(app: Flask) -> None:
         visitor_times=templating.visitor_times,
         zone_options=templating.zone_options,
         page_url=templating.page_url,
-        registration_fields=registration_fields,
     )
 
     @app.context_processor

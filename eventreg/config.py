@@ -49,6 +49,9 @@ class Defaults:
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
     TRUSTED_PROXY_COUNT = 0  # how many proxies (load balancer, nginx) put X-Forwarded-For in front of us
     MAX_CONTENT_LENGTH = 1024 * 1024  # no form of ours comes near this; larger bodies get a 413
+    # Seconds a shared cache (nginx, deploy/) and browsers may keep a public page: a host's change shows
+    # everywhere within this. Kept short, as nothing tells the cache when a page changes.
+    PUBLIC_MAX_AGE = 5
 
 
 def database_url(instance_path: str) -> str:

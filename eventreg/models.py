@@ -1,12 +1,12 @@
 """Every model, imported in one place so that the metadata Alembic compares against is complete."""
 
 from eventreg.attendance.models import AttendanceImport
-from eventreg.events.models import CatalogVersion, Event, Topic, event_topics
-from eventreg.hosts.models import Host, LoginAttempt, event_hosts
+from eventreg.events.models import Event, Topic, event_topics
+from eventreg.hosts.models import Host, HostSession, LoginAttempt, event_hosts
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import PersonalFeed, Registration, ReminderDelivery
 
 __all__ = [
-    "AttendanceImport", "CatalogVersion", "Event", "Host", "LoginAttempt", "OutboxMessage", "PersonalFeed",
+    "AttendanceImport", "Event", "Host", "HostSession", "LoginAttempt", "OutboxMessage", "PersonalFeed",
     "Registration", "ReminderDelivery", "Topic", "event_hosts", "event_topics",
 ]  # fmt: skip

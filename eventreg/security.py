@@ -24,8 +24,7 @@ PRIVATE_PREFIXES = ("/r/", "/feeds/", "/host")
 
 
 def secure(headers: Headers, path: str, *, hsts: bool) -> None:
-    """Add the headers to a response for `path`. Flask's answers get them from an after-request hook; the
-    feed polls answered before Flask (eventreg/calendars/polls.py) call this themselves."""
+    """Add the headers to a response for `path` (from an after-request hook)."""
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors for browsers that predate it
@@ -35,7 +34,7 @@ def secure(headers: Headers, path: str, *, hsts: bool) -> None:
         # A manage page links out (join link, calendar sites): the token in its URL must not follow.
         headers["Referrer-Policy"] = "no-referrer"
         if path.startswith(("/r/", "/host")):
-            headers.setdefault("Cache-Control", "no-store")
+            headers.setdefault("Cache-Control", "private, no-store")
     else:
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if hsts:

@@ -1,7 +1,7 @@
 """What a public feed answers a GET: its validator, a 304 when the client's copy is current, else its body.
 
-The feed view (eventreg/calendars/views.py) and the poll layer in front of Flask (eventreg/calendars/polls.py)
-both answer through these functions, so the two cannot drift apart."""
+The feed views (eventreg/calendars/views.py) answer through these functions; nginx in front keeps the public
+answers for a few seconds (deploy/nginx.conf) and revalidates them with the ETag."""
 
 import gzip
 import hashlib
@@ -10,49 +10,33 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Flask, Response
+from flask import Response
 from werkzeug.wrappers import Request
 
-from eventreg.calendars.ics import PieceCache
 from eventreg.events import queries
-from eventreg.events.models import CatalogVersion, Event
+from eventreg.events.models import Event
 from eventreg.timezones import UTCDateTime
 
 FEED_WINDOW = timedelta(days=90)
-BODIES = "eventreg.feed_bodies"
 
 
-def bodies(app: Flask) -> PieceCache:
-    """Whole feed bodies by ETag, plain and gzipped: a few MB each for a large catalog, so only a few are
-    kept. Each app has its own, as an ETag's catalog version counts within one database."""
-    return app.extensions.setdefault(BODIES, PieceCache(16))
-
-
-def _validator_statement() -> sa.Select:
-    """Index lookups that change whenever a feed must: the catalog version (moved on by every change to an
-    event or topic, eventreg/events/pagecache.py), the latest change (for Last-Modified), the latest end
-    that has passed (the archive flip) and the latest end that has left the feed's window. Each is a single
-    index probe, so a poll costs the same for ten events or a hundred thousand. Built once: building it per
-    request cost more than running it."""
-    window_start = sa.bindparam("window_start", type_=UTCDateTime())
+def _last_modified_statement() -> sa.Select:
+    """Index probes for Last-Modified: the latest change, and the latest end that has passed (an entry
+    turns into its archive then). Built once: building it per request cost more than running it."""
     now = sa.bindparam("now", type_=UTCDateTime())
-
-    def latest_ends(before) -> list[sa.ColumnElement]:
-        # One probe of (status, ends_at) per public status: an IN list would make the database scan the range.
-        return [
-            sa.type_coerce(
-                sa.select(sa.func.max(Event.ends_at)).where(Event.status == status, before).scalar_subquery(),
-                UTCDateTime(),
-            )
-            for status in queries.PUBLIC_STATUSES
-        ]
-
-    version = sa.select(CatalogVersion.version).where(CatalogVersion.id == 1).scalar_subquery()
+    # One probe of (status, ends_at) per public status: an IN list would make the database scan the range.
+    ends = [
+        sa.type_coerce(
+            sa.select(sa.func.max(Event.ends_at)).where(Event.status == status, Event.ends_at <= now).scalar_subquery(),
+            UTCDateTime(),
+        )
+        for status in queries.PUBLIC_STATUSES
+    ]
     latest = sa.type_coerce(sa.select(sa.func.max(Event.updated_at)).scalar_subquery(), UTCDateTime())
-    return sa.select(version, latest, *latest_ends(Event.ends_at <= now), *latest_ends(Event.ends_at < window_start))
+    return sa.select(latest, *ends)
 
 
-_VALIDATOR = _validator_statement()
+_LAST_MODIFIED = _last_modified_statement()
 
 
 @dataclass(frozen=True)
@@ -65,16 +49,14 @@ def _latest(values: list[datetime | None]) -> datetime | None:
     return max(filter(None, values), default=None)
 
 
-def validator(connection: sa.Connection, topic_id: int | None, host: str, now: datetime) -> Validator:
-    """A feed's ETag and Last-Modified, from the database alone, so every process agrees: one statement,
-    and a 304 needs nothing else. The host is part of the ETag because the body's links carry it."""
-    params = {"now": now, "window_start": now - FEED_WINDOW}
-    version, latest, *ends = connection.execute(_VALIDATOR, params).one()
-    half = len(ends) // 2
-    last_end, last_out = _latest(ends[:half]), _latest(ends[half:])
-    fingerprint = f"{topic_id or '-'}|{version}|{latest}|{last_end}|{last_out}|{host}"
-    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
-    return Validator(etag, _latest([latest, last_end]))
+def validator(connection: sa.Connection, entries: str, host: str, now: datetime) -> Validator:
+    """A feed's ETag and Last-Modified, from the database alone, so every process agrees. `entries` stands
+    for the feed's rows: each event's id, last change and whether it has passed, and the topics' names
+    (calendars/views.py), so an edit shows even when a later one committed first, and so do a deletion
+    and a renamed topic. The host is part of the ETag because the body's links carry it."""
+    latest, *ends = connection.execute(_LAST_MODIFIED, {"now": now}).one()
+    etag = hashlib.sha256(f"{entries}|{host}".encode()).hexdigest()[:32]
+    return Validator(etag, _latest([latest, *ends]))
 
 
 def _not_modified(request: Request, current: Validator) -> bool:
@@ -84,11 +66,10 @@ def _not_modified(request: Request, current: Validator) -> bool:
     return current.modified is not None and since is not None and current.modified.replace(microsecond=0) <= since
 
 
-def answer(
-    request: Request, current: Validator, kept: PieceCache, build: Callable[[], bytes] | None = None
-) -> Response | None:
-    """304 when the client's copy is current; else the body, kept or built (build() makes the plain
-    body). None when there is no body kept and nothing to build it with."""
+def answer(request: Request, current: Validator, build: Callable[[], bytes]) -> Response:
+    """304 when the client's copy is current; else the body build() makes. The app keeps no whole body:
+    nginx in front keeps the answer for a few seconds and then revalidates it with the ETag, so the app
+    builds a body only when the feed has changed."""
     # Calendar apps ask for gzip, and a feed shrinks about tenfold with it; that representation gets its
     # own ETag, as HTTP requires, and either ETag is a match for a 304.
     gzipped = request.accept_encodings["gzip"] > 0  # "gzip;q=0" means "not gzip"
@@ -102,12 +83,10 @@ def answer(
         response.status_code = 304
         return response
 
-    body = kept.get(current.etag) if build is None else kept.get_or_build(current.etag, build)
-    if body is None:
-        return None
+    body = build()
     if gzipped:
         # mtime=0 keeps the compressed bytes, like the plain ones, the same on every build.
-        body = kept.get_or_build((current.etag, "gzip"), lambda: gzip.compress(body, compresslevel=6, mtime=0))
+        body = gzip.compress(body, compresslevel=6, mtime=0)
         response.headers["Content-Encoding"] = "gzip"
     response.set_data(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

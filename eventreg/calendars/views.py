@@ -1,5 +1,5 @@
-"""Calendar downloads and subscription feeds. Feeds answer 304 from a cheap aggregate query, before any
-calendar is built; the validator changes exactly when an event in the feed changes or passes its end."""
+"""Calendar downloads and subscription feeds. Feeds answer 304 from a narrow read of their events' ids and
+last changes, before any calendar is built; the validator changes whenever an entry in the feed does."""
 
 import hashlib
 from collections import defaultdict
@@ -7,7 +7,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
-from eventreg import clock
+from eventreg import caching, clock
 from eventreg.calendars import feeds, ics
 from eventreg.events import queries
 from eventreg.events.models import Event, Topic, event_topics
@@ -47,6 +47,7 @@ def _calendar_response(body: bytes, *, filename: str | None = None, headers: dic
 
 
 @bp.get("/events/<slug>.ics")
+@caching.public
 def download(slug: str):
     event = queries.get_public_event(slug)
     body = ics.download(event, now=clock.now(), domain=_domain(), page_url=_page_url(event))
@@ -60,9 +61,9 @@ def _in_feed(query: sa.Select, topic: Topic | None, now) -> sa.Select:
     return query
 
 
-def _build_feed(topic: Topic | None, now, *, name: str, description: str) -> bytes:
-    """The feed from cached entries. A narrow read of the columns an entry shows gives each entry's key;
-    only the events whose entries are missing are loaded and built, so one change costs one event's work."""
+def _entry_keys(topic: Topic | None, now) -> dict[int, tuple]:
+    """Each feed event's entry key, in the feed's order, from a narrow read of the columns an entry shows:
+    they name the cached pieces its body is made of, so no two versions of an entry share one."""
     domain, page_url = _domain(), _page_url_builder()
     # Times stay as the driver returns them: a key only has to compare equal from one poll to the next, and
     # making a thousand of them aware datetimes was a third of a rebuild.
@@ -82,10 +83,16 @@ def _build_feed(topic: Topic | None, now, *, name: str, description: str) -> byt
         entries.setdefault(row.id, row)
         if row.topic_name is not None:
             topic_names[row.id].append(row.topic_name)
-    keys = {
+    return {
         event_id: ics.piece_key(tuple(row[:-1]), topic_names[event_id], domain, page_url(row.slug))
         for event_id, row in entries.items()
     }
+
+
+def _build_feed(keys: dict[int, tuple], topic: Topic | None, now, *, name: str, description: str) -> bytes:
+    """The feed from cached entries: only the events whose entries are missing are loaded and built, so one
+    change costs one event's work."""
+    domain, page_url = _domain(), _page_url_builder()
     pieces = {event_id: ics.cached_vevent(key) for event_id, key in keys.items()}
     missing = [event_id for event_id, piece in pieces.items() if piece is None]
     if missing:
@@ -100,23 +107,38 @@ def _build_feed(topic: Topic | None, now, *, name: str, description: str) -> byt
     return ics.feed(vevents, zones, name=name, description=description)
 
 
+def _feed_fingerprint(topic: Topic | None, now, *, name: str, description: str) -> str:
+    """What the feed's validator stands for: a narrow read of each event's id, last change (every change to
+    an event, its topics included, sets updated_at) and whether it has passed, plus the topics' names. It
+    reads no text, so it costs a small part of a body. A script that changes events behind the ORM must set
+    updated_at, as the ORM does."""
+    updated_at = sa.type_coerce(Event.updated_at, sa.String)  # as the driver returns it: only compared
+    rows = db.session.execute(_in_feed(sa.select(Event.id, updated_at, Event.ends_at <= now), topic, now)
+                              .order_by(Event.id)).all()  # fmt: skip
+    topics = db.session.execute(sa.select(Topic.id, Topic.name).order_by(Topic.id)).all()
+    return hashlib.sha256(repr((name, description, rows, topics)).encode()).hexdigest()
+
+
 def _serve_feed(topic: Topic | None, name: str, description: str):
     now = clock.now()
-    validator = feeds.validator(db.session.connection(), topic.id if topic else None, request.host, now)
+    fingerprint = _feed_fingerprint(topic, now, name=name, description=description)
+    validator = feeds.validator(db.session.connection(), fingerprint, request.host, now)
 
     def build() -> bytes:
-        return _build_feed(topic, now, name=name, description=description)
+        return _build_feed(_entry_keys(topic, now), topic, now, name=name, description=description)
 
-    return feeds.answer(request, validator, feeds.bodies(current_app), build=build)
+    return feeds.answer(request, validator, build)
 
 
 @bp.get("/calendar.ics")
+@caching.public
 def public_feed():
     site = current_app.config["SITE_NAME"]
     return _serve_feed(None, f"{site}: webinars and events", f"Upcoming and recent events from {site}.")
 
 
 @bp.get("/topics/<slug>/calendar.ics")
+@caching.public
 def topic_feed(slug: str):
     topic = queries.get_topic(slug)
     site = current_app.config["SITE_NAME"]

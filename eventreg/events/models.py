@@ -61,8 +61,6 @@ class Event(db.Model):
         # The two public lists: upcoming by start, on-demand by end, both filtered by status.
         sa.Index("ix_events_status_starts_at", "status", "starts_at"),
         sa.Index("ix_events_status_ends_at", "status", "ends_at"),
-        # Cached pages ask when registration next closes at a deadline (eventreg/events/pagecache.py).
-        sa.Index("ix_events_status_registration_deadline_at", "status", "registration_deadline_at"),
         # Feeds' validators ask for the latest change on every poll.
         sa.Index("ix_events_updated_at", "updated_at"),
     )
@@ -132,13 +130,3 @@ class Event(db.Model):
     @property
     def has_place(self) -> bool:
         return self.format in (Format.IN_PERSON, Format.HYBRID) and bool(self.location)
-
-
-class CatalogVersion(db.Model):
-    """One row (id 1) whose number moves on with every change to an event or topic, in the same transaction
-    (eventreg/events/pagecache.py), so every process can tell that a page it rendered is out of date."""
-
-    __tablename__ = "catalog_version"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)

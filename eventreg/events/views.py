@@ -1,95 +1,57 @@
-from dataclasses import dataclass
+from flask import Blueprint, current_app, render_template, request
 
-from flask import Blueprint, current_app, g, render_template, request
-from markupsafe import Markup
-
-from eventreg import clock, paging
-from eventreg.events import pagecache, queries
+from eventreg import caching, clock, paging
+from eventreg.events import queries
 from eventreg.events.models import Event
 from eventreg.registrations import operations as seats
-from eventreg.registrations.forms import RegistrationForm
 
 bp = Blueprint("events", __name__)
 
 
 @bp.get("/")
 @bp.get("/events")
+@caching.public
 def upcoming():
-    return _cached_event_list("upcoming", topic_slug=request.args.get("topic"))
+    return _event_list("upcoming", topic_slug=request.args.get("topic"))
 
 
 @bp.get("/events/on-demand")
+@caching.public
 def on_demand():
-    return _cached_event_list("on_demand", topic_slug=request.args.get("topic"))
+    return _event_list("on_demand", topic_slug=request.args.get("topic"))
 
 
 @bp.get("/topics/<slug>")
+@caching.public
 def topic(slug: str):
-    return _cached_event_list("upcoming", topic_slug=slug)
+    return _event_list("upcoming", topic_slug=slug)
 
 
 @bp.get("/topics/<slug>/on-demand")
+@caching.public
 def topic_on_demand(slug: str):
-    return _cached_event_list("on_demand", topic_slug=slug)
+    return _event_list("on_demand", topic_slug=slug)
 
 
 @bp.get("/events/<slug>")
+@caching.public
 def show(slug: str):
-    page = pagecache.cached_page(
-        lambda: _event_page(slug),
-        visitor_zone=g.get("visitor_zone"),
-        unknown_zone=g.get("unknown_zone"),
-        now=clock.now(),
-    )
-    if not page.is_open:
-        return page.html
-    form = RegistrationForm(formdata=None, timezone=g.get("visitor_zone") or "")
-    return page.html.replace(REGISTRATION_SLOT, registration_section(page, form), 1)
+    # The same for every visitor: the registration form, with its CSRF token, is a page of its own.
+    return render_template("events/show.html", **event_page_context(queries.get_public_event(slug)))
 
 
-# Where the registration form goes in a kept event page: the form carries the visitor's own CSRF token and
-# the seat count of this moment, so it is rendered for each request and put in here.
-REGISTRATION_SLOT = "<!-- registration form -->"
-
-
-@dataclass(frozen=True)
-class EventPage:
-    """An event page as the page cache keeps it, with what filling its registration slot needs."""
-
-    html: str
-    id: int
-    slug: str
-    capacity: int | None
-    is_open: bool
-
-
-def _event_page(slug: str) -> EventPage:
-    event = queries.get_public_event(slug)
-    form = RegistrationForm(formdata=None, meta={"csrf": False})
-    context = event_page_context(event, form=form, registration=Markup(REGISTRATION_SLOT))
-    html = render_template("events/show.html", **context)
-    return EventPage(html, event.id, event.slug, event.capacity, context["is_open"])
-
-
-def registration_section(event: Event | EventPage, form: RegistrationForm) -> Markup:
-    """The registration form with the seats left (needs the event's id, slug and capacity)."""
-    seats_left, waiting = seats.seat_counts(event)
-    html = render_template("registrations/_form.html", event=event, form=form, seats_left=seats_left, waiting=waiting)
-    return Markup(html)
-
-
-def event_page_context(event: Event, *, form: RegistrationForm, registration: Markup | None = None) -> dict:
-    """What the event page shows; the registration view re-renders it with a form full of errors."""
+def event_page_context(event: Event, *, form=None) -> dict:
+    """What the event page shows (hosts' preview too). `form` is accepted for callers that still pass one:
+    the event page holds no form."""
     now = clock.now()
     is_open = event.is_open_for_registration(now)
-    if registration is None and is_open:
-        registration = registration_section(event, form)
+    seats_left, waiting = seats.seat_counts(event) if is_open else (None, 0)
     return {
         "event": event,
         "state": event.state(now),
         "is_open": is_open,
-        "form": form,
-        "registration": registration,
+        "seats_left": seats_left,
+        "waiting": waiting,
     }
 
 
@@ -109,13 +71,4 @@ def _event_list(kind: str, *, topic_slug: str | None):
         topic=topic,
         topics=queries.list_topics(),
         q=q,
-    )
-
-
-def _cached_event_list(kind: str, *, topic_slug: str | None):
-    return pagecache.cached_page(
-        lambda: _event_list(kind, topic_slug=topic_slug),
-        visitor_zone=g.get("visitor_zone"),
-        unknown_zone=g.get("unknown_zone"),
-        now=clock.now(),
     )

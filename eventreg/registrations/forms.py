@@ -1,9 +1,7 @@
 import secrets
 import unicodedata
 
-from flask import current_app, render_template
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -89,30 +87,3 @@ class RegistrationForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     """Only the CSRF token: cancelling is a POST so that link scanners in mail never cancel anyone."""
-
-
-# The fields registrations/_fields.html renders: blank means none of them holds anything.
-TEMPLATE_FIELDS = (
-    "name",
-    "email",
-    "organization",
-    "job_role",
-    "accessibility",
-    "accessibility_details",
-    "wants_recording",
-    "website",
-)
-BLANK_FIELDS = "eventreg.blank_registration_fields"
-
-
-def registration_fields(form: RegistrationForm) -> Markup:
-    """The form's fields (and the honeypot) as HTML. Blank, as on every event page, they are the same for
-    every visitor and every event, so they are rendered once per app: WTForms' widgets were a third of the
-    page's cost."""
-    if form.errors or form.form_errors or any(form[name].data for name in TEMPLATE_FIELDS):
-        return Markup(render_template("registrations/_fields.html", form=form))
-    html = current_app.extensions.get(BLANK_FIELDS)
-    if html is None:
-        blank = RegistrationForm(formdata=None, meta={"csrf": False})
-        html = current_app.extensions[BLANK_FIELDS] = Markup(render_template("registrations/_fields.html", form=blank))
-    return html

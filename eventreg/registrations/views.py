@@ -1,6 +1,6 @@
 import logging
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, url_for
 
 from eventreg import clock
 from eventreg.events import queries
@@ -17,26 +17,28 @@ bp = Blueprint("registrations", __name__)
 log = logging.getLogger(__name__)
 
 
-def render_event_page(event: Event, form: RegistrationForm, status: int):
-    return render_template("events/show.html", **event_page_context(event, form=form)), status
+def render_registration_page(event: Event, form: RegistrationForm, status: int = 200):
+    """The registration page: the event's title and times, the seats left and the form. It carries the
+    visitor's CSRF token, so it is never shared (eventreg/caching.py: not public, hence private, no-store)."""
+    return render_template("registrations/register.html", form=form, **event_page_context(event)), status
 
 
 @bp.get("/events/<slug>/register")
 def form(slug: str):
-    event = queries.get_public_event(slug)
-    return redirect(url_for("events.show", slug=event.slug, _anchor="register"))
+    event = queries.get_public_event(slug, with_topics=False)
+    return render_registration_page(event, RegistrationForm(formdata=None, timezone=g.get("visitor_zone") or ""))
 
 
 @bp.post("/events/<slug>/register")
 def register(slug: str):
-    # Topics only show if the form comes back with errors; a registration needs none.
+    # The registration page shows no topics.
     event = queries.get_public_event(slug, with_topics=False)
     form = RegistrationForm()
     if not form.validate_on_submit():
-        return render_event_page(event, form, 400)
+        return render_registration_page(event, form, 400)
     if form.is_bot:
         form.form_errors.append("We could not accept this registration.")
-        return render_event_page(event, form, 400)
+        return render_registration_page(event, form, 400)
     now = clock.now()
     try:
         registration = operations.register(
@@ -57,7 +59,7 @@ def register(slug: str):
             db.session.rollback()
             log.info("registration refused", extra={"event_id": event.id, "reason": error.code})
             form.form_errors.append(error.message)
-            return render_event_page(event, form, 409)
+            return render_registration_page(event, form, 409)
         existing = error.registration
         if form.form_key.data and existing.form_key == form.form_key.data:
             # The same form sent twice (a double click): show the first submission's result.

@@ -87,8 +87,12 @@ def test_event_lists_pass_axe(page, axe, catalog):
     axe(page)
 
 
-def test_event_pages_upcoming_with_the_registration_form_and_passed_pass_axe(page, axe, catalog):
+def test_event_pages_upcoming_with_the_registration_page_and_passed_pass_axe(page, axe, catalog):
     page.goto(f"/events/{catalog['upcoming'].slug}")
+    expect(page.get_by_text("40 seats left")).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name="Register", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Register: {catalog['upcoming'].title}")
     expect(page.get_by_text("40 seats left")).to_be_visible()
     axe(page)
     page.goto(f"/events/{catalog['recorded'].slug}")
@@ -108,7 +112,7 @@ def test_registration_form_for_a_full_event_passes_axe(page, axe, make_event, re
 def test_registration_form_with_errors_passes_axe(page, axe, make_event, db_session):
     event = make_event()
     db_session.commit()
-    page.goto(f"/events/{event.slug}#register")
+    page.goto(f"/events/{event.slug}/register")
     submit_registration(page)
     expect(page.locator(".error-summary")).to_contain_text("Please enter your name.")
     axe(page)
@@ -122,7 +126,7 @@ def test_registration_form_with_errors_passes_axe(page, axe, make_event, db_sess
 def test_registration_success_page_passes_axe(page, axe, make_event, db_session):
     event = make_event(capacity=20)
     db_session.commit()
-    page.goto(f"/events/{event.slug}#register")
+    page.goto(f"/events/{event.slug}/register")
     page.get_by_label("Your name").fill("Ana Lima")
     page.get_by_label("Email address").fill("ana@library.example.org")
     page.get_by_label("Library or organization").fill("Springfield Public Library")

@@ -22,7 +22,7 @@ def test_a_new_visitor_registers_downloads_the_invitation_and_cancels(page, make
     page.get_by_label("Library or organization").fill("Springfield Public Library")
     page.get_by_label("Accessibility request (optional)").select_option("captions")
     page.get_by_label("Email me when the recording is posted").check()
-    page.locator("form[action$='/register'] button[type=submit]").click()
+    page.locator("form[method=post][action$='/register'] button[type=submit]").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("You’re registered")
     expect(page.locator(".join-link")).to_have_text("https://meet.example.org/j/secret-room")
@@ -50,9 +50,9 @@ def test_a_new_visitor_registers_downloads_the_invitation_and_cancels(page, make
 def test_form_errors_are_shown_next_to_the_fields(page, make_event, db_session):
     event = make_event()
     db_session.commit()
-    page.goto(f"/events/{event.slug}#register")
+    page.goto(f"/events/{event.slug}/register")
     page.get_by_label("Email address").fill("not-an-email")
-    page.locator("form[action$='/register'] button[type=submit]").click()
+    page.locator("form[method=post][action$='/register'] button[type=submit]").click()
     expect(page.locator(".error-summary")).to_contain_text("Please enter your name.")
     expect(page.get_by_label("Email address")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Email address")).to_have_value("not-an-email")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import vobject
 
 from eventreg.events import operations
-from eventreg.events.models import Status
+from eventreg.events.models import Event, Status
 from eventreg.extensions import db
 from eventreg.registrations.models import Registration
 
@@ -114,6 +114,18 @@ def test_validator_changes_when_an_event_changes(client, make_event, clock, db_s
     response = client.get("/calendar.ics", headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert events_in(response) == ["New title"]
+
+
+def test_validator_changes_when_an_event_is_deleted_behind_the_orm(client, make_event, db_session):
+    make_event(title="Stays")
+    gone = make_event(title="Goes", local_start=datetime(2025, 1, 29, 15))  # noqa: DTZ001 - not the latest change
+    db_session.commit()
+    etag = client.get("/calendar.ics").headers["ETag"]
+    db_session.execute(sa.delete(Event).where(Event.id == gone.id))
+    db_session.commit()
+    response = client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert events_in(response) == ["Stays"]
 
 
 def test_validator_changes_when_an_event_passes_its_end(client, make_event, clock, db_session):

@@ -32,12 +32,20 @@ def registrations(db_session) -> list[Registration]:
     return list(db_session.scalars(sa.select(Registration).order_by(Registration.id)))
 
 
-def test_event_page_shows_the_form_and_seats_left(client, make_event, register):
+def test_registration_page_shows_the_event_the_form_and_seats_left(client, make_event, register):
     event = make_event(capacity=12)
     register(event)
-    html = client.get(f"/events/{event.slug}").get_data(as_text=True)
-    assert f'action="/events/{event.slug}/register"' in html
     assert "11 seats left" in text_of(client.get(f"/events/{event.slug}"))
+    response = client.get(f"/events/{event.slug}/register")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert f'action="/events/{event.slug}/register"' in html
+    assert 'name="csrf_token"' in html or not client.application.config["WTF_CSRF_ENABLED"]
+    page = text_of(response)
+    assert f"Register: {event.title}" in page
+    assert "Time: 3:00 PM – 4:00 PM Eastern Standard Time" in page
+    assert "11 seats left" in page
     for label in ("Your name", "Email address", "Library or organization", "Accessibility request",
                   "Email me when the recording is posted"):  # fmt: skip
         assert label in html
@@ -46,9 +54,10 @@ def test_event_page_shows_the_form_and_seats_left(client, make_event, register):
 def test_full_event_invites_to_the_waiting_list(client, make_event, register):
     event = make_event(capacity=1)
     register(event)
-    page = text_of(client.get(f"/events/{event.slug}"))
-    assert "Full — join the waiting list" in page
-    assert "Join the waiting list" in page
+    for url in (f"/events/{event.slug}", f"/events/{event.slug}/register"):
+        page = text_of(client.get(url))
+        assert "Full — join the waiting list" in page
+        assert "Join the waiting list" in page
 
 
 def test_register_redirects_to_the_success_page_with_join_link_and_mails(client, make_event, db_session, mailbox):
@@ -159,8 +168,10 @@ def test_unknown_time_zone_in_the_form_is_ignored_not_fatal(client, make_event, 
 def test_closed_registration_hides_the_form_and_refuses_a_direct_post(client, make_event, clock, db_session):
     event = make_event()
     clock.set(event.starts_at + timedelta(minutes=5))
-    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
-    assert f'action="/events/{event.slug}/register"' not in page
+    for url in (f"/events/{event.slug}", f"/events/{event.slug}/register"):
+        page = client.get(url).get_data(as_text=True)
+        assert f'method="post" action="/events/{event.slug}/register"' not in page
+        assert f'href="/events/{event.slug}/register"' not in page
     response = post(client, event)
     assert response.status_code == 409
     assert "Registration for this event has closed." in response.get_data(as_text=True)
@@ -171,11 +182,16 @@ def test_unknown_event_is_404(client):
     assert client.post("/events/no-such-event/register", data=FORM).status_code == 404
 
 
-def test_register_get_leads_to_the_form_on_the_event_page(client, make_event):
+def test_registration_page_of_an_unknown_or_draft_event_is_404(client, make_event):
+    draft = make_event(status="draft")
+    assert client.get("/events/no-such-event/register").status_code == 404
+    assert client.get(f"/events/{draft.slug}/register").status_code == 404
+
+
+def test_registration_page_preselects_the_visitor_zone(client, make_event):
     event = make_event()
-    response = client.get(f"/events/{event.slug}/register")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/events/{event.slug}#register")
+    html = client.get(f"/events/{event.slug}/register?tz=Asia/Kolkata").get_data(as_text=True)
+    assert 'id="registration-timezone" name="timezone" type="hidden" value="Asia/Kolkata"' in html
 
 
 def test_manage_link_cancels_by_post_only_and_keeps_working(client, make_event, db_session, mailbox):
