@@ -107,6 +107,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(
         markdown=markup.render_markdown,
+        without_lead=markup.without_lead,
         event_date=templating.event_date,
         time_range=timezones.time_range,
         in_zone=templating.in_zone,

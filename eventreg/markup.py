@@ -42,3 +42,13 @@ def _demote_headings(source: str) -> str:
             line = "#" + stripped
         lines.append(line)
     return "\n".join(lines)
+
+
+def without_lead(description: str | None, summary: str | None) -> str:
+    """The description without the summary it opens with, if it does: a list shows the summary already, and
+    the details under it should not say it twice."""
+    if not description:
+        return ""
+    if summary and description.startswith(summary.strip()):
+        return description[len(summary.strip()) :].strip()
+    return description

@@ -59,8 +59,9 @@ def _event_list(kind: str, *, topic_slug: str | None):
     topic = queries.get_topic(topic_slug) if topic_slug else None
     q = request.args.get("q", "").strip()[:200]
     list_query = queries.list_upcoming if kind == "upcoming" else queries.list_on_demand
+    now = clock.now()
     pagination = paging.paginate(
-        list_query(clock.now(), topic=topic, q=q),
+        list_query(now, topic=topic, q=q),
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["EVENTS_PER_PAGE"],
     )
@@ -68,6 +69,7 @@ def _event_list(kind: str, *, topic_slug: str | None):
         "events/list.html",
         kind=kind,
         pagination=pagination,
+        seats=seats.seat_counts_of(pagination.items, now=now) if kind == "upcoming" else {},
         topic=topic,
         topics=queries.list_topics(),
         q=q,

@@ -258,6 +258,23 @@ def seat_counts(event: Event) -> tuple[int | None, int]:
     return max(event.capacity - confirmed, 0), waiting
 
 
+def seat_counts_of(events: list[Event], *, now: datetime) -> dict[int, tuple[int | None, int]]:
+    """seat_counts for each event open for registration, in one query for the lot (a list page)."""
+    open_events = [event for event in events if event.is_open_for_registration(now)]
+    counts = queries.counts_by_status([event.id for event in open_events if event.capacity is not None])
+    result = {}
+    for event in open_events:
+        if event.capacity is None:
+            result[event.id] = (None, 0)
+        else:
+            confirmed, waiting = (
+                counts[event.id][RegistrationStatus.CONFIRMED],
+                counts[event.id][RegistrationStatus.WAITING],
+            )
+            result[event.id] = (max(event.capacity - confirmed, 0), waiting)
+    return result
+
+
 def waiting_position(registration: Registration) -> int | None:
     """1 for the first person waiting; None for anyone not waiting."""
     if not registration.is_waiting:

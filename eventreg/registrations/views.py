@@ -63,7 +63,7 @@ def register(slug: str):
         existing = error.registration
         if form.form_key.data and existing.form_key == form.form_key.data:
             # The same form sent twice (a double click): show the first submission's result.
-            return redirect(url_for("registrations.manage", signed=tokens.manage_token(existing)), code=303)
+            return redirect(_manage_url(tokens.manage_token(existing)), code=303)
         resent = operations.resend_confirmation(existing, now=now)
         fields = {"event_id": event.id, "registration_id": existing.id, "resent": resent}
         db.session.commit()
@@ -77,7 +77,13 @@ def register(slug: str):
     db.session.commit()  # one commit per request; queued mail leaves only after it
     log.info("registered", extra=fields)
     sending.deliver_queued(now)
-    return redirect(url_for("registrations.manage", signed=signed), code=303)
+    return redirect(_manage_url(signed), code=303)
+
+
+def _manage_url(signed: str) -> str:
+    # The form posts to ...#form-errors, so that a page with errors opens at their summary; a browser keeps a
+    # fragment across a redirect that has none, so the success page names its own.
+    return url_for("registrations.manage", signed=signed, _anchor="main")
 
 
 def read_link(signed: str) -> tuple[Registration, tokens.ManageLink]:
@@ -119,6 +125,23 @@ def manage(signed: str):
         signed=signed,
         mailed=link.mailed,
         personal_feed=operations.get_personal_feed(registration.email) if link.mailed else None,
+        cancel_form=CancelForm(),
+    )
+
+
+@bp.get("/r/<signed>/cancel")
+def confirm_cancel(signed: str):
+    """Cancelling cannot be undone (the seat goes to the next person waiting), so it is asked first."""
+    registration, _ = registration_from_link(signed)
+    if registration.is_cancelled or registration.event.state(clock.now()) not in ("upcoming", "live"):
+        return redirect(url_for("registrations.manage", signed=signed), code=303)
+    _, waiting = operations.seat_counts(registration.event)
+    return render_template(
+        "registrations/cancel.html",
+        registration=registration,
+        event=registration.event,
+        waiting=waiting,
+        signed=signed,
         cancel_form=CancelForm(),
     )
 

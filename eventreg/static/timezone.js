@@ -1,12 +1,21 @@
-// Use the browser's own time zone where the visitor has not chosen one: pre-select it in
-// "Show times in", and keep it with a registration. Pages work without this script.
+// Offer the browser's own time zone where the visitor has not chosen one, as a link that applies it, and keep
+// it with a registration. "Show times in" itself always says what the page shows. Pages work without this.
 (function () {
   if (!window.Intl) { return; }
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!zone) { return; }
   var select = document.getElementById("tz");
-  if (select && !select.dataset.chosen && select.querySelector('option[value="' + zone.replace(/"/g, "") + '"]')) {
-    select.value = zone;
+  var suggest = document.getElementById("tz-suggest");
+  var known = select && select.querySelector('option[value="' + zone.replace(/"/g, "") + '"]');
+  if (suggest && known && !select.dataset.chosen) {
+    var url = new URL(window.location.href);
+    url.searchParams.set("tz", zone);
+    url.searchParams.delete("page");
+    var link = document.createElement("a");
+    link.href = url.pathname + url.search;
+    link.textContent = "Show times in your device’s zone (" + known.textContent + ")";
+    suggest.appendChild(link);
+    suggest.hidden = false;
   }
   var hidden = document.getElementById("registration-timezone");
   if (hidden && !hidden.value) {

@@ -28,11 +28,14 @@ def test_home_page_details_and_time_zone_switch(page, make_event, db_session):
     entry.get_by_text("Show details").click()
     expect(description).to_be_visible()
     expect(description).to_contain_text("cultural knowledge")
+    expect(entry.get_by_text("Hide details")).to_be_visible()
+    expect(entry.get_by_text("Show details")).to_be_hidden()
 
-    # The script pre-selects the browser's own zone (Europe/Berlin in this context).
+    # The control says what the page shows; the script offers the browser's zone (Europe/Berlin here).
     select = page.get_by_label("Show times in")
+    expect(select).to_have_value("")
+    page.get_by_role("link", name="Show times in your device’s zone (Berlin (Europe/Berlin))").click()
     expect(select).to_have_value("Europe/Berlin")
-    page.get_by_role("button", name="Show times").click()
     expect(entry).to_contain_text("Your time: 5:00 AM – 6:00 AM Central European Standard Time, Europe [UTC +1]")
     expect(entry).to_contain_text("Friday 31 January 2025 (the next day)")
 

@@ -163,7 +163,9 @@ def registration_pages(client, make_event, db_session, mailbox):
 
 def feed_url(client, manage_url) -> str:
     html = client.get(manage_url).get_data(as_text=True)
-    return re.search(r'id="personal-feed" type="text" readonly value="http://eventreg\.test([^"]+)"', html)[1]
+    return re.search(
+        r'id="personal-feed" class="wide" type="text" readonly value="http://eventreg\.test([^"]+)"', html
+    )[1]
 
 
 def test_personal_feed_lists_my_events_with_join_links(client, registration_pages, db_session):

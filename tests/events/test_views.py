@@ -44,7 +44,26 @@ def test_daylight_and_half_hour_zones_in_the_list(client, make_event):
 def test_show_details_reveals_the_description_without_javascript(client, make_event):
     make_event(description="Bring **one idea** to share.")
     html = client.get("/").get_data(as_text=True)
-    assert re.search(r"<details>\s*<summary>Show details</summary>.*<strong>one idea</strong>", html, re.S)
+    assert re.search(
+        r"<details>\s*<summary><span class=\"when-closed\">Show details</span>"
+        r"<span class=\"when-open\">Hide details</span></summary>.*<strong>one idea</strong>",
+        html,
+        re.S,
+    )
+
+
+def test_details_do_not_repeat_the_summary_shown_above_them(client, make_event):
+    make_event(
+        summary="How to hire for cultural knowledge.",
+        description="How to hire for cultural knowledge.\n\nWe cover **interview questions**.",
+    )
+    html = client.get("/").get_data(as_text=True)
+    details = html[html.index("<details>") :]
+    assert "How to hire for cultural knowledge." not in details
+    assert "<strong>interview questions</strong>" in details
+    # No details at all when the description only repeats the summary.
+    make_event(title="Short", summary="Just this.", description="Just this.")
+    assert html.count("<details>") == client.get("/").get_data(as_text=True).count("<details>")
 
 
 def test_on_demand_lists_passed_events_most_recent_first_with_archive_links(client, make_event):
@@ -156,7 +175,9 @@ def test_search_matches_every_word_in_title_summary_or_description(client, make_
     assert titles(client.get("/events?q=CLIMATE+hubs")) == ["Climate stories"]
     assert titles(client.get("/events?q=100%25")) == ["Budget basics"]
     assert titles(client.get("/events?q=%25")) == ["Budget basics"]  # a typed % is literal, not a wildcard
-    assert "No upcoming events match your search" in text_of(client.get("/events?q=zebra"))
+    empty = text_of(client.get("/events?q=zebra"))
+    assert "No events matching “zebra”." in empty
+    assert empty.count("No ") == 1  # said once, not twice
 
 
 def test_pagination_is_twenty_a_page_with_stable_urls_and_404_past_the_end(client, make_event):
