@@ -255,8 +255,15 @@ def event_action(event_id: int, action: str):
         event_operations.unpublish(event, now=now)
         flash("Unpublished: the event is a draft again.")
     elif action == "cancel":
-        told = event_operations.cancel_event(event, now=now)
-        flash(f"Cancelled. {told} registrant{'s were' if told != 1 else ' was'} told.")
+        if event.status == Status.CANCELLED:
+            flash("This event was already cancelled; nobody was emailed again.")
+        else:
+            told = event_operations.cancel_event(event, now=now)
+            flash(
+                f"Cancelled. {told} registrant{'s were' if told != 1 else ' was'} emailed."
+                if told
+                else "Cancelled. Nobody was registered, so no one was emailed."
+            )
     else:
         copy = event_operations.duplicate_event(event, now=now)
         commit_and_send()
@@ -264,6 +271,38 @@ def event_action(event_id: int, action: str):
         return redirect(url_for("hosts.edit_event", event_id=copy.id), code=303)
     commit_and_send()
     return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
+
+
+@bp.get("/events/<int:event_id>/confirm-cancel")
+@login_required
+def confirm_cancel_event(event_id: int):
+    """The step before cancelling: it says who will be emailed. The POST to the same address cancels."""
+    event = managed_event(event_id)
+    if event.status == Status.CANCELLED:
+        flash("This event is already cancelled.")
+        return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
+    counts = registration_queries.counts_by_status([event.id])[event.id]
+    return render_template("hosts/confirm_cancel_event.html", event=event, counts=counts)
+
+
+@bp.get("/events/<int:event_id>/attendees/<int:registration_id>/confirm-cancel")
+@login_required
+def confirm_cancel_registration(event_id: int, registration_id: int):
+    event = managed_event(event_id)
+    registration = event_registration(event, registration_id)
+    back = url_for("hosts.attendees", event_id=event.id, **list_args())
+    if registration.is_cancelled:
+        flash(f"{registration.name}: already cancelled.")
+        return redirect(back, code=303)
+    next_waiting = registration_queries.first_waiting(event) if registration.is_confirmed else None
+    return render_template(
+        "hosts/confirm_cancel_registration.html",
+        event=event,
+        registration=registration,
+        next_waiting=next_waiting,
+        back=back,
+        list_args=list_args(),
+    )
 
 
 def _csrf_ok() -> bool:
@@ -314,18 +353,24 @@ def registration_action(event_id: int, registration_id: int, action: str):
     registration = event_registration(event, registration_id)
     if not _csrf_ok():
         abort(400)
+    promoted = []
     try:
         if action == "promote":
             seats.promote(registration, now=clock.now())
         else:
-            seats.cancel_registration(registration, now=clock.now())
+            promoted = seats.cancel_registration(registration, now=clock.now())
     except RegistrationError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
     commit_and_send()
-    flash(f"{registration.name}: {'promoted and told' if action == 'promote' else 'cancelled and told'}.")
-    return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+    if action == "promote":
+        flash(f"{registration.name} was moved from the waiting list to confirmed and emailed.")
+    else:
+        flash(f"{registration.name}’s registration was cancelled and they were emailed.")
+        for person in promoted:
+            flash(f"{person.name} took the freed seat from the waiting list and was emailed.")
+    return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
 
 
 @bp.post("/events/<int:event_id>/attendance")

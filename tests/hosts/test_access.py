@@ -8,6 +8,8 @@ GET_ROUTES = [
     "/host/events/{id}/attendees",
     "/host/events/{id}/attendees.csv",
     "/host/events/{id}/message",
+    "/host/events/{id}/confirm-cancel",
+    "/host/events/{id}/attendees/{rid}/confirm-cancel",
 ]
 POST_ROUTES = [
     ("/host/events/{id}/publish", {}),
@@ -45,7 +47,7 @@ def sign_in_as(role, setup, login):
 @pytest.mark.parametrize("route", GET_ROUTES)
 def test_get_routes(client, login, setup, role, route):
     sign_in_as(role, setup, login)
-    response = client.get(route.format(id=setup["event"].id))
+    response = client.get(route.format(id=setup["event"].id, rid=setup["registration"].id))
     expected = {"anonymous": 302, "other_host": 404, "owner": 200, "admin": 200}[role]
     assert response.status_code == expected
     if role == "anonymous":
