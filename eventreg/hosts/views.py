@@ -159,7 +159,21 @@ def _event_fields(form: EventForm) -> dict:
         "join_url": form.join_url.data or None,
         "archive_url": form.archive_url.data or None,
         "reminder_hours": form.reminder_hours.data or "",
+        "registration_deadline_at": form.registration_deadline_at,
     }
+
+
+def _confirm_past_start(form: EventForm, event: Event | None) -> bool:
+    """True when the start may be saved; else asks, on the form, whether a start in the past is meant."""
+    if form.past_ok.data or not host_operations.needs_past_confirmation(event, form.starts_at, now=clock.now()):
+        return True
+    form.past_ok.flags.needed = True
+    form.start_date.errors.append(
+        f"This start, {timezones.format_date(timezones.to_zone(form.starts_at, form.timezone.data))}, is in the "
+        "past. Registrants are not emailed about changes to an event that has ended. If you mean it, tick "
+        f"“{form.past_ok.label.text}” below and save again."
+    )
+    return False
 
 
 def _selected_topics(form: EventForm):
@@ -173,7 +187,7 @@ def new_event():
     _topic_choices(form)
     if request.method == "GET":
         form.timezone.data = current_user.timezone
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _confirm_past_start(form, None):
         now = clock.now()
         try:
             cohosts = host_operations.hosts_by_emails(form.cohost_emails())
@@ -204,12 +218,12 @@ def edit_event(event_id: int):
     _topic_choices(form)
     if request.method == "GET":
         _fill_times(form, event)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _confirm_past_start(form, event):
         now = clock.now()
         try:
             cohosts = host_operations.hosts_by_emails(form.cohost_emails())
-            seats.change_capacity(event, form.capacity.data, now=now)
-            told = event_operations.update_event(
+            promoted = seats.change_capacity(event, form.capacity.data, now=now)
+            update = event_operations.update_event(
                 event, now=now, topics=_selected_topics(form), slug=form.slug.data or event.slug, **_event_fields(form)
             )
         except (HostError, RegistrationError, event_operations.EventError) as error:
@@ -220,12 +234,59 @@ def edit_event(event_id: int):
         event.hosts = _merge_hosts(event, cohosts)
         current_user.timezone = form.timezone.data
         commit_and_send()
-        flash("Saved." + (f" Registrants were sent an updated invitation ({', '.join(told)} changed)." if told else ""))
+        flash(saved_message(update, promoted))
         return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
     if request.method == "GET":
         form.cohosts.data = ", ".join(h.email for h in event.hosts if h.id != current_user.id)
         form.topics.data = [t.id for t in event.topics]
     return render_template("hosts/event_form.html", form=form, event=event), 400 if form.errors else 200
+
+
+NOT_INVITED = {
+    "draft": "Nobody was emailed: the event is a draft.",
+    "cancelled": "Nobody was emailed: the event is cancelled.",
+    "ended": "Nobody was emailed: the event has ended.",
+    "nobody": "Nobody was emailed: no one is confirmed yet.",
+}
+RECORDING_KINDS = {
+    "thanks": "{n} attended (a thank-you)",
+    "missed": "{n} marked absent (sorry we missed you)",
+    "recording": "{n} who asked for the recording",
+}
+RECORDING_HELD = {
+    "not_ended": "The recording link will be emailed after the event ends, to those who attended, those marked "
+    "absent and those who asked for it.",
+    "nobody": "Nobody was emailed the recording link: no one attended, was marked absent or asked for it.",
+}
+
+
+def _people(n: int, singular: str = "person", plural: str = "people") -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def saved_message(update: event_operations.EventUpdate, promoted: list[Registration]) -> str:
+    """What the save did, mail included, in plain words: never a message that was not sent."""
+    parts = ["Saved."]
+    if update.invited:
+        parts.append(
+            f"{_people(update.invited, 'confirmed registrant was', 'confirmed registrants were')} emailed an updated "
+            f"invitation ({' and '.join(update.told)} changed)."
+        )
+    elif update.not_invited:
+        parts.append(NOT_INVITED[update.not_invited])
+    if promoted:
+        parts.append(f"{_people(len(promoted))} moved from the waiting list to confirmed and emailed.")
+    corrections = update.recording.get("recording_correction", 0)
+    if corrections:
+        parts.append(f"The corrected recording link was emailed to {_people(corrections)}.")
+    elif update.recording:
+        each = [
+            text.format(n=update.recording[kind]) for kind, text in RECORDING_KINDS.items() if update.recording[kind]
+        ]
+        parts.append(f"The recording link was emailed to {_people(update.recording.total())}: {', '.join(each)}.")
+    elif update.recording_held:
+        parts.append(RECORDING_HELD[update.recording_held])
+    return " ".join(parts)
 
 
 def _merge_hosts(event: Event, cohosts: list[Host]) -> list[Host]:
@@ -239,6 +300,9 @@ def _fill_times(form: EventForm, event: Event) -> None:
     form.start_date.data, form.start_time.data = start.date(), start.time().replace(tzinfo=None)
     form.end_time.data = end.time().replace(tzinfo=None)
     form.end_date.data = end.date() if end.date() != start.date() else None
+    if event.registration_deadline_at is not None:
+        deadline = timezones.to_zone(event.registration_deadline_at, event.timezone)
+        form.deadline_date.data, form.deadline_time.data = deadline.date(), deadline.time().replace(tzinfo=None)
 
 
 @bp.post("/events/<int:event_id>/<any(publish, unpublish, cancel, duplicate):action>")
@@ -343,6 +407,7 @@ def attendees(event_id: int):
         sort=sort,
         list_args=list_args(),
         add_form=AddRegistrantForm(formdata=None),
+        started=event.has_started(clock.now()),
     )
 
 
@@ -388,13 +453,14 @@ def attendance(event_id: int):
     if not all(ROW_ID.fullmatch(i) for i in ids):  # the list's checkboxes only ever send ids
         abort(400)
     registrations = [event_registration(event, int(i)) for i in ids]  # all found (or 404) before any is marked
-    marked = 0
-    for registration in registrations:
-        if registration.is_confirmed:
-            registration.attended = value
-            marked += 1
+    try:
+        marked = host_operations.record_attendance(event, registrations, value, now=clock.now())
+    except HostError as error:
+        flash(error.message, "error")
+        return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
     db.session.commit()
-    flash(f"Attendance recorded for {marked} registrant{'s' if marked != 1 else ''}.")
+    what = {True: "attended", False: "absent", None: "not recorded"}[value]
+    flash(f"{marked} registrant{'s' if marked != 1 else ''} marked {what}." if marked else "Nobody was ticked.")
     return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
 
 
