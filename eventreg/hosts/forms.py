@@ -1,3 +1,4 @@
+import hashlib
 import re
 from datetime import datetime, timedelta
 
@@ -5,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -260,7 +262,24 @@ class MessageForm(FlaskForm):
         "Message (plain text)",
         filters=[_strip],
         validators=[DataRequired("Please write a message."), Length(max=10000), plain_text],
+        render_kw={"rows": 12},
     )
+    reply_to = StringField(
+        "Replies go to",
+        filters=[_strip],
+        validators=[
+            DataRequired("Please give the address replies should go to."),
+            Length(max=254),
+            single_line,
+            Email("Please enter a valid email."),
+        ],
+    )
+    # The preview's fingerprint of what it showed: "Send" sends only what the host has seen.
+    previewed = HiddenField()
+
+    def fingerprint(self) -> str:
+        text = "\x00".join((self.subject.data or "", self.body.data or "", self.reply_to.data or ""))
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 class SearchForm(FlaskForm):

@@ -14,6 +14,7 @@ from eventreg.events.views import event_page_context
 from eventreg.extensions import db, login_manager
 from eventreg.hosts import exports
 from eventreg.hosts import operations as host_operations
+from eventreg.hosts import queries as host_queries
 from eventreg.hosts.forms import ActionForm, AddRegistrantForm, EventForm, LoginForm, MessageForm, PasswordForm
 from eventreg.hosts.models import Host
 from eventreg.hosts.operations import HostError
@@ -138,7 +139,10 @@ def dashboard():
     upcoming = db.session.scalars(query.where(Event.ends_at > now).order_by(Event.starts_at)).all()
     recent = db.session.scalars(query.where(Event.ends_at <= now).order_by(Event.starts_at.desc()).limit(20)).all()
     counts = registration_queries.counts_by_status([e.id for e in (*upcoming, *recent)])
-    return render_template("hosts/dashboard.html", upcoming=upcoming, recent=recent, counts=counts)
+    totals = host_queries.get_totals(current_user, now=now)
+    return render_template(
+        "hosts/dashboard.html", upcoming=upcoming, recent=recent, counts=counts, totals=totals, now=now
+    )
 
 
 def _topic_choices(form: EventForm) -> None:
@@ -216,6 +220,8 @@ def edit_event(event_id: int):
     event = managed_event(event_id)
     form = EventForm(obj=event)
     _topic_choices(form)
+    if event.timezone not in timezones.canonical_zones():  # saved before the list held only canonical zones
+        form.timezone.choices = [*form.timezone.choices, SelectChoice(event.timezone, event.timezone)]
     if request.method == "GET":
         _fill_times(form, event)
     if form.validate_on_submit() and _confirm_past_start(form, event):
@@ -491,17 +497,46 @@ def add_registrant(event_id: int):
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
 @login_required
 def message(event_id: int):
+    """Write, preview (with the recipient count), send a test to yourself, then send. "Send" is offered only
+    on a preview, and sends only the text that preview showed."""
     event = managed_event(event_id)
     form = MessageForm()
+    if request.method == "GET":
+        form.reply_to.data = current_user.email
+    counts = registration_queries.counts_by_status([event.id])[event.id]
+    action = request.form.get("action", "preview")
+    preview = None
     if form.validate_on_submit():
         now = clock.now()
-        recipients = registration_queries.list_confirmed(event)
-        for registration in recipients:
-            notifications.queue_host_message(registration, subject=form.subject.data, body=form.body.data, now=now)
-        commit_and_send()
-        flash(f"Message sent to {len(recipients)} confirmed registrant{'s' if len(recipients) != 1 else ''}.")
-        return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
-    return render_template("hosts/message.html", event=event, form=form), 400 if form.errors else 200
+        fields = {"subject": form.subject.data, "body": form.body.data, "reply_to": form.reply_to.data}
+        if action == "send" and form.previewed.data == form.fingerprint():
+            recipients = registration_queries.list_confirmed(event)
+            for registration in recipients:
+                notifications.queue_host_message(registration, now=now, **fields)
+            commit_and_send()
+            flash(
+                f"Message sent to {_people(len(recipients), 'confirmed registrant', 'confirmed registrants')}; "
+                f"replies go to {form.reply_to.data}."
+            )
+            return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+        if action == "send":  # changed since the preview: show the preview of what would go now
+            flash("The message changed after the preview. Check the preview below, then send.", "error")
+        if action == "test":
+            notifications.queue_host_message_test(
+                event, to_address=current_user.email, to_name=current_user.name or "", now=now, **fields
+            )
+            commit_and_send()
+            flash(f"A test copy was sent to {current_user.email}. Nobody else was emailed.")
+        form.previewed.data = form.fingerprint()
+        preview = {
+            "subject": notifications.host_message_subject(event, form.subject.data),
+            "text": render_template(
+                "mail/host_message.txt", **notifications.host_message_context(event, body=form.body.data)
+            ),
+            "sender": sending.sender_address(),
+        }
+    status = 400 if form.errors else 200
+    return render_template("hosts/message.html", event=event, form=form, counts=counts, preview=preview), status
 
 
 @bp.get("/events/<int:event_id>/attendees.csv")

@@ -162,3 +162,46 @@ def test_footer_sits_at_the_foot_of_a_short_page(page, make_host, db_session):
     page.goto("/host/login")
     bottom = page.locator(".site-footer").evaluate("f => f.getBoundingClientRect().bottom")
     assert bottom == pytest.approx(900, abs=1)
+
+
+def test_host_previews_a_message_sends_a_test_then_sends_it(
+    page, axe, make_host, make_event, register, db_session, mailbox
+):
+    host = make_host("soren@library.example.org")
+    event = make_event(title="Open data for needs assessments", hosts=[host])
+    register(event, name="Ana Lima"), register(event, name="Ben Okafor")
+    db_session.commit()
+    sign_in(page, host)
+    page.goto(f"/host/events/{event.id}/message")
+    expect(page.locator(".confirm-count")).to_have_text("This goes to 2 confirmed registrants, each their own copy.")
+    expect(page.get_by_label("Replies go to")).to_have_value("soren@library.example.org")
+    expect(page.get_by_role("button", name="Send to 2 registrants")).to_have_count(0)
+    axe(page)
+    page.get_by_label("Subject").fill("Slides")
+    page.get_by_label("Message (plain text)").fill("Hello all,\n\nThe slides are attached.\n\nSøren")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".mail-body")).to_contain_text("Hello all,")
+    expect(page.locator(".mail-preview")).to_contain_text("Slides — Open data for needs assessments")
+    axe(page)
+    mailbox.clear()
+    page.get_by_role("button", name="Send a test to me (soren@library.example.org)").click()
+    expect(page.locator(".flash")).to_have_text(
+        "A test copy was sent to soren@library.example.org. Nobody else was emailed."
+    )
+    page.get_by_role("button", name="Send to 2 registrants").click()
+    expect(page.locator(".flash")).to_have_text(
+        "Message sent to 2 confirmed registrants; replies go to soren@library.example.org."
+    )
+
+
+def test_dashboard_dates_stay_on_one_line_at_1366(page, make_host, make_event, db_session):
+    host = make_host()
+    make_event(title="Building community connections by hiring for cultural knowledge, a long title", hosts=[host])
+    db_session.commit()
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, host)
+    cell = page.locator("td.nowrap").first
+    height = cell.evaluate("td => td.getBoundingClientRect().height")
+    line = cell.evaluate("td => parseFloat(getComputedStyle(td).lineHeight) || 24")
+    assert height < 2 * line + 16  # one line of text plus padding
+    expect(page.locator(".totals")).to_contain_text("Upcoming events")

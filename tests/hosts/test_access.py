@@ -1,5 +1,7 @@
 """Attendee data is personal: every host route, for anonymous visitors, other hosts, the owner and an admin."""
 
+from hashlib import sha256
+
 import pytest
 
 GET_ROUTES = [
@@ -20,7 +22,17 @@ POST_ROUTES = [
     ("/host/events/{id}/attendees/{rid}/cancel", {}),
     ("/host/events/{id}/attendance", {"mark": "attended", "registration": "{rid}"}),
     ("/host/events/{id}/attendees/add", {"name": "X", "email": "x@library.example.org", "organization": "Y"}),
-    ("/host/events/{id}/message", {"subject": "Hi", "body": "Hello"}),
+    # "Send" as it comes from a preview of this very text (the form's fingerprint of subject, body and reply-to).
+    (
+        "/host/events/{id}/message",
+        {
+            "subject": "Hi",
+            "body": "Hello",
+            "reply_to": "owner@library.example.org",
+            "action": "send",
+            "previewed": sha256(b"Hi\0Hello\0owner@library.example.org").hexdigest(),
+        },
+    ),
 ]
 ROLES = ["anonymous", "other_host", "owner", "admin"]
 

@@ -198,3 +198,16 @@ def test_topics_are_checkboxes_and_the_description_box_is_tall(client, make_host
     assert html.count('type="checkbox" name="topics"') + html.count('name="topics" type="checkbox"') == 2
     assert "<select multiple" not in html
     assert 'rows="14"' in html
+
+
+def test_an_event_saved_in_an_alias_zone_can_still_be_edited(client, make_event, make_host, login, db_session):
+    host = login(make_host())
+    event = make_event(timezone="US/Central")
+    event.hosts = [host]
+    db_session.commit()
+    assert 'value="US/Central" selected' in client.get(f"/host/events/{event.id}/edit").get_data(as_text=True) or (
+        '<option selected value="US/Central">' in client.get(f"/host/events/{event.id}/edit").get_data(as_text=True)
+    )
+    assert 'value="US/Central"' not in client.get("/host/events/new").get_data(as_text=True)
+    response = client.post(f"/host/events/{event.id}/edit", data={**FORM, "timezone": "US/Central", "title": "Kept"})
+    assert response.status_code == 303
