@@ -509,7 +509,9 @@ def message(event_id: int):
     if form.validate_on_submit():
         now = clock.now()
         fields = {"subject": form.subject.data, "body": form.body.data, "reply_to": form.reply_to.data}
-        if action == "send" and form.previewed.data == form.fingerprint():
+        if action == "send" and form.previewed.data == form.fingerprint() and not counts["confirmed"]:
+            flash("Nobody is confirmed, so nothing was sent.", "error")
+        elif action == "send" and form.previewed.data == form.fingerprint():
             recipients = registration_queries.list_confirmed(event)
             for registration in recipients:
                 notifications.queue_host_message(registration, now=now, **fields)
@@ -519,7 +521,7 @@ def message(event_id: int):
                 f"replies go to {form.reply_to.data}."
             )
             return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
-        if action == "send":  # changed since the preview: show the preview of what would go now
+        elif action == "send":  # changed since the preview: show the preview of what would go now
             flash("The message changed after the preview. Check the preview below, then send.", "error")
         if action == "test":
             notifications.queue_host_message_test(

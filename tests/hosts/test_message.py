@@ -93,3 +93,15 @@ def test_reply_to_must_be_an_address(client, hosted, db_session):
     response = client.post(f"/host/events/{hosted.id}/message", data={**MESSAGE, "reply_to": "not an address"})
     assert response.status_code == 400
     assert "Please enter a valid email." in text_of(response)
+
+
+def test_sending_with_nobody_confirmed_says_nothing_was_sent(client, hosted, db_session):
+    db_session.commit()
+    preview = client.post(f"/host/events/{hosted.id}/message", data={**MESSAGE, "action": "preview"})
+    assert "Send to" not in text_of(preview)
+    previewed = preview.get_data(as_text=True).split('name="previewed" type="hidden" value="')[1].split('"')[0]
+    response = client.post(
+        f"/host/events/{hosted.id}/message", data={**MESSAGE, "action": "send", "previewed": previewed}
+    )
+    assert "Nobody is confirmed, so nothing was sent." in text_of(response)
+    assert queued(db_session) == []
