@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test install lint chromium nginx axe constraints stack
+.PHONY: run host test install lint chromium nginx axe constraints stack
 
 # constraints.txt pins every package, so a new upstream release changes nothing until we choose it.
 $(STAMP): pyproject.toml constraints.txt
@@ -29,6 +29,13 @@ run: install
 	$(BIN)/flask --app eventreg db upgrade
 	$(BIN)/flask --app eventreg seed-demo
 	$(BIN)/flask --app eventreg run --host 127.0.0.1 --port 5000
+
+# A host account for the `make run` site (same database and settings); prompts for the password.
+host: export EVENTREG_PRODUCTION = false
+host: install
+	@if [ -z "$(EMAIL)" ]; then echo "Usage: make host EMAIL=you@library.org"; exit 2; fi
+	$(BIN)/flask --app eventreg db upgrade
+	$(BIN)/flask --app eventreg create-host "$(EMAIL)" --admin
 
 lint: install
 	$(BIN)/ruff check .

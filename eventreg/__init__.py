@@ -70,12 +70,12 @@ def _apply_production_settings(app: Flask) -> None:
         return
     key = app.config["SECRET_KEY"] or ""
     if key == config_module.DEFAULT_SECRET_KEY:
-        raise RuntimeError(
+        raise config_module.ConfigurationError(
             "Refusing to start in production with the development SECRET_KEY. Set SECRET_KEY to a long random "
-            "value, or EVENTREG_PRODUCTION=false for local development."
+            "value, or EVENTREG_PRODUCTION=false for local development (`make run` and `make host` set it)."
         )
     if len(key.encode() if isinstance(key, str) else key) < config_module.MIN_SECRET_KEY_BYTES:
-        raise RuntimeError(
+        raise config_module.ConfigurationError(
             f"Refusing to start in production with a SECRET_KEY under {config_module.MIN_SECRET_KEY_BYTES} bytes: "
             f"use at least {config_module.MIN_SECRET_KEY_BYTES} bytes of random text, for example "
             "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'."

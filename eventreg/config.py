@@ -3,7 +3,16 @@ conventional SECRET_KEY and DATABASE_URL that hosting platforms set."""
 
 import os
 
+import click
+
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+class ConfigurationError(click.ClickException, RuntimeError):
+    """A setting the app refuses to start with. A ClickException, so the flask command (which loads the app
+    before any of its commands runs) prints it as one "Error: ..." line and exits 1, never a traceback."""
+
+
 MIN_SECRET_KEY_BYTES = 32  # production refuses shorter keys: they sign sessions and manage links
 
 

@@ -6,10 +6,19 @@ so the logs hold no personal data and no text that could forge a log line."""
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 # Attributes every LogRecord has; anything else on a record came from `extra`.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+
+
+# Werkzeug wraps its request lines in terminal colour codes; in a log file (or quoted) they are noise.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def message_of(record: logging.LogRecord) -> str:
+    return ANSI_ESCAPE.sub("", record.getMessage())
 
 
 def fields_of(record: logging.LogRecord) -> dict:
@@ -30,7 +39,7 @@ def _text_value(value) -> str:
 
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        parts = [_timestamp(record), record.levelname, record.name, _text_value(record.getMessage())]
+        parts = [_timestamp(record), record.levelname, record.name, _text_value(message_of(record))]
         parts += [f"{key}={_text_value(value)}" for key, value in fields_of(record).items()]
         line = " ".join(parts)
         if record.exc_info:
@@ -41,7 +50,7 @@ class TextFormatter(logging.Formatter):
 class JSONFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {"time": _timestamp(record), "level": record.levelname, "logger": record.name,
-                 "message": record.getMessage(), **fields_of(record)}  # fmt: skip
+                 "message": message_of(record), **fields_of(record)}  # fmt: skip
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)

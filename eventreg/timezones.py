@@ -219,18 +219,37 @@ def day_shift_text(days: int) -> str:
     )
 
 
+# Offered first in every zone picker: where most of our hosts and registrants are, east to west.
+COMMON_ZONES = (
+    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+    "America/Anchorage", "Pacific/Honolulu", "America/Halifax", "America/St_Johns", "America/Toronto",
+    "America/Vancouver", "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "Asia/Kolkata",
+    "Australia/Sydney", "Pacific/Auckland",
+)  # fmt: skip
+
+
+@cache
+def canonical_zones() -> tuple[str, ...]:
+    """The IANA zones a person picks from: one per region as zone.tab lists them (so America/Chicago, not its
+    alias US/Central), plus UTC."""
+    return tuple(sorted({zone for zones in pytz.country_timezones.values() for zone in zones} | {"UTC"}))
+
+
 @cache
 def zone_groups() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every common IANA zone for a picker, grouped by area: [("America", [("America/New_York",
-    "New York"), ...]), ...]. UTC sits in its own group first."""
+    """Every canonical zone for a picker, each once: [("Common", [("America/New_York", "New York"), ...]),
+    ("UTC", [("UTC", "UTC")]), ("Africa", [...]), ...]. The common ones first, then the rest by area."""
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for zone in pytz.common_timezones:
+    for zone in canonical_zones():
         area, _, place = zone.partition("/")
+        if zone in COMMON_ZONES:
+            continue
         if not place:
             groups["UTC"].append((zone, zone))
             continue
         groups[area].append((zone, place.replace("_", " ").replace("/", " – ")))
-    return [("UTC", groups.pop("UTC", []))] + sorted(groups.items())
+    common = [(zone, zone.partition("/")[2].replace("_", " ")) for zone in COMMON_ZONES]
+    return [("Common", common), ("UTC", groups.pop("UTC", []))] + sorted(groups.items())
 
 
 def transitions(zone: str, after: datetime, before: datetime) -> list[datetime]:

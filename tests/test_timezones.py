@@ -143,10 +143,17 @@ def test_offset_labels():
     assert timezones.offset_label(timezones.to_zone(utc(2025, 1, 1), "UTC")) == "UTC +0"
 
 
-def test_zone_groups_offer_every_common_zone_once():
-    zones = [zone for _, group in timezones.zone_groups() for zone, _ in group]
-    assert sorted(zones) == sorted(pytz.common_timezones)
-    assert timezones.zone_groups()[0][0] == "UTC"
+def test_zone_groups_offer_each_canonical_zone_once_with_the_common_ones_first():
+    groups = timezones.zone_groups()
+    zones = [zone for _, group in groups for zone, _ in group]
+    assert len(zones) == len(set(zones))
+    assert set(zones) == set(timezones.canonical_zones())
+    assert "America/Chicago" in zones
+    assert not {"US/Central", "US/Eastern", "Canada/Pacific", "GMT"} & set(zones)  # aliases of listed zones
+    assert set(zones) < set(pytz.common_timezones)
+    assert groups[0][0] == "Common"
+    assert groups[0][1][:2] == [("America/New_York", "New York"), ("America/Chicago", "Chicago")]
+    assert groups[1] == ("UTC", [("UTC", "UTC")])
 
 
 def test_is_valid_zone():

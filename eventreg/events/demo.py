@@ -71,13 +71,146 @@ UPCOMING = [
      ["community-engagement"], {}),
 ]  # fmt: skip
 
+GENERAL_POINTS = [
+    "Ideas you can try at your library next week",
+    "How other libraries measured what worked",
+    "Where to find templates and further reading",
+]
+# What each upcoming session is about: a summary for the lists, and three points for its page.
+BLURBS = {
+    "Partnering with local schools for summer reading": (
+        "Summer slide is real, and school librarians can't fight it alone. Two public-school partnerships share "
+        "how they swapped reading lists, visited classrooms in May, and counted what changed by September.",
+        [
+            "A one-page agreement that school and library both signed",
+            "Timing classroom visits before the last week of school",
+            "Sharing sign-up numbers without sharing student data",
+        ],
+    ),
+    "Digital literacy programmes for rural libraries": (
+        "Village libraries in Maharashtra and Kerala teach phone banking, online forms and spotting scams with one "
+        "shared laptop and a volunteer. Their trainers walk through a session plan you can adapt.",
+        [
+            "A six-week course that works on borrowed phones",
+            "Recruiting and keeping volunteer trainers",
+            "Teaching scam awareness without frightening people off",
+        ],
+    ),
+    "After hours: evening programming on a shoestring": (
+        "Game nights, repair clinics and author talks after closing time, run on a budget of almost nothing. "
+        "Staff from three California branches compare costs, staffing and who actually came.",
+        [
+            "Which evening events drew new visitors, and which drew regulars",
+            "Security and staffing after hours",
+            "Partners who bring their own audience",
+        ],
+    ),
+    "Hands-on workshop: repair cafés at the library": (
+        "Bring a broken lamp or a torn jacket. In this in-person workshop volunteer fixers show how a monthly repair "
+        "café runs: tools, insurance, sign-in sheets and the stories people tell while they wait.",
+        [
+            "What to buy first, and what volunteers bring",
+            "Liability waivers your counsel will accept",
+            "Tracking kilograms kept out of landfill",
+        ],
+    ),
+    "Small-group coaching: grant writing for beginners": (
+        "Twelve seats, one draft each. Bring a project idea and leave with a needs statement and a budget outline "
+        "that a program officer has read and commented on.",
+        [
+            "Writing a needs statement with local numbers",
+            "A budget narrative that matches the budget",
+            "What reviewers skip and what they read twice",
+        ],
+    ),
+    "Open data for community needs assessments": (
+        "Census tables, council open-data portals and your own circulation figures can say a lot about who you are "
+        "not reaching. Learn to pull them together in a spreadsheet, no coding needed.",
+        [
+            "Where to find neighbourhood-level data in the UK and beyond",
+            "Joining library data with public data safely",
+            "Charts that a board will understand in a minute",
+        ],
+    ),
+    "Building a volunteer program that lasts": (
+        "Most volunteers leave within a year. Brooklyn Public Library's volunteer coordinators explain how they "
+        "rewrote roles, training and thank-yous, and what happened to retention. Join in the room or online.",
+        [
+            "Role descriptions people actually read",
+            "Onboarding in one afternoon",
+            "Recognition that is not a certificate",
+        ],
+    ),
+    "Library services for climate-displaced communities": (
+        "After the 2022 floods, libraries in New South Wales became places to charge phones, file insurance claims "
+        "and find temporary schools. Hear what they learned about being ready before the next disaster.",
+        [
+            "Emergency service plans that fit on one page",
+            "Working with relief agencies without becoming one",
+            "Caring for staff who were affected too",
+        ],
+    ),
+    "Teen advisory boards that shape the library": (
+        "Teens on the Denver advisory board chose the furniture, rewrote the gaming policy and ran the budget for "
+        "their own space. Two members and their librarian explain how to hand over real decisions.",
+        [
+            "Recruiting beyond the teens who already come",
+            "Giving a board a budget it controls",
+            "Keeping meetings short enough that teens return",
+        ],
+    ),
+    "AI tools at the reference desk: what to trust": (
+        "Patrons arrive with chatbot answers and invented citations. A reference team in Berlin tested popular AI "
+        "tools on real questions; see where they helped, where they made things up, and how to say so kindly.",
+        [
+            "A quick check for citations that do not exist",
+            "Questions where AI tools did well",
+            "Talking with patrons about AI answers without lecturing",
+        ],
+    ),
+    "Partnerships with museums and archives": (
+        "A library, a provincial archive and a small museum in Newfoundland put their photographs, outport records "
+        "and oral histories in one search. They share the agreements, the software and the arguments.",
+        [
+            "Shared metadata that three institutions could live with",
+            "Digitisation on a small budget",
+            "Credit and ownership when collections are combined",
+        ],
+    ),
+    "Leading through budget cuts": (
+        "A director who lost a fifth of her budget in one year talks plainly about what she cut, what she protected, "
+        "and how she told staff and the public. Questions welcome; the session is not recorded.",
+        [
+            "Deciding with data and with values",
+            "Telling staff early and honestly",
+            "Making the case to funders for next year",
+        ],
+    ),
+    "Welcoming newcomers: library services for immigrants": (
+        "Auckland Libraries welcome people from more than 180 countries. Their settlement team shows how conversation "
+        "groups, multilingual signage and a library-card drive at citizenship ceremonies work together.",
+        [
+            "Conversation groups run by volunteers",
+            "Signs and forms in the languages people read",
+            "Partnering with settlement services and faith groups",
+        ],
+    ),
+    "Clocks change today: planning seasonal programs": (
+        "The clocks change today, and so does who comes in the evening. Plan a year of seasonal programs around "
+        "daylight, school terms and holidays, with a calendar template to take away.",
+        [
+            "A seasonal calendar for programs and displays",
+            "Adjusting hours and staffing when evenings get dark",
+            "Reusing last year's successes",
+        ],
+    ),
+}
+
 DESCRIPTION = """{summary}
 
 ## What you will learn
 
-- Ideas you can try at your library next week
-- How other libraries measured what worked
-- Where to find templates and further reading
+{points}
 
 Presented live with time for questions. Captions are provided; a recording is posted afterwards.
 """
@@ -95,9 +228,9 @@ def seed_demo(now: datetime) -> int:
     for days, local_start, minutes, zone, title, topic_slugs, extra in _upcoming(now):
         today = timezones.to_zone(now, zone).date()
         start = timezones.to_utc(datetime.combine(today + timedelta(days=days), local_start), zone)
-        summary = f"A practical session for library staff: {title[0].lower() + title[1:]}."
+        summary, points = BLURBS[title]
         added += _add(operations.slugify(title), title, start, start + timedelta(minutes=minutes), zone, topic_slugs,
-                      topics, now, summary=summary, **extra)  # fmt: skip
+                      topics, now, summary=summary, points=points, **extra)  # fmt: skip
     db.session.flush()
     return added
 
@@ -124,7 +257,10 @@ def _add(slug, title, starts_at, ends_at, zone, topic_slugs, topics, now, **fiel
         timezone=zone,
         now=now,
         status=Status.PUBLISHED,
-        description=DESCRIPTION.format(summary=fields.get("summary", "")),
+        description=DESCRIPTION.format(
+            summary=fields.get("summary", ""),
+            points="\n".join(f"- {point}" for point in fields.pop("points", None) or GENERAL_POINTS),
+        ),
         host_name=fields.pop("host_name", "WebJunction"),
         join_url=f"https://meet.example.org/j/{slug}",
         **fields,

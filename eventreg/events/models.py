@@ -114,6 +114,9 @@ class Event(db.Model):
             return self.registration_deadline_at
         return self.starts_at
 
+    def has_started(self, now: datetime) -> bool:
+        return now >= self.starts_at
+
     def is_open_for_registration(self, now: datetime) -> bool:
         return self.status == Status.PUBLISHED and now < self.registration_closes_at
 

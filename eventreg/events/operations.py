@@ -2,6 +2,8 @@
 
 import re
 import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -93,9 +95,24 @@ NOTIFIED_CHANGES = {
 }
 
 
-def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = None, **fields) -> list[str]:
+@dataclass
+class EventUpdate:
+    """What a save changed and who was emailed about it, so the host is told exactly that."""
+
+    changed: list[str]  # the fields that changed
+    told: list[str]  # what registrants care about that changed: "join link", "place", "time"
+    invited: int = 0  # confirmed registrants queued an updated invitation
+    # Why nobody was sent an invitation although `told` changed: "draft", "cancelled", "ended", "nobody".
+    not_invited: str | None = None
+    recording: Counter = field(default_factory=Counter)  # recording mail queued, by kind
+    # Why a new recording link was not mailed: "not_ended" (it goes after the end), "nobody".
+    recording_held: str | None = None
+
+
+def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = None, **fields) -> EventUpdate:
     """Apply a host's edits. When a published event's time, place or join link changes, every confirmed
-    registrant gets an updated invitation (SEQUENCE grows). Returns what registrants were told changed."""
+    registrant gets an updated invitation (SEQUENCE grows), unless the event has ended. Returns what changed
+    and who was emailed."""
     from eventreg.registrations import notifications, queries
 
     if "slug" in fields and fields["slug"] != event.slug:
@@ -113,12 +130,20 @@ def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = No
     if told and event.status != Status.DRAFT:
         event.sequence += 1  # SEQUENCE must grow on every change or calendars keep the stale entry
     db.session.flush()
+    update = EventUpdate(changed=changed, told=told)
     if told and event.status == Status.PUBLISHED and now < event.ends_at:
         for registration in queries.list_confirmed(event):
             notifications.queue_update(registration, changes=told, now=now)
+            update.invited += 1
+    if told and not update.invited:
+        update.not_invited = (
+            event.status if event.status != Status.PUBLISHED else "ended" if now >= event.ends_at else "nobody"
+        )
     if "archive_url" in changed and event.archive_url:
-        send_recording_followup(event, now=now)
-    return told
+        update.recording = send_recording_followup(event, now=now)
+        if not update.recording:
+            update.recording_held = "not_ended" if now < event.ends_at else "nobody"
+    return update
 
 
 def check_slug(slug: str, event_id: int | None) -> None:
@@ -193,16 +218,17 @@ def duplicate_event(event: Event, *, now: datetime, weeks_later: int = 1) -> Eve
     return copy
 
 
-def send_recording_followup(event: Event, *, now: datetime) -> int:
+def send_recording_followup(event: Event, *, now: datetime) -> Counter:
     """Tell registrants the recording is posted: once. Attendees get a thank-you, recorded no-shows a
     "sorry we missed you", and others who asked to hear get the link. A later change of URL sends a
-    short correction to the same people. Before the event has ended nothing is sent. Returns the count."""
+    short correction to the same people. Before the event has ended nothing is sent. Returns how many
+    messages were queued, by kind ("thanks", "missed", "recording", "recording_correction")."""
     from eventreg.registrations import notifications, queries
 
+    sent = Counter()
     if not event.archive_url or now < event.ends_at or event.archive_url == event.recording_notified_url:
-        return 0
+        return sent
     correcting = event.recording_notified_url is not None
-    count = 0
     for registration in queries.list_confirmed(event):
         if registration.attended is True:
             kind = "thanks"
@@ -212,8 +238,9 @@ def send_recording_followup(event: Event, *, now: datetime) -> int:
             kind = "recording"
         else:
             continue
-        notifications.queue_recording(registration, kind="recording_correction" if correcting else kind, now=now)
-        count += 1
+        kind = "recording_correction" if correcting else kind
+        notifications.queue_recording(registration, kind=kind, now=now)
+        sent[kind] += 1
     event.recording_notified_url = event.archive_url
     db.session.flush()
-    return count
+    return sent

@@ -1,9 +1,12 @@
+import hashlib
 import re
 from datetime import datetime, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -26,6 +29,7 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventreg import timezones
 from eventreg.events.models import Format
@@ -94,9 +98,17 @@ class EventForm(FlaskForm):
             ),
         ],
     )
-    summary = TextAreaField("One-paragraph summary", filters=[_strip], validators=[Length(max=1000), plain_text])
+    summary = TextAreaField(
+        "One-paragraph summary",
+        filters=[_strip],
+        validators=[Length(max=1000), plain_text],
+        render_kw={"rows": 4},
+    )
     description = TextAreaField(
-        "Full description (Markdown)", filters=[_strip], validators=[Length(max=20000), plain_text]
+        "Full description (Markdown)",
+        filters=[_strip],
+        validators=[Length(max=20000), plain_text],
+        render_kw={"rows": 14},
     )
     format = SelectField(
         "Format", choices=[SelectChoice(k, v) for k, v in Format.LABELS.items()], default=Format.WEBINAR
@@ -105,12 +117,18 @@ class EventForm(FlaskForm):
         "Place (for in-person and hybrid)", filters=[_strip], validators=[Length(max=300), single_line]
     )
     host_name = StringField("Presented by", filters=[_strip], validators=[Length(max=200), single_line])
-    topics = SelectMultipleField("Topics", coerce=int, choices=[])
+    # Checkboxes: a multiple <select> needs Ctrl-click, which few people know.
+    topics = SelectMultipleField(
+        "Topics", coerce=int, choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+    )
     timezone = SelectField("Time zone of the event", choices=zone_choices)
     start_date = DateField("Date", validators=[DataRequired("Please enter the date, like 2025-01-30."), within_years])
     start_time = TimeField("Starts at", validators=[DataRequired("Please enter the start time, like 15:00.")])
     end_date = DateField("End date (if not the same day)", validators=[Optional(), within_years])
     end_time = TimeField("Ends at", validators=[DataRequired("Please enter the end time, like 16:00.")])
+    deadline_date = DateField("Registration closes on", validators=[Optional(), within_years])
+    deadline_time = TimeField("Registration closes at", validators=[Optional()])
+    past_ok = BooleanField("Yes, the start is in the past: save it anyway")
     repeated_time = RadioField(
         "This time happens twice that night (clocks go back). Which one do you mean?",
         choices=[
@@ -147,6 +165,7 @@ class EventForm(FlaskForm):
 
     starts_at: datetime | None = None
     ends_at: datetime | None = None
+    registration_deadline_at: datetime | None = None
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
@@ -163,6 +182,26 @@ class EventForm(FlaskForm):
             return False
         if self.ends_at - self.starts_at > MAX_DURATION:
             self.end_time.errors.append("An event can last at most 14 days.")
+            return False
+        return self._validate_deadline(zone)
+
+    def _validate_deadline(self, zone: str) -> bool:
+        """Optional; both parts or neither. Registration then closes at it, which must be before the start."""
+        date, time = self.deadline_date.data, self.deadline_time.data
+        self.registration_deadline_at = None
+        if date is None and time is None:
+            return True
+        if date is None or time is None:
+            missing = self.deadline_date if date is None else self.deadline_time
+            missing.errors.append("Please enter both the date and the time registration closes, or neither.")
+            return False
+        self.registration_deadline_at = self._instant(datetime.combine(date, time), zone, self.deadline_time)
+        if self.registration_deadline_at is None:
+            return False
+        if self.registration_deadline_at > self.starts_at:
+            self.deadline_time.errors.append(
+                "Registration must close before the event starts. Leave both empty to close it at the start."
+            )
             return False
         return True
 
@@ -223,7 +262,24 @@ class MessageForm(FlaskForm):
         "Message (plain text)",
         filters=[_strip],
         validators=[DataRequired("Please write a message."), Length(max=10000), plain_text],
+        render_kw={"rows": 12},
     )
+    reply_to = StringField(
+        "Replies go to",
+        filters=[_strip],
+        validators=[
+            DataRequired("Please give the address replies should go to."),
+            Length(max=254),
+            single_line,
+            Email("Please enter a valid email."),
+        ],
+    )
+    # The preview's fingerprint of what it showed: "Send" sends only what the host has seen.
+    previewed = HiddenField()
+
+    def fingerprint(self) -> str:
+        text = "\x00".join((self.subject.data or "", self.body.data or "", self.reply_to.data or ""))
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 class SearchForm(FlaskForm):

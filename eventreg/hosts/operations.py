@@ -23,6 +23,7 @@ class HostError(Exception):
         "too_many_attempts": "Too many failed sign-in attempts. Please wait 15 minutes and try again.",
         "wrong_password": "Your current password is not right.",
         "unknown_host": "There is no host with the email {email}.",
+        "not_started": "Attendance can be recorded once the event has started. Nothing was recorded.",
     }
 
     def __init__(self, code: str, **values):
@@ -121,6 +122,26 @@ def managed_events_query(host: Host) -> sa.Select:
     if not host.is_admin:
         query = query.where(Event.id.in_(sa.select(event_hosts.c.event_id).where(event_hosts.c.host_id == host.id)))
     return query
+
+
+def record_attendance(event: Event, registrations: list, attended: bool | None, *, now: datetime) -> int:
+    """Mark confirmed registrants as attended (True), absent (False) or not recorded (None). HostError
+    ("not_started") before the event starts: nobody can have attended yet. Returns how many were marked."""
+    if not event.has_started(now):
+        raise HostError("not_started")
+    marked = 0
+    for registration in registrations:
+        if registration.is_confirmed:
+            registration.attended = attended
+            marked += 1
+    db.session.flush()
+    return marked
+
+
+def needs_past_confirmation(event: Event | None, starts_at: datetime, *, now: datetime) -> bool:
+    """Whether saving this start must be confirmed first: it is in the past, and it is new (a new event, or a
+    moved one). Registrants are not emailed about an event that has ended, so the host should know."""
+    return starts_at < now and (event is None or starts_at != event.starts_at)
 
 
 def hosts_by_emails(emails: list[str]) -> list[Host]:

@@ -14,6 +14,7 @@ from eventreg.events.views import event_page_context
 from eventreg.extensions import db, login_manager
 from eventreg.hosts import exports
 from eventreg.hosts import operations as host_operations
+from eventreg.hosts import queries as host_queries
 from eventreg.hosts.forms import ActionForm, AddRegistrantForm, EventForm, LoginForm, MessageForm, PasswordForm
 from eventreg.hosts.models import Host
 from eventreg.hosts.operations import HostError
@@ -138,7 +139,10 @@ def dashboard():
     upcoming = db.session.scalars(query.where(Event.ends_at > now).order_by(Event.starts_at)).all()
     recent = db.session.scalars(query.where(Event.ends_at <= now).order_by(Event.starts_at.desc()).limit(20)).all()
     counts = registration_queries.counts_by_status([e.id for e in (*upcoming, *recent)])
-    return render_template("hosts/dashboard.html", upcoming=upcoming, recent=recent, counts=counts)
+    totals = host_queries.get_totals(current_user, now=now)
+    return render_template(
+        "hosts/dashboard.html", upcoming=upcoming, recent=recent, counts=counts, totals=totals, now=now
+    )
 
 
 def _topic_choices(form: EventForm) -> None:
@@ -159,7 +163,21 @@ def _event_fields(form: EventForm) -> dict:
         "join_url": form.join_url.data or None,
         "archive_url": form.archive_url.data or None,
         "reminder_hours": form.reminder_hours.data or "",
+        "registration_deadline_at": form.registration_deadline_at,
     }
+
+
+def _confirm_past_start(form: EventForm, event: Event | None) -> bool:
+    """True when the start may be saved; else asks, on the form, whether a start in the past is meant."""
+    if form.past_ok.data or not host_operations.needs_past_confirmation(event, form.starts_at, now=clock.now()):
+        return True
+    form.past_ok.flags.needed = True
+    form.start_date.errors.append(
+        f"This start, {timezones.format_date(timezones.to_zone(form.starts_at, form.timezone.data))}, is in the "
+        "past. Registrants are not emailed about changes to an event that has ended. If you mean it, tick "
+        f"“{form.past_ok.label.text}” below and save again."
+    )
+    return False
 
 
 def _selected_topics(form: EventForm):
@@ -173,7 +191,7 @@ def new_event():
     _topic_choices(form)
     if request.method == "GET":
         form.timezone.data = current_user.timezone
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _confirm_past_start(form, None):
         now = clock.now()
         try:
             cohosts = host_operations.hosts_by_emails(form.cohost_emails())
@@ -202,14 +220,16 @@ def edit_event(event_id: int):
     event = managed_event(event_id)
     form = EventForm(obj=event)
     _topic_choices(form)
+    if event.timezone not in timezones.canonical_zones():  # saved before the list held only canonical zones
+        form.timezone.choices = [*form.timezone.choices, SelectChoice(event.timezone, event.timezone)]
     if request.method == "GET":
         _fill_times(form, event)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _confirm_past_start(form, event):
         now = clock.now()
         try:
             cohosts = host_operations.hosts_by_emails(form.cohost_emails())
-            seats.change_capacity(event, form.capacity.data, now=now)
-            told = event_operations.update_event(
+            promoted = seats.change_capacity(event, form.capacity.data, now=now)
+            update = event_operations.update_event(
                 event, now=now, topics=_selected_topics(form), slug=form.slug.data or event.slug, **_event_fields(form)
             )
         except (HostError, RegistrationError, event_operations.EventError) as error:
@@ -220,12 +240,59 @@ def edit_event(event_id: int):
         event.hosts = _merge_hosts(event, cohosts)
         current_user.timezone = form.timezone.data
         commit_and_send()
-        flash("Saved." + (f" Registrants were sent an updated invitation ({', '.join(told)} changed)." if told else ""))
+        flash(saved_message(update, promoted))
         return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
     if request.method == "GET":
         form.cohosts.data = ", ".join(h.email for h in event.hosts if h.id != current_user.id)
         form.topics.data = [t.id for t in event.topics]
     return render_template("hosts/event_form.html", form=form, event=event), 400 if form.errors else 200
+
+
+NOT_INVITED = {
+    "draft": "Nobody was emailed: the event is a draft.",
+    "cancelled": "Nobody was emailed: the event is cancelled.",
+    "ended": "Nobody was emailed: the event has ended.",
+    "nobody": "Nobody was emailed: no one is confirmed yet.",
+}
+RECORDING_KINDS = {
+    "thanks": "{n} attended (a thank-you)",
+    "missed": "{n} marked absent (sorry we missed you)",
+    "recording": "{n} who asked for the recording",
+}
+RECORDING_HELD = {
+    "not_ended": "The recording link will be emailed after the event ends, to those who attended, those marked "
+    "absent and those who asked for it.",
+    "nobody": "Nobody was emailed the recording link: no one attended, was marked absent or asked for it.",
+}
+
+
+def _people(n: int, singular: str = "person", plural: str = "people") -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def saved_message(update: event_operations.EventUpdate, promoted: list[Registration]) -> str:
+    """What the save did, mail included, in plain words: never a message that was not sent."""
+    parts = ["Saved."]
+    if update.invited:
+        parts.append(
+            f"{_people(update.invited, 'confirmed registrant was', 'confirmed registrants were')} emailed an updated "
+            f"invitation ({' and '.join(update.told)} changed)."
+        )
+    elif update.not_invited:
+        parts.append(NOT_INVITED[update.not_invited])
+    if promoted:
+        parts.append(f"{_people(len(promoted))} moved from the waiting list to confirmed and emailed.")
+    corrections = update.recording.get("recording_correction", 0)
+    if corrections:
+        parts.append(f"The corrected recording link was emailed to {_people(corrections)}.")
+    elif update.recording:
+        each = [
+            text.format(n=update.recording[kind]) for kind, text in RECORDING_KINDS.items() if update.recording[kind]
+        ]
+        parts.append(f"The recording link was emailed to {_people(update.recording.total())}: {', '.join(each)}.")
+    elif update.recording_held:
+        parts.append(RECORDING_HELD[update.recording_held])
+    return " ".join(parts)
 
 
 def _merge_hosts(event: Event, cohosts: list[Host]) -> list[Host]:
@@ -239,6 +306,9 @@ def _fill_times(form: EventForm, event: Event) -> None:
     form.start_date.data, form.start_time.data = start.date(), start.time().replace(tzinfo=None)
     form.end_time.data = end.time().replace(tzinfo=None)
     form.end_date.data = end.date() if end.date() != start.date() else None
+    if event.registration_deadline_at is not None:
+        deadline = timezones.to_zone(event.registration_deadline_at, event.timezone)
+        form.deadline_date.data, form.deadline_time.data = deadline.date(), deadline.time().replace(tzinfo=None)
 
 
 @bp.post("/events/<int:event_id>/<any(publish, unpublish, cancel, duplicate):action>")
@@ -255,8 +325,15 @@ def event_action(event_id: int, action: str):
         event_operations.unpublish(event, now=now)
         flash("Unpublished: the event is a draft again.")
     elif action == "cancel":
-        told = event_operations.cancel_event(event, now=now)
-        flash(f"Cancelled. {told} registrant{'s were' if told != 1 else ' was'} told.")
+        if event.status == Status.CANCELLED:
+            flash("This event was already cancelled; nobody was emailed again.")
+        else:
+            told = event_operations.cancel_event(event, now=now)
+            flash(
+                f"Cancelled. {told} registrant{'s were' if told != 1 else ' was'} emailed."
+                if told
+                else "Cancelled. Nobody was registered, so no one was emailed."
+            )
     else:
         copy = event_operations.duplicate_event(event, now=now)
         commit_and_send()
@@ -264,6 +341,38 @@ def event_action(event_id: int, action: str):
         return redirect(url_for("hosts.edit_event", event_id=copy.id), code=303)
     commit_and_send()
     return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
+
+
+@bp.get("/events/<int:event_id>/confirm-cancel")
+@login_required
+def confirm_cancel_event(event_id: int):
+    """The step before cancelling: it says who will be emailed. The POST to the same address cancels."""
+    event = managed_event(event_id)
+    if event.status == Status.CANCELLED:
+        flash("This event is already cancelled.")
+        return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
+    counts = registration_queries.counts_by_status([event.id])[event.id]
+    return render_template("hosts/confirm_cancel_event.html", event=event, counts=counts)
+
+
+@bp.get("/events/<int:event_id>/attendees/<int:registration_id>/confirm-cancel")
+@login_required
+def confirm_cancel_registration(event_id: int, registration_id: int):
+    event = managed_event(event_id)
+    registration = event_registration(event, registration_id)
+    back = url_for("hosts.attendees", event_id=event.id, **list_args())
+    if registration.is_cancelled:
+        flash(f"{registration.name}: already cancelled.")
+        return redirect(back, code=303)
+    next_waiting = registration_queries.first_waiting(event) if registration.is_confirmed else None
+    return render_template(
+        "hosts/confirm_cancel_registration.html",
+        event=event,
+        registration=registration,
+        next_waiting=next_waiting,
+        back=back,
+        list_args=list_args(),
+    )
 
 
 def _csrf_ok() -> bool:
@@ -304,6 +413,7 @@ def attendees(event_id: int):
         sort=sort,
         list_args=list_args(),
         add_form=AddRegistrantForm(formdata=None),
+        started=event.has_started(clock.now()),
     )
 
 
@@ -314,18 +424,24 @@ def registration_action(event_id: int, registration_id: int, action: str):
     registration = event_registration(event, registration_id)
     if not _csrf_ok():
         abort(400)
+    promoted = []
     try:
         if action == "promote":
             seats.promote(registration, now=clock.now())
         else:
-            seats.cancel_registration(registration, now=clock.now())
+            promoted = seats.cancel_registration(registration, now=clock.now())
     except RegistrationError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
     commit_and_send()
-    flash(f"{registration.name}: {'promoted and told' if action == 'promote' else 'cancelled and told'}.")
-    return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+    if action == "promote":
+        flash(f"{registration.name} was moved from the waiting list to confirmed and emailed.")
+    else:
+        flash(f"{registration.name}’s registration was cancelled and they were emailed.")
+        for person in promoted:
+            flash(f"{person.name} took the freed seat from the waiting list and was emailed.")
+    return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
 
 
 @bp.post("/events/<int:event_id>/attendance")
@@ -343,13 +459,14 @@ def attendance(event_id: int):
     if not all(ROW_ID.fullmatch(i) for i in ids):  # the list's checkboxes only ever send ids
         abort(400)
     registrations = [event_registration(event, int(i)) for i in ids]  # all found (or 404) before any is marked
-    marked = 0
-    for registration in registrations:
-        if registration.is_confirmed:
-            registration.attended = value
-            marked += 1
+    try:
+        marked = host_operations.record_attendance(event, registrations, value, now=clock.now())
+    except HostError as error:
+        flash(error.message, "error")
+        return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
     db.session.commit()
-    flash(f"Attendance recorded for {marked} registrant{'s' if marked != 1 else ''}.")
+    what = {True: "attended", False: "absent", None: "not recorded"}[value]
+    flash(f"{marked} registrant{'s' if marked != 1 else ''} marked {what}." if marked else "Nobody was ticked.")
     return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
 
 
@@ -380,17 +497,48 @@ def add_registrant(event_id: int):
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
 @login_required
 def message(event_id: int):
+    """Write, preview (with the recipient count), send a test to yourself, then send. "Send" is offered only
+    on a preview, and sends only the text that preview showed."""
     event = managed_event(event_id)
     form = MessageForm()
+    if request.method == "GET":
+        form.reply_to.data = current_user.email
+    counts = registration_queries.counts_by_status([event.id])[event.id]
+    action = request.form.get("action", "preview")
+    preview = None
     if form.validate_on_submit():
         now = clock.now()
-        recipients = registration_queries.list_confirmed(event)
-        for registration in recipients:
-            notifications.queue_host_message(registration, subject=form.subject.data, body=form.body.data, now=now)
-        commit_and_send()
-        flash(f"Message sent to {len(recipients)} confirmed registrant{'s' if len(recipients) != 1 else ''}.")
-        return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
-    return render_template("hosts/message.html", event=event, form=form), 400 if form.errors else 200
+        fields = {"subject": form.subject.data, "body": form.body.data, "reply_to": form.reply_to.data}
+        if action == "send" and form.previewed.data == form.fingerprint() and not counts["confirmed"]:
+            flash("Nobody is confirmed, so nothing was sent.", "error")
+        elif action == "send" and form.previewed.data == form.fingerprint():
+            recipients = registration_queries.list_confirmed(event)
+            for registration in recipients:
+                notifications.queue_host_message(registration, now=now, **fields)
+            commit_and_send()
+            flash(
+                f"Message sent to {_people(len(recipients), 'confirmed registrant', 'confirmed registrants')}; "
+                f"replies go to {form.reply_to.data}."
+            )
+            return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+        elif action == "send":  # changed since the preview: show the preview of what would go now
+            flash("The message changed after the preview. Check the preview below, then send.", "error")
+        if action == "test":
+            notifications.queue_host_message_test(
+                event, to_address=current_user.email, to_name=current_user.name or "", now=now, **fields
+            )
+            commit_and_send()
+            flash(f"A test copy was sent to {current_user.email}. Nobody else was emailed.")
+        form.previewed.data = form.fingerprint()
+        preview = {
+            "subject": notifications.host_message_subject(event, form.subject.data),
+            "text": render_template(
+                "mail/host_message.txt", **notifications.host_message_context(event, body=form.body.data)
+            ),
+            "sender": sending.sender_address(),
+        }
+    status = 400 if form.errors else 200
+    return render_template("hosts/message.html", event=event, form=form, counts=counts, preview=preview), status
 
 
 @bp.get("/events/<int:event_id>/attendees.csv")

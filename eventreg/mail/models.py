@@ -29,6 +29,7 @@ class OutboxMessage(db.Model):
     to_name: Mapped[str] = mapped_column(sa.String(200), default="")
     to_address: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
+    reply_to: Mapped[str | None] = mapped_column(sa.String(254))  # where answers go, if not to the sender
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     calendar: Mapped[str | None] = mapped_column(sa.Text)  # an iCalendar body, if the message carries one

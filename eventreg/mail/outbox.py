@@ -22,6 +22,7 @@ def queue(
     calendar: bytes | None = None,
     calendar_method: str | None = None,
     registration_id: int | None = None,
+    reply_to: str | None = None,
 ) -> OutboxMessage:
     """Render templates/mail/<template>.txt and .html and add the message; sent after commit."""
     message = OutboxMessage(
@@ -34,6 +35,7 @@ def queue(
         calendar=calendar.decode("utf-8") if calendar else None,
         calendar_method=calendar_method,
         registration_id=registration_id,
+        reply_to=reply_to,
         created_at=now,
         next_attempt_at=now,
     )

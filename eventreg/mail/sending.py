@@ -67,6 +67,8 @@ def build_email(message: sa.Row | OutboxMessage, *, sender: Address) -> Message:
     email["Subject"] = Header(message.subject, "utf-8")
     email["From"] = _address_header(sender.display_name, sender.addr_spec)
     email["To"] = _address_header(message.to_name, message.to_address)
+    if message.reply_to:
+        email["Reply-To"] = message.reply_to
     email["Date"] = format_datetime(message.created_at)
     # Stable per message, so a resend after a crash is recognisably the same message.
     email["Message-ID"] = f"<outbox-{message.id}-{message.created_at:%Y%m%d%H%M%S}@{sender.domain}>"

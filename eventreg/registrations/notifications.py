@@ -199,15 +199,47 @@ def queue_reminder(registration: Registration, *, hours_before: int, now: dateti
     )
 
 
-def queue_host_message(registration: Registration, *, subject: str, body: str, now: datetime):
-    """A host's message to their registrants. The body is plain text; the HTML part escapes it."""
+def host_message_subject(event, subject: str) -> str:
+    return f"{subject} — {event.title}"
+
+
+def queue_host_message(registration: Registration, *, subject: str, body: str, reply_to: str | None, now: datetime):
+    """A host's message to their registrants, sent as written: no greeting of ours before theirs. The body is
+    plain text; the HTML part escapes it. Answers go to reply_to (the host), not to the no-reply sender."""
     return outbox.queue(
         kind="host_message",
         to_address=registration.email,
         to_name=registration.name,
-        subject=f"{subject} — {registration.event.title}",
+        subject=host_message_subject(registration.event, subject),
         template="host_message",
         context=_context(registration, body=body),
         registration_id=registration.id,
+        reply_to=reply_to,
+        now=now,
+    )
+
+
+def host_message_context(event, *, body: str) -> dict:
+    """What a host sees in the preview and in "send a test to myself": a registrant's copy, with a stand-in
+    for the link each registrant gets to manage their own registration."""
+    return {
+        "event": event,
+        "body": body,
+        "manage_url": "(each registrant’s own link to manage their registration)",
+        "event_url": external_url("events.show", slug=event.slug),
+    }
+
+
+def queue_host_message_test(event, *, to_address: str, to_name: str, subject: str, body: str, reply_to: str | None,
+                            now: datetime):  # fmt: skip
+    """The host's own copy of a message before sending it to everyone; no registration is involved."""
+    return outbox.queue(
+        kind="host_message_test",
+        to_address=to_address,
+        to_name=to_name,
+        subject="[Test] " + host_message_subject(event, subject),
+        template="host_message",
+        context=host_message_context(event, body=body),
+        reply_to=reply_to,
         now=now,
     )

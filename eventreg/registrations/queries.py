@@ -54,6 +54,16 @@ def attendees_query(event: Event, *, q: str = "", sort: str = "registered") -> s
     return query.order_by(*SORTS.get(sort, SORTS["registered"]))
 
 
+def first_waiting(event: Event) -> Registration | None:
+    """The person at the front of the waiting list: the one a freed seat goes to."""
+    return db.session.scalar(
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITING)
+        .order_by(Registration.created_at, Registration.id)
+        .limit(1)
+    )
+
+
 def waiting_positions(event: Event) -> dict[int, int]:
     """Registration id -> waiting-list position, in one query."""
     ids = db.session.scalars(

@@ -73,4 +73,4 @@ def send_recording_followups(now: datetime) -> int:
             sa.or_(Event.recording_notified_url.is_(None), Event.recording_notified_url != Event.archive_url),
         )
     ).all()
-    return sum(event_operations.send_recording_followup(event, now=now) for event in events)
+    return sum(event_operations.send_recording_followup(event, now=now).total() for event in events)

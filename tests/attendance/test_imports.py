@@ -201,7 +201,7 @@ def test_minutes_appear_in_the_list_and_the_export_with_formulas_neutralised(cli
     assert nameless.name.startswith("=HYPERLINK")
     client.post(response.headers["Location"] + "/apply", data={"mark_absent": "y"})
     listing = text_of(client.get(f"/host/events/{hosted.id}/attendees"))
-    assert "<td>63</td>" in listing
+    assert '<td data-label="Minutes">63</td>' in listing
     assert "Import attendance report" in listing
     exported = list(
         csv.DictReader(io.StringIO(client.get(f"/host/events/{hosted.id}/attendees.csv").data.decode("utf-8-sig")))
@@ -240,7 +240,7 @@ def test_recording_follow_up_uses_the_imported_attendance(client, hosted, db_ses
     hosted = db_session.get(type(hosted), hosted.id)
     hosted.archive_url = "https://video.example.org/recording"
     db_session.flush()
-    assert event_operations.send_recording_followup(hosted, now=clock.now()) == 4
+    assert sum(event_operations.send_recording_followup(hosted, now=clock.now()).values()) == 4
     kinds = dict(
         db_session.execute(sa.text("SELECT to_address, kind FROM outbox WHERE kind IN ('thanks', 'missed')")).all()
     )

@@ -46,3 +46,12 @@ def test_seed_demo_is_relative_to_today(db_session, clock):
     demo.seed_demo(clock.now())
     upcoming = db_session.scalars(sa.select(Event).where(Event.starts_at > clock.now())).all()
     assert len(upcoming) >= 12
+
+
+def test_demo_blurbs_are_each_their_own(db_session, clock):
+    demo.seed_demo(clock.now())
+    upcoming = db_session.scalars(sa.select(Event).where(Event.starts_at > clock.now())).all()
+    summaries = [e.summary for e in upcoming]
+    assert len(set(summaries)) == len(summaries)
+    assert not any(s.startswith("A practical session") for s in summaries)
+    assert len({e.description for e in upcoming}) == len(upcoming)

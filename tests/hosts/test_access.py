@@ -1,5 +1,7 @@
 """Attendee data is personal: every host route, for anonymous visitors, other hosts, the owner and an admin."""
 
+from hashlib import sha256
+
 import pytest
 
 GET_ROUTES = [
@@ -8,6 +10,8 @@ GET_ROUTES = [
     "/host/events/{id}/attendees",
     "/host/events/{id}/attendees.csv",
     "/host/events/{id}/message",
+    "/host/events/{id}/confirm-cancel",
+    "/host/events/{id}/attendees/{rid}/confirm-cancel",
 ]
 POST_ROUTES = [
     ("/host/events/{id}/publish", {}),
@@ -18,7 +22,17 @@ POST_ROUTES = [
     ("/host/events/{id}/attendees/{rid}/cancel", {}),
     ("/host/events/{id}/attendance", {"mark": "attended", "registration": "{rid}"}),
     ("/host/events/{id}/attendees/add", {"name": "X", "email": "x@library.example.org", "organization": "Y"}),
-    ("/host/events/{id}/message", {"subject": "Hi", "body": "Hello"}),
+    # "Send" as it comes from a preview of this very text (the form's fingerprint of subject, body and reply-to).
+    (
+        "/host/events/{id}/message",
+        {
+            "subject": "Hi",
+            "body": "Hello",
+            "reply_to": "owner@library.example.org",
+            "action": "send",
+            "previewed": sha256(b"Hi\0Hello\0owner@library.example.org").hexdigest(),
+        },
+    ),
 ]
 ROLES = ["anonymous", "other_host", "owner", "admin"]
 
@@ -45,7 +59,7 @@ def sign_in_as(role, setup, login):
 @pytest.mark.parametrize("route", GET_ROUTES)
 def test_get_routes(client, login, setup, role, route):
     sign_in_as(role, setup, login)
-    response = client.get(route.format(id=setup["event"].id))
+    response = client.get(route.format(id=setup["event"].id, rid=setup["registration"].id))
     expected = {"anonymous": 302, "other_host": 404, "owner": 200, "admin": 200}[role]
     assert response.status_code == expected
     if role == "anonymous":

@@ -59,7 +59,7 @@ def test_search_sort_and_paginate(client, hosted, register, db_session):
     assert client.get(f"/host/events/{hosted.id}/attendees?page=9").status_code == 404
 
 
-def test_promote_cancel_and_bulk_attendance(client, hosted, register, db_session, mailbox, deliver_and_clear):
+def test_promote_cancel_and_bulk_attendance(client, hosted, register, db_session, clock, mailbox, deliver_and_clear):
     a, b, c = register(hosted), register(hosted), register(hosted)
     deliver_and_clear()
     response = client.post(f"/host/events/{hosted.id}/attendees/{c.id}/promote")
@@ -72,9 +72,11 @@ def test_promote_cancel_and_bulk_attendance(client, hosted, register, db_session
         "A seat opened up — you’re registered",
         "Registration cancelled",
     ]
-    client.post(
+    clock.set(hosted.starts_at)
+    response = client.post(
         f"/host/events/{hosted.id}/attendance", data={"mark": "attended", "registration": [str(b.id), str(c.id)]}
     )
+    assert "2 registrants marked attended." in text_of(client.get(response.headers["Location"]))
     db_session.expire_all()
     assert db_session.get(Registration, b.id).attended is True
     assert db_session.get(Registration, c.id).attended is True
@@ -143,9 +145,12 @@ def test_attendance_report(client, hosted, register, db_session, clock):
     ]  # fmt: skip
 
 
-def test_attendance_goes_back_to_the_same_list_view_and_ignores_other_query_keys(client, hosted, register, db_session):
+def test_attendance_goes_back_to_the_same_list_view_and_ignores_other_query_keys(
+    client, hosted, register, db_session, clock
+):
     a = register(hosted)
     db_session.commit()
+    clock.set(hosted.starts_at)
     junk = "event_id=999&_external=1&_scheme=javascript&_anchor=x&next=//evil.example"
     response = client.post(
         f"/host/events/{hosted.id}/attendance?q=Reader&sort=name&page=1&{junk}",

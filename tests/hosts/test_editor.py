@@ -211,6 +211,7 @@ def test_the_first_and_last_days_of_the_range_are_accepted(client, make_host, lo
             "start_date": day,
             "start_time": "23:00",
             "end_time": "23:30",
+            "past_ok": "y",  # 2000 is in the past
         }
         assert client.post("/host/events/new", data={**form, "title": f"Edge {day}"}).status_code == 303
     assert len(events(db_session)) == 2

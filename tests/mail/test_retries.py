@@ -18,7 +18,7 @@ def outbox_row(db_session, email):
 
 
 def attendee_row(html, name):
-    (row,) = [row for row in html.split("<tr")[1:] if f"<td>{name}</td>" in row]
+    (row,) = [row for row in html.split("<tr")[1:] if f">{name}</td>" in row]
     return row
 
 

@@ -1,0 +1,60 @@
+"""Reads for the host dashboard: totals over the events a host manages."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from eventreg.events.models import Event, Status
+from eventreg.extensions import db
+from eventreg.hosts.models import Host
+from eventreg.hosts.operations import managed_events_query
+from eventreg.registrations.models import Registration, RegistrationStatus
+
+RECENT_WINDOW = timedelta(days=90)  # "recent events" for the attendance rate
+WEEK = timedelta(days=7)
+
+
+@dataclass
+class Totals:
+    upcoming: int  # events not yet ended and not cancelled
+    registered_this_week: int  # registrations made in the last 7 days, for any of the host's events
+    waiting: int  # people on the waiting lists of events not yet ended
+    attended: int  # of the confirmed registrants of events that ended in the last 90 days and have attendance
+    confirmed: int  # recorded, the confirmed registrants of those events
+    recorded_events: int  # how many such events
+
+    @property
+    def attendance_rate(self) -> int | None:
+        return round(100 * self.attended / self.confirmed) if self.confirmed else None
+
+
+def get_totals(host: Host, *, now: datetime) -> Totals:
+    ids = managed_events_query(host).with_only_columns(Event.id).scalar_subquery()
+    count = sa.select(sa.func.count())
+    upcoming = db.session.scalar(
+        count.select_from(Event).where(Event.id.in_(ids), Event.ends_at > now, Event.status != Status.CANCELLED)
+    )
+    this_week = db.session.scalar(
+        count.select_from(Registration).where(Registration.event_id.in_(ids), Registration.created_at > now - WEEK)
+    )
+    waiting = db.session.scalar(
+        count.select_from(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Event.id.in_(ids), Event.ends_at > now, Registration.status == RegistrationStatus.WAITING)
+    )
+    recorded = (
+        sa.select(Registration.event_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Event.id.in_(ids), Event.ends_at <= now, Event.ends_at > now - RECENT_WINDOW)
+        .where(Registration.attended.is_not(None))
+        .distinct()
+    )
+    attended, confirmed = db.session.execute(
+        sa.select(
+            sa.func.count().filter(Registration.attended.is_(True)),
+            sa.func.count(),
+        ).where(Registration.event_id.in_(recorded), Registration.status == RegistrationStatus.CONFIRMED)
+    ).one()
+    recorded_events = db.session.scalar(sa.select(sa.func.count()).select_from(recorded.subquery()))
+    return Totals(upcoming, this_week, waiting, attended, confirmed, recorded_events)
