@@ -17,6 +17,7 @@ def test_a_new_visitor_registers_downloads_the_invitation_and_cancels(page, make
     page.goto(f"/events/{event.slug}")
     expect(page.get_by_text("20 seats left")).to_be_visible()
     page.get_by_role("link", name="Register").first.click()
+    page.wait_for_url("**/register")  # and its load: the script that keeps the browser's zone has run
     page.get_by_label("Your name").fill("Ana Lima")
     page.get_by_label("Email address").fill("ana@library.example.org")
     page.get_by_label("Library or organization").fill("Springfield Public Library")
