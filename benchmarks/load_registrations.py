@@ -22,7 +22,6 @@ import argparse
 import http.client
 import multiprocessing
 import os
-import re
 import signal
 import statistics
 import sys
@@ -40,10 +39,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from benchmarks.calendar_feed import start_gunicorn  # noqa: E402
+from benchmarks.loadgen import CSRF_FIELD  # noqa: E402
 from benchmarks.run import scratch_database  # noqa: E402
 
 SCRATCH_DB = "eventreg_load"
-CSRF_FIELD = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"|value="([^"]+)" name="csrf_token"')
 EXPECTED_STATUSES = {200, 303}  # 303 to the manage page when registered; 200 "already registered"
 
 
