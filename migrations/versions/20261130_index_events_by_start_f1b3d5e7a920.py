@@ -1,7 +1,7 @@
 """index events by start, so the upcoming list reads one page in order instead of sorting every event to come
 
 Revision ID: f1b3d5e7a920
-Revises: d4e0f2a8b513
+Revises: c7d41e9a2b58
 Create Date: 2026-11-30
 
 """
@@ -9,7 +9,7 @@ Create Date: 2026-11-30
 from alembic import op
 
 revision = "f1b3d5e7a920"
-down_revision = "d4e0f2a8b513"
+down_revision = "c7d41e9a2b58"
 branch_labels = None
 depends_on = None
 
