@@ -110,6 +110,9 @@ def _register_template_helpers(app: Flask) -> None:
         without_lead=markup.without_lead,
         event_date=templating.event_date,
         time_range=timezones.time_range,
+        clock_time=timezones.format_time,
+        long_date=timezones.format_long_date,
+        weekday=timezones.format_weekday,
         in_zone=templating.in_zone,
     )
     from eventreg.calendars import links as calendar_links
@@ -120,6 +123,7 @@ def _register_template_helpers(app: Flask) -> None:
         visitor_times=templating.visitor_times,
         zone_options=templating.zone_options,
         page_url=templating.page_url,
+        month_name=timezones.format_month,
     )
 
     @app.context_processor

@@ -159,6 +159,16 @@ def format_date(day: date | datetime) -> str:
     return _format_day(_local_day(day), "d MMMM y")
 
 
+def format_month(year: int, month: int) -> str:
+    """ "December 2026"."""
+    return _format_day(date(year, month, 1), "MMMM y")
+
+
+def format_weekday(day: date) -> str:
+    """ "Monday"."""
+    return _format_day(day, "EEEE")
+
+
 def format_long_date(day: date | datetime) -> str:
     """ "Thursday 30 January 2025"."""
     return _format_day(_local_day(day), "EEEE d MMMM y")

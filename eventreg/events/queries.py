@@ -11,8 +11,13 @@ from eventreg.extensions import db
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
 MAX_EVENT_DURATION = timedelta(days=14)  # the editor refuses longer events
 MAX_SEARCH_WORDS = 8
-# A list entry shows no topics: skip the model's selectin query for them (they load one by one if asked for).
-LIST_ENTRY = sa.orm.lazyload(Event.topics)
+
+
+def _list_entry() -> sa.orm.Load:
+    """A list entry shows no topics: skip the model's selectin query for them (they load one by one if asked
+    for). A function, not a constant: building the option configures the mappers, which must wait until
+    every model module is imported."""
+    return sa.orm.lazyload(Event.topics)
 
 
 def list_upcoming(now: datetime, *, topic: Topic | None = None, q: str = "") -> sa.Select:
@@ -26,14 +31,20 @@ def list_upcoming(now: datetime, *, topic: Topic | None = None, q: str = "") -> 
         # instead of at the oldest event: the page costs the same however many events have passed.
         Event.starts_at > now - MAX_EVENT_DURATION,
     )
-    return _filtered(query, topic, q).order_by(Event.starts_at, Event.id).options(LIST_ENTRY)
+    return _filtered(query, topic, q).order_by(Event.starts_at, Event.id).options(_list_entry())
 
 
 def list_on_demand(now: datetime, *, topic: Topic | None = None, q: str = "") -> sa.Select:
     """Published events that have ended, most recent first."""
     # An event that has ended has started: the extra bound lets (status, starts_at) be read backwards from now.
     query = sa.select(Event).where(Event.status == Status.PUBLISHED, Event.ends_at <= now, Event.starts_at <= now)
-    return _filtered(query, topic, q).order_by(Event.starts_at.desc(), Event.id.desc()).options(LIST_ENTRY)
+    return _filtered(query, topic, q).order_by(Event.starts_at.desc(), Event.id.desc()).options(_list_entry())
+
+
+def list_starting_between(start: datetime, end: datetime) -> sa.Select:
+    """Published and cancelled events starting in [start, end), in start order (the month view)."""
+    query = sa.select(Event).where(Event.status.in_(PUBLIC_STATUSES), Event.starts_at >= start, Event.starts_at < end)
+    return query.order_by(Event.starts_at, Event.id).options(_list_entry())
 
 
 def get_public_event(slug: str, *, with_topics: bool = True) -> Event:

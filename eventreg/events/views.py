@@ -1,9 +1,12 @@
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 
 from eventreg import caching, clock, paging
+from eventreg.events import month as months
 from eventreg.events import queries
 from eventreg.events.models import Event
+from eventreg.extensions import db
 from eventreg.registrations import operations as seats
+from eventreg.timezones import to_zone
 
 bp = Blueprint("events", __name__)
 
@@ -31,6 +34,28 @@ def topic(slug: str):
 @caching.public
 def topic_on_demand(slug: str):
     return _event_list("on_demand", topic_slug=slug)
+
+
+@bp.get("/month")
+@caching.public
+def month():
+    zone = g.get("visitor_zone")
+    now = clock.now()
+    today = to_zone(now, zone).date() if zone else now.date()
+    shown = months.parse_month(request.args.get("month"), today)
+    if shown is None:
+        abort(404)
+    year, number = shown
+    events = db.session.scalars(queries.list_starting_between(*months.utc_span(year, number))).all()
+    return render_template(
+        "events/month.html",
+        year=year,
+        month=number,
+        weeks=months.weeks(year, number, list(events), zone),
+        previous=months.shift(year, number, -1),
+        following=months.shift(year, number, 1),
+        today=today,
+    )
 
 
 @bp.get("/events/<slug>")
