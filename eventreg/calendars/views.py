@@ -207,5 +207,4 @@ def replace_feed(signed: str):
     if not CancelForm().validate_on_submit():
         abort(400)
     registration_operations.replace_personal_feed(registration.email, now=clock.now())
-    db.session.commit()
     return redirect(url_for("registrations.manage", signed=signed, _anchor="calendar-feed"), code=303)

@@ -68,11 +68,6 @@ def list_args() -> dict[str, str]:
     return {key: request.args[key] for key in LIST_ARGS if request.args.get(key)}
 
 
-def commit_and_send() -> None:
-    db.session.commit()  # one commit per request; queued mail leaves only after it
-    sending.deliver_queued(clock.now())
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
@@ -82,14 +77,13 @@ def login():
                 form.email.data, form.password.data, address=request.remote_addr or "", now=clock.now()
             )
         except HostError as error:
-            db.session.commit()  # keep the failed attempt
+            # The failed attempt is kept: the view returns, so the request's commit saves it (eventreg/requests.py).
             form.form_errors.append(error.message)
             return render_template("hosts/login.html", form=form), 429 if error.code == "too_many_attempts" else 401
         if current_user.is_authenticated:  # signing in again replaces the sign-in this browser had
             host_operations.end_session(current_user)
         host_operations.start_session(host, now=clock.now())
         login_user(host)
-        db.session.commit()
         return redirect(_safe_next(request.args.get("next", "")) or url_for("hosts.dashboard"), code=303)
     return render_template("hosts/login.html", form=form), 400 if form.errors else 200
 
@@ -111,7 +105,6 @@ def _safe_next(target: str) -> str | None:
 def logout():
     host_operations.end_session(current_user)
     logout_user()
-    db.session.commit()
     return redirect(url_for("events.upcoming"), code=303)
 
 
@@ -125,7 +118,6 @@ def password():
         except HostError as error:
             form.form_errors.append(error.message)
             return render_template("hosts/password.html", form=form), 400
-        db.session.commit()
         flash("Your password is changed.")
         return redirect(url_for("hosts.dashboard"), code=303)
     return render_template("hosts/password.html", form=form), 400 if form.errors else 200
@@ -208,7 +200,6 @@ def new_event():
         event.topics = _selected_topics(form)
         event.hosts = [current_user, *[h for h in cohosts if h.id != current_user.id]]
         current_user.timezone = form.timezone.data  # the next new event starts in the same zone
-        db.session.commit()
         flash("Draft saved. Preview it, then publish when it is ready.")
         return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
     return render_template("hosts/event_form.html", form=form, event=None), 400 if form.errors else 200
@@ -239,7 +230,6 @@ def edit_event(event_id: int):
             return render_template("hosts/event_form.html", form=form, event=event), 400
         event.hosts = _merge_hosts(event, cohosts)
         current_user.timezone = form.timezone.data
-        commit_and_send()
         flash(saved_message(update, promoted))
         return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
     if request.method == "GET":
@@ -336,10 +326,8 @@ def event_action(event_id: int, action: str):
             )
     else:
         copy = event_operations.duplicate_event(event, now=now)
-        commit_and_send()
         flash("A draft copy one week later. Check the date, then publish.")
         return redirect(url_for("hosts.edit_event", event_id=copy.id), code=303)
-    commit_and_send()
     return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
 
 
@@ -434,7 +422,6 @@ def registration_action(event_id: int, registration_id: int, action: str):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
-    commit_and_send()
     if action == "promote":
         flash(f"{registration.name} was moved from the waiting list to confirmed and emailed.")
     else:
@@ -464,7 +451,6 @@ def attendance(event_id: int):
     except HostError as error:
         flash(error.message, "error")
         return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
-    db.session.commit()
     what = {True: "attended", False: "absent", None: "not recorded"}[value]
     flash(f"{marked} registrant{'s' if marked != 1 else ''} marked {what}." if marked else "Nobody was ticked.")
     return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
@@ -489,7 +475,6 @@ def add_registrant(event_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
-    commit_and_send()
     flash(f"{registration.name} added ({registration.status}) and sent a confirmation.")
     return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
 
@@ -515,7 +500,6 @@ def message(event_id: int):
             recipients = registration_queries.list_confirmed(event)
             for registration in recipients:
                 notifications.queue_host_message(registration, now=now, **fields)
-            commit_and_send()
             flash(
                 f"Message sent to {_people(len(recipients), 'confirmed registrant', 'confirmed registrants')}; "
                 f"replies go to {form.reply_to.data}."
@@ -527,7 +511,6 @@ def message(event_id: int):
             notifications.queue_host_message_test(
                 event, to_address=current_user.email, to_name=current_user.name or "", now=now, **fields
             )
-            commit_and_send()
             flash(f"A test copy was sent to {current_user.email}. Nobody else was emailed.")
         form.previewed.data = form.fingerprint()
         preview = {

@@ -2,12 +2,11 @@ import logging
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, url_for
 
-from eventreg import clock
+from eventreg import clock, requests
 from eventreg.events import queries
 from eventreg.events.models import Event
 from eventreg.events.views import event_page_context
 from eventreg.extensions import db
-from eventreg.mail import sending
 from eventreg.registrations import notifications, operations, tokens
 from eventreg.registrations.forms import CancelForm, RegistrationForm
 from eventreg.registrations.models import Registration
@@ -66,18 +65,12 @@ def register(slug: str):
             return redirect(_manage_url(tokens.manage_token(existing)), code=303)
         resent = operations.resend_confirmation(existing, now=now)
         fields = {"event_id": event.id, "registration_id": existing.id, "resent": resent}
-        db.session.commit()
-        log.info("registration repeated", extra=fields)
-        sending.deliver_queued(now)
+        requests.after_commit(lambda: log.info("registration repeated", extra=fields))
         # Whoever typed the address learns nothing more: the details go to the address itself.
         return render_template("registrations/already.html", event=event)
-    # Read before the commit expires the objects: afterwards each attribute would cost a query.
-    signed = tokens.manage_token(registration)
     fields = {"event_id": event.id, "registration_id": registration.id, "status": registration.status}
-    db.session.commit()  # one commit per request; queued mail leaves only after it
-    log.info("registered", extra=fields)
-    sending.deliver_queued(now)
-    return redirect(_manage_url(signed), code=303)
+    requests.after_commit(lambda: log.info("registered", extra=fields))
+    return redirect(_manage_url(tokens.manage_token(registration)), code=303)
 
 
 def _manage_url(signed: str) -> str:
@@ -151,12 +144,9 @@ def cancel(signed: str):
     registration, _ = registration_from_link(signed)
     if not CancelForm().validate_on_submit():
         abort(400)
-    now = clock.now()
-    operations.cancel_registration(registration, now=now)
+    operations.cancel_registration(registration, now=clock.now())
     fields = {"event_id": registration.event_id, "registration_id": registration.id}
-    db.session.commit()
-    log.info("registration cancelled", extra=fields)
-    sending.deliver_queued(now)
+    requests.after_commit(lambda: log.info("registration cancelled", extra=fields))
     return redirect(url_for("registrations.manage", signed=signed), code=303)
 
 
