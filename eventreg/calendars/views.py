@@ -14,8 +14,8 @@ from eventreg.events.models import Event, Topic, event_topics
 from eventreg.extensions import db
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.forms import CancelForm
+from eventreg.registrations.links import read_link
 from eventreg.registrations.models import PersonalFeed, Registration, RegistrationStatus
-from eventreg.registrations.views import read_link
 from eventreg.timezones import UTCDateTime
 
 bp = Blueprint("calendars", __name__)

@@ -10,7 +10,7 @@ from eventreg import clock, paging, timezones
 from eventreg.events import operations as event_operations
 from eventreg.events import queries as event_queries
 from eventreg.events.models import Event, Status
-from eventreg.events.views import event_page_context
+from eventreg.events.pages import event_page_context
 from eventreg.extensions import db, login_manager
 from eventreg.hosts import exports
 from eventreg.hosts import operations as host_operations

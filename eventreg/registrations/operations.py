@@ -3,6 +3,7 @@
 Seats are counted while holding the event's lock (a row lock on PostgreSQL, the write lock taken at
 BEGIN on SQLite; see eventreg/database.py), so two workers can never both take the last seat."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -112,6 +113,34 @@ def register(
     else:
         notifications.queue_waiting(registration, position=waiting_position(registration), now=now)
     return registration
+
+
+@dataclass
+class Submission:
+    """What a visitor's registration form led to: "registered" (or waitlisted), "replayed" (the same form sent
+    twice, a double click: its first registration), "repeated" (an address already registered; `resent` says
+    whether its current state was mailed to it again)."""
+
+    registration: Registration
+    outcome: str
+    resent: bool = False
+
+
+def submit_registration(event: Event, *, form_key: str | None, now: datetime, **details) -> Submission:
+    """A visitor's registration form, sent: register (see register). The same form (form_key) sent again
+    answers with the registration it made; another form for an address that holds a place re-sends that
+    place's current state to the address (within resend_confirmation's limits), never to whoever typed it.
+    Other RegistrationErrors propagate."""
+    try:
+        registration = register(event, form_key=form_key, now=now, **details)
+    except RegistrationError as error:
+        if error.code != "already_registered":
+            raise
+        existing = error.registration
+        if form_key and existing.form_key == form_key:
+            return Submission(existing, "replayed")
+        return Submission(existing, "repeated", resent=resend_confirmation(existing, now=now))
+    return Submission(registration, "registered")
 
 
 def cancel_registration(registration: Registration, *, now: datetime) -> list[Registration]:
