@@ -184,22 +184,15 @@ def new_event():
     if request.method == "GET":
         form.timezone.data = current_user.timezone
     if form.validate_on_submit() and _confirm_past_start(form, None):
-        now = clock.now()
         try:
-            cohosts = host_operations.hosts_by_emails(form.cohost_emails())
-            if form.slug.data:
-                event_operations.check_slug(form.slug.data, None)
-            event = event_operations.create_event(
-                slug=form.slug.data or None, capacity=form.capacity.data, now=now, status=Status.DRAFT,
-                **_event_fields(form),
+            event = host_operations.create_event(
+                current_user, cohost_emails=form.cohost_emails(), topics=_selected_topics(form),
+                slug=form.slug.data or None, capacity=form.capacity.data, now=clock.now(), **_event_fields(form),
             )  # fmt: skip
         except (HostError, event_operations.EventError) as error:
             db.session.rollback()
             (form.cohosts if isinstance(error, HostError) else form.slug).errors.append(error.message)
             return render_template("hosts/event_form.html", form=form, event=None), 400
-        event.topics = _selected_topics(form)
-        event.hosts = [current_user, *[h for h in cohosts if h.id != current_user.id]]
-        current_user.timezone = form.timezone.data  # the next new event starts in the same zone
         flash("Draft saved. Preview it, then publish when it is ready.")
         return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
     return render_template("hosts/event_form.html", form=form, event=None), 400 if form.errors else 200
@@ -216,20 +209,16 @@ def edit_event(event_id: int):
     if request.method == "GET":
         _fill_times(form, event)
     if form.validate_on_submit() and _confirm_past_start(form, event):
-        now = clock.now()
         try:
-            cohosts = host_operations.hosts_by_emails(form.cohost_emails())
-            promoted = seats.change_capacity(event, form.capacity.data, now=now)
-            update = event_operations.update_event(
-                event, now=now, topics=_selected_topics(form), slug=form.slug.data or event.slug, **_event_fields(form)
-            )
+            update, promoted = host_operations.save_event(
+                event, current_user, cohost_emails=form.cohost_emails(), topics=_selected_topics(form),
+                capacity=form.capacity.data, now=clock.now(), slug=form.slug.data or event.slug, **_event_fields(form),
+            )  # fmt: skip
         except (HostError, RegistrationError, event_operations.EventError) as error:
             db.session.rollback()
             field = {HostError: form.cohosts, RegistrationError: form.capacity}.get(type(error), form.slug)
             field.errors.append(error.message)
             return render_template("hosts/event_form.html", form=form, event=event), 400
-        event.hosts = _merge_hosts(event, cohosts)
-        current_user.timezone = form.timezone.data
         flash(saved_message(update, promoted))
         return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
     if request.method == "GET":
@@ -285,12 +274,6 @@ def saved_message(update: event_operations.EventUpdate, promoted: list[Registrat
     return " ".join(parts)
 
 
-def _merge_hosts(event: Event, cohosts: list[Host]) -> list[Host]:
-    """The co-host field lists everyone but the editor, who stays a host if they were one."""
-    keep = [h for h in event.hosts if h.id == current_user.id]
-    return keep + [h for h in cohosts if h.id != current_user.id]
-
-
 def _fill_times(form: EventForm, event: Event) -> None:
     start, end = timezones.to_zone(event.starts_at, event.timezone), timezones.to_zone(event.ends_at, event.timezone)
     form.start_date.data, form.start_time.data = start.date(), start.time().replace(tzinfo=None)
@@ -318,7 +301,8 @@ def event_action(event_id: int, action: str):
         if event.status == Status.CANCELLED:
             flash("This event was already cancelled; nobody was emailed again.")
         else:
-            told = event_operations.cancel_event(event, now=now)
+            event_operations.cancel_event(event, now=now)
+            told = seats.tell_of_event_cancelled(event, now=now)
             flash(
                 f"Cancelled. {told} registrant{'s were' if told != 1 else ' was'} emailed."
                 if told
@@ -497,11 +481,9 @@ def message(event_id: int):
         if action == "send" and form.previewed.data == form.fingerprint() and not counts["confirmed"]:
             flash("Nobody is confirmed, so nothing was sent.", "error")
         elif action == "send" and form.previewed.data == form.fingerprint():
-            recipients = registration_queries.list_confirmed(event)
-            for registration in recipients:
-                notifications.queue_host_message(registration, now=now, **fields)
+            sent = seats.message_confirmed(event, now=now, **fields)
             flash(
-                f"Message sent to {_people(len(recipients), 'confirmed registrant', 'confirmed registrants')}; "
+                f"Message sent to {_people(sent, 'confirmed registrant', 'confirmed registrants')}; "
                 f"replies go to {form.reply_to.data}."
             )
             return redirect(url_for("hosts.attendees", event_id=event.id), code=303)

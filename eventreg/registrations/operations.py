@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from eventreg.events import operations as event_operations
 from eventreg.events.models import Event, Status
+from eventreg.events.operations import EventUpdate
 from eventreg.extensions import db
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations import notifications, queries
@@ -170,6 +172,35 @@ def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> lis
     return promote_waiting(event, now=now)
 
 
+def tell_of_event_update(event: Event, update: EventUpdate, *, now: datetime) -> EventUpdate:
+    """Tell registrants what a host's save changed (update_event's answer) and fill in who was emailed. When a
+    published event's time, place or join link changed, every confirmed registrant gets an updated invitation,
+    unless the event has ended; a new recording link goes out as send_recording_followup says."""
+    told = update.told
+    if told and event.status == Status.PUBLISHED and now < event.ends_at:
+        for registration in queries.list_confirmed(event):
+            notifications.queue_update(registration, changes=told, now=now)
+            update.invited += 1
+    if told and not update.invited:
+        update.not_invited = (
+            event.status if event.status != Status.PUBLISHED else "ended" if now >= event.ends_at else "nobody"
+        )
+    if "archive_url" in update.changed and event.archive_url:
+        update.recording = event_operations.send_recording_followup(event, now=now)
+        if not update.recording:
+            update.recording_held = "not_ended" if now < event.ends_at else "nobody"
+    return update
+
+
+def tell_of_event_cancelled(event: Event, *, now: datetime) -> int:
+    """Tell everyone registered that the host cancelled the event (a METHOD:CANCEL for those holding an
+    invitation). Returns how many were told."""
+    registrations = queries.list_active(event)
+    for registration in registrations:
+        notifications.queue_event_cancelled(registration, had_invitation=registration.is_confirmed, now=now)
+    return len(registrations)
+
+
 def promote(registration: Registration, *, now: datetime) -> None:
     """A host confirms one particular person from the waiting list, if a seat is free."""
     event = lock_event(registration.event_id)
@@ -233,6 +264,14 @@ def resend_confirmation(registration: Registration, *, now: datetime) -> bool:
     else:
         return False
     return True
+
+
+def message_confirmed(event: Event, *, subject: str, body: str, reply_to: str | None, now: datetime) -> int:
+    """Queue a host's message to every confirmed registrant of the event. Returns how many it went to."""
+    recipients = queries.list_confirmed(event)
+    for registration in recipients:
+        notifications.queue_host_message(registration, subject=subject, body=body, reply_to=reply_to, now=now)
+    return len(recipients)
 
 
 def ensure_personal_feed(email: str, *, now: datetime) -> None:
