@@ -5,7 +5,7 @@ import os
 
 from flask import Flask, g, render_template
 
-from eventreg import caching, inputs, logs, ratelimits, security
+from eventreg import caching, inputs, logs, ratelimits, requests, security
 from eventreg import config as config_module
 from eventreg.clock import SystemClock
 from eventreg.extensions import csrf, db, login_manager, migrate
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     database.configure_engine_events(app)
 
     _register_blueprints(app)
+    requests.init_app(app)  # before ratelimits: a refused request never reaches the commit
     _register_template_helpers(app)
     _register_error_pages(app)
     security.init_app(app)

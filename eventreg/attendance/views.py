@@ -104,7 +104,6 @@ def upload(event_id: int):
             form.report.errors = [error.message]
             status = 400
         else:
-            db.session.commit()
             if not imported.is_read:
                 return redirect(url_for("attendance.columns", event_id=event.id, import_id=imported.id), code=303)
             return redirect(url_for("attendance.preview", event_id=event.id, import_id=imported.id), code=303)
@@ -138,7 +137,6 @@ def columns(event_id: int, import_id: int):
             db.session.rollback()
             form.form_errors.append(error.message)
         else:
-            db.session.commit()
             return redirect(url_for("attendance.preview", event_id=event.id, import_id=imported.id), code=303)
     return render_template("attendance/columns.html", event=event, imported=imported, form=form), status
 
@@ -188,7 +186,6 @@ def apply(event_id: int, import_id: int):
     except AttendanceError as error:
         db.session.rollback()
         return _preview(event, imported, form, decisions, error=error.message)
-    db.session.commit()
     if applied.changed_nothing:
         flash("Attendance applied: nothing changed (this report was applied already).")
     else:
@@ -215,7 +212,6 @@ def credit_rule(event_id: int):
             db.session.rollback()
             form.min_minutes.errors.append(error.message)
         else:
-            db.session.commit()
             flash(f"Credit rule saved: {credit.required_minutes(event)} minutes count as attended.")
             return redirect(url_for("attendance.upload", event_id=event.id), code=303)
     return render_template(

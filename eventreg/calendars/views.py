@@ -14,8 +14,8 @@ from eventreg.events.models import Event, Topic, event_topics
 from eventreg.extensions import db
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.forms import CancelForm
+from eventreg.registrations.links import read_link
 from eventreg.registrations.models import PersonalFeed, Registration, RegistrationStatus
-from eventreg.registrations.views import read_link
 from eventreg.timezones import UTCDateTime
 
 bp = Blueprint("calendars", __name__)
@@ -207,5 +207,4 @@ def replace_feed(signed: str):
     if not CancelForm().validate_on_submit():
         abort(400)
     registration_operations.replace_personal_feed(registration.email, now=clock.now())
-    db.session.commit()
     return redirect(url_for("registrations.manage", signed=signed, _anchor="calendar-feed"), code=303)

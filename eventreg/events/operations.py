@@ -97,7 +97,8 @@ NOTIFIED_CHANGES = {
 
 @dataclass
 class EventUpdate:
-    """What a save changed and who was emailed about it, so the host is told exactly that."""
+    """What a save changed (update_event) and who was emailed about it (registrations.operations.
+    tell_of_event_update), so the host is told exactly that."""
 
     changed: list[str]  # the fields that changed
     told: list[str]  # what registrants care about that changed: "join link", "place", "time"
@@ -110,11 +111,9 @@ class EventUpdate:
 
 
 def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = None, **fields) -> EventUpdate:
-    """Apply a host's edits. When a published event's time, place or join link changes, every confirmed
-    registrant gets an updated invitation (SEQUENCE grows), unless the event has ended. Returns what changed
-    and who was emailed."""
-    from eventreg.registrations import notifications, queries
-
+    """Apply a host's edits. When a published event's time, place or join link changes, SEQUENCE grows.
+    Returns what changed; registrations.operations.tell_of_event_update tells the registrants and fills in who
+    was emailed."""
     if "slug" in fields and fields["slug"] != event.slug:
         check_slug(fields["slug"], event.id)
     changed = [name for name, value in fields.items() if getattr(event, name) != value]
@@ -130,20 +129,7 @@ def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = No
     if told and event.status != Status.DRAFT:
         event.sequence += 1  # SEQUENCE must grow on every change or calendars keep the stale entry
     db.session.flush()
-    update = EventUpdate(changed=changed, told=told)
-    if told and event.status == Status.PUBLISHED and now < event.ends_at:
-        for registration in queries.list_confirmed(event):
-            notifications.queue_update(registration, changes=told, now=now)
-            update.invited += 1
-    if told and not update.invited:
-        update.not_invited = (
-            event.status if event.status != Status.PUBLISHED else "ended" if now >= event.ends_at else "nobody"
-        )
-    if "archive_url" in changed and event.archive_url:
-        update.recording = send_recording_followup(event, now=now)
-        if not update.recording:
-            update.recording_held = "not_ended" if now < event.ends_at else "nobody"
-    return update
+    return EventUpdate(changed=changed, told=told)
 
 
 def check_slug(slug: str, event_id: int | None) -> None:
@@ -167,21 +153,16 @@ def unpublish(event: Event, *, now: datetime) -> None:
     db.session.flush()
 
 
-def cancel_event(event: Event, *, now: datetime) -> int:
-    """Cancel the event and tell everyone registered (a METHOD:CANCEL for those holding an invitation).
-    Returns how many were told; cancelling twice tells nobody again."""
-    from eventreg.registrations import notifications, queries
-
+def cancel_event(event: Event, *, now: datetime) -> bool:
+    """Cancel the event (SEQUENCE grows, so calendars drop it). Returns whether it changed: cancelling twice
+    does nothing. registrations.operations.tell_of_event_cancelled tells everyone registered."""
     if event.status == Status.CANCELLED:
-        return 0
+        return False
     event.status = Status.CANCELLED
     event.sequence += 1
     event.updated_at = now
     db.session.flush()
-    registrations = queries.list_active(event)
-    for registration in registrations:
-        notifications.queue_event_cancelled(registration, had_invitation=registration.is_confirmed, now=now)
-    return len(registrations)
+    return True
 
 
 def duplicate_event(event: Event, *, now: datetime, weeks_later: int = 1) -> Event:

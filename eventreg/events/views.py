@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request
 from eventreg import caching, clock, paging
 from eventreg.events import month as months
 from eventreg.events import queries
-from eventreg.events.models import Event
+from eventreg.events.pages import event_page_context
 from eventreg.extensions import db
 from eventreg.registrations import operations as seats
 from eventreg.timezones import to_zone
@@ -63,21 +63,6 @@ def month():
 def show(slug: str):
     # The same for every visitor: the registration form, with its CSRF token, is a page of its own.
     return render_template("events/show.html", **event_page_context(queries.get_public_event(slug)))
-
-
-def event_page_context(event: Event, *, form=None) -> dict:
-    """What the event page shows (hosts' preview too). `form` is accepted for callers that still pass one:
-    the event page holds no form."""
-    now = clock.now()
-    is_open = event.is_open_for_registration(now)
-    seats_left, waiting = seats.seat_counts(event) if is_open else (None, 0)
-    return {
-        "event": event,
-        "state": event.state(now),
-        "is_open": is_open,
-        "seats_left": seats_left,
-        "waiting": waiting,
-    }
 
 
 def _event_list(kind: str, *, topic_slug: str | None):

@@ -6,9 +6,13 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from eventreg.events.models import Event
+from eventreg.events import operations as event_operations
+from eventreg.events.models import Event, Status, Topic
+from eventreg.events.operations import EventUpdate
 from eventreg.extensions import db
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH, Host, HostSession, LoginAttempt, event_hosts, password_matches
+from eventreg.registrations import operations as registration_operations
+from eventreg.registrations.models import Registration
 
 FAILURES_PER_EMAIL = 5
 FAILURES_PER_ADDRESS = 20
@@ -153,3 +157,39 @@ def hosts_by_emails(emails: list[str]) -> list[Host]:
             raise HostError("unknown_host", email=email)
         hosts.append(host)
     return hosts
+
+
+def create_event(
+    host: Host, *, cohost_emails: list[str], topics: list[Topic], slug: str | None, capacity: int | None,
+    now: datetime, **fields,
+) -> Event:  # fmt: skip
+    """A new draft hosted by `host` and the co-hosts named, with its topics; the host's next new event starts in
+    the same zone. HostError("unknown_host") for a co-host without an account, EventError for the slug."""
+    cohosts = hosts_by_emails(cohost_emails)
+    if slug:
+        event_operations.check_slug(slug, None)
+    event = event_operations.create_event(slug=slug, capacity=capacity, now=now, status=Status.DRAFT, **fields)
+    event.topics = topics
+    event.hosts = [host, *[h for h in cohosts if h.id != host.id]]
+    host.timezone = fields["timezone"]
+    db.session.flush()
+    return event
+
+
+def save_event(
+    event: Event, editor: Host, *, cohost_emails: list[str], topics: list[Topic], capacity: int | None,
+    now: datetime, **fields,
+) -> tuple[EventUpdate, list[Registration]]:  # fmt: skip
+    """Save a host's edits of an event with its co-hosts, topics and capacity, and tell its registrants what
+    changed. The co-hosts named replace all but the editor, who stays a host if they were one. Raising the
+    capacity promotes people waiting. Returns what changed and who was emailed, and those promoted.
+    HostError("unknown_host"), RegistrationError("capacity_below_confirmed"), EventError for the slug."""
+    cohosts = hosts_by_emails(cohost_emails)
+    promoted = registration_operations.change_capacity(event, capacity, now=now)
+    update = event_operations.update_event(event, now=now, topics=topics, **fields)
+    registration_operations.tell_of_event_update(event, update, now=now)
+    keep = [h for h in event.hosts if h.id == editor.id]
+    event.hosts = keep + [h for h in cohosts if h.id != editor.id]
+    editor.timezone = fields["timezone"]
+    db.session.flush()
+    return update, promoted

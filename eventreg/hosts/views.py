@@ -10,7 +10,7 @@ from eventreg import clock, paging, timezones
 from eventreg.events import operations as event_operations
 from eventreg.events import queries as event_queries
 from eventreg.events.models import Event, Status
-from eventreg.events.views import event_page_context
+from eventreg.events.pages import event_page_context
 from eventreg.extensions import db, login_manager
 from eventreg.hosts import exports
 from eventreg.hosts import operations as host_operations
@@ -68,11 +68,6 @@ def list_args() -> dict[str, str]:
     return {key: request.args[key] for key in LIST_ARGS if request.args.get(key)}
 
 
-def commit_and_send() -> None:
-    db.session.commit()  # one commit per request; queued mail leaves only after it
-    sending.deliver_queued(clock.now())
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
@@ -82,14 +77,13 @@ def login():
                 form.email.data, form.password.data, address=request.remote_addr or "", now=clock.now()
             )
         except HostError as error:
-            db.session.commit()  # keep the failed attempt
+            # The failed attempt is kept: the view returns, so the request's commit saves it (eventreg/requests.py).
             form.form_errors.append(error.message)
             return render_template("hosts/login.html", form=form), 429 if error.code == "too_many_attempts" else 401
         if current_user.is_authenticated:  # signing in again replaces the sign-in this browser had
             host_operations.end_session(current_user)
         host_operations.start_session(host, now=clock.now())
         login_user(host)
-        db.session.commit()
         return redirect(_safe_next(request.args.get("next", "")) or url_for("hosts.dashboard"), code=303)
     return render_template("hosts/login.html", form=form), 400 if form.errors else 200
 
@@ -111,7 +105,6 @@ def _safe_next(target: str) -> str | None:
 def logout():
     host_operations.end_session(current_user)
     logout_user()
-    db.session.commit()
     return redirect(url_for("events.upcoming"), code=303)
 
 
@@ -125,7 +118,6 @@ def password():
         except HostError as error:
             form.form_errors.append(error.message)
             return render_template("hosts/password.html", form=form), 400
-        db.session.commit()
         flash("Your password is changed.")
         return redirect(url_for("hosts.dashboard"), code=303)
     return render_template("hosts/password.html", form=form), 400 if form.errors else 200
@@ -192,23 +184,15 @@ def new_event():
     if request.method == "GET":
         form.timezone.data = current_user.timezone
     if form.validate_on_submit() and _confirm_past_start(form, None):
-        now = clock.now()
         try:
-            cohosts = host_operations.hosts_by_emails(form.cohost_emails())
-            if form.slug.data:
-                event_operations.check_slug(form.slug.data, None)
-            event = event_operations.create_event(
-                slug=form.slug.data or None, capacity=form.capacity.data, now=now, status=Status.DRAFT,
-                **_event_fields(form),
+            event = host_operations.create_event(
+                current_user, cohost_emails=form.cohost_emails(), topics=_selected_topics(form),
+                slug=form.slug.data or None, capacity=form.capacity.data, now=clock.now(), **_event_fields(form),
             )  # fmt: skip
         except (HostError, event_operations.EventError) as error:
             db.session.rollback()
             (form.cohosts if isinstance(error, HostError) else form.slug).errors.append(error.message)
             return render_template("hosts/event_form.html", form=form, event=None), 400
-        event.topics = _selected_topics(form)
-        event.hosts = [current_user, *[h for h in cohosts if h.id != current_user.id]]
-        current_user.timezone = form.timezone.data  # the next new event starts in the same zone
-        db.session.commit()
         flash("Draft saved. Preview it, then publish when it is ready.")
         return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
     return render_template("hosts/event_form.html", form=form, event=None), 400 if form.errors else 200
@@ -225,21 +209,16 @@ def edit_event(event_id: int):
     if request.method == "GET":
         _fill_times(form, event)
     if form.validate_on_submit() and _confirm_past_start(form, event):
-        now = clock.now()
         try:
-            cohosts = host_operations.hosts_by_emails(form.cohost_emails())
-            promoted = seats.change_capacity(event, form.capacity.data, now=now)
-            update = event_operations.update_event(
-                event, now=now, topics=_selected_topics(form), slug=form.slug.data or event.slug, **_event_fields(form)
-            )
+            update, promoted = host_operations.save_event(
+                event, current_user, cohost_emails=form.cohost_emails(), topics=_selected_topics(form),
+                capacity=form.capacity.data, now=clock.now(), slug=form.slug.data or event.slug, **_event_fields(form),
+            )  # fmt: skip
         except (HostError, RegistrationError, event_operations.EventError) as error:
             db.session.rollback()
             field = {HostError: form.cohosts, RegistrationError: form.capacity}.get(type(error), form.slug)
             field.errors.append(error.message)
             return render_template("hosts/event_form.html", form=form, event=event), 400
-        event.hosts = _merge_hosts(event, cohosts)
-        current_user.timezone = form.timezone.data
-        commit_and_send()
         flash(saved_message(update, promoted))
         return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
     if request.method == "GET":
@@ -295,12 +274,6 @@ def saved_message(update: event_operations.EventUpdate, promoted: list[Registrat
     return " ".join(parts)
 
 
-def _merge_hosts(event: Event, cohosts: list[Host]) -> list[Host]:
-    """The co-host field lists everyone but the editor, who stays a host if they were one."""
-    keep = [h for h in event.hosts if h.id == current_user.id]
-    return keep + [h for h in cohosts if h.id != current_user.id]
-
-
 def _fill_times(form: EventForm, event: Event) -> None:
     start, end = timezones.to_zone(event.starts_at, event.timezone), timezones.to_zone(event.ends_at, event.timezone)
     form.start_date.data, form.start_time.data = start.date(), start.time().replace(tzinfo=None)
@@ -328,7 +301,8 @@ def event_action(event_id: int, action: str):
         if event.status == Status.CANCELLED:
             flash("This event was already cancelled; nobody was emailed again.")
         else:
-            told = event_operations.cancel_event(event, now=now)
+            event_operations.cancel_event(event, now=now)
+            told = seats.tell_of_event_cancelled(event, now=now)
             flash(
                 f"Cancelled. {told} registrant{'s were' if told != 1 else ' was'} emailed."
                 if told
@@ -336,10 +310,8 @@ def event_action(event_id: int, action: str):
             )
     else:
         copy = event_operations.duplicate_event(event, now=now)
-        commit_and_send()
         flash("A draft copy one week later. Check the date, then publish.")
         return redirect(url_for("hosts.edit_event", event_id=copy.id), code=303)
-    commit_and_send()
     return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
 
 
@@ -434,7 +406,6 @@ def registration_action(event_id: int, registration_id: int, action: str):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
-    commit_and_send()
     if action == "promote":
         flash(f"{registration.name} was moved from the waiting list to confirmed and emailed.")
     else:
@@ -464,7 +435,6 @@ def attendance(event_id: int):
     except HostError as error:
         flash(error.message, "error")
         return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
-    db.session.commit()
     what = {True: "attended", False: "absent", None: "not recorded"}[value]
     flash(f"{marked} registrant{'s' if marked != 1 else ''} marked {what}." if marked else "Nobody was ticked.")
     return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
@@ -489,7 +459,6 @@ def add_registrant(event_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
-    commit_and_send()
     flash(f"{registration.name} added ({registration.status}) and sent a confirmation.")
     return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
 
@@ -512,12 +481,9 @@ def message(event_id: int):
         if action == "send" and form.previewed.data == form.fingerprint() and not counts["confirmed"]:
             flash("Nobody is confirmed, so nothing was sent.", "error")
         elif action == "send" and form.previewed.data == form.fingerprint():
-            recipients = registration_queries.list_confirmed(event)
-            for registration in recipients:
-                notifications.queue_host_message(registration, now=now, **fields)
-            commit_and_send()
+            sent = seats.message_confirmed(event, now=now, **fields)
             flash(
-                f"Message sent to {_people(len(recipients), 'confirmed registrant', 'confirmed registrants')}; "
+                f"Message sent to {_people(sent, 'confirmed registrant', 'confirmed registrants')}; "
                 f"replies go to {form.reply_to.data}."
             )
             return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
@@ -527,7 +493,6 @@ def message(event_id: int):
             notifications.queue_host_message_test(
                 event, to_address=current_user.email, to_name=current_user.name or "", now=now, **fields
             )
-            commit_and_send()
             flash(f"A test copy was sent to {current_user.email}. Nobody else was emailed.")
         form.previewed.data = form.fingerprint()
         preview = {

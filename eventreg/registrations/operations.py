@@ -3,12 +3,15 @@
 Seats are counted while holding the event's lock (a row lock on PostgreSQL, the write lock taken at
 BEGIN on SQLite; see eventreg/database.py), so two workers can never both take the last seat."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from eventreg.events import operations as event_operations
 from eventreg.events.models import Event, Status
+from eventreg.events.operations import EventUpdate
 from eventreg.extensions import db
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations import notifications, queries
@@ -114,6 +117,34 @@ def register(
     return registration
 
 
+@dataclass
+class Submission:
+    """What a visitor's registration form led to: "registered" (or waitlisted), "replayed" (the same form sent
+    twice, a double click: its first registration), "repeated" (an address already registered; `resent` says
+    whether its current state was mailed to it again)."""
+
+    registration: Registration
+    outcome: str
+    resent: bool = False
+
+
+def submit_registration(event: Event, *, form_key: str | None, now: datetime, **details) -> Submission:
+    """A visitor's registration form, sent: register (see register). The same form (form_key) sent again
+    answers with the registration it made; another form for an address that holds a place re-sends that
+    place's current state to the address (within resend_confirmation's limits), never to whoever typed it.
+    Other RegistrationErrors propagate."""
+    try:
+        registration = register(event, form_key=form_key, now=now, **details)
+    except RegistrationError as error:
+        if error.code != "already_registered":
+            raise
+        existing = error.registration
+        if form_key and existing.form_key == form_key:
+            return Submission(existing, "replayed")
+        return Submission(existing, "repeated", resent=resend_confirmation(existing, now=now))
+    return Submission(registration, "registered")
+
+
 def cancel_registration(registration: Registration, *, now: datetime) -> list[Registration]:
     """Cancel and tell the person; a freed seat goes to the first people waiting. Returns those promoted.
 
@@ -139,6 +170,35 @@ def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> lis
     event.capacity = capacity
     db.session.flush()
     return promote_waiting(event, now=now)
+
+
+def tell_of_event_update(event: Event, update: EventUpdate, *, now: datetime) -> EventUpdate:
+    """Tell registrants what a host's save changed (update_event's answer) and fill in who was emailed. When a
+    published event's time, place or join link changed, every confirmed registrant gets an updated invitation,
+    unless the event has ended; a new recording link goes out as send_recording_followup says."""
+    told = update.told
+    if told and event.status == Status.PUBLISHED and now < event.ends_at:
+        for registration in queries.list_confirmed(event):
+            notifications.queue_update(registration, changes=told, now=now)
+            update.invited += 1
+    if told and not update.invited:
+        update.not_invited = (
+            event.status if event.status != Status.PUBLISHED else "ended" if now >= event.ends_at else "nobody"
+        )
+    if "archive_url" in update.changed and event.archive_url:
+        update.recording = event_operations.send_recording_followup(event, now=now)
+        if not update.recording:
+            update.recording_held = "not_ended" if now < event.ends_at else "nobody"
+    return update
+
+
+def tell_of_event_cancelled(event: Event, *, now: datetime) -> int:
+    """Tell everyone registered that the host cancelled the event (a METHOD:CANCEL for those holding an
+    invitation). Returns how many were told."""
+    registrations = queries.list_active(event)
+    for registration in registrations:
+        notifications.queue_event_cancelled(registration, had_invitation=registration.is_confirmed, now=now)
+    return len(registrations)
 
 
 def promote(registration: Registration, *, now: datetime) -> None:
@@ -204,6 +264,14 @@ def resend_confirmation(registration: Registration, *, now: datetime) -> bool:
     else:
         return False
     return True
+
+
+def message_confirmed(event: Event, *, subject: str, body: str, reply_to: str | None, now: datetime) -> int:
+    """Queue a host's message to every confirmed registrant of the event. Returns how many it went to."""
+    recipients = queries.list_confirmed(event)
+    for registration in recipients:
+        notifications.queue_host_message(registration, subject=subject, body=body, reply_to=reply_to, now=now)
+    return len(recipients)
 
 
 def ensure_personal_feed(email: str, *, now: datetime) -> None:

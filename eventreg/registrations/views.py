@@ -2,15 +2,13 @@ import logging
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, url_for
 
-from eventreg import clock
+from eventreg import clock, requests
 from eventreg.events import queries
 from eventreg.events.models import Event
-from eventreg.events.views import event_page_context
+from eventreg.events.pages import event_page_context
 from eventreg.extensions import db
-from eventreg.mail import sending
-from eventreg.registrations import notifications, operations, tokens
+from eventreg.registrations import links, notifications, operations, tokens
 from eventreg.registrations.forms import CancelForm, RegistrationForm
-from eventreg.registrations.models import Registration
 from eventreg.registrations.operations import RegistrationError
 
 bp = Blueprint("registrations", __name__)
@@ -39,9 +37,8 @@ def register(slug: str):
     if form.is_bot:
         form.form_errors.append("We could not accept this registration.")
         return render_registration_page(event, form, 400)
-    now = clock.now()
     try:
-        registration = operations.register(
+        submitted = operations.submit_registration(
             event,
             name=form.name.data,
             email=form.email.data,
@@ -52,32 +49,24 @@ def register(slug: str):
             wants_recording=form.wants_recording.data,
             timezone=form.timezone.data,
             form_key=form.form_key.data or None,
-            now=now,
+            now=clock.now(),
         )
     except RegistrationError as error:
-        if error.code != "already_registered":
-            db.session.rollback()
-            log.info("registration refused", extra={"event_id": event.id, "reason": error.code})
-            form.form_errors.append(error.message)
-            return render_registration_page(event, form, 409)
-        existing = error.registration
-        if form.form_key.data and existing.form_key == form.form_key.data:
-            # The same form sent twice (a double click): show the first submission's result.
-            return redirect(_manage_url(tokens.manage_token(existing)), code=303)
-        resent = operations.resend_confirmation(existing, now=now)
-        fields = {"event_id": event.id, "registration_id": existing.id, "resent": resent}
-        db.session.commit()
-        log.info("registration repeated", extra=fields)
-        sending.deliver_queued(now)
+        db.session.rollback()
+        log.info("registration refused", extra={"event_id": event.id, "reason": error.code})
+        form.form_errors.append(error.message)
+        return render_registration_page(event, form, 409)
+    registration = submitted.registration
+    if submitted.outcome == "replayed":  # show the first submission's result
+        return redirect(_manage_url(tokens.manage_token(registration)), code=303)
+    if submitted.outcome == "repeated":
+        fields = {"event_id": event.id, "registration_id": registration.id, "resent": submitted.resent}
+        requests.after_commit(lambda: log.info("registration repeated", extra=fields))
         # Whoever typed the address learns nothing more: the details go to the address itself.
         return render_template("registrations/already.html", event=event)
-    # Read before the commit expires the objects: afterwards each attribute would cost a query.
-    signed = tokens.manage_token(registration)
     fields = {"event_id": event.id, "registration_id": registration.id, "status": registration.status}
-    db.session.commit()  # one commit per request; queued mail leaves only after it
-    log.info("registered", extra=fields)
-    sending.deliver_queued(now)
-    return redirect(_manage_url(signed), code=303)
+    requests.after_commit(lambda: log.info("registered", extra=fields))
+    return redirect(_manage_url(tokens.manage_token(registration)), code=303)
 
 
 def _manage_url(signed: str) -> str:
@@ -86,36 +75,9 @@ def _manage_url(signed: str) -> str:
     return url_for("registrations.manage", signed=signed, _anchor="main")
 
 
-def read_link(signed: str) -> tuple[Registration, tokens.ManageLink]:
-    """The registration a manage link was made for, even if a newer registration replaced it; the
-    site's "bad link" page (404, or 410 once expired) otherwise."""
-    try:
-        link = tokens.read_manage_token(signed)
-    except tokens.LinkError as error:
-        status = 410 if error.code == "expired" else 404
-        abort(Response(render_template("registrations/bad_link.html", reason=error.code), status))
-    if link.registration_id is None:
-        registration = operations.get_by_token(link.token)
-    else:
-        registration = operations.get_by_id(link.registration_id)
-    if registration is None:
-        abort(Response(render_template("registrations/bad_link.html", reason="invalid"), 404))
-    return registration, link
-
-
-def registration_from_link(signed: str) -> tuple[Registration, tokens.ManageLink]:
-    """As read_link, but a link to a registration that was cancelled and made again (which gave it a new
-    link) shows only that it was replaced: whoever holds the old link may not see the new one."""
-    registration, link = read_link(signed)
-    if registration.token != link.token:
-        page = render_template("registrations/replaced.html", event=registration.event, signed=signed, link=link)
-        abort(Response(page, 410))
-    return registration, link
-
-
 @bp.get("/r/<signed>")
 def manage(signed: str):
-    registration, link = registration_from_link(signed)
+    registration, link = links.registration_from_link(signed)
     return render_template(
         "registrations/manage.html",
         registration=registration,
@@ -132,7 +94,7 @@ def manage(signed: str):
 @bp.get("/r/<signed>/cancel")
 def confirm_cancel(signed: str):
     """Cancelling cannot be undone (the seat goes to the next person waiting), so it is asked first."""
-    registration, _ = registration_from_link(signed)
+    registration, _ = links.registration_from_link(signed)
     if registration.is_cancelled or registration.event.state(clock.now()) not in ("upcoming", "live"):
         return redirect(url_for("registrations.manage", signed=signed), code=303)
     _, waiting = operations.seat_counts(registration.event)
@@ -148,21 +110,18 @@ def confirm_cancel(signed: str):
 
 @bp.post("/r/<signed>/cancel")
 def cancel(signed: str):
-    registration, _ = registration_from_link(signed)
+    registration, _ = links.registration_from_link(signed)
     if not CancelForm().validate_on_submit():
         abort(400)
-    now = clock.now()
-    operations.cancel_registration(registration, now=now)
+    operations.cancel_registration(registration, now=clock.now())
     fields = {"event_id": registration.event_id, "registration_id": registration.id}
-    db.session.commit()
-    log.info("registration cancelled", extra=fields)
-    sending.deliver_queued(now)
+    requests.after_commit(lambda: log.info("registration cancelled", extra=fields))
     return redirect(url_for("registrations.manage", signed=signed), code=303)
 
 
 @bp.get("/r/<signed>/invite.ics")
 def invitation(signed: str):
-    registration, _ = registration_from_link(signed)
+    registration, _ = links.registration_from_link(signed)
     if not registration.is_confirmed:
         abort(404)
     link = url_for("registrations.manage", signed=signed, _external=True)

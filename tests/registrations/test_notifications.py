@@ -65,8 +65,9 @@ def test_every_message_for_the_entry_carries_a_higher_sequence_than_the_last(
     step(confirm)
     step(lambda: operations.cancel_registration(registration, now=clock.now()))
     step(confirm)  # registering again after cancelling
-    step(lambda: event_operations.update_event(event, now=clock.now(), starts_at=event.starts_at + timedelta(hours=1),
-                                               ends_at=event.ends_at + timedelta(hours=1)))  # fmt: skip
+    step(lambda: operations.tell_of_event_update(event, event_operations.update_event(
+        event, now=clock.now(), starts_at=event.starts_at + timedelta(hours=1),
+        ends_at=event.ends_at + timedelta(hours=1)), now=clock.now()))  # fmt: skip
     step(lambda: operations.cancel_registration(registration, now=clock.now()))
     received = calendar_messages(mailbox, ana)
     assert [method for method, _, _ in received] == ["REQUEST", "CANCEL", "REQUEST", "REQUEST", "CANCEL"]
@@ -87,6 +88,7 @@ def test_cancelling_the_event_after_registering_again_still_moves_the_sequence_o
     register(event, email="ana@library.example.org")
     deliver()
     event_operations.cancel_event(event, now=clock.now())
+    operations.tell_of_event_cancelled(event, now=clock.now())
     deliver()
     received = calendar_messages(mailbox, "ana@library.example.org")
     assert [method for method, _, _ in received] == ["REQUEST", "CANCEL", "REQUEST", "CANCEL"]
@@ -117,7 +119,8 @@ def test_registrations_invited_under_the_old_uid_keep_it(make_event, register, d
     registration.legacy_calendar_uid = True  # as the migration marks everyone invited before the change
     deliver()
     mailbox.clear()
-    event_operations.update_event(event, now=clock.now(), join_url="https://meet.example.org/j/new")
+    update = event_operations.update_event(event, now=clock.now(), join_url="https://meet.example.org/j/new")
+    operations.tell_of_event_update(event, update, now=clock.now())
     deliver()
     ((method, uid, _),) = calendar_messages(mailbox, "ana@library.example.org")
     assert (method, uid) == ("REQUEST", f"registration-{registration.id}-event-{event.id}@eventreg.invalid")
