@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Response
 from werkzeug.wrappers import Request
 
+from eventreg.calendars import ics
 from eventreg.events import queries
 from eventreg.events.models import Event
 from eventreg.timezones import UTCDateTime
@@ -89,6 +90,5 @@ def answer(request: Request, current: Validator, build: Callable[[], bytes]) -> 
         body = gzip.compress(body, compresslevel=6, mtime=0)
         response.headers["Content-Encoding"] = "gzip"
     response.set_data(body)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    response.headers.update(ics.response_headers())
     return response

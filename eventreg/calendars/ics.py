@@ -207,9 +207,40 @@ class Links:
     page: str
 
 
-def uid(event: Event, domain: str) -> str:
-    """Stable for the event's whole life: never derived from anything a host can edit."""
-    return f"event-{event.id}@{domain}"
+# --- Identity: UIDs, SEQUENCEs and response headers ------------------------------------------------------
+
+
+def event_uid(event_id: int, domain: str) -> str:
+    """The UID of every artifact for one event: the public download, the feeds, the personal feed and each
+    registrant's invitations (README, "Calendars"), so one event is one entry in a calendar whatever order
+    they arrive in. Stable for the event's whole life: never derived from anything a host can edit."""
+    return f"event-{event_id}@{domain}"
+
+
+def invitation_uid(event_id: int, registration_id: int, domain: str, *, legacy: bool) -> str:
+    """A registrant's invitation UID: the event's own (event_uid). iTIP messages are applied to the
+    recipient's own calendar only, so a CANCEL sent to one registrant removes no one else's entry.
+    Registrations invited under the old per-registration UID (legacy) keep it, so their updates and
+    cancellations reach the entry they already have."""
+    if legacy:
+        return f"registration-{registration_id}-event-{event_id}@{domain}"
+    return event_uid(event_id, domain)
+
+
+def invitation_sequence(event_sequence: int, registration_sequence: int) -> int:
+    """A registrant's invitation SEQUENCE. The public entry carries the event's own sequence; an invitation
+    is above it at every version of the event, so it is never ignored as older than a download the
+    registrant made. It grows with every change of the event and with every cancel and re-registration
+    (the registration's sequence), so each message for the UID is newer than the one before: a recipient
+    must never see a SEQUENCE go down or stand still across two different messages."""
+    return event_sequence + registration_sequence + 1
+
+
+def response_headers(*, filename: str | None = None) -> dict[str, str]:
+    """The headers of every calendar answer: a named attachment for a one-event download (filename), else
+    an inline calendar.ics, which is what calendar apps subscribing to a feed expect."""
+    disposition = f'attachment; filename="{filename}"' if filename else 'inline; filename="calendar.ics"'
+    return {"Content-Type": "text/calendar; charset=utf-8", "Content-Disposition": disposition}
 
 
 def _local(instant: datetime, zone: str) -> datetime:
@@ -243,7 +274,7 @@ def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> 
     """The public VEVENT: no ATTENDEE and no join link."""
     state = event.state(now)
     vevent = icalendar.Event()
-    vevent.add("UID", uid(event, domain))
+    vevent.add("UID", event_uid(event.id, domain))
     vevent.add("DTSTAMP", event.updated_at)
     vevent.add("CREATED", event.created_at)
     vevent.add("LAST-MODIFIED", event.updated_at)
@@ -304,7 +335,7 @@ def public_vevent(event: Event, *, now: datetime, domain: str, page_url: str) ->
         _time_line("DTSTART", event.starts_at, event.timezone, tzid),
         _time_line("DTEND", event.ends_at, event.timezone, tzid),
         f"DTSTAMP:{_stamp(event.updated_at)}",
-        f"UID:{_text(uid(event, domain))}",
+        f"UID:{_text(event_uid(event.id, domain))}",
         f"SEQUENCE:{event.sequence}",
     ]
     if event.topics:

@@ -36,22 +36,12 @@ def _page_url_builder():
     return lambda slug: template.replace("__slug__", slug)
 
 
-def _calendar_response(body: bytes, *, filename: str | None = None, headers: dict | None = None) -> Response:
-    response = Response(body, headers=headers or {})
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    else:
-        response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
-    return response
-
-
 @bp.get("/events/<slug>.ics")
 @caching.public
 def download(slug: str):
     event = queries.get_public_event(slug)
     body = ics.download(event, now=clock.now(), domain=_domain(), page_url=_page_url(event))
-    return _calendar_response(body, filename=f"{event.slug}.ics")
+    return Response(body, headers=ics.response_headers(filename=f"{event.slug}.ics"))
 
 
 def _in_feed(query: sa.Select, topic: Topic | None, now) -> sa.Select:
@@ -192,8 +182,7 @@ def personal_feed(token: str):
     body = ics.feed(vevents, ics.zone_years(events), name=f"My {site} events",
                     description=f"The {site} events you are registered for.")  # fmt: skip
     response.set_data(body)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    response.headers.update(ics.response_headers())
     return response
 
 
