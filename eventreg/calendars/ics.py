@@ -23,9 +23,10 @@ from functools import lru_cache
 
 import icalendar
 import pytz
+import sqlalchemy as sa
 
 from eventreg.events.models import Event, State, Status
-from eventreg.timezones import is_repeated
+from eventreg.timezones import UTCDateTime, is_repeated
 
 PRODID = "-//eventreg//eventreg 1.0//EN"
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -392,14 +393,26 @@ ENTRY_COLUMNS = ("id", "slug", "updated_at", "sequence", "starts_at", "ends_at",
 
 def entry_key(event: Event, topic_names: Iterable[str], *, now: datetime, domain: str, page_url: str) -> tuple:
     """Everything a public entry shows, so no two versions of an event share a piece (even two edits within
-    one tick of the clock). Feeds make their keys the same way from a narrow read of the rows, with times as
-    the database driver returns them (calendars/views.py), so the two kinds of key seldom meet."""
-    passed = now >= event.ends_at  # with the status, this decides what the entry says (build_vevent)
+    one tick of the clock). Feeds make their keys from a narrow read of the rows instead (entry_key_columns,
+    with times as the database driver returns them), so the two kinds of key seldom meet."""
+    passed = event.ends_at <= now  # with the status, this decides what the entry says (build_vevent)
     return piece_key((*(getattr(event, name) for name in ENTRY_COLUMNS), passed), topic_names, domain, page_url)
 
 
+def entry_key_columns(now: datetime) -> list:
+    """What a feed selects to make its entries' keys without loading them: ENTRY_COLUMNS, then whether the
+    event has passed, as entry_key reads them. Times stay as the driver returns them: a key only has to
+    compare equal from one poll to the next, and making aware datetimes of them is needless work."""
+    columns = [
+        sa.type_coerce(column, sa.String) if isinstance(column.type, UTCDateTime) else column
+        for column in (getattr(Event, name) for name in ENTRY_COLUMNS)
+    ]
+    return [*columns, Event.ends_at <= now]
+
+
 def piece_key(values: tuple, topic_names: Iterable[str], domain: str, page_url: str) -> tuple:
-    """A cache key from ENTRY_COLUMNS' values followed by whether the event has passed."""
+    """A cache key from ENTRY_COLUMNS' values followed by whether the event has passed (a row of
+    entry_key_columns, or what entry_key reads from an event)."""
     return (*values, tuple(sorted(topic_names)), domain, page_url)
 
 

@@ -16,7 +16,6 @@ from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.forms import CancelForm
 from eventreg.registrations.models import PersonalFeed, Registration, RegistrationStatus
 from eventreg.registrations.views import read_link
-from eventreg.timezones import UTCDateTime
 
 bp = Blueprint("calendars", __name__)
 
@@ -55,16 +54,9 @@ def _entry_keys(topic: Topic | None, now) -> dict[int, tuple]:
     """Each feed event's entry key, in the feed's order, from a narrow read of the columns an entry shows:
     they name the cached pieces its body is made of, so no two versions of an entry share one."""
     domain, page_url = _domain(), _page_url_builder()
-    # Times stay as the driver returns them: a key only has to compare equal from one poll to the next, and
-    # making a thousand of them aware datetimes was a third of a rebuild.
-    columns = [
-        sa.type_coerce(column, sa.String) if isinstance(column.type, UTCDateTime) else column
-        for column in (getattr(Event, name) for name in ics.ENTRY_COLUMNS)
-    ]
-    passed = Event.ends_at <= now  # as in ics.entry_key
     # One row per event and topic, so that the events are filtered once.
     query = (
-        sa.select(*columns, passed, Topic.name.label("topic_name"))
+        sa.select(*ics.entry_key_columns(now), Topic.name.label("topic_name"))
         .outerjoin(event_topics, event_topics.c.event_id == Event.id)
         .outerjoin(Topic, Topic.id == event_topics.c.topic_id)
     )
