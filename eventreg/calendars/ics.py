@@ -271,26 +271,54 @@ def _description(event: Event, state: str, page_url: str) -> str:
     return f"{text}\n\nDetails and registration: {page_url}".strip()
 
 
-def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> icalendar.Event:
-    """The public VEVENT: no ATTENDEE and no join link."""
-    state = event.state(now)
+@dataclass(frozen=True)
+class _Shown:
+    """What an entry says besides the event's times and title: public entries and invitations differ here."""
+
+    description: str
+    status: str  # "CONFIRMED" or "CANCELLED"
+    location: str | None
+    url: str | None
+
+
+def _public(event: Event, state: str, page_url: str) -> _Shown:
+    """The public entry's text: no join link; a passed event's entry points to its archive when it has one."""
+    return _Shown(
+        description=_description(event, state, page_url),
+        status="CANCELLED" if event.status == Status.CANCELLED else "CONFIRMED",
+        location=event.location if event.has_place else None,
+        url=event.archive_url if state == State.PASSED and event.archive_url else page_url,
+    )
+
+
+def _vevent(event: Event, *, uid: str, sequence: int, shown: _Shown) -> icalendar.Event:
+    """The properties every VEVENT of ours has, public or an invitation. DTSTAMP is the event's last change,
+    never "now", so bodies stay byte-identical between polls."""
     vevent = icalendar.Event()
-    vevent.add("UID", event_uid(event.id, domain))
+    vevent.add("UID", uid)
+    vevent.add("SEQUENCE", sequence)
     vevent.add("DTSTAMP", event.updated_at)
-    vevent.add("CREATED", event.created_at)
-    vevent.add("LAST-MODIFIED", event.updated_at)
-    vevent.add("SEQUENCE", event.sequence)
     _add_time(vevent, "DTSTART", event.starts_at, event.timezone)
     _add_time(vevent, "DTEND", event.ends_at, event.timezone)
     vevent.add("SUMMARY", event.title)
-    vevent.add("DESCRIPTION", _description(event, state, page_url))
-    vevent.add("URL", event.archive_url if state == State.PASSED and event.archive_url else page_url)
-    if event.has_place:
-        vevent.add("LOCATION", event.location)
+    vevent.add("DESCRIPTION", shown.description)
+    vevent.add("STATUS", shown.status)
+    vevent.add("TRANSP", _transp(shown.status == "CANCELLED"))
+    if shown.location:
+        vevent.add("LOCATION", shown.location)
+    if shown.url:
+        vevent.add("URL", shown.url)
+    return vevent
+
+
+def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> icalendar.Event:
+    """The public VEVENT: no ATTENDEE and no join link."""
+    shown = _public(event, event.state(now), page_url)
+    vevent = _vevent(event, uid=event_uid(event.id, domain), sequence=event.sequence, shown=shown)
+    vevent.add("CREATED", event.created_at)
+    vevent.add("LAST-MODIFIED", event.updated_at)
     if event.topics:
         vevent.add("CATEGORIES", [topic.name for topic in event.topics])
-    vevent.add("STATUS", "CANCELLED" if event.status == Status.CANCELLED else "CONFIRMED")
-    vevent.add("TRANSP", _transp(event.status == Status.CANCELLED))
     return vevent
 
 
@@ -328,7 +356,7 @@ def public_vevent(event: Event, *, now: datetime, domain: str, page_url: str) ->
     icalendar's objects was most of a cold feed's time. The lines come in icalendar's order (its canonical
     properties first, then the others by name) and text is escaped by icalendar's vText; a property test
     holds the two equal."""
-    state = event.state(now)
+    shown = _public(event, event.state(now), page_url)
     tzid = _tzid(event.timezone)
     lines = [
         "BEGIN:VEVENT",
@@ -343,15 +371,15 @@ def public_vevent(event: Event, *, now: datetime, domain: str, page_url: str) ->
         lines.append("CATEGORIES:" + ",".join(_text(topic.name) for topic in event.topics))
     lines += [
         f"CREATED:{_stamp(event.created_at)}",
-        f"DESCRIPTION:{_text(_description(event, state, page_url))}",
+        f"DESCRIPTION:{_text(shown.description)}",
         f"LAST-MODIFIED:{_stamp(event.updated_at)}",
     ]
-    if event.has_place:
-        lines.append(f"LOCATION:{_text(event.location)}")
+    if shown.location:
+        lines.append(f"LOCATION:{_text(shown.location)}")
     lines += [
-        f"STATUS:{'CANCELLED' if event.status == Status.CANCELLED else 'CONFIRMED'}",
-        f"TRANSP:{_transp(event.status == Status.CANCELLED)}",
-        f"URL:{event.archive_url if state == State.PASSED and event.archive_url else page_url}",
+        f"STATUS:{shown.status}",
+        f"TRANSP:{_transp(shown.status == 'CANCELLED')}",
+        f"URL:{shown.url}",
         "END:VEVENT",
     ]
     return b"".join(_fold(line).encode("utf-8") + b"\r\n" for line in lines)
@@ -495,26 +523,18 @@ def invitation(
     """A registrant's invitation (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL), one VEVENT whose UID
     stays the same for that registrant and event, and whose SEQUENCE grows with every change. method=None
     gives the same entry as a plain download: a file someone saves is not an iTIP request."""
-    vevent = icalendar.Event()
-    vevent.add("UID", uid)
-    vevent.add("SEQUENCE", sequence)
-    vevent.add("DTSTAMP", event.updated_at)
-    _add_time(vevent, "DTSTART", event.starts_at, event.timezone)
-    _add_time(vevent, "DTEND", event.ends_at, event.timezone)
-    vevent.add("SUMMARY", event.title)
-    vevent.add("DESCRIPTION", description)
-    vevent.add("STATUS", status)
-    vevent.add("TRANSP", _transp(status == "CANCELLED"))
+    shown = _Shown(
+        description=description,
+        status=status,
+        # The place if there is one, else the join link, which is also the entry's URL.
+        location=event.location if event.has_place else join_url,
+        url=join_url,
+    )
+    vevent = _vevent(event, uid=uid, sequence=sequence, shown=shown)
     organizer = icalendar.vCalAddress(f"mailto:{organizer_email}")
     organizer.params["CN"] = organizer_name
     vevent.add("ORGANIZER", organizer)
     attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
     attendee.params.update(CN=attendee_name, ROLE="REQ-PARTICIPANT", PARTSTAT="ACCEPTED", RSVP="FALSE")
     vevent.add("ATTENDEE", attendee)
-    if event.has_place:
-        vevent.add("LOCATION", event.location)
-    elif join_url:
-        vevent.add("LOCATION", join_url)
-    if join_url:
-        vevent.add("URL", join_url)
     return assemble({"METHOD": method} if method else {}, zone_years([event]), [serialize(vevent)])
