@@ -110,7 +110,7 @@ def _register_template_helpers(app: Flask) -> None:
         without_lead=markup.without_lead,
         event_date=templating.event_date,
         time_range=timezones.time_range,
-        in_zone=templating.in_zone,
+        in_zone=timezones.in_zone,
     )
     from eventreg.calendars import links as calendar_links
 

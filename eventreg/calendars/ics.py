@@ -26,7 +26,7 @@ import pytz
 import sqlalchemy as sa
 
 from eventreg.events.models import Event, State, Status
-from eventreg.timezones import UTCDateTime, is_repeated
+from eventreg.timezones import UTCDateTime, is_repeated, to_zone
 
 PRODID = "-//eventreg//eventreg 1.0//EN"
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -245,7 +245,7 @@ def response_headers(*, filename: str | None = None) -> dict[str, str]:
 
 
 def _local(instant: datetime, zone: str) -> datetime:
-    return instant.astimezone(pytz.timezone(zone)).replace(tzinfo=None)
+    return to_zone(instant, zone).replace(tzinfo=None)
 
 
 def _add_time(vevent: icalendar.Event, name: str, instant: datetime, zone: str) -> None:
@@ -331,8 +331,8 @@ def _text(value: str) -> str:
     return icalendar.vText(value).to_ical().decode("utf-8")
 
 
-def _stamp(instant: datetime) -> str:
-    """A UTC DATE-TIME as icalendar writes it: seconds, no fraction, then Z."""
+def utc_stamp(instant: datetime) -> str:
+    """A UTC DATE-TIME as icalendar writes it: seconds, no fraction, then Z (also Google Calendar's links)."""
     utc = instant.astimezone(pytz.utc)
     return f"{utc:%Y%m%dT%H%M%S}Z"
 
@@ -346,7 +346,7 @@ def _time_line(name: str, instant: datetime, zone: str, tzid: str) -> str:
     """As _add_time writes it: a repeated wall-clock time in UTC; icalendar drops TZID=UTC and writes such a
     time as UTC ("Z") too; every other time keeps its TZID."""
     if is_repeated(instant, zone):
-        return f"{name}:{_stamp(instant)}"
+        return f"{name}:{utc_stamp(instant)}"
     local = _local(instant, zone)
     return f"{name};{tzid}:{local:%Y%m%dT%H%M%S}" if tzid else f"{name}:{local:%Y%m%dT%H%M%S}Z"
 
@@ -363,16 +363,16 @@ def public_vevent(event: Event, *, now: datetime, domain: str, page_url: str) ->
         f"SUMMARY:{_text(event.title)}",
         _time_line("DTSTART", event.starts_at, event.timezone, tzid),
         _time_line("DTEND", event.ends_at, event.timezone, tzid),
-        f"DTSTAMP:{_stamp(event.updated_at)}",
+        f"DTSTAMP:{utc_stamp(event.updated_at)}",
         f"UID:{_text(event_uid(event.id, domain))}",
         f"SEQUENCE:{event.sequence}",
     ]
     if event.topics:
         lines.append("CATEGORIES:" + ",".join(_text(topic.name) for topic in event.topics))
     lines += [
-        f"CREATED:{_stamp(event.created_at)}",
+        f"CREATED:{utc_stamp(event.created_at)}",
         f"DESCRIPTION:{_text(shown.description)}",
-        f"LAST-MODIFIED:{_stamp(event.updated_at)}",
+        f"LAST-MODIFIED:{utc_stamp(event.updated_at)}",
     ]
     if shown.location:
         lines.append(f"LOCATION:{_text(shown.location)}")

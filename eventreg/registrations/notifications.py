@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 
+from eventreg import timezones
 from eventreg.calendars import ics
 from eventreg.links import external_url
 from eventreg.mail import outbox
@@ -166,9 +167,7 @@ def queue_recording(registration: Registration, *, kind: str, now: datetime):
 
 
 def queue_reminder(registration: Registration, *, hours_before: int, now: datetime):
-    when = "tomorrow" if hours_before >= 20 else f"in {hours_before} hour{'s' if hours_before != 1 else ''}"
-    if hours_before > 36:
-        when = f"in {round(hours_before / 24)} days"
+    when = timezones.reminder_when(hours_before)
     return outbox.queue(
         kind=f"reminder_{hours_before}h",
         to_address=registration.email,
