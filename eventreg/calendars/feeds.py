@@ -71,7 +71,7 @@ def answer(request: Request, current: Validator, build: Callable[[], bytes]) -> 
     """304 when the client's copy is current; else the body build() makes. The app keeps no whole body:
     nginx in front keeps the answer for a few seconds and then revalidates it with the ETag, so the app
     builds a body only when the feed has changed."""
-    # Calendar apps ask for gzip, and a feed shrinks about tenfold with it; that representation gets its
+    # Calendar apps ask for gzip, and a feed's repetitive text compresses well; that representation gets its
     # own ETag, as HTTP requires, and either ETag is a match for a 304.
     gzipped = request.accept_encodings["gzip"] > 0  # "gzip;q=0" means "not gzip"
     response = Response(status=200)

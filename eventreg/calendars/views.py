@@ -29,8 +29,9 @@ def _page_url(event: Event) -> str:
 
 
 def _page_url_builder():
-    """slug -> the event page's URL, with one url_for for a whole feed (a thousand cost 20 ms). Slugs are
-    made of [a-z0-9-] (slugify, and SLUG_PATTERN in the editor), which a URL carries unchanged."""
+    """slug -> the event page's URL, with one url_for for a whole feed instead of one per event (url_for is
+    slow enough to show in a large feed). Slugs are made of [a-z0-9-] (slugify, and SLUG_PATTERN in the
+    editor), which a URL carries unchanged."""
     template = url_for("events.show", slug="__slug__", _external=True)
     return lambda slug: template.replace("__slug__", slug)
 
