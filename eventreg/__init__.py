@@ -114,7 +114,7 @@ def _register_template_helpers(app: Flask) -> None:
         clock_time=timezones.format_time,
         long_date=timezones.format_long_date,
         weekday=timezones.format_weekday,
-        in_zone=templating.in_zone,
+        in_zone=timezones.in_zone,
     )
     from eventreg.calendars import links as calendar_links
 

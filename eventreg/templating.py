@@ -12,7 +12,7 @@ from eventreg.events.models import Event
 
 def event_date(event: Event) -> str:
     """The event's date in its own zone: "30 January 2025"."""
-    return timezones.format_date(timezones.to_zone(event.starts_at, event.timezone))
+    return timezones.local_date(event.starts_at, event.timezone)
 
 
 @dataclass
@@ -47,12 +47,6 @@ def page_url(page: int) -> str:
     else:
         args.pop("page", None)
     return url_for(request.endpoint, **view_args, **args)
-
-
-def in_zone(instant, zone: str) -> str:
-    """An instant as a date and time in a zone: "30 January 2025, 3:00 PM EST"."""
-    local = timezones.to_zone(instant, zone)
-    return f"{timezones.format_date(local)}, {timezones.format_time(local)} {local.tzname()}"
 
 
 @lru_cache(maxsize=1024)

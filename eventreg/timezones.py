@@ -185,6 +185,29 @@ def _format_day(day: date, pattern: str) -> str:
     return babel_format_date(day, pattern, locale=LOCALE)
 
 
+def local_date(instant: datetime, zone: str) -> str:
+    """The instant's date in the zone: "30 January 2025"."""
+    return format_date(to_zone(instant, zone))
+
+
+def in_zone(instant: datetime, zone: str) -> str:
+    """An instant as a date and time in a zone: "30 January 2025, 3:00 PM EST" (the |in_zone filter)."""
+    local = to_zone(instant, zone)
+    return f"{format_date(local)}, {format_time(local)} {local.tzname()}"
+
+
+def date_and_time(instant: datetime, zone: str) -> str:
+    """An instant in the zone for a sentence that names the zone itself: "30 January 2025 3:00 PM"."""
+    local = to_zone(instant, zone)
+    return f"{format_date(local)} {format_time(local)}"
+
+
+def spreadsheet_time(instant: datetime, zone: str) -> str:
+    """An instant in the zone for a CSV export, where it sorts as text: "2025-01-30 15:00 EST"."""
+    local = to_zone(instant, zone)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
 def format_time(local: datetime) -> str:
     """ "3:00 PM"."""
     return _format_clock(local.hour, local.minute)
@@ -216,6 +239,45 @@ def time_range(starts_at: datetime, ends_at: datetime, zone: str) -> str:
     if end.utcoffset() != start.utcoffset():
         return f"{format_time(start)} {zone_label(start)} – {end_text} {zone_label(end)}"
     return f"{format_time(start)} – {end_text} {zone_label(start)}"
+
+
+# Reminder offsets are hours before the start, chosen by the host ([24, 1] by default). From
+# TOMORROW_FROM_HOURS up to DAYS_ABOVE_HOURS an offset is "about a day": the reminder goes out on the day
+# before for most start times, so it says "tomorrow" rather than "in 20 hours". Longer offsets are counted
+# in whole days ("in 2 days" for 48), shorter ones in hours.
+TOMORROW_FROM_HOURS = 20
+DAYS_ABOVE_HOURS = 36
+
+
+def reminder_when(hours_before: int) -> str:
+    """When the event starts, as a reminder sent hours_before ahead says it: "tomorrow", "in 2 days",
+    "in 1 hour", "in 3 hours"."""
+    if hours_before > DAYS_ABOVE_HOURS:
+        return f"in {round(hours_before / 24)} days"
+    if hours_before >= TOMORROW_FROM_HOURS:
+        return "tomorrow"
+    return f"in {hours_before} hour{'s' if hours_before != 1 else ''}"
+
+
+def gap_message(naive: datetime, zone: str) -> str:
+    """Why a wall-clock time inside a spring-forward gap cannot be saved, and the nearest times that can."""
+    before, after = gap_bounds(naive, zone)
+    return (
+        f"{format_time(naive)} does not exist on {format_date(naive)} in {zone}: "
+        f"the clocks jump forward from {format_time(before + timedelta(minutes=1))} to "
+        f"{format_time(after)}. Choose {format_time(before)} or earlier, "
+        f"or {format_time(after)} or later."
+    )
+
+
+def fold_message(naive: datetime, zone: str) -> str:
+    """Why a wall-clock time in a fall-back fold needs a choice, naming the two offsets it can mean."""
+    first, second = fold_offsets(naive, zone)
+    return (
+        f"{format_time(naive)} happens twice on {format_date(naive)} in {zone} "
+        f"(the clocks go back): first in {zone_label(first)}, then in "
+        f"{zone_label(second)}. Choose which one below."
+    )
 
 
 def day_shift(instant: datetime, from_zone: str, to_zone_name: str) -> int:

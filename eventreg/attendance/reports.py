@@ -476,10 +476,8 @@ def _check_within(rows: list[Row], window: tuple[datetime, datetime], zone: str)
         if row.joined_at is None:
             continue
         if row.left_at < start - OUTSIDE_MARGIN or row.joined_at > end + OUTSIDE_MARGIN:
-            local = timezones.to_zone(row.joined_at, zone)
             raise ReportError(
-                "outside_event", line=row.line, zone=zone,
-                when=f"{timezones.format_date(local)} {timezones.format_time(local)}",
+                "outside_event", line=row.line, zone=zone, when=timezones.date_and_time(row.joined_at, zone),
                 event_times=timezones.time_range(start, end, zone),
             )  # fmt: skip
 

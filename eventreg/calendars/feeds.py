@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Response
 from werkzeug.wrappers import Request
 
+from eventreg.calendars import ics
 from eventreg.events import queries
 from eventreg.events.models import Event
 from eventreg.timezones import UTCDateTime
@@ -70,7 +71,7 @@ def answer(request: Request, current: Validator, build: Callable[[], bytes]) -> 
     """304 when the client's copy is current; else the body build() makes. The app keeps no whole body:
     nginx in front keeps the answer for a few seconds and then revalidates it with the ETag, so the app
     builds a body only when the feed has changed."""
-    # Calendar apps ask for gzip, and a feed shrinks about tenfold with it; that representation gets its
+    # Calendar apps ask for gzip, and a feed's repetitive text compresses well; that representation gets its
     # own ETag, as HTTP requires, and either ETag is a match for a 304.
     gzipped = request.accept_encodings["gzip"] > 0  # "gzip;q=0" means "not gzip"
     response = Response(status=200)
@@ -89,6 +90,5 @@ def answer(request: Request, current: Validator, build: Callable[[], bytes]) -> 
         body = gzip.compress(body, compresslevel=6, mtime=0)
         response.headers["Content-Encoding"] = "gzip"
     response.set_data(body)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    response.headers.update(ics.response_headers())
     return response

@@ -23,9 +23,10 @@ from functools import lru_cache
 
 import icalendar
 import pytz
+import sqlalchemy as sa
 
 from eventreg.events.models import Event, State, Status
-from eventreg.timezones import is_repeated
+from eventreg.timezones import UTCDateTime, is_repeated, to_zone
 
 PRODID = "-//eventreg//eventreg 1.0//EN"
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -207,13 +208,44 @@ class Links:
     page: str
 
 
-def uid(event: Event, domain: str) -> str:
-    """Stable for the event's whole life: never derived from anything a host can edit."""
-    return f"event-{event.id}@{domain}"
+# --- Identity: UIDs, SEQUENCEs and response headers ------------------------------------------------------
+
+
+def event_uid(event_id: int, domain: str) -> str:
+    """The UID of every artifact for one event: the public download, the feeds, the personal feed and each
+    registrant's invitations (README, "Calendars"), so one event is one entry in a calendar whatever order
+    they arrive in. Stable for the event's whole life: never derived from anything a host can edit."""
+    return f"event-{event_id}@{domain}"
+
+
+def invitation_uid(event_id: int, registration_id: int, domain: str, *, legacy: bool) -> str:
+    """A registrant's invitation UID: the event's own (event_uid). iTIP messages are applied to the
+    recipient's own calendar only, so a CANCEL sent to one registrant removes no one else's entry.
+    Registrations invited under the old per-registration UID (legacy) keep it, so their updates and
+    cancellations reach the entry they already have."""
+    if legacy:
+        return f"registration-{registration_id}-event-{event_id}@{domain}"
+    return event_uid(event_id, domain)
+
+
+def invitation_sequence(event_sequence: int, registration_sequence: int) -> int:
+    """A registrant's invitation SEQUENCE. The public entry carries the event's own sequence; an invitation
+    is above it at every version of the event, so it is never ignored as older than a download the
+    registrant made. It grows with every change of the event and with every cancel and re-registration
+    (the registration's sequence), so each message for the UID is newer than the one before: a recipient
+    must never see a SEQUENCE go down or stand still across two different messages."""
+    return event_sequence + registration_sequence + 1
+
+
+def response_headers(*, filename: str | None = None) -> dict[str, str]:
+    """The headers of every calendar answer: a named attachment for a one-event download (filename), else
+    an inline calendar.ics, which is what calendar apps subscribing to a feed expect."""
+    disposition = f'attachment; filename="{filename}"' if filename else 'inline; filename="calendar.ics"'
+    return {"Content-Type": "text/calendar; charset=utf-8", "Content-Disposition": disposition}
 
 
 def _local(instant: datetime, zone: str) -> datetime:
-    return instant.astimezone(pytz.timezone(zone)).replace(tzinfo=None)
+    return to_zone(instant, zone).replace(tzinfo=None)
 
 
 def _add_time(vevent: icalendar.Event, name: str, instant: datetime, zone: str) -> None:
@@ -239,26 +271,54 @@ def _description(event: Event, state: str, page_url: str) -> str:
     return f"{text}\n\nDetails and registration: {page_url}".strip()
 
 
-def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> icalendar.Event:
-    """The public VEVENT: no ATTENDEE and no join link."""
-    state = event.state(now)
+@dataclass(frozen=True)
+class _Shown:
+    """What an entry says besides the event's times and title: public entries and invitations differ here."""
+
+    description: str
+    status: str  # "CONFIRMED" or "CANCELLED"
+    location: str | None
+    url: str | None
+
+
+def _public(event: Event, state: str, page_url: str) -> _Shown:
+    """The public entry's text: no join link; a passed event's entry points to its archive when it has one."""
+    return _Shown(
+        description=_description(event, state, page_url),
+        status="CANCELLED" if event.status == Status.CANCELLED else "CONFIRMED",
+        location=event.location if event.has_place else None,
+        url=event.archive_url if state == State.PASSED and event.archive_url else page_url,
+    )
+
+
+def _vevent(event: Event, *, uid: str, sequence: int, shown: _Shown) -> icalendar.Event:
+    """The properties every VEVENT of ours has, public or an invitation. DTSTAMP is the event's last change,
+    never "now", so bodies stay byte-identical between polls."""
     vevent = icalendar.Event()
-    vevent.add("UID", uid(event, domain))
+    vevent.add("UID", uid)
+    vevent.add("SEQUENCE", sequence)
     vevent.add("DTSTAMP", event.updated_at)
-    vevent.add("CREATED", event.created_at)
-    vevent.add("LAST-MODIFIED", event.updated_at)
-    vevent.add("SEQUENCE", event.sequence)
     _add_time(vevent, "DTSTART", event.starts_at, event.timezone)
     _add_time(vevent, "DTEND", event.ends_at, event.timezone)
     vevent.add("SUMMARY", event.title)
-    vevent.add("DESCRIPTION", _description(event, state, page_url))
-    vevent.add("URL", event.archive_url if state == State.PASSED and event.archive_url else page_url)
-    if event.has_place:
-        vevent.add("LOCATION", event.location)
+    vevent.add("DESCRIPTION", shown.description)
+    vevent.add("STATUS", shown.status)
+    vevent.add("TRANSP", _transp(shown.status == "CANCELLED"))
+    if shown.location:
+        vevent.add("LOCATION", shown.location)
+    if shown.url:
+        vevent.add("URL", shown.url)
+    return vevent
+
+
+def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> icalendar.Event:
+    """The public VEVENT: no ATTENDEE and no join link."""
+    shown = _public(event, event.state(now), page_url)
+    vevent = _vevent(event, uid=event_uid(event.id, domain), sequence=event.sequence, shown=shown)
+    vevent.add("CREATED", event.created_at)
+    vevent.add("LAST-MODIFIED", event.updated_at)
     if event.topics:
         vevent.add("CATEGORIES", [topic.name for topic in event.topics])
-    vevent.add("STATUS", "CANCELLED" if event.status == Status.CANCELLED else "CONFIRMED")
-    vevent.add("TRANSP", _transp(event.status == Status.CANCELLED))
     return vevent
 
 
@@ -271,8 +331,8 @@ def _text(value: str) -> str:
     return icalendar.vText(value).to_ical().decode("utf-8")
 
 
-def _stamp(instant: datetime) -> str:
-    """A UTC DATE-TIME as icalendar writes it: seconds, no fraction, then Z."""
+def utc_stamp(instant: datetime) -> str:
+    """A UTC DATE-TIME as icalendar writes it: seconds, no fraction, then Z (also Google Calendar's links)."""
     utc = instant.astimezone(pytz.utc)
     return f"{utc:%Y%m%dT%H%M%S}Z"
 
@@ -286,7 +346,7 @@ def _time_line(name: str, instant: datetime, zone: str, tzid: str) -> str:
     """As _add_time writes it: a repeated wall-clock time in UTC; icalendar drops TZID=UTC and writes such a
     time as UTC ("Z") too; every other time keeps its TZID."""
     if is_repeated(instant, zone):
-        return f"{name}:{_stamp(instant)}"
+        return f"{name}:{utc_stamp(instant)}"
     local = _local(instant, zone)
     return f"{name};{tzid}:{local:%Y%m%dT%H%M%S}" if tzid else f"{name}:{local:%Y%m%dT%H%M%S}Z"
 
@@ -296,30 +356,30 @@ def public_vevent(event: Event, *, now: datetime, domain: str, page_url: str) ->
     icalendar's objects was most of a cold feed's time. The lines come in icalendar's order (its canonical
     properties first, then the others by name) and text is escaped by icalendar's vText; a property test
     holds the two equal."""
-    state = event.state(now)
+    shown = _public(event, event.state(now), page_url)
     tzid = _tzid(event.timezone)
     lines = [
         "BEGIN:VEVENT",
         f"SUMMARY:{_text(event.title)}",
         _time_line("DTSTART", event.starts_at, event.timezone, tzid),
         _time_line("DTEND", event.ends_at, event.timezone, tzid),
-        f"DTSTAMP:{_stamp(event.updated_at)}",
-        f"UID:{_text(uid(event, domain))}",
+        f"DTSTAMP:{utc_stamp(event.updated_at)}",
+        f"UID:{_text(event_uid(event.id, domain))}",
         f"SEQUENCE:{event.sequence}",
     ]
     if event.topics:
         lines.append("CATEGORIES:" + ",".join(_text(topic.name) for topic in event.topics))
     lines += [
-        f"CREATED:{_stamp(event.created_at)}",
-        f"DESCRIPTION:{_text(_description(event, state, page_url))}",
-        f"LAST-MODIFIED:{_stamp(event.updated_at)}",
+        f"CREATED:{utc_stamp(event.created_at)}",
+        f"DESCRIPTION:{_text(shown.description)}",
+        f"LAST-MODIFIED:{utc_stamp(event.updated_at)}",
     ]
-    if event.has_place:
-        lines.append(f"LOCATION:{_text(event.location)}")
+    if shown.location:
+        lines.append(f"LOCATION:{_text(shown.location)}")
     lines += [
-        f"STATUS:{'CANCELLED' if event.status == Status.CANCELLED else 'CONFIRMED'}",
-        f"TRANSP:{_transp(event.status == Status.CANCELLED)}",
-        f"URL:{event.archive_url if state == State.PASSED and event.archive_url else page_url}",
+        f"STATUS:{shown.status}",
+        f"TRANSP:{_transp(shown.status == 'CANCELLED')}",
+        f"URL:{shown.url}",
         "END:VEVENT",
     ]
     return b"".join(_fold(line).encode("utf-8") + b"\r\n" for line in lines)
@@ -361,14 +421,26 @@ ENTRY_COLUMNS = ("id", "slug", "updated_at", "sequence", "starts_at", "ends_at",
 
 def entry_key(event: Event, topic_names: Iterable[str], *, now: datetime, domain: str, page_url: str) -> tuple:
     """Everything a public entry shows, so no two versions of an event share a piece (even two edits within
-    one tick of the clock). Feeds make their keys the same way from a narrow read of the rows, with times as
-    the database driver returns them (calendars/views.py), so the two kinds of key seldom meet."""
-    passed = now >= event.ends_at  # with the status, this decides what the entry says (build_vevent)
+    one tick of the clock). Feeds make their keys from a narrow read of the rows instead (entry_key_columns,
+    with times as the database driver returns them), so the two kinds of key seldom meet."""
+    passed = event.ends_at <= now  # with the status, this decides what the entry says (build_vevent)
     return piece_key((*(getattr(event, name) for name in ENTRY_COLUMNS), passed), topic_names, domain, page_url)
 
 
+def entry_key_columns(now: datetime) -> list:
+    """What a feed selects to make its entries' keys without loading them: ENTRY_COLUMNS, then whether the
+    event has passed, as entry_key reads them. Times stay as the driver returns them: a key only has to
+    compare equal from one poll to the next, and making aware datetimes of them is needless work."""
+    columns = [
+        sa.type_coerce(column, sa.String) if isinstance(column.type, UTCDateTime) else column
+        for column in (getattr(Event, name) for name in ENTRY_COLUMNS)
+    ]
+    return [*columns, Event.ends_at <= now]
+
+
 def piece_key(values: tuple, topic_names: Iterable[str], domain: str, page_url: str) -> tuple:
-    """A cache key from ENTRY_COLUMNS' values followed by whether the event has passed."""
+    """A cache key from ENTRY_COLUMNS' values followed by whether the event has passed (a row of
+    entry_key_columns, or what entry_key reads from an event)."""
     return (*values, tuple(sorted(topic_names)), domain, page_url)
 
 
@@ -451,26 +523,18 @@ def invitation(
     """A registrant's invitation (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL), one VEVENT whose UID
     stays the same for that registrant and event, and whose SEQUENCE grows with every change. method=None
     gives the same entry as a plain download: a file someone saves is not an iTIP request."""
-    vevent = icalendar.Event()
-    vevent.add("UID", uid)
-    vevent.add("SEQUENCE", sequence)
-    vevent.add("DTSTAMP", event.updated_at)
-    _add_time(vevent, "DTSTART", event.starts_at, event.timezone)
-    _add_time(vevent, "DTEND", event.ends_at, event.timezone)
-    vevent.add("SUMMARY", event.title)
-    vevent.add("DESCRIPTION", description)
-    vevent.add("STATUS", status)
-    vevent.add("TRANSP", _transp(status == "CANCELLED"))
+    shown = _Shown(
+        description=description,
+        status=status,
+        # The place if there is one, else the join link, which is also the entry's URL.
+        location=event.location if event.has_place else join_url,
+        url=join_url,
+    )
+    vevent = _vevent(event, uid=uid, sequence=sequence, shown=shown)
     organizer = icalendar.vCalAddress(f"mailto:{organizer_email}")
     organizer.params["CN"] = organizer_name
     vevent.add("ORGANIZER", organizer)
     attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
     attendee.params.update(CN=attendee_name, ROLE="REQ-PARTICIPANT", PARTSTAT="ACCEPTED", RSVP="FALSE")
     vevent.add("ATTENDEE", attendee)
-    if event.has_place:
-        vevent.add("LOCATION", event.location)
-    elif join_url:
-        vevent.add("LOCATION", join_url)
-    if join_url:
-        vevent.add("URL", join_url)
     return assemble({"METHOD": method} if method else {}, zone_years([event]), [serialize(vevent)])

@@ -7,11 +7,8 @@ from urllib.parse import urlencode
 
 import pytz
 
+from eventreg.calendars import ics
 from eventreg.events.models import Event
-
-
-def _utc_stamp(instant) -> str:
-    return instant.astimezone(pytz.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _details(summary: str, page_url: str, join_url: str | None) -> str:
@@ -42,7 +39,7 @@ def _google_url(title, starts_at, ends_at, timezone, summary, location, page_url
     params = {
         "action": "TEMPLATE",
         "text": title,
-        "dates": f"{_utc_stamp(starts_at)}/{_utc_stamp(ends_at)}",
+        "dates": f"{ics.utc_stamp(starts_at)}/{ics.utc_stamp(ends_at)}",
         "ctz": timezone,
         "details": _details(summary, page_url, join_url),
     }

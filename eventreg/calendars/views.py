@@ -16,7 +16,6 @@ from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.forms import CancelForm
 from eventreg.registrations.links import read_link
 from eventreg.registrations.models import PersonalFeed, Registration, RegistrationStatus
-from eventreg.timezones import UTCDateTime
 
 bp = Blueprint("calendars", __name__)
 
@@ -30,20 +29,11 @@ def _page_url(event: Event) -> str:
 
 
 def _page_url_builder():
-    """slug -> the event page's URL, with one url_for for a whole feed (a thousand cost 20 ms). Slugs are
-    made of [a-z0-9-] (slugify, and SLUG_PATTERN in the editor), which a URL carries unchanged."""
+    """slug -> the event page's URL, with one url_for for a whole feed instead of one per event (url_for is
+    slow enough to show in a large feed). Slugs are made of [a-z0-9-] (slugify, and SLUG_PATTERN in the
+    editor), which a URL carries unchanged."""
     template = url_for("events.show", slug="__slug__", _external=True)
     return lambda slug: template.replace("__slug__", slug)
-
-
-def _calendar_response(body: bytes, *, filename: str | None = None, headers: dict | None = None) -> Response:
-    response = Response(body, headers=headers or {})
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    else:
-        response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
-    return response
 
 
 @bp.get("/events/<slug>.ics")
@@ -51,7 +41,7 @@ def _calendar_response(body: bytes, *, filename: str | None = None, headers: dic
 def download(slug: str):
     event = queries.get_public_event(slug)
     body = ics.download(event, now=clock.now(), domain=_domain(), page_url=_page_url(event))
-    return _calendar_response(body, filename=f"{event.slug}.ics")
+    return Response(body, headers=ics.response_headers(filename=f"{event.slug}.ics"))
 
 
 def _in_feed(query: sa.Select, topic: Topic | None, now) -> sa.Select:
@@ -65,16 +55,9 @@ def _entry_keys(topic: Topic | None, now) -> dict[int, tuple]:
     """Each feed event's entry key, in the feed's order, from a narrow read of the columns an entry shows:
     they name the cached pieces its body is made of, so no two versions of an entry share one."""
     domain, page_url = _domain(), _page_url_builder()
-    # Times stay as the driver returns them: a key only has to compare equal from one poll to the next, and
-    # making a thousand of them aware datetimes was a third of a rebuild.
-    columns = [
-        sa.type_coerce(column, sa.String) if isinstance(column.type, UTCDateTime) else column
-        for column in (getattr(Event, name) for name in ics.ENTRY_COLUMNS)
-    ]
-    passed = Event.ends_at <= now  # as in ics.entry_key
     # One row per event and topic, so that the events are filtered once.
     query = (
-        sa.select(*columns, passed, Topic.name.label("topic_name"))
+        sa.select(*ics.entry_key_columns(now), Topic.name.label("topic_name"))
         .outerjoin(event_topics, event_topics.c.event_id == Event.id)
         .outerjoin(Topic, Topic.id == event_topics.c.topic_id)
     )
@@ -192,8 +175,7 @@ def personal_feed(token: str):
     body = ics.feed(vevents, ics.zone_years(events), name=f"My {site} events",
                     description=f"The {site} events you are registered for.")  # fmt: skip
     response.set_data(body)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    response.headers.update(ics.response_headers())
     return response
 
 

@@ -36,10 +36,9 @@ def to_csv(header: list[str], rows: Iterable[list]) -> str:
 
 def attendees_csv(registrations: Iterable[Registration], positions: dict[int, int], host_zone: str) -> str:
     def row(r: Registration) -> list:
-        registered = timezones.to_zone(r.created_at, host_zone)
         return [
             r.name, r.email, r.organization, r.job_role, r.status, positions.get(r.id, ""),
-            f"{registered:%Y-%m-%d %H:%M} {registered.tzname()}", r.timezone or "", r.accessibility_label if
+            timezones.spreadsheet_time(r.created_at, host_zone), r.timezone or "", r.accessibility_label if
             r.accessibility else "", r.accessibility_details, "yes" if r.wants_recording else "no",
             {True: "yes", False: "no", None: ""}[r.attended], "" if r.minutes_attended is None else r.minutes_attended,
         ]  # fmt: skip
@@ -56,7 +55,7 @@ def attendance_csv(events: list[Event], counts: dict[int, dict[str, int]]) -> st
         registered = counts[event.id]["confirmed"]
         attended = counts[event.id]["attended"]
         rate = f"{attended / registered:.0%}" if registered else ""
-        return [event.title, timezones.format_date(timezones.to_zone(event.starts_at, event.timezone)), registered,
+        return [event.title, timezones.local_date(event.starts_at, event.timezone), registered,
                 attended, rate, minutes.get(event.id, "")]  # fmt: skip
 
     header = ["Event", "Date", "Registered", "Attended", "Attendance rate", "Average minutes attended"]

@@ -1,6 +1,6 @@
 import hashlib
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -210,22 +210,11 @@ class EventForm(FlaskForm):
         try:
             return timezones.to_utc(local, zone)
         except timezones.NonExistentTimeError:
-            before, after = timezones.gap_bounds(local, zone)
-            field.errors.append(
-                f"{timezones.format_time(local)} does not exist on {timezones.format_date(local)} in {zone}: "
-                f"the clocks jump forward from {timezones.format_time(before + timedelta(minutes=1))} to "
-                f"{timezones.format_time(after)}. Choose {timezones.format_time(before)} or earlier, "
-                f"or {timezones.format_time(after)} or later."
-            )
+            field.errors.append(timezones.gap_message(local, zone))
         except timezones.AmbiguousTimeError:
             if self.repeated_time.data in ("first", "second"):
                 return timezones.to_utc_choosing(local, zone, first=self.repeated_time.data == "first")
-            first, second = timezones.fold_offsets(local, zone)
-            field.errors.append(
-                f"{timezones.format_time(local)} happens twice on {timezones.format_date(local)} in {zone} "
-                f"(the clocks go back): first in {timezones.zone_label(first)}, then in "
-                f"{timezones.zone_label(second)}. Choose which one below."
-            )
+            field.errors.append(timezones.fold_message(local, zone))
             self.repeated_time.flags.needed = True
         return None
 

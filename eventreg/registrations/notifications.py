@@ -4,30 +4,12 @@ from datetime import datetime
 
 from flask import current_app
 
+from eventreg import timezones
 from eventreg.calendars import ics
 from eventreg.links import external_url
 from eventreg.mail import outbox
 from eventreg.registrations import tokens
 from eventreg.registrations.models import Registration
-
-
-def invitation_uid(registration: Registration) -> str:
-    """The event's own UID, as in the public download and feeds: one event is one entry in a calendar, in
-    whatever order the invitation, a download and the updates arrive (README, "Calendars"). iTIP messages are
-    applied to the recipient's own calendar only, so a CANCEL sent to one registrant removes no one else's
-    entry. Registrations invited under the old per-registration UID keep it (legacy_calendar_uid)."""
-    domain = current_app.config["CALENDAR_UID_DOMAIN"]
-    if registration.legacy_calendar_uid:
-        return f"registration-{registration.id}-event-{registration.event_id}@{domain}"
-    return ics.uid(registration.event, domain)
-
-
-def invitation_sequence(registration: Registration) -> int:
-    """Above the public entry's SEQUENCE (the event's) at every version of the event, so an invitation is
-    never ignored as older than a download the registrant made; grows with every change of the event and
-    with every cancel and re-registration (registration.sequence), so each message for the UID is newer
-    than the one before."""
-    return registration.event.sequence + registration.sequence + 1
 
 
 def invitation(registration: Registration, *, method: str | None, manage_link: str | None = None) -> bytes:
@@ -38,10 +20,11 @@ def invitation(registration: Registration, *, method: str | None, manage_link: s
     was fetched with, so it never hands out more than its holder had."""
     event = registration.event
     cancelling = method == "CANCEL"
+    domain = current_app.config["CALENDAR_UID_DOMAIN"]
     return ics.invitation(
         event,
-        uid=invitation_uid(registration),
-        sequence=invitation_sequence(registration),
+        uid=ics.invitation_uid(event.id, registration.id, domain, legacy=registration.legacy_calendar_uid),
+        sequence=ics.invitation_sequence(event.sequence, registration.sequence),
         method=method,
         attendee_email=registration.email,
         attendee_name=registration.name,
@@ -184,9 +167,7 @@ def queue_recording(registration: Registration, *, kind: str, now: datetime):
 
 
 def queue_reminder(registration: Registration, *, hours_before: int, now: datetime):
-    when = "tomorrow" if hours_before >= 20 else f"in {hours_before} hour{'s' if hours_before != 1 else ''}"
-    if hours_before > 36:
-        when = f"in {round(hours_before / 24)} days"
+    when = timezones.reminder_when(hours_before)
     return outbox.queue(
         kind=f"reminder_{hours_before}h",
         to_address=registration.email,

@@ -3,6 +3,7 @@ import logging
 from flask import Blueprint, Response, abort, g, redirect, render_template, url_for
 
 from eventreg import clock, requests
+from eventreg.calendars import ics
 from eventreg.events import queries
 from eventreg.events.models import Event
 from eventreg.events.pages import event_page_context
@@ -126,11 +127,4 @@ def invitation(signed: str):
         abort(404)
     link = url_for("registrations.manage", signed=signed, _external=True)
     body = notifications.download(registration, manage_link=link)
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={
-            "Content-Type": "text/calendar; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{registration.event.slug}.ics"',
-        },
-    )
+    return Response(body, headers=ics.response_headers(filename=f"{registration.event.slug}.ics"))
