@@ -165,7 +165,7 @@ def _confirm_past_start(form: EventForm, event: Event | None) -> bool:
         return True
     form.past_ok.flags.needed = True
     form.start_date.errors.append(
-        f"This start, {timezones.format_date(timezones.to_zone(form.starts_at, form.timezone.data))}, is in the "
+        f"This start, {timezones.local_date(form.starts_at, form.timezone.data)}, is in the "
         "past. Registrants are not emailed about changes to an event that has ended. If you mean it, tick "
         f"“{form.past_ok.label.text}” below and save again."
     )
