@@ -29,10 +29,25 @@ POSTGRES_URL = os.environ.get("EVENTREG_TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
+def refuse_unless_test_database(url: str) -> None:
+    """Raise pytest.UsageError unless the PostgreSQL database `url` names says it is for tests.
+
+    The suite drops and recreates that database's schema (and makes and drops scratch databases named after it),
+    so the name must contain "test": test, test_x and eventreg_test pass; eventreg, postgres and production do not."""
+    name = sa.engine.make_url(normalise_database_url(url)).database or ""
+    if "test" not in name.lower():
+        raise pytest.UsageError(
+            f"refusing to use the PostgreSQL database {name!r} from EVENTREG_TEST_DATABASE_URL: the tests drop its "
+            'schema, so its name must contain "test" (e.g. eventreg_test)'
+        )
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives a real Chromium through Playwright")
     if os.environ.get("CI") == "true" and not POSTGRES_URL:
         raise pytest.UsageError("CI=true needs EVENTREG_TEST_DATABASE_URL: the PostgreSQL tests must run in CI")
+    if POSTGRES_URL:
+        refuse_unless_test_database(POSTGRES_URL)  # before any test can touch it
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -44,6 +59,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def reset_postgres_schema(url: str) -> None:
+    refuse_unless_test_database(url)
     engine = sa.create_engine(normalise_database_url(url))
     with engine.begin() as connection:
         connection.execute(sa.text("DROP SCHEMA public CASCADE"))
@@ -60,6 +76,12 @@ def database_url(request, tmp_path_factory):
     except sa.exc.OperationalError as error:
         pytest.fail(f"cannot reach PostgreSQL at {POSTGRES_URL}: {error}")
     return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def database_guard():
+    """refuse_unless_test_database, for tests of it and for fixtures that make or drop databases of their own."""
+    return refuse_unless_test_database
 
 
 class RecordingHandler:

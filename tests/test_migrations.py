@@ -16,13 +16,14 @@ from tests.conftest import DATABASES, POSTGRES_URL
 
 
 @pytest.fixture(params=DATABASES)
-def scratch_database(request, tmp_path):
+def scratch_database(request, tmp_path, database_guard):
     """An empty database of each kind, apart from the one the other tests use."""
     if request.param == "sqlite":
         yield "sqlite:///" + str(tmp_path / "migrations.sqlite")
         return
     url = sa.engine.make_url(normalise_database_url(POSTGRES_URL))
     name = f"{url.database}_migrations"
+    database_guard(url.set(database=name).render_as_string(hide_password=False))
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
