@@ -5,6 +5,7 @@ is set (CI always sets it)."""
 
 import email.policy
 import os
+import re
 import socket
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -263,6 +264,60 @@ def register(db_session, clock):
     return make
 
 
+@pytest.fixture(scope="session")
+def text_of():
+    """text_of(response): the page's text with tags removed and whitespace collapsed, as a reader would see it."""
+
+    def text(response) -> str:
+        html = response.get_data(as_text=True)
+        html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    return text
+
+
+@pytest.fixture(scope="session")
+def calendar_part():
+    """calendar_part(message): the one text/calendar part of a mail message (fails unless there is exactly one)."""
+
+    def part_of(message):
+        parts = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+        assert len(parts) == 1, [part.get_content_type() for part in message.walk()]
+        return parts[0]
+
+    return part_of
+
+
+REGISTRATION_FORM = {
+    "name": "Ana Lima",
+    "email": "ana@library.example.org",
+    "organization": "Springfield Public Library",
+    "job_role": "Teen librarian",
+    "accessibility": "captions",
+    "accessibility_details": "",
+    "wants_recording": "y",
+    "timezone": "Europe/Berlin",
+    "form_key": "key-1",
+    "website": "",
+}
+
+
+@pytest.fixture
+def registration_form():
+    """A complete registration form as the public page posts it (a fresh copy for each test)."""
+    return dict(REGISTRATION_FORM)
+
+
+@pytest.fixture
+def post_registration(client, registration_form):
+    """post_registration(event, **changes): post the registration form, with changes, through the test client."""
+
+    def post(event, **changes):
+        return client.post(f"/events/{event.slug}/register", data={**registration_form, **changes})
+
+    return post
+
+
 HOST_PASSWORD = "correct horse battery"
 
 
@@ -298,3 +353,17 @@ def login(client):
         return host
 
     return sign_in
+
+
+@pytest.fixture
+def hosted_event(make_event, make_host, login):
+    """hosted_event(host=None, **fields): an event (make_event's fields) hosted by `host` (by default a new one from
+    make_host), with that host signed in."""
+
+    def make(host=None, **fields) -> Event:
+        host = login(host or make_host())
+        event = make_event(**fields)
+        event.hosts = [host]
+        return event
+
+    return make

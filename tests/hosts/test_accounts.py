@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from eventreg import create_app
 from eventreg.hosts.models import Host
 from tests.conftest import HOST_PASSWORD
-from tests.events.test_views import text_of
 
 
 def test_create_host_cli_prompts_for_the_password_and_hashes_it(app, db_session):
@@ -112,7 +111,7 @@ def test_next_parameter_never_leads_off_the_site(client, make_host, target):
     assert urlsplit(location).netloc == ""
 
 
-def test_unknown_email_costs_the_same_password_check_as_a_wrong_password(client, make_host, monkeypatch):
+def test_unknown_email_costs_the_same_password_check_as_a_wrong_password(client, make_host, monkeypatch, text_of):
     """No wall clock: count the scrypt runs (Werkzeug's, through hashlib) and their parameters instead."""
     make_host()
     client.post("/host/login", data={"email": "warm-up@library.example.org", "password": "anything at all"})

@@ -20,12 +20,6 @@ from eventreg.registrations import operations
 from tests.conftest import free_port
 
 
-def calendar_part(message):
-    parts = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
-    assert len(parts) == 1, [part.get_content_type() for part in message.walk()]
-    return parts[0]
-
-
 def register_ana(client, event):
     return client.post(
         f"/events/{event.slug}/register",
@@ -37,7 +31,9 @@ def send_all(clock):
     return sending.send_pending(clock.now())
 
 
-def test_confirmation_has_text_html_and_a_request_invitation(make_event, register, db_session, clock, mailbox):
+def test_confirmation_has_text_html_and_a_request_invitation(
+    make_event, register, db_session, clock, mailbox, calendar_part
+):
     event = make_event(join_url="https://meet.example.org/j/secret-room", host_name="WebJunction")
     register(event, name="Ana Lima", email="ana@library.example.org", timezone="Asia/Kolkata")
     db_session.commit()
@@ -79,7 +75,7 @@ def test_confirmation_has_text_html_and_a_request_invitation(make_event, registe
 
 
 def test_headers_carry_any_name_and_title_intact_and_the_invitation_byte_for_byte(
-    make_event, register, db_session, clock, mailbox
+    make_event, register, db_session, clock, mailbox, calendar_part
 ):
     title = "Łódź, São Paulo & Zürich: “Building community connections” — a very long title " + "ü" * 60
     event = make_event(title=title)
@@ -104,7 +100,7 @@ def test_headers_carry_any_name_and_title_intact_and_the_invitation_byte_for_byt
 
 
 def test_cancellation_has_the_same_uid_a_higher_sequence_and_method_cancel(
-    make_event, register, db_session, clock, mailbox
+    make_event, register, db_session, clock, mailbox, calendar_part
 ):
     event = make_event()
     registration = register(event)
