@@ -69,8 +69,22 @@ def reset_postgres_schema(url: str) -> None:
 
 
 @pytest.fixture(scope="session", params=DATABASES)
-def database_url(request, tmp_path_factory):
-    if request.param == "sqlite":
+def database_kind(request):
+    """ "sqlite", then "postgresql" when EVENTREG_TEST_DATABASE_URL is set: each database test runs on each."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """EVENTREG_TEST_DATABASE_URL (a database named for tests, see pytest_configure); skips the test without it."""
+    if not POSTGRES_URL:
+        pytest.skip("needs PostgreSQL: set EVENTREG_TEST_DATABASE_URL")
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def database_url(database_kind, tmp_path_factory):
+    if database_kind == "sqlite":
         return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
     try:
         reset_postgres_schema(POSTGRES_URL)
@@ -109,17 +123,23 @@ class RecordingHandler:
         return "250 OK"
 
 
-def free_port() -> int:
+def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
+def free_port():
+    """free_port(): a loopback port nothing listens on when asked, e.g. for a server that is down."""
+    return unused_port
+
+
+@pytest.fixture(scope="session")
 def smtp_server():
     """A real SMTP server (aiosmtpd) on a loopback port for the whole session."""
     handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=unused_port())
     controller.start()
     yield controller
     controller.stop()
@@ -319,6 +339,12 @@ def post_registration(client, registration_form):
 
 
 HOST_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def host_password():
+    """The password of every host make_host makes."""
+    return HOST_PASSWORD
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import pytest
 import redis
 
 from eventreg import create_app
-from tests.conftest import HOST_PASSWORD, free_port
 
 REDIS_URL = os.environ.get("EVENTREG_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -118,7 +117,7 @@ def test_two_servers_share_the_count_through_redis(
 
 
 def test_registration_still_works_when_the_limit_store_is_down(
-    make_limited_app, make_event, db_session, register_numbered
+    make_limited_app, make_event, db_session, register_numbered, free_port
 ):
     event = make_event()
     db_session.commit()
@@ -126,12 +125,12 @@ def test_registration_still_works_when_the_limit_store_is_down(
     assert register_numbered(client, event, 0).status_code == 303
 
 
-def test_host_sign_in_is_limited_per_address(make_limited_app, make_host, db_session):
+def test_host_sign_in_is_limited_per_address(make_limited_app, make_host, db_session, host_password):
     host = make_host()
     db_session.commit()
     client = make_limited_app(LOGIN_RATE_LIMIT="2 per hour").test_client()
     wrong = {"email": host.email, "password": "wrong"}
     assert client.post("/host/login", data=wrong).status_code != 429
     assert client.post("/host/login", data=wrong).status_code != 429
-    refused = client.post("/host/login", data={"email": host.email, "password": HOST_PASSWORD})
+    refused = client.post("/host/login", data={"email": host.email, "password": host_password})
     assert refused.status_code == 429

@@ -17,7 +17,6 @@ import vobject
 from eventreg.mail import sending
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations import operations
-from tests.conftest import free_port
 
 
 def register_ana(client, event):
@@ -119,7 +118,7 @@ def test_cancellation_has_the_same_uid_a_higher_sequence_and_method_cancel(
 
 
 def test_server_down_keeps_the_registration_and_the_retry_delivers_once(
-    app, client, make_event, db_session, clock, mailbox
+    app, client, make_event, db_session, clock, mailbox, free_port
 ):
     event = make_event()
     port = app.config["MAIL_PORT"]
@@ -304,7 +303,7 @@ def test_background_delivery_sends_after_the_response(
 
 
 def test_background_delivery_failure_leaves_the_message_for_the_cron_run(
-    app, client, make_event, db_session, clock, mailbox, background_delivery
+    app, client, make_event, db_session, clock, mailbox, background_delivery, free_port
 ):
     event = make_event()
     port = app.config["MAIL_PORT"]
