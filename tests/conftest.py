@@ -5,6 +5,7 @@ is set (CI always sets it)."""
 
 import email.policy
 import os
+import re
 import socket
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -29,10 +30,25 @@ POSTGRES_URL = os.environ.get("EVENTREG_TEST_DATABASE_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
+def refuse_unless_test_database(url: str) -> None:
+    """Raise pytest.UsageError unless the PostgreSQL database `url` names says it is for tests.
+
+    The suite drops and recreates that database's schema (and makes and drops scratch databases named after it),
+    so the name must contain "test": test, test_x and eventreg_test pass; eventreg, postgres and production do not."""
+    name = sa.engine.make_url(normalise_database_url(url)).database or ""
+    if "test" not in name.lower():
+        raise pytest.UsageError(
+            f"refusing to use the PostgreSQL database {name!r} from EVENTREG_TEST_DATABASE_URL: the tests drop its "
+            'schema, so its name must contain "test" (e.g. eventreg_test)'
+        )
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives a real Chromium through Playwright")
     if os.environ.get("CI") == "true" and not POSTGRES_URL:
         raise pytest.UsageError("CI=true needs EVENTREG_TEST_DATABASE_URL: the PostgreSQL tests must run in CI")
+    if POSTGRES_URL:
+        refuse_unless_test_database(POSTGRES_URL)  # before any test can touch it
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -44,6 +60,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 
 def reset_postgres_schema(url: str) -> None:
+    refuse_unless_test_database(url)
     engine = sa.create_engine(normalise_database_url(url))
     with engine.begin() as connection:
         connection.execute(sa.text("DROP SCHEMA public CASCADE"))
@@ -52,14 +69,34 @@ def reset_postgres_schema(url: str) -> None:
 
 
 @pytest.fixture(scope="session", params=DATABASES)
-def database_url(request, tmp_path_factory):
-    if request.param == "sqlite":
+def database_kind(request):
+    """ "sqlite", then "postgresql" when EVENTREG_TEST_DATABASE_URL is set: each database test runs on each."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """EVENTREG_TEST_DATABASE_URL (a database named for tests, see pytest_configure); skips the test without it."""
+    if not POSTGRES_URL:
+        pytest.skip("needs PostgreSQL: set EVENTREG_TEST_DATABASE_URL")
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def database_url(database_kind, tmp_path_factory):
+    if database_kind == "sqlite":
         return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
     try:
         reset_postgres_schema(POSTGRES_URL)
     except sa.exc.OperationalError as error:
         pytest.fail(f"cannot reach PostgreSQL at {POSTGRES_URL}: {error}")
     return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def database_guard():
+    """refuse_unless_test_database, for tests of it and for fixtures that make or drop databases of their own."""
+    return refuse_unless_test_database
 
 
 class RecordingHandler:
@@ -86,17 +123,23 @@ class RecordingHandler:
         return "250 OK"
 
 
-def free_port() -> int:
+def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
+def free_port():
+    """free_port(): a loopback port nothing listens on when asked, e.g. for a server that is down."""
+    return unused_port
+
+
+@pytest.fixture(scope="session")
 def smtp_server():
     """A real SMTP server (aiosmtpd) on a loopback port for the whole session."""
     handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=unused_port())
     controller.start()
     yield controller
     controller.stop()
@@ -241,7 +284,67 @@ def register(db_session, clock):
     return make
 
 
+@pytest.fixture(scope="session")
+def text_of():
+    """text_of(response): the page's text with tags removed and whitespace collapsed, as a reader would see it."""
+
+    def text(response) -> str:
+        html = response.get_data(as_text=True)
+        html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    return text
+
+
+@pytest.fixture(scope="session")
+def calendar_part():
+    """calendar_part(message): the one text/calendar part of a mail message (fails unless there is exactly one)."""
+
+    def part_of(message):
+        parts = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+        assert len(parts) == 1, [part.get_content_type() for part in message.walk()]
+        return parts[0]
+
+    return part_of
+
+
+REGISTRATION_FORM = {
+    "name": "Ana Lima",
+    "email": "ana@library.example.org",
+    "organization": "Springfield Public Library",
+    "job_role": "Teen librarian",
+    "accessibility": "captions",
+    "accessibility_details": "",
+    "wants_recording": "y",
+    "timezone": "Europe/Berlin",
+    "form_key": "key-1",
+    "website": "",
+}
+
+
+@pytest.fixture
+def registration_form():
+    """A complete registration form as the public page posts it (a fresh copy for each test)."""
+    return dict(REGISTRATION_FORM)
+
+
+@pytest.fixture
+def post_registration(client, registration_form):
+    """post_registration(event, **changes): post the registration form, with changes, through the test client."""
+
+    def post(event, **changes):
+        return client.post(f"/events/{event.slug}/register", data={**registration_form, **changes})
+
+    return post
+
+
 HOST_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def host_password():
+    """The password of every host make_host makes."""
+    return HOST_PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -276,3 +379,17 @@ def login(client):
         return host
 
     return sign_in
+
+
+@pytest.fixture
+def hosted_event(make_event, make_host, login):
+    """hosted_event(host=None, **fields): an event (make_event's fields) hosted by `host` (by default a new one from
+    make_host), with that host signed in."""
+
+    def make(host=None, **fields) -> Event:
+        host = login(host or make_host())
+        event = make_event(**fields)
+        event.hosts = [host]
+        return event
+
+    return make

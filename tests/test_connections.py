@@ -7,14 +7,12 @@ import sqlalchemy as sa
 
 from eventreg import create_app
 from eventreg.extensions import db
-from tests.conftest import POSTGRES_URL
-
-pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="needs PostgreSQL: set EVENTREG_TEST_DATABASE_URL")
 
 
 @pytest.fixture
-def postgres_app():
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": POSTGRES_URL, "SECRET_KEY": "test-secret"})
+def postgres_app(postgres_url):
+    """An app of its own on the PostgreSQL test database (the tests here skip without one)."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": postgres_url, "SECRET_KEY": "test-secret"})
     with app.app_context():
         yield app
         db.engine.dispose()

@@ -6,16 +6,12 @@ afterwards.
 It needs PostgreSQL (EVENTREG_TEST_DATABASE_URL), which CI always has; it works in a scratch database
 of its own on that server, so it leaves the test database alone."""
 
-import pytest
-
 from benchmarks import load_registrations
-from tests.conftest import POSTGRES_URL
 
 
-@pytest.mark.skipif(not POSTGRES_URL, reason="needs PostgreSQL: set EVENTREG_TEST_DATABASE_URL")
-def test_registrations_under_load_oversell_nothing_duplicate_nothing_and_lose_no_mail():
+def test_registrations_under_load_oversell_nothing_duplicate_nothing_and_lose_no_mail(postgres_url):
     outcome = load_registrations.run(
-        POSTGRES_URL, database="eventreg_load_test", registrations=360, events=3, capacity=30, clients=3,
+        postgres_url, database="eventreg_load_test", registrations=360, events=3, capacity=30, clients=3,
         threads=4, seconds=90, workers=2, servers=2,
     )  # fmt: skip
     assert outcome.failures == []

@@ -12,17 +12,17 @@ from alembic.script import ScriptDirectory
 from eventreg import PROJECT_ROOT, create_app
 from eventreg.config import normalise_database_url
 from eventreg.extensions import db
-from tests.conftest import DATABASES, POSTGRES_URL
 
 
-@pytest.fixture(params=DATABASES)
-def scratch_database(request, tmp_path):
+@pytest.fixture
+def scratch_database(request, database_kind, tmp_path, database_guard):
     """An empty database of each kind, apart from the one the other tests use."""
-    if request.param == "sqlite":
+    if database_kind == "sqlite":
         yield "sqlite:///" + str(tmp_path / "migrations.sqlite")
         return
-    url = sa.engine.make_url(normalise_database_url(POSTGRES_URL))
+    url = sa.engine.make_url(normalise_database_url(request.getfixturevalue("postgres_url")))
     name = f"{url.database}_migrations"
+    database_guard(url.set(database=name).render_as_string(hide_password=False))
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))

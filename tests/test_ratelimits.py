@@ -7,8 +7,6 @@ import pytest
 import redis
 
 from eventreg import create_app
-from tests.conftest import HOST_PASSWORD, free_port
-from tests.registrations.test_views import FORM
 
 REDIS_URL = os.environ.get("EVENTREG_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -52,17 +50,25 @@ def redis_url():
     return REDIS_URL
 
 
-def register(client, event, n, **headers):
-    return client.post(f"/events/{event.slug}/register", data={**FORM, "email": f"r{n}@library.example.org",
-                                                                 "form_key": f"k{n}"}, headers=headers)  # fmt: skip
+@pytest.fixture
+def register_numbered(registration_form):
+    """register_numbered(client, event, n, **headers): registration n, with an address and form key of its own."""
+
+    def register(client, event, n, **headers):
+        data = {**registration_form, "email": f"r{n}@library.example.org", "form_key": f"k{n}"}
+        return client.post(f"/events/{event.slug}/register", data=data, headers=headers)
+
+    return register
 
 
-def test_the_fourth_registration_from_one_address_gets_a_readable_429(make_limited_app, make_event, db_session):
+def test_the_fourth_registration_from_one_address_gets_a_readable_429(
+    make_limited_app, make_event, db_session, register_numbered
+):
     event = make_event()
     db_session.commit()
     client = make_limited_app().test_client()
-    assert [register(client, event, n).status_code for n in range(3)] == [303, 303, 303]
-    refused = register(client, event, 3)
+    assert [register_numbered(client, event, n).status_code for n in range(3)] == [303, 303, 303]
+    refused = register_numbered(client, event, 3)
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
     page = refused.get_data(as_text=True)
@@ -72,49 +78,59 @@ def test_the_fourth_registration_from_one_address_gets_a_readable_429(make_limit
     assert client.get(f"/events/{event.slug}").status_code == 200
 
 
-def test_addresses_are_counted_apart_behind_a_trusted_proxy(make_limited_app, make_event, db_session):
+def test_addresses_are_counted_apart_behind_a_trusted_proxy(
+    make_limited_app, make_event, db_session, register_numbered
+):
     event = make_event()
     db_session.commit()
     client = make_limited_app(TRUSTED_PROXY_COUNT=1).test_client()
     for n in range(3):
-        assert register(client, event, n, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 303
-    assert register(client, event, 3, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 429
-    assert register(client, event, 4, **{"X-Forwarded-For": "198.51.100.2"}).status_code == 303
+        assert register_numbered(client, event, n, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 303
+    assert register_numbered(client, event, 3, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 429
+    assert register_numbered(client, event, 4, **{"X-Forwarded-For": "198.51.100.2"}).status_code == 303
 
 
-def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(make_limited_app, make_event, db_session):
+def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(
+    make_limited_app, make_event, db_session, register_numbered
+):
     event = make_event()
     db_session.commit()
     client = make_limited_app().test_client()
-    codes = [register(client, event, n, **{"X-Forwarded-For": f"198.51.100.{n}"}).status_code for n in range(4)]
+    codes = [
+        register_numbered(client, event, n, **{"X-Forwarded-For": f"198.51.100.{n}"}).status_code for n in range(4)
+    ]
     assert codes == [303, 303, 303, 429]
 
 
-def test_two_servers_share_the_count_through_redis(make_limited_app, make_event, db_session, redis_url):
+def test_two_servers_share_the_count_through_redis(
+    make_limited_app, make_event, db_session, redis_url, register_numbered
+):
     event = make_event()
     db_session.commit()
     shared = {"RATELIMIT_STORAGE_URI": redis_url, "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex}
     first, second = make_limited_app(**shared).test_client(), make_limited_app(**shared).test_client()
-    assert register(first, event, 0).status_code == 303
-    assert register(first, event, 1).status_code == 303
-    assert register(second, event, 2).status_code == 303
-    assert register(second, event, 3).status_code == 429
-    assert register(first, event, 4).status_code == 429
+    assert register_numbered(first, event, 0).status_code == 303
+    assert register_numbered(first, event, 1).status_code == 303
+    assert register_numbered(second, event, 2).status_code == 303
+    assert register_numbered(second, event, 3).status_code == 429
+    assert register_numbered(first, event, 4).status_code == 429
 
 
-def test_registration_still_works_when_the_limit_store_is_down(make_limited_app, make_event, db_session):
+def test_registration_still_works_when_the_limit_store_is_down(
+    make_limited_app, make_event, db_session, register_numbered, free_port
+):
     event = make_event()
     db_session.commit()
     client = make_limited_app(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0").test_client()
-    assert register(client, event, 0).status_code == 303
+    assert register_numbered(client, event, 0).status_code == 303
 
 
-def test_host_sign_in_is_limited_per_address(make_limited_app, make_host, db_session):
+def test_host_sign_in_is_limited_per_address(make_limited_app, make_host, db_session, host_password):
     host = make_host()
     db_session.commit()
     client = make_limited_app(LOGIN_RATE_LIMIT="2 per hour").test_client()
     wrong = {"email": host.email, "password": "wrong"}
     assert client.post("/host/login", data=wrong).status_code != 429
     assert client.post("/host/login", data=wrong).status_code != 429
-    refused = client.post("/host/login", data={"email": host.email, "password": HOST_PASSWORD})
+    refused = client.post("/host/login", data={"email": host.email, "password": host_password})
     assert refused.status_code == 429

@@ -9,7 +9,6 @@ from flask import abort
 
 from eventreg import create_app, logs
 from eventreg.registrations.models import Registration
-from tests.registrations.test_views import FORM
 
 
 def test_every_page_sends_the_security_headers(client, make_event):
@@ -26,9 +25,9 @@ def test_every_page_sends_the_security_headers(client, make_event):
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin", url
 
 
-def test_private_links_are_never_sent_on_as_referrers_nor_cached(client, make_event, db_session):
+def test_private_links_are_never_sent_on_as_referrers_nor_cached(client, make_event, db_session, post_registration):
     event = make_event()
-    response = client.post(f"/events/{event.slug}/register", data=FORM)
+    response = post_registration(event)
     manage = client.get(response.headers["Location"])
     assert manage.headers["Referrer-Policy"] == "no-referrer"
     assert manage.headers["Cache-Control"] == "private, no-store"
@@ -44,10 +43,9 @@ def test_pages_have_no_inline_scripts_or_styles(client, make_event):
             assert inline not in html, url
 
 
-def test_a_body_over_the_limit_gets_a_413_page_and_stores_nothing(client, make_event, db_session):
+def test_a_body_over_the_limit_gets_a_413_page_and_stores_nothing(client, make_event, db_session, post_registration):
     event = make_event()
-    big = {**FORM, "organization": "x" * (1024 * 1024 + 1)}
-    response = client.post(f"/events/{event.slug}/register", data=big)
+    response = post_registration(event, organization="x" * (1024 * 1024 + 1))
     assert response.status_code == 413
     assert "<h1>Too large</h1>" in response.get_data(as_text=True)
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
@@ -131,10 +129,12 @@ def test_json_logs_are_one_object_per_line():
     assert entry["level"] == "INFO"
 
 
-def test_registrations_are_logged_with_ids_and_no_personal_data(client, make_event, db_session, caplog):
+def test_registrations_are_logged_with_ids_and_no_personal_data(
+    client, make_event, db_session, caplog, post_registration, registration_form
+):
     event = make_event()
     with caplog.at_level(logging.INFO, logger="eventreg"):
-        client.post(f"/events/{event.slug}/register", data=FORM)
+        post_registration(event)
     registered = [r for r in caplog.records if r.getMessage() == "registered"]
     assert len(registered) == 1
     registration_id = db_session.scalar(sa.select(Registration.id))
@@ -142,5 +142,5 @@ def test_registrations_are_logged_with_ids_and_no_personal_data(client, make_eve
                                              "status": "confirmed"}  # fmt: skip
     ours = [record for record in caplog.records if record.name.startswith("eventreg")]  # not the test SMTP server
     everything = "\n".join(logs.TextFormatter().format(record) for record in ours)
-    assert FORM["email"] not in everything
-    assert FORM["name"] not in everything
+    assert registration_form["email"] not in everything
+    assert registration_form["name"] not in everything

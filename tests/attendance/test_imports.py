@@ -47,7 +47,7 @@ def registrations(db_session, event):
     return {r.email: (r.status, r.minutes_attended, r.attended) for r in rows}
 
 
-def text_of(response):
+def html_of(response):
     return response.get_data(as_text=True)
 
 
@@ -58,10 +58,10 @@ def text_of(response):
 )  # fmt: skip
 def test_upload_preview_apply_then_apply_again_changes_nothing(client, hosted, db_session, name):
     response = upload(client, hosted, name)
-    assert response.status_code == 303, text_of(response)
+    assert response.status_code == 303, html_of(response)
     preview_url = response.headers["Location"]
     before = registrations(db_session, hosted)
-    page = text_of(client.get(preview_url))
+    page = html_of(client.get(preview_url))
     assert "Matched registrants (3, 2 attended)" in page
     assert "dana.walkin@county.example.org" in page
     assert "Dee Absent" in page
@@ -80,14 +80,14 @@ def test_upload_preview_apply_then_apply_again_changes_nothing(client, hosted, d
         "dana.walkin@county.example.org": ("confirmed", 57, True),
     }
     assert registrations(db_session, hosted) == expected
-    assert "1 walk-in added" in text_of(client.get(applied.headers["Location"]))
+    assert "1 walk-in added" in html_of(client.get(applied.headers["Location"]))
 
     again = client.post(f"{preview_url}/apply", data=form)
-    assert "nothing changed" in text_of(client.get(again.headers["Location"]))
+    assert "nothing changed" in html_of(client.get(again.headers["Location"]))
     assert registrations(db_session, hosted) == expected
     # The same file uploaded again: the preview says so, and applying it changes nothing either.
     second = upload(client, hosted, name)
-    assert "This same file was applied" in text_of(client.get(second.headers["Location"]))
+    assert "This same file was applied" in html_of(client.get(second.headers["Location"]))
     client.post(second.headers["Location"] + "/apply", data={"mark_absent": "y"})
     assert registrations(db_session, hosted) == expected
 
@@ -95,14 +95,14 @@ def test_upload_preview_apply_then_apply_again_changes_nothing(client, hosted, d
 def test_generic_csv_is_mapped_once_then_remembered(client, hosted, db_session):
     response = upload(client, hosted, "generic_times_with_offsets.csv")
     assert "/columns" in response.headers["Location"]
-    page = text_of(client.get(response.headers["Location"]))
+    page = html_of(client.get(response.headers["Location"]))
     assert '<option selected value="Session start">' in page or 'value="Session start" selected' in page
     mapped = client.post(
         response.headers["Location"],
         data={"email": "Email", "name": "Attendee", "minutes": "", "joined": "Session start", "left": "Session end"},
     )
     assert mapped.status_code == 303
-    assert "Matched registrants (3, 2 attended)" in text_of(client.get(mapped.headers["Location"]))
+    assert "Matched registrants (3, 2 attended)" in html_of(client.get(mapped.headers["Location"]))
     # The same columns next time: read at once with the host's mapping.
     again = upload(client, hosted, "generic_times_with_offsets.csv")
     assert "/columns" not in again.headers["Location"]
@@ -140,7 +140,7 @@ def test_a_bad_choice_saves_nothing(client, hosted, db_session):
         form = {operations.decision_field(dana): "walk_in", operations.decision_field(nameless): choice}
         refused = client.post(response.headers["Location"] + "/apply", data={"mark_absent": "y", **form})
         assert refused.status_code == 400
-        assert "Nothing was saved" in text_of(refused)
+        assert "Nothing was saved" in html_of(refused)
         assert registrations(db_session, hosted) == before
 
 
@@ -158,7 +158,7 @@ def test_a_bad_choice_saves_nothing(client, hosted, db_session):
 def test_bad_files_are_shown_on_the_form_and_nothing_is_kept(client, hosted, db_session, data, words):
     response = upload(client, hosted, "bad.csv", data=data)
     assert response.status_code == 400
-    assert words in text_of(response)
+    assert words in html_of(response)
     assert db_session.scalars(sa.select(AttendanceImport)).all() == []
 
 
@@ -173,7 +173,7 @@ def test_a_20_mb_file_is_refused_on_the_form_by_its_size(client, hosted, db_sess
         f"/host/events/{hosted.id}/attendance/import", data=body, content_type="multipart/form-data; boundary=b"
     )
     assert response.status_code == 413
-    page = text_of(response)
+    page = html_of(response)
     assert "The file is 20.0 MB; reports up to 5.0 MB are accepted" in page
     assert 'enctype="multipart/form-data"' in page  # the form again, to try another file
 
@@ -182,7 +182,7 @@ def test_reports_cannot_be_imported_before_the_event_starts(client, hosted, cloc
     clock.set(hosted.starts_at - timedelta(minutes=1))
     response = upload(client, hosted, "zoom_meeting_participants.csv")
     assert response.status_code == 400
-    assert "once the event has started" in text_of(response)
+    assert "once the event has started" in html_of(response)
 
 
 def test_other_hosts_cannot_see_or_apply_an_import(client, hosted, make_host, login, db_session):
@@ -195,12 +195,12 @@ def test_other_hosts_cannot_see_or_apply_an_import(client, hosted, make_host, lo
 def test_minutes_appear_in_the_list_and_the_export_with_formulas_neutralised(client, hosted, db_session):
     response = upload(client, hosted, "zoom_meeting_participants.csv")
     imported = db_session.scalars(sa.select(AttendanceImport)).one()
-    page = text_of(client.get(response.headers["Location"]))
+    page = html_of(client.get(response.headers["Location"]))
     assert "=HYPERLINK(&#34;http://evil.example&#34;" in page  # shown as text, escaped
     nameless = next(p for p in operations.matching.gather(operations.rows_of(imported)) if not p.email)
     assert nameless.name.startswith("=HYPERLINK")
     client.post(response.headers["Location"] + "/apply", data={"mark_absent": "y"})
-    listing = text_of(client.get(f"/host/events/{hosted.id}/attendees"))
+    listing = html_of(client.get(f"/host/events/{hosted.id}/attendees"))
     assert '<td data-label="Minutes">63</td>' in listing
     assert "Import attendance report" in listing
     exported = list(
@@ -220,10 +220,10 @@ def test_walk_in_with_a_formula_name_is_exported_as_text(client, hosted, db_sess
 
 
 def test_credit_rule_sets_the_minimum_and_contact_hours(client, hosted, db_session):
-    assert "45 minutes" in text_of(client.get(f"/host/events/{hosted.id}/attendance/import"))
+    assert "45 minutes" in html_of(client.get(f"/host/events/{hosted.id}/attendance/import"))
     bad = client.post(f"/host/events/{hosted.id}/attendance/credit", data={"min_minutes": "61", "contact_hours": ""})
     assert bad.status_code == 400
-    assert "between 0 and 60" in text_of(bad)
+    assert "between 0 and 60" in html_of(bad)
     saved = client.post(
         f"/host/events/{hosted.id}/attendance/credit", data={"min_minutes": "20", "contact_hours": "1.5"}
     )
@@ -231,7 +231,7 @@ def test_credit_rule_sets_the_minimum_and_contact_hours(client, hosted, db_sessi
     response = upload(client, hosted, "zoom_meeting_participants.csv")
     client.post(response.headers["Location"] + "/apply", data={})
     assert registrations(db_session, hosted)["ben.okafor@library.example.org"] == ("confirmed", 25, True)
-    assert "1.50 contact hours" in text_of(client.get(response.headers["Location"]))
+    assert "1.50 contact hours" in html_of(client.get(response.headers["Location"]))
 
 
 def test_recording_follow_up_uses_the_imported_attendance(client, hosted, db_session, clock, mailbox):

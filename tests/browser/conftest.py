@@ -91,3 +91,18 @@ def axe():
             pytest.fail("\n".join(lines), pytrace=False)
 
     return check
+
+
+@pytest.fixture
+def sign_in(host_password):
+    """sign_in(page, host): sign a host in through the real form in the browser."""
+    from playwright.sync_api import expect
+
+    def sign_in(page, host) -> None:
+        page.goto("/host/login")
+        page.get_by_label("Email").fill(host.email)
+        page.get_by_label("Password").fill(host_password)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Host dashboard")
+
+    return sign_in

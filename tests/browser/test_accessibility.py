@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from eventreg.registrations import tokens
-from tests.conftest import HOST_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -47,14 +46,6 @@ def catalog(make_event, make_topic, db_session, live_server):
     }
     db_session.commit()
     return events
-
-
-def sign_in(page, host) -> None:
-    page.goto("/host/login")
-    page.get_by_label("Email").fill(host.email)
-    page.get_by_label("Password").fill(HOST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Host dashboard")
 
 
 def at_phone_width(page) -> None:
@@ -173,7 +164,7 @@ def test_host_sign_in_page_and_its_errors_passes_axe(page, axe, make_host, db_se
     axe(page)
 
 
-def test_host_dashboard_passes_axe_and_reflows(page, axe, make_host, make_event, register, db_session):
+def test_host_dashboard_passes_axe_and_reflows(page, axe, make_host, make_event, register, db_session, sign_in):
     host = make_host()
     upcoming = make_event(title="Open data for community needs", capacity=10, hosts=[host])
     register(upcoming)
@@ -186,7 +177,9 @@ def test_host_dashboard_passes_axe_and_reflows(page, axe, make_host, make_event,
     axe(page)
 
 
-def test_host_event_editor_new_and_with_errors_passes_axe_and_reflows(page, axe, make_host, make_topic, db_session):
+def test_host_event_editor_new_and_with_errors_passes_axe_and_reflows(
+    page, axe, make_host, make_topic, db_session, sign_in
+):
     host = make_host()
     make_topic()
     db_session.commit()
@@ -201,7 +194,7 @@ def test_host_event_editor_new_and_with_errors_passes_axe_and_reflows(page, axe,
     axe(page)
 
 
-def test_host_event_editor_for_a_published_event_passes_axe(page, axe, make_host, make_event, db_session):
+def test_host_event_editor_for_a_published_event_passes_axe(page, axe, make_host, make_event, db_session, sign_in):
     host = make_host()
     event = make_event(description=DESCRIPTION, hosts=[host])
     db_session.commit()
@@ -211,7 +204,7 @@ def test_host_event_editor_for_a_published_event_passes_axe(page, axe, make_host
     axe(page)
 
 
-def test_host_attendee_list_passes_axe_and_reflows(page, axe, make_host, make_event, register, db_session):
+def test_host_attendee_list_passes_axe_and_reflows(page, axe, make_host, make_event, register, db_session, sign_in):
     host = make_host()
     event = make_event(capacity=2, hosts=[host])
     register(event, name="Ana Lima", job_role="Children’s librarian")

@@ -5,13 +5,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import HOST_PASSWORD
-
 pytestmark = pytest.mark.browser
 
 
 def test_host_creates_an_event_in_another_zone_sees_a_registrant_and_exports(
-    page, make_host, make_topic, db_session, live_server
+    page, make_host, make_topic, db_session, live_server, host_password
 ):
     make_host("host@library.example.org", timezone="America/New_York")
     make_topic("data-technology", "Data & technology")
@@ -19,7 +17,7 @@ def test_host_creates_an_event_in_another_zone_sees_a_registrant_and_exports(
 
     page.goto("/host/login")
     page.get_by_label("Email").fill("host@library.example.org")
-    page.get_by_label("Password").fill(HOST_PASSWORD)
+    page.get_by_label("Password").fill(host_password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Host dashboard")
 
@@ -75,15 +73,9 @@ def test_host_creates_an_event_in_another_zone_sees_a_registrant_and_exports(
     expect(page.locator("table.attendees tr", has_text="Zoë Ångström")).to_contain_text("cancelled")
 
 
-def sign_in(page, host) -> None:
-    page.goto("/host/login")
-    page.get_by_label("Email").fill(host.email)
-    page.get_by_label("Password").fill(HOST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Host dashboard")
-
-
-def test_host_cancels_an_event_through_its_confirmation(page, axe, make_host, make_event, register, db_session):
+def test_host_cancels_an_event_through_its_confirmation(
+    page, axe, make_host, make_event, register, db_session, sign_in
+):
     host = make_host()
     event = make_event(title="Open data for needs assessments", capacity=2, hosts=[host])
     register(event), register(event), register(event)  # two confirmed, one waiting
@@ -111,7 +103,7 @@ def test_host_cancels_an_event_through_its_confirmation(page, axe, make_host, ma
 
 
 def test_attendee_table_fits_a_wide_screen_and_becomes_cards_on_a_phone(
-    page, axe, make_host, make_event, register, db_session
+    page, axe, make_host, make_event, register, db_session, sign_in
 ):
     host = make_host()
     event = make_event(capacity=2, hosts=[host])
@@ -167,7 +159,7 @@ def test_footer_sits_at_the_foot_of_a_short_page(page, make_host, db_session):
 
 
 def test_host_previews_a_message_sends_a_test_then_sends_it(
-    page, axe, make_host, make_event, register, db_session, mailbox
+    page, axe, make_host, make_event, register, db_session, mailbox, sign_in
 ):
     host = make_host("soren@library.example.org")
     event = make_event(title="Open data for needs assessments", hosts=[host])
@@ -196,7 +188,7 @@ def test_host_previews_a_message_sends_a_test_then_sends_it(
     )
 
 
-def test_dashboard_dates_stay_on_one_line_at_1366(page, make_host, make_event, db_session):
+def test_dashboard_dates_stay_on_one_line_at_1366(page, make_host, make_event, db_session, sign_in):
     host = make_host()
     make_event(title="Building community connections by hiring for cultural knowledge, a long title", hosts=[host])
     db_session.commit()

@@ -7,18 +7,11 @@ import pytz
 from eventreg.events.models import Format, Status
 
 
-def text_of(response) -> str:
-    """The page's text with tags removed and whitespace collapsed, as a reader would see it."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
 def titles(response) -> list[str]:
     return re.findall(r'<h2 id="event-\d+-title"><a href="[^"]+">([^<]+)</a></h2>', response.get_data(as_text=True))
 
 
-def test_home_lists_upcoming_events_soonest_first_with_date_and_time_line(client, make_event):
+def test_home_lists_upcoming_events_soonest_first_with_date_and_time_line(client, make_event, text_of):
     make_event(title="Later", local_start=datetime(2025, 2, 6, 15))  # noqa: DTZ001
     make_event(title="Sooner", local_start=datetime(2025, 1, 30, 15))  # noqa: DTZ001
     make_event(title="Passed", local_start=datetime(2025, 1, 2, 15))  # noqa: DTZ001
@@ -33,7 +26,7 @@ def test_home_lists_upcoming_events_soonest_first_with_date_and_time_line(client
         assert 'href="/events/on-demand"' in response.get_data(as_text=True)
 
 
-def test_daylight_and_half_hour_zones_in_the_list(client, make_event):
+def test_daylight_and_half_hour_zones_in_the_list(client, make_event, text_of):
     make_event(title="July", local_start=datetime(2025, 7, 10, 15))  # noqa: DTZ001
     make_event(title="Kolkata", timezone="Asia/Kolkata", local_start=datetime(2025, 2, 3, 19, 30))  # noqa: DTZ001
     page = text_of(client.get("/"))
@@ -66,7 +59,7 @@ def test_details_do_not_repeat_the_summary_shown_above_them(client, make_event):
     assert html.count("<details>") == client.get("/").get_data(as_text=True).count("<details>")
 
 
-def test_on_demand_lists_passed_events_most_recent_first_with_archive_links(client, make_event):
+def test_on_demand_lists_passed_events_most_recent_first_with_archive_links(client, make_event, text_of):
     make_event(title="Older", local_start=datetime(2024, 11, 21, 15), archive_url="https://archive.example.org/a")  # noqa: DTZ001
     make_event(title="Newer", local_start=datetime(2024, 12, 5, 15))  # noqa: DTZ001
     make_event(title="Upcoming", local_start=datetime(2025, 2, 6, 15))  # noqa: DTZ001
@@ -79,7 +72,7 @@ def test_on_demand_lists_passed_events_most_recent_first_with_archive_links(clie
     assert 'href="https://archive.example.org/a">View the archive.</a>' in response.get_data(as_text=True)
 
 
-def test_event_flips_to_passed_at_its_end_without_any_job(client, make_event, clock):
+def test_event_flips_to_passed_at_its_end_without_any_job(client, make_event, clock, text_of):
     event = make_event(archive_url="https://archive.example.org/hiring")
     url = f"/events/{event.slug}"
     clock.set(event.starts_at - timedelta(minutes=1))
@@ -98,7 +91,7 @@ def test_event_flips_to_passed_at_its_end_without_any_job(client, make_event, cl
     assert titles(client.get("/events/on-demand")) == [event.title]
 
 
-def test_event_page_shows_its_facts_but_never_the_join_link(client, make_event, make_topic):
+def test_event_page_shows_its_facts_but_never_the_join_link(client, make_event, make_topic, text_of):
     event = make_event(
         format=Format.HYBRID,
         location="Brooklyn Public Library",
@@ -124,7 +117,7 @@ def test_join_link_is_never_in_public_lists(client, make_event):
     assert "very-secret" not in client.get("/").get_data(as_text=True)
 
 
-def test_cancelled_event_is_clearly_marked_and_has_no_register_button(client, make_event):
+def test_cancelled_event_is_clearly_marked_and_has_no_register_button(client, make_event, text_of):
     event = make_event(status=Status.CANCELLED)
     page = text_of(client.get(f"/events/{event.slug}"))
     assert "Cancelled." in page
@@ -132,7 +125,7 @@ def test_cancelled_event_is_clearly_marked_and_has_no_register_button(client, ma
     assert "Cancelled." in text_of(client.get("/"))
 
 
-def test_drafts_and_unknown_slugs_get_a_friendly_404(client, make_event):
+def test_drafts_and_unknown_slugs_get_a_friendly_404(client, make_event, text_of):
     draft = make_event(status=Status.DRAFT, title="Secret draft")
     for url in (f"/events/{draft.slug}", "/events/no-such-event", "/topics/no-such-topic", "/events?topic=nope"):
         response = client.get(url)
@@ -167,7 +160,7 @@ def test_topic_filter_by_query_and_by_path(client, make_event, make_topic):
     assert "Upcoming events: Teens &amp; youth" in response.get_data(as_text=True)
 
 
-def test_search_matches_every_word_in_title_summary_or_description(client, make_event):
+def test_search_matches_every_word_in_title_summary_or_description(client, make_event, text_of):
     make_event(title="Climate stories", description="Resilience hubs in libraries")
     make_event(title="Teen games", summary="Climate escape rooms")
     make_event(title="Budget basics", description="100% practical")
@@ -180,7 +173,7 @@ def test_search_matches_every_word_in_title_summary_or_description(client, make_
     assert empty.count("No ") == 1  # said once, not twice
 
 
-def test_pagination_is_twenty_a_page_with_stable_urls_and_404_past_the_end(client, make_event):
+def test_pagination_is_twenty_a_page_with_stable_urls_and_404_past_the_end(client, make_event, text_of):
     for n in range(45):
         make_event(title=f"Event {n:02d}", local_start=datetime(2025, 2, 1, 9) + timedelta(hours=n))  # noqa: DTZ001
     first = client.get("/events")
@@ -195,7 +188,7 @@ def test_pagination_is_twenty_a_page_with_stable_urls_and_404_past_the_end(clien
     assert 'href="/events?q=Event&amp;page=2"' in client.get("/events?q=Event").get_data(as_text=True)
 
 
-def test_visitor_zone_from_query_is_shown_and_remembered(client, make_event):
+def test_visitor_zone_from_query_is_shown_and_remembered(client, make_event, text_of):
     make_event(title="Late in New York", local_start=datetime(2025, 1, 30, 23))  # noqa: DTZ001
     response = client.get("/?tz=Europe/Berlin")
     page = text_of(response)
@@ -212,12 +205,12 @@ def test_visitor_zone_from_query_is_shown_and_remembered(client, make_event):
     assert "Your time" not in text_of(client.get("/"))
 
 
-def test_visitor_zone_same_as_events_adds_nothing(client, make_event):
+def test_visitor_zone_same_as_events_adds_nothing(client, make_event, text_of):
     make_event()
     assert "Your time" not in text_of(client.get("/?tz=America/New_York"))
 
 
-def test_unknown_zone_falls_back_with_a_visible_notice(client, make_event):
+def test_unknown_zone_falls_back_with_a_visible_notice(client, make_event, text_of):
     make_event()
     response = client.get("/?tz=Mars/Olympus_Mons")
     assert response.status_code == 200
@@ -265,7 +258,7 @@ def test_pages_have_landmarks_one_h1_and_a_skip_link(client, make_topic, url):
     assert 'name="viewport"' in html
 
 
-def test_event_that_crosses_midnight_in_the_visitors_zone(client, make_event):
+def test_event_that_crosses_midnight_in_the_visitors_zone(client, make_event, text_of):
     make_event(timezone="Asia/Kolkata", local_start=datetime(2025, 1, 31, 9))  # noqa: DTZ001
     page = text_of(client.get("/?tz=America/Los_Angeles"))
     assert (

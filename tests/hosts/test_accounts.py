@@ -7,8 +7,6 @@ import sqlalchemy as sa
 
 from eventreg import create_app
 from eventreg.hosts.models import Host
-from tests.conftest import HOST_PASSWORD
-from tests.events.test_views import text_of
 
 
 def test_create_host_cli_prompts_for_the_password_and_hashes_it(app, db_session):
@@ -33,9 +31,9 @@ def test_create_host_cli_refuses_short_passwords_and_duplicates(app, make_host):
     assert "already exists" in result.output
 
 
-def test_sign_in_and_out(client, make_host):
+def test_sign_in_and_out(client, make_host, host_password):
     make_host()
-    response = client.post("/host/login", data={"email": "HOST@library.example.org", "password": HOST_PASSWORD})
+    response = client.post("/host/login", data={"email": "HOST@library.example.org", "password": host_password})
     assert response.status_code == 303
     assert client.get("/host/").status_code == 200
     cookie = response.headers["Set-Cookie"]
@@ -52,23 +50,23 @@ def test_wrong_password_is_refused_with_a_message(client, make_host):
     assert "don’t match an account" in response.get_data(as_text=True)
 
 
-def test_sign_in_is_rate_limited_per_email_even_with_the_right_password(client, make_host, clock):
+def test_sign_in_is_rate_limited_per_email_even_with_the_right_password(client, make_host, clock, host_password):
     make_host()
     for _ in range(5):
         client.post("/host/login", data={"email": "host@library.example.org", "password": "wrong"})
-    response = client.post("/host/login", data={"email": "host@library.example.org", "password": HOST_PASSWORD})
+    response = client.post("/host/login", data={"email": "host@library.example.org", "password": host_password})
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.get_data(as_text=True)
     clock.advance(minutes=16)
     assert (
-        client.post("/host/login", data={"email": "host@library.example.org", "password": HOST_PASSWORD}).status_code
+        client.post("/host/login", data={"email": "host@library.example.org", "password": host_password}).status_code
         == 303
     )
 
 
-def test_next_parameter_leads_to_a_page_of_the_site(client, make_host):
+def test_next_parameter_leads_to_a_page_of_the_site(client, make_host, host_password):
     make_host()
-    data = {"email": "host@library.example.org", "password": HOST_PASSWORD}
+    data = {"email": "host@library.example.org", "password": host_password}
     location = client.post("/host/login?next=/host/password%3Fa%3D1", data=data).headers["Location"]
     assert location == "/host/password?a=1"
 
@@ -101,9 +99,9 @@ HOSTILE_NEXT = [
 
 
 @pytest.mark.parametrize("target", HOSTILE_NEXT)
-def test_next_parameter_never_leads_off_the_site(client, make_host, target):
+def test_next_parameter_never_leads_off_the_site(client, make_host, target, host_password):
     make_host()
-    data = {"email": "host@library.example.org", "password": HOST_PASSWORD}
+    data = {"email": "host@library.example.org", "password": host_password}
     response = client.post(f"/host/login?next={target}", data=data)
     assert response.status_code == 303
     # The header as a browser reads it: without tabs and line breaks, a backslash taken for a slash.
@@ -112,7 +110,9 @@ def test_next_parameter_never_leads_off_the_site(client, make_host, target):
     assert urlsplit(location).netloc == ""
 
 
-def test_unknown_email_costs_the_same_password_check_as_a_wrong_password(client, make_host, monkeypatch):
+def test_unknown_email_costs_the_same_password_check_as_a_wrong_password(
+    client, make_host, monkeypatch, text_of, host_password
+):
     """No wall clock: count the scrypt runs (Werkzeug's, through hashlib) and their parameters instead."""
     make_host()
     client.post("/host/login", data={"email": "warm-up@library.example.org", "password": "anything at all"})
@@ -128,7 +128,7 @@ def test_unknown_email_costs_the_same_password_check_as_a_wrong_password(client,
     unknown_runs, runs[:] = list(runs), []
     wrong = client.post("/host/login", data={"email": "host@library.example.org", "password": "a password"})
     wrong_runs, runs[:] = list(runs), []
-    right = client.post("/host/login", data={"email": "host@library.example.org", "password": HOST_PASSWORD})
+    right = client.post("/host/login", data={"email": "host@library.example.org", "password": host_password})
     assert unknown.status_code == wrong.status_code == 401
     assert right.status_code == 303
     assert len(unknown_runs) == 1
@@ -137,16 +137,16 @@ def test_unknown_email_costs_the_same_password_check_as_a_wrong_password(client,
     assert text_of(unknown) == text_of(wrong)
 
 
-def test_change_password(client, make_host, login, db_session):
+def test_change_password(client, make_host, login, db_session, host_password):
     host = login(make_host())
     bad = client.post("/host/password", data={"current": "nope", "new": "x" * 12, "confirm": "x" * 12})
     assert bad.status_code == 400
     assert "current password is not right" in bad.get_data(as_text=True)
-    mismatch = client.post("/host/password", data={"current": HOST_PASSWORD, "new": "x" * 12, "confirm": "y" * 12})
+    mismatch = client.post("/host/password", data={"current": host_password, "new": "x" * 12, "confirm": "y" * 12})
     assert "The two new passwords differ." in mismatch.get_data(as_text=True)
     ok = client.post(
         "/host/password",
-        data={"current": HOST_PASSWORD, "new": "new long passphrase", "confirm": "new long passphrase"},
+        data={"current": host_password, "new": "new long passphrase", "confirm": "new long passphrase"},
     )
     assert ok.status_code == 303
     db_session.refresh(host)

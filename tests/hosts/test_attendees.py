@@ -9,15 +9,11 @@ import sqlalchemy as sa
 from eventreg.hosts.exports import neutralise
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import Registration
-from tests.events.test_views import text_of
 
 
 @pytest.fixture
-def hosted(make_event, make_host, login, db_session):
-    host = login(make_host(timezone="Europe/Berlin"))
-    event = make_event(capacity=2)
-    event.hosts = [host]
-    return event
+def hosted(hosted_event, make_host):
+    return hosted_event(make_host(timezone="Europe/Berlin"), capacity=2)
 
 
 def rows(client, event) -> list[dict]:
@@ -27,7 +23,9 @@ def rows(client, event) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
 
 
-def test_list_shows_status_position_accessibility_and_times_in_the_hosts_zone(client, hosted, register, db_session):
+def test_list_shows_status_position_accessibility_and_times_in_the_hosts_zone(
+    client, hosted, register, db_session, text_of
+):
     register(hosted, name="Ana", accessibility="interpreter", accessibility_details="ASL please")
     register(hosted, name="Ben")
     register(hosted, name="Cy")
@@ -42,7 +40,7 @@ def test_list_shows_status_position_accessibility_and_times_in_the_hosts_zone(cl
     assert "Confirmed: 2 of 2" in page
 
 
-def test_search_sort_and_paginate(client, hosted, register, db_session):
+def test_search_sort_and_paginate(client, hosted, register, db_session, text_of):
     hosted.capacity = None
     for n in range(55):
         register(hosted, name=f"Person {n:02d}", organization="Metro Library" if n % 2 else "County Library")
@@ -59,7 +57,9 @@ def test_search_sort_and_paginate(client, hosted, register, db_session):
     assert client.get(f"/host/events/{hosted.id}/attendees?page=9").status_code == 404
 
 
-def test_promote_cancel_and_bulk_attendance(client, hosted, register, db_session, clock, mailbox, deliver_and_clear):
+def test_promote_cancel_and_bulk_attendance(
+    client, hosted, register, db_session, clock, mailbox, deliver_and_clear, text_of
+):
     a, b, c = register(hosted), register(hosted), register(hosted)
     deliver_and_clear()
     response = client.post(f"/host/events/{hosted.id}/attendees/{c.id}/promote")
@@ -86,7 +86,7 @@ def test_promote_cancel_and_bulk_attendance(client, hosted, register, db_session
     assert "Attended: 1 (50% attendance)" in text_of(client.get(f"/host/events/{hosted.id}/attendees"))
 
 
-def test_add_a_registrant_by_hand_even_after_registration_closed(client, hosted, db_session, clock, mailbox):
+def test_add_a_registrant_by_hand_even_after_registration_closed(client, hosted, db_session, clock, mailbox, text_of):
     clock.set(hosted.starts_at + timedelta(minutes=5))
     response = client.post(
         f"/host/events/{hosted.id}/attendees/add",

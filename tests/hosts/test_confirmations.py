@@ -5,18 +5,16 @@ import sqlalchemy as sa
 
 from eventreg.events.models import Event, Status
 from eventreg.registrations.models import Registration
-from tests.events.test_views import text_of
 
 
 @pytest.fixture
-def hosted(make_event, make_host, login, db_session):
-    host = login(make_host())
-    event = make_event(capacity=2, title="Open data for needs assessments")
-    event.hosts = [host]
-    return event
+def hosted(hosted_event):
+    return hosted_event(capacity=2, title="Open data for needs assessments")
 
 
-def test_the_editor_leads_to_a_confirmation_that_counts_who_will_be_emailed(client, hosted, register, db_session):
+def test_the_editor_leads_to_a_confirmation_that_counts_who_will_be_emailed(
+    client, hosted, register, db_session, text_of
+):
     register(hosted), register(hosted), register(hosted)  # two confirmed, one waiting
     db_session.commit()
     editor = client.get(f"/host/events/{hosted.id}/edit").get_data(as_text=True)
@@ -47,13 +45,13 @@ def test_the_editor_leads_to_a_confirmation_that_counts_who_will_be_emailed(clie
     assert "This event is already cancelled." in text_of(again)
 
 
-def test_an_event_nobody_registered_for_says_so(client, hosted, db_session):
+def test_an_event_nobody_registered_for_says_so(client, hosted, db_session, text_of):
     db_session.commit()
     page = text_of(client.get(f"/host/events/{hosted.id}/confirm-cancel"))
     assert "Nobody is registered, so no one will be emailed." in page
 
 
-def test_cancelling_a_registrant_asks_first_and_names_who_takes_the_seat(client, hosted, register, db_session):
+def test_cancelling_a_registrant_asks_first_and_names_who_takes_the_seat(client, hosted, register, db_session, text_of):
     ana = register(hosted, name="Ana Ortiz")
     register(hosted, name="Ben")
     cy = register(hosted, name="Cy Waits")
@@ -83,7 +81,7 @@ def test_cancelling_a_registrant_asks_first_and_names_who_takes_the_seat(client,
     assert sorted(statuses) == ["cancelled", "confirmed", "confirmed"]
 
 
-def test_a_cancelled_registration_is_not_offered_for_cancelling_again(client, hosted, register, db_session):
+def test_a_cancelled_registration_is_not_offered_for_cancelling_again(client, hosted, register, db_session, text_of):
     ana = register(hosted, name="Ana Ortiz")
     db_session.commit()
     client.post(f"/host/events/{hosted.id}/attendees/{ana.id}/cancel")

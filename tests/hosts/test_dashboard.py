@@ -1,10 +1,8 @@
 from datetime import timedelta
 
-from tests.events.test_views import text_of
-
 
 def test_dashboard_totals_count_only_the_hosts_events(
-    client, make_host, make_event, login, register, db_session, clock
+    client, make_host, make_event, login, register, db_session, clock, text_of
 ):
     host = login(make_host())
     now = clock.now()  # 15 January 2025
@@ -29,7 +27,7 @@ def test_dashboard_totals_count_only_the_hosts_events(
     assert "Attendance, last 90 days 33% 1 of 3 confirmed, 1 event" in page
 
 
-def test_dashboard_without_recorded_attendance_says_so(client, make_host, login, db_session):
+def test_dashboard_without_recorded_attendance_says_so(client, make_host, login, db_session, text_of):
     login(make_host())
     db_session.commit()
     html = client.get("/host/").get_data(as_text=True)

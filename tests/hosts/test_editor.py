@@ -5,7 +5,6 @@ import pytz
 import sqlalchemy as sa
 
 from eventreg.events.models import Event, Status
-from tests.events.test_views import text_of
 
 FORM = {
     "title": "Teen tech week planning",
@@ -27,7 +26,7 @@ def events(db_session) -> list[Event]:
     return list(db_session.scalars(sa.select(Event).order_by(Event.id)))
 
 
-def test_host_creates_a_draft_in_the_events_own_zone(client, make_host, login, db_session, make_topic):
+def test_host_creates_a_draft_in_the_events_own_zone(client, make_host, login, db_session, make_topic, text_of):
     topic = make_topic("teens-youth", "Teens & youth")
     host = login(make_host(timezone="America/New_York"))
     response = client.post("/host/events/new", data={**FORM, "topics": [str(topic.id)]})
@@ -53,7 +52,9 @@ def test_host_creates_a_draft_in_the_events_own_zone(client, make_host, login, d
     assert "Time: 7:30 PM – 8:30 PM India Standard Time, Asia [UTC +5:30]" in page
 
 
-def test_a_time_in_the_spring_forward_gap_is_refused_with_the_valid_times(client, make_host, login, db_session):
+def test_a_time_in_the_spring_forward_gap_is_refused_with_the_valid_times(
+    client, make_host, login, db_session, text_of
+):
     login(make_host())
     response = client.post(
         "/host/events/new",
@@ -73,7 +74,7 @@ def test_a_time_in_the_spring_forward_gap_is_refused_with_the_valid_times(client
     assert events(db_session) == []
 
 
-def test_a_time_that_happens_twice_asks_which_one(client, make_host, login, db_session):
+def test_a_time_that_happens_twice_asks_which_one(client, make_host, login, db_session, text_of):
     login(make_host())
     data = {
         **FORM,
@@ -188,7 +189,9 @@ def test_edit_form_shows_the_local_times(client, make_host, login, make_event, d
         {"start_date": "2100-12-31", "end_date": "2101-01-01"},
     ],
 )
-def test_dates_outside_2000_to_2100_are_refused_with_a_message(client, make_host, login, make_event, db_session, dates):
+def test_dates_outside_2000_to_2100_are_refused_with_a_message(
+    client, make_host, login, make_event, db_session, dates, text_of
+):
     host = login(make_host())
     event = make_event()
     event.hosts = [host]

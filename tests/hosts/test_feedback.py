@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from eventreg.events.models import Event
 from eventreg.registrations.models import Registration
-from tests.events.test_views import text_of
 
 FORM = {
     "title": "Building community connections by hiring for cultural knowledge",
@@ -23,20 +22,23 @@ FORM = {
 
 
 @pytest.fixture
-def hosted(make_event, make_host, login, db_session):
-    host = login(make_host())
-    event = make_event(capacity=2)
-    event.hosts = [host]
-    return event
+def hosted(hosted_event):
+    return hosted_event(capacity=2)
 
 
-def save(client, event, **changes):
-    response = client.post(f"/host/events/{event.id}/edit", data={**FORM, **changes})
-    return response, text_of(client.get(response.headers["Location"])) if response.status_code == 303 else ""
+@pytest.fixture
+def save(text_of):
+    """save(client, event, **changes): post the editor form; the response and the text of the page it leads to."""
+
+    def post(client, event, **changes):
+        response = client.post(f"/host/events/{event.id}/edit", data={**FORM, **changes})
+        return response, text_of(client.get(response.headers["Location"])) if response.status_code == 303 else ""
+
+    return post
 
 
 def test_a_time_change_says_how_many_were_sent_an_updated_invitation(
-    client, hosted, register, db_session, mailbox, deliver_and_clear
+    client, hosted, register, db_session, mailbox, deliver_and_clear, save
 ):
     register(hosted), register(hosted), register(hosted)  # the third waits and is not sent one
     deliver_and_clear()
@@ -46,7 +48,7 @@ def test_a_time_change_says_how_many_were_sent_an_updated_invitation(
 
 
 def test_moving_an_event_into_the_past_asks_first_and_then_says_nobody_was_emailed(
-    client, hosted, register, db_session, clock, mailbox, deliver_and_clear
+    client, hosted, register, db_session, clock, mailbox, deliver_and_clear, text_of, save
 ):
     register(hosted)
     db_session.commit()
@@ -68,14 +70,14 @@ def test_moving_an_event_into_the_past_asks_first_and_then_says_nobody_was_email
     assert mailbox == []
 
 
-def test_an_upcoming_event_moved_into_the_past_is_asked_about(client, hosted, db_session):
+def test_an_upcoming_event_moved_into_the_past_is_asked_about(client, hosted, db_session, text_of, save):
     db_session.commit()
     response, _ = save(client, hosted, start_date="2025-01-10")  # the clock says 15 January
     assert response.status_code == 400
     assert "is in the past" in text_of(response)
 
 
-def test_editing_an_event_already_in_the_past_without_moving_it_asks_nothing(client, hosted, db_session, clock):
+def test_editing_an_event_already_in_the_past_without_moving_it_asks_nothing(client, hosted, db_session, clock, save):
     db_session.commit()
     clock.set(hosted.ends_at + timedelta(days=1))
     response, page = save(client, hosted, title="Hiring for cultural knowledge")
@@ -83,7 +85,7 @@ def test_editing_an_event_already_in_the_past_without_moving_it_asks_nothing(cli
     assert "Saved." in page
 
 
-def test_a_new_event_in_the_past_is_asked_about(client, make_host, login, db_session):
+def test_a_new_event_in_the_past_is_asked_about(client, make_host, login, db_session, text_of):
     login(make_host())
     response = client.post("/host/events/new", data={**FORM, "start_date": "2024-12-01"})
     assert response.status_code == 400
@@ -91,7 +93,7 @@ def test_a_new_event_in_the_past_is_asked_about(client, make_host, login, db_ses
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
 
 
-def test_a_draft_change_says_nobody_was_emailed(client, hosted, register, db_session, mailbox, deliver_and_clear):
+def test_a_draft_change_says_nobody_was_emailed(client, hosted, register, db_session, mailbox, deliver_and_clear, save):
     register(hosted)
     hosted.status = "draft"
     deliver_and_clear()
@@ -100,7 +102,7 @@ def test_a_draft_change_says_nobody_was_emailed(client, hosted, register, db_ses
     assert mailbox == []
 
 
-def test_attendance_is_refused_before_the_event_starts(client, hosted, register, db_session, clock):
+def test_attendance_is_refused_before_the_event_starts(client, hosted, register, db_session, clock, text_of):
     a = register(hosted)
     db_session.commit()
     listing = client.get(f"/host/events/{hosted.id}/attendees")
@@ -123,7 +125,7 @@ def test_attendance_is_refused_before_the_event_starts(client, hosted, register,
 
 
 def test_posting_the_recording_link_says_who_was_emailed(
-    client, hosted, register, db_session, clock, mailbox, deliver_and_clear
+    client, hosted, register, db_session, clock, mailbox, deliver_and_clear, save
 ):
     hosted.capacity = None
     came, absent, _ = register(hosted), register(hosted), register(hosted, wants_recording=True)
@@ -142,7 +144,7 @@ def test_posting_the_recording_link_says_who_was_emailed(
 
 
 def test_a_recording_link_posted_before_the_end_says_when_it_goes(
-    client, hosted, register, db_session, mailbox, deliver_and_clear
+    client, hosted, register, db_session, mailbox, deliver_and_clear, save
 ):
     register(hosted, wants_recording=True)
     deliver_and_clear()
@@ -151,7 +153,7 @@ def test_a_recording_link_posted_before_the_end_says_when_it_goes(
     assert mailbox == []
 
 
-def test_a_recording_link_nobody_qualifies_for_says_so(client, hosted, register, db_session, clock, mailbox):
+def test_a_recording_link_nobody_qualifies_for_says_so(client, hosted, register, db_session, clock, mailbox, save):
     register(hosted)
     db_session.commit()
     clock.set(hosted.ends_at + timedelta(hours=1))
@@ -159,7 +161,7 @@ def test_a_recording_link_nobody_qualifies_for_says_so(client, hosted, register,
     assert "Nobody was emailed the recording link: no one attended, was marked absent or asked for it." in page
 
 
-def test_the_editor_sets_a_registration_deadline_in_the_events_zone(client, hosted, db_session):
+def test_the_editor_sets_a_registration_deadline_in_the_events_zone(client, hosted, db_session, save):
     db_session.commit()
     response, page = save(client, hosted, deadline_date="2025-01-29", deadline_time="17:00")
     assert response.status_code == 303
@@ -182,7 +184,7 @@ def test_the_editor_sets_a_registration_deadline_in_the_events_zone(client, host
         ({"deadline_date": "2025-01-30", "deadline_time": "15:30"}, "Registration must close before the event starts."),
     ],
 )
-def test_a_deadline_must_be_whole_and_before_the_start(client, hosted, db_session, fields, message):
+def test_a_deadline_must_be_whole_and_before_the_start(client, hosted, db_session, fields, message, text_of, save):
     db_session.commit()
     response, _ = save(client, hosted, **fields)
     assert response.status_code == 400

@@ -4,7 +4,6 @@ import pytest
 import sqlalchemy as sa
 
 from eventreg.mail.models import OutboxMessage
-from tests.events.test_views import text_of
 
 MESSAGE = {
     "subject": "Slides",
@@ -14,11 +13,8 @@ MESSAGE = {
 
 
 @pytest.fixture
-def hosted(make_event, make_host, login, db_session):
-    host = login(make_host("soren@library.example.org"))
-    event = make_event(capacity=2, title="Open data for needs assessments")
-    event.hosts = [host]
-    return event
+def hosted(hosted_event, make_host):
+    return hosted_event(make_host("soren@library.example.org"), capacity=2, title="Open data for needs assessments")
 
 
 def queued(db_session) -> list[OutboxMessage]:
@@ -27,7 +23,7 @@ def queued(db_session) -> list[OutboxMessage]:
 
 
 def test_the_page_counts_recipients_and_sending_needs_a_preview_first(
-    client, hosted, register, db_session, mailbox, deliver_and_clear
+    client, hosted, register, db_session, mailbox, deliver_and_clear, text_of
 ):
     register(hosted, name="Søren Ek"), register(hosted), register(hosted)  # the third waits
     deliver_and_clear()
@@ -62,7 +58,9 @@ def test_the_page_counts_recipients_and_sending_needs_a_preview_first(
         assert "Manage your registration: http" in body
 
 
-def test_a_message_changed_after_the_preview_is_not_sent(client, hosted, register, db_session, deliver_and_clear):
+def test_a_message_changed_after_the_preview_is_not_sent(
+    client, hosted, register, db_session, deliver_and_clear, text_of
+):
     register(hosted)
     deliver_and_clear()
     response = client.post(f"/host/events/{hosted.id}/message", data={**MESSAGE, "action": "preview"})
@@ -76,7 +74,7 @@ def test_a_message_changed_after_the_preview_is_not_sent(client, hosted, registe
     assert queued(db_session) == []
 
 
-def test_a_test_goes_to_the_host_only(client, hosted, register, db_session, mailbox, deliver_and_clear):
+def test_a_test_goes_to_the_host_only(client, hosted, register, db_session, mailbox, deliver_and_clear, text_of):
     register(hosted)
     deliver_and_clear()
     response = client.post(f"/host/events/{hosted.id}/message", data={**MESSAGE, "action": "test"})
@@ -88,14 +86,14 @@ def test_a_test_goes_to_the_host_only(client, hosted, register, db_session, mail
     assert "each registrant’s own link" in message.get_body(("plain",)).get_content()
 
 
-def test_reply_to_must_be_an_address(client, hosted, db_session):
+def test_reply_to_must_be_an_address(client, hosted, db_session, text_of):
     db_session.commit()
     response = client.post(f"/host/events/{hosted.id}/message", data={**MESSAGE, "reply_to": "not an address"})
     assert response.status_code == 400
     assert "Please enter a valid email." in text_of(response)
 
 
-def test_sending_with_nobody_confirmed_says_nothing_was_sent(client, hosted, db_session):
+def test_sending_with_nobody_confirmed_says_nothing_was_sent(client, hosted, db_session, text_of):
     db_session.commit()
     preview = client.post(f"/host/events/{hosted.id}/message", data={**MESSAGE, "action": "preview"})
     assert "Send to" not in text_of(preview)

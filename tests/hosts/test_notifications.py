@@ -3,10 +3,9 @@
 from datetime import datetime, timedelta
 
 import icalendar
+import pytest
 import pytz
 import vobject
-
-from tests.mail.test_sending import calendar_part
 
 FORM = {
     "title": "Building community connections by hiring for cultural knowledge",
@@ -20,21 +19,20 @@ FORM = {
 }
 
 
-def hosted_event(make_event, make_host, login, db_session, **fields):
-    host = login(make_host())
-    event = make_event(join_url=FORM["join_url"], **fields)
-    event.hosts = [host]
-    return event
+@pytest.fixture
+def invitation_of(calendar_part):
+    """invitation_of(message): the message's calendar part, parsed."""
 
+    def parse(message):
+        return icalendar.Calendar.from_ical(calendar_part(message).get_payload(decode=True))
 
-def invitation_of(message):
-    return icalendar.Calendar.from_ical(calendar_part(message).get_payload(decode=True))
+    return parse
 
 
 def test_time_change_sends_an_updated_invitation_with_the_same_uid_and_higher_sequence(
-    client, make_event, make_host, login, register, db_session, clock, mailbox, deliver_and_clear
+    client, hosted_event, register, db_session, clock, mailbox, deliver_and_clear, invitation_of, calendar_part
 ):
-    event = hosted_event(make_event, make_host, login, db_session, capacity=1)
+    event = hosted_event(join_url=FORM["join_url"], capacity=1)
     confirmed = register(event, email="ana@library.example.org")
     register(event, email="waiting@library.example.org")
     db_session.commit()
@@ -64,9 +62,9 @@ def test_time_change_sends_an_updated_invitation_with_the_same_uid_and_higher_se
 
 
 def test_editing_only_the_description_tells_nobody(
-    client, make_event, make_host, login, register, db_session, mailbox, deliver_and_clear
+    client, hosted_event, register, db_session, mailbox, deliver_and_clear
 ):
-    event = hosted_event(make_event, make_host, login, db_session)
+    event = hosted_event(join_url=FORM["join_url"])
     register(event)
     deliver_and_clear()
     client.post(f"/host/events/{event.id}/edit", data={**FORM, "description": "New words."})
@@ -74,9 +72,9 @@ def test_editing_only_the_description_tells_nobody(
 
 
 def test_join_link_change_is_sent_to_confirmed_registrants(
-    client, make_event, make_host, login, register, db_session, mailbox, deliver_and_clear
+    client, hosted_event, register, db_session, mailbox, deliver_and_clear
 ):
-    event = hosted_event(make_event, make_host, login, db_session)
+    event = hosted_event(join_url=FORM["join_url"])
     register(event)
     deliver_and_clear()
     client.post(f"/host/events/{event.id}/edit", data={**FORM, "join_url": "https://meet.example.org/j/new-room"})
@@ -86,9 +84,9 @@ def test_join_link_change_is_sent_to_confirmed_registrants(
 
 
 def test_cancelling_the_event_tells_everyone_and_marks_the_page(
-    client, make_event, make_host, login, register, db_session, mailbox, deliver_and_clear
+    client, hosted_event, register, db_session, mailbox, deliver_and_clear, invitation_of, calendar_part
 ):
-    event = hosted_event(make_event, make_host, login, db_session, capacity=1)
+    event = hosted_event(join_url=FORM["join_url"], capacity=1)
     register(event, email="seat@library.example.org")
     register(event, email="queue@library.example.org")
     deliver_and_clear()
@@ -106,9 +104,9 @@ def test_cancelling_the_event_tells_everyone_and_marks_the_page(
 
 
 def test_recording_follow_up_goes_once_by_attendance(
-    client, make_event, make_host, login, register, db_session, clock, mailbox, deliver_and_clear
+    client, hosted_event, register, db_session, clock, mailbox, deliver_and_clear
 ):
-    event = hosted_event(make_event, make_host, login, db_session)
+    event = hosted_event(join_url=FORM["join_url"])
     attendee = register(event, email="came@library.example.org")
     absent = register(event, email="absent@library.example.org")
     asked = register(event, email="asked@library.example.org", wants_recording=True)
@@ -138,9 +136,9 @@ def test_recording_follow_up_goes_once_by_attendance(
 
 
 def test_recording_posted_before_the_end_goes_out_with_the_cron_run(
-    app, client, make_event, make_host, login, register, db_session, clock, mailbox, deliver_and_clear
+    app, client, hosted_event, register, db_session, clock, mailbox, deliver_and_clear
 ):
-    event = hosted_event(make_event, make_host, login, db_session)
+    event = hosted_event(join_url=FORM["join_url"])
     register(event, wants_recording=True)
     db_session.commit()
     client.post(f"/host/events/{event.id}/edit", data={**FORM, "archive_url": "https://archive.example.org/x"})
@@ -154,9 +152,9 @@ def test_recording_posted_before_the_end_goes_out_with_the_cron_run(
 
 
 def test_host_message_reaches_every_confirmed_registrant_escaped(
-    client, make_event, make_host, login, register, db_session, mailbox, deliver_and_clear
+    client, hosted_event, register, db_session, mailbox, deliver_and_clear
 ):
-    event = hosted_event(make_event, make_host, login, db_session, capacity=2)
+    event = hosted_event(join_url=FORM["join_url"], capacity=2)
     register(event)
     register(event)
     register(event)  # waiting: not a recipient

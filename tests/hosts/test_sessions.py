@@ -1,12 +1,12 @@
 """A sign-in is a row in host_sessions: signing out ends it, changing the password ends every other one, and a
 copy of the cookie taken before either opens nothing afterwards."""
 
+import pytest
 import sqlalchemy as sa
 from flask_login.utils import encode_cookie
 
 from eventreg.hosts import operations
 from eventreg.hosts.models import HostSession
-from tests.conftest import HOST_PASSWORD
 
 NEW_PASSWORD = "a new long passphrase"
 
@@ -33,12 +33,17 @@ class Browser:
         self.client.set_cookie(name, value, **kwargs)
 
 
-def sign_in(app, host):
-    """A browser of its own, signed in through the real form."""
-    browser = Browser(app)
-    response = browser.post("/host/login", data={"email": host.email, "password": HOST_PASSWORD})
-    assert response.status_code == 303
-    return browser
+@pytest.fixture
+def sign_in(host_password):
+    """sign_in(app, host): a browser of its own, signed in through the real form."""
+
+    def browser_signed_in(app, host):
+        browser = Browser(app)
+        response = browser.post("/host/login", data={"email": host.email, "password": host_password})
+        assert response.status_code == 303
+        return browser
+
+    return browser_signed_in
 
 
 def session_cookie(browser) -> str:
@@ -66,7 +71,7 @@ def assert_signed_out(browser, event):
     assert b"@" not in export.data
 
 
-def test_a_copied_cookie_opens_nothing_after_sign_out(app, make_host, make_event, register, db_session):
+def test_a_copied_cookie_opens_nothing_after_sign_out(app, make_host, make_event, register, db_session, sign_in):
     host = make_host()
     event = make_event()
     event.hosts = [host]
@@ -81,7 +86,7 @@ def test_a_copied_cookie_opens_nothing_after_sign_out(app, make_host, make_event
     assert session_ids(db_session) == []
 
 
-def test_a_remember_cookie_does_not_bring_an_ended_sign_in_back(app, make_host, make_event, db_session):
+def test_a_remember_cookie_does_not_bring_an_ended_sign_in_back(app, make_host, make_event, db_session, sign_in):
     host = make_host()
     event = make_event()
     event.hosts = [host]
@@ -95,7 +100,9 @@ def test_a_remember_cookie_does_not_bring_an_ended_sign_in_back(app, make_host, 
     assert_signed_out(thief, event)
 
 
-def test_changing_the_password_ends_every_other_sign_in_but_this_one(app, make_host, make_event, db_session):
+def test_changing_the_password_ends_every_other_sign_in_but_this_one(
+    app, make_host, make_event, db_session, host_password, sign_in
+):
     host = make_host()
     event = make_event()
     event.hosts = [host]
@@ -103,7 +110,7 @@ def test_changing_the_password_ends_every_other_sign_in_but_this_one(app, make_h
     here, elsewhere = sign_in(app, host), sign_in(app, host)
     copy_of_here = session_cookie(here)
     response = here.post(
-        "/host/password", data={"current": HOST_PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+        "/host/password", data={"current": host_password, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     )
     assert response.status_code == 303
     assert here.get("/host/").status_code == 200
@@ -112,7 +119,7 @@ def test_changing_the_password_ends_every_other_sign_in_but_this_one(app, make_h
     assert len(session_ids(db_session)) == 1
 
 
-def test_a_refused_password_change_ends_nothing(app, make_host, db_session):
+def test_a_refused_password_change_ends_nothing(app, make_host, db_session, sign_in):
     host = make_host()
     db_session.commit()
     here, elsewhere = sign_in(app, host), sign_in(app, host)
@@ -123,11 +130,11 @@ def test_a_refused_password_change_ends_nothing(app, make_host, db_session):
     assert elsewhere.get("/host/").status_code == 200
 
 
-def test_sessions_of_other_hosts_are_untouched(app, make_host, db_session, clock):
+def test_sessions_of_other_hosts_are_untouched(app, make_host, db_session, clock, host_password):
     one, two = make_host("one@library.example.org"), make_host("two@library.example.org")
     mine = operations.start_session(one, now=clock.now())
     theirs = operations.start_session(two, now=clock.now())
-    operations.change_password(one, current=HOST_PASSWORD, new=NEW_PASSWORD)
+    operations.change_password(one, current=host_password, new=NEW_PASSWORD)
     assert operations.host_for_session(mine.id) == one  # the session the change was made in
     assert operations.host_for_session(theirs.id) == two
     operations.end_session(one)

@@ -17,13 +17,6 @@ import vobject
 from eventreg.mail import sending
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations import operations
-from tests.conftest import free_port
-
-
-def calendar_part(message):
-    parts = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
-    assert len(parts) == 1, [part.get_content_type() for part in message.walk()]
-    return parts[0]
 
 
 def register_ana(client, event):
@@ -37,7 +30,9 @@ def send_all(clock):
     return sending.send_pending(clock.now())
 
 
-def test_confirmation_has_text_html_and_a_request_invitation(make_event, register, db_session, clock, mailbox):
+def test_confirmation_has_text_html_and_a_request_invitation(
+    make_event, register, db_session, clock, mailbox, calendar_part
+):
     event = make_event(join_url="https://meet.example.org/j/secret-room", host_name="WebJunction")
     register(event, name="Ana Lima", email="ana@library.example.org", timezone="Asia/Kolkata")
     db_session.commit()
@@ -79,7 +74,7 @@ def test_confirmation_has_text_html_and_a_request_invitation(make_event, registe
 
 
 def test_headers_carry_any_name_and_title_intact_and_the_invitation_byte_for_byte(
-    make_event, register, db_session, clock, mailbox
+    make_event, register, db_session, clock, mailbox, calendar_part
 ):
     title = "Łódź, São Paulo & Zürich: “Building community connections” — a very long title " + "ü" * 60
     event = make_event(title=title)
@@ -104,7 +99,7 @@ def test_headers_carry_any_name_and_title_intact_and_the_invitation_byte_for_byt
 
 
 def test_cancellation_has_the_same_uid_a_higher_sequence_and_method_cancel(
-    make_event, register, db_session, clock, mailbox
+    make_event, register, db_session, clock, mailbox, calendar_part
 ):
     event = make_event()
     registration = register(event)
@@ -123,7 +118,7 @@ def test_cancellation_has_the_same_uid_a_higher_sequence_and_method_cancel(
 
 
 def test_server_down_keeps_the_registration_and_the_retry_delivers_once(
-    app, client, make_event, db_session, clock, mailbox
+    app, client, make_event, db_session, clock, mailbox, free_port
 ):
     event = make_event()
     port = app.config["MAIL_PORT"]
@@ -308,7 +303,7 @@ def test_background_delivery_sends_after_the_response(
 
 
 def test_background_delivery_failure_leaves_the_message_for_the_cron_run(
-    app, client, make_event, db_session, clock, mailbox, background_delivery
+    app, client, make_event, db_session, clock, mailbox, background_delivery, free_port
 ):
     event = make_event()
     port = app.config["MAIL_PORT"]

@@ -3,6 +3,7 @@
 import multiprocessing
 import threading
 import time
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -14,16 +15,17 @@ THREADS_PER_PROCESS = 60
 CAPACITY = 25
 
 
-def _register_many(database_url: str, event_id: int, process_index: int, start_at: float, results) -> None:
+def _register_many(
+    database_url: str, now: datetime, event_id: int, process_index: int, start_at: float, results
+) -> None:
     """In a fresh process: a fresh app and engine, then many threads registering at once."""
     from eventreg import create_app, database
     from eventreg.clock import FixedClock
     from eventreg.events.models import Event
     from eventreg.extensions import db
     from eventreg.registrations.operations import RegistrationError
-    from tests.conftest import DEFAULT_NOW
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "CLOCK": FixedClock(DEFAULT_NOW)})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "CLOCK": FixedClock(now)})
     errors: list[str] = []
     outcomes: list[str] = []
 
@@ -53,14 +55,14 @@ def _register_many(database_url: str, event_id: int, process_index: int, start_a
     results.put((outcomes, errors))
 
 
-def test_concurrent_registrations_never_oversell(app, database_url, make_event, db_session):
+def test_concurrent_registrations_never_oversell(app, database_url, make_event, db_session, clock):
     event = make_event(capacity=CAPACITY)
     db_session.commit()
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     start_at = time.time() + 3  # time to spawn and import
     processes = [
-        context.Process(target=_register_many, args=(database_url, event.id, index, start_at, results))
+        context.Process(target=_register_many, args=(database_url, clock.now(), event.id, index, start_at, results))
         for index in range(PROCESSES)
     ]
     for process in processes:

@@ -8,31 +8,13 @@ import sqlalchemy as sa
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations import tokens
 from eventreg.registrations.models import Registration
-from tests.events.test_views import text_of
-
-FORM = {
-    "name": "Ana Lima",
-    "email": "ana@library.example.org",
-    "organization": "Springfield Public Library",
-    "job_role": "Teen librarian",
-    "accessibility": "captions",
-    "accessibility_details": "",
-    "wants_recording": "y",
-    "timezone": "Europe/Berlin",
-    "form_key": "key-1",
-    "website": "",
-}
-
-
-def post(client, event, **changes):
-    return client.post(f"/events/{event.slug}/register", data={**FORM, **changes})
 
 
 def registrations(db_session) -> list[Registration]:
     return list(db_session.scalars(sa.select(Registration).order_by(Registration.id)))
 
 
-def test_registration_page_shows_the_event_the_form_and_seats_left(client, make_event, register):
+def test_registration_page_shows_the_event_the_form_and_seats_left(client, make_event, register, text_of):
     event = make_event(capacity=12)
     register(event)
     assert "11 seats left" in text_of(client.get(f"/events/{event.slug}"))
@@ -51,7 +33,7 @@ def test_registration_page_shows_the_event_the_form_and_seats_left(client, make_
         assert label in html
 
 
-def test_full_event_invites_to_the_waiting_list(client, make_event, register):
+def test_full_event_invites_to_the_waiting_list(client, make_event, register, text_of):
     event = make_event(capacity=1)
     register(event)
     for url in (f"/events/{event.slug}", f"/events/{event.slug}/register"):
@@ -60,9 +42,11 @@ def test_full_event_invites_to_the_waiting_list(client, make_event, register):
         assert "Join the waiting list" in page
 
 
-def test_register_redirects_to_the_success_page_with_join_link_and_mails(client, make_event, db_session, mailbox):
+def test_register_redirects_to_the_success_page_with_join_link_and_mails(
+    client, make_event, db_session, mailbox, text_of, post_registration
+):
     event = make_event(join_url="https://meet.example.org/j/secret-room")
-    response = post(client, event)
+    response = post_registration(event)
     assert response.status_code == 303
     registration = registrations(db_session)[0]
     assert registration.name == "Ana Lima"
@@ -80,22 +64,26 @@ def test_register_redirects_to_the_success_page_with_join_link_and_mails(client,
     assert db_session.scalar(sa.select(OutboxMessage.sent_at)) is not None
 
 
-def test_waiting_list_success_page_shows_position_and_no_join_link(client, make_event, register):
+def test_waiting_list_success_page_shows_position_and_no_join_link(
+    client, make_event, register, text_of, post_registration
+):
     event = make_event(capacity=1, join_url="https://meet.example.org/j/secret-room")
     register(event)
     register(event)
-    response = client.get(post(client, event).headers["Location"].split("#")[0])
+    response = client.get(post_registration(event).headers["Location"].split("#")[0])
     page = text_of(response)
     assert "You’re on the waiting list, position 2" in page
     assert "secret-room" not in response.get_data(as_text=True)
 
 
-def test_same_email_again_resends_the_confirmation_and_reveals_nothing(client, make_event, db_session, mailbox, clock):
+def test_same_email_again_resends_the_confirmation_and_reveals_nothing(
+    client, make_event, db_session, mailbox, clock, post_registration
+):
     event = make_event(join_url="https://meet.example.org/j/secret-room")
-    post(client, event)
+    post_registration(event)
     mailbox.clear()
     clock.advance(timedelta(minutes=16))
-    response = post(client, event, email="ANA@library.example.org", form_key="another-form", name="Mallory")
+    response = post_registration(event, email="ANA@library.example.org", form_key="another-form", name="Mallory")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "You’re already registered" in html
@@ -107,10 +95,12 @@ def test_same_email_again_resends_the_confirmation_and_reveals_nothing(client, m
     assert "here is your confirmation once more" in mailbox[0].get_body(("plain",)).get_content()
 
 
-def test_double_click_lands_on_the_same_success_page_without_a_second_registration(app, client, make_event, db_session):
+def test_double_click_lands_on_the_same_success_page_without_a_second_registration(
+    app, client, make_event, db_session, post_registration
+):
     event = make_event()
-    first = post(client, event)
-    second = post(client, event)
+    first = post_registration(event)
+    second = post_registration(event)
     assert second.status_code == 303
     # The signed links carry a timestamp, so compare the registration they open, not their text.
     with app.test_request_context():
@@ -137,52 +127,56 @@ def test_double_click_lands_on_the_same_success_page_without_a_second_registrati
         ({"accessibility": "teleport"}, "Not a valid choice."),
     ],
 )
-def test_bad_input_gets_a_specific_message_and_stores_nothing(client, make_event, db_session, changes, message):
+def test_bad_input_gets_a_specific_message_and_stores_nothing(
+    client, make_event, db_session, changes, message, post_registration
+):
     event = make_event()
-    response = post(client, event, **changes)
+    response = post_registration(event, **changes)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert registrations(db_session) == []
     assert db_session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
 
 
-def test_the_form_keeps_what_was_typed_after_an_error(client, make_event):
+def test_the_form_keeps_what_was_typed_after_an_error(client, make_event, post_registration):
     event = make_event()
     client.get(f"/events/{event.slug}")  # the blank fields are now rendered and kept for later pages
-    html = post(client, event, email="nope", name="<b>Ana</b>").get_data(as_text=True)
+    html = post_registration(event, email="nope", name="<b>Ana</b>").get_data(as_text=True)
     assert 'value="&lt;b&gt;Ana&lt;/b&gt;"' in html
     assert "<b>Ana</b>" not in html
     assert "&lt;b&gt;Ana" not in client.get(f"/events/{event.slug}").get_data(as_text=True)  # and stay blank
 
 
-def test_honeypot_turns_bots_away(client, make_event, db_session):
+def test_honeypot_turns_bots_away(client, make_event, db_session, post_registration):
     event = make_event()
-    response = post(client, event, website="http://spam.example")
+    response = post_registration(event, website="http://spam.example")
     assert response.status_code == 400
     assert registrations(db_session) == []
 
 
-def test_unknown_time_zone_in_the_form_is_ignored_not_fatal(client, make_event, db_session):
+def test_unknown_time_zone_in_the_form_is_ignored_not_fatal(client, make_event, db_session, post_registration):
     event = make_event()
-    assert post(client, event, timezone="Mars/Base").status_code == 303
+    assert post_registration(event, timezone="Mars/Base").status_code == 303
     assert registrations(db_session)[0].timezone is None
 
 
-def test_closed_registration_hides_the_form_and_refuses_a_direct_post(client, make_event, clock, db_session):
+def test_closed_registration_hides_the_form_and_refuses_a_direct_post(
+    client, make_event, clock, db_session, post_registration
+):
     event = make_event()
     clock.set(event.starts_at + timedelta(minutes=5))
     for url in (f"/events/{event.slug}", f"/events/{event.slug}/register"):
         page = client.get(url).get_data(as_text=True)
         assert f'method="post" action="/events/{event.slug}/register"' not in page
         assert f'href="/events/{event.slug}/register"' not in page
-    response = post(client, event)
+    response = post_registration(event)
     assert response.status_code == 409
     assert "Registration for this event has closed." in response.get_data(as_text=True)
     assert registrations(db_session) == []
 
 
-def test_unknown_event_is_404(client):
-    assert client.post("/events/no-such-event/register", data=FORM).status_code == 404
+def test_unknown_event_is_404(client, registration_form):
+    assert client.post("/events/no-such-event/register", data=registration_form).status_code == 404
 
 
 def test_registration_page_of_an_unknown_or_draft_event_is_404(client, make_event):
@@ -197,10 +191,12 @@ def test_registration_page_preselects_the_visitor_zone(client, make_event):
     assert 'id="registration-timezone" name="timezone" type="hidden" value="Asia/Kolkata"' in html
 
 
-def test_manage_link_cancels_by_post_only_and_keeps_working(client, make_event, db_session, mailbox):
+def test_manage_link_cancels_by_post_only_and_keeps_working(
+    client, make_event, db_session, mailbox, text_of, post_registration
+):
     event = make_event(capacity=1)
-    manage = post(client, event).headers["Location"].split("#")[0]
-    other = post(client, event, email="ben@library.example.org", form_key="key-2")
+    manage = post_registration(event).headers["Location"].split("#")[0]
+    other = post_registration(event, email="ben@library.example.org", form_key="key-2")
     assert "waiting list, position 1" in text_of(client.get(other.headers["Location"].split("#")[0]))
     mailbox.clear()
     # Following the link (as a mail scanner would) changes nothing.
@@ -216,21 +212,21 @@ def test_manage_link_cancels_by_post_only_and_keeps_working(client, make_event, 
     assert kinds == ["A seat opened up — you’re registered", "Registration cancelled"]
 
 
-def test_cancel_needs_a_csrf_token_when_csrf_is_on(app, client, make_event, db_session):
+def test_cancel_needs_a_csrf_token_when_csrf_is_on(app, client, make_event, db_session, post_registration):
     event = make_event()
-    manage = post(client, event).headers["Location"].split("#")[0]
+    manage = post_registration(event).headers["Location"].split("#")[0]
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         assert client.post(manage + "/cancel").status_code == 400
-        assert post(client, event, email="other@library.example.org").status_code == 400
+        assert post_registration(event, email="other@library.example.org").status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert registrations(db_session)[0].is_confirmed
 
 
-def test_tampered_and_expired_links_get_clear_pages(app, client, make_event, db_session):
+def test_tampered_and_expired_links_get_clear_pages(app, client, make_event, db_session, post_registration):
     event = make_event()
-    manage = post(client, event).headers["Location"].split("#")[0]
+    manage = post_registration(event).headers["Location"].split("#")[0]
     tampered = manage[:-3] + ("aaa" if not manage.endswith("aaa") else "bbb")
     response = client.get(tampered)
     assert response.status_code == 404
@@ -247,9 +243,9 @@ def test_tampered_and_expired_links_get_clear_pages(app, client, make_event, db_
     assert registrations(db_session)[0].is_confirmed
 
 
-def test_manage_link_is_signed_around_a_random_token(app, client, make_event, db_session):
+def test_manage_link_is_signed_around_a_random_token(app, client, make_event, db_session, post_registration):
     event = make_event()
-    post(client, event)
+    post_registration(event)
     registration = registrations(db_session)[0]
     with app.test_request_context():
         signed = tokens.manage_token(registration)
@@ -258,9 +254,9 @@ def test_manage_link_is_signed_around_a_random_token(app, client, make_event, db
     assert len(registration.token) >= 32
 
 
-def test_invitation_download_for_confirmed_registrants_only(client, make_event, register, mailbox):
+def test_invitation_download_for_confirmed_registrants_only(client, make_event, register, mailbox, post_registration):
     event = make_event(capacity=1)
-    location = post(client, event).headers["Location"].split("#")[0]
+    location = post_registration(event).headers["Location"].split("#")[0]
     response = client.get(location + "/invite.ics")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
@@ -274,13 +270,13 @@ def test_invitation_download_for_confirmed_registrants_only(client, make_event, 
     (part,) = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
     (invited,) = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
     assert (entry["UID"], entry["SEQUENCE"]) == (invited["UID"], invited["SEQUENCE"])
-    waiting = post(client, event, email="ben@library.example.org", form_key="k2").headers["Location"].split("#")[0]
+    waiting = post_registration(event, email="ben@library.example.org", form_key="k2").headers["Location"].split("#")[0]
     assert client.get(waiting + "/invite.ics").status_code == 404
 
 
-def test_names_with_html_are_escaped_on_every_page_and_in_mail(client, make_event, mailbox):
+def test_names_with_html_are_escaped_on_every_page_and_in_mail(client, make_event, mailbox, post_registration):
     event = make_event()
-    location = post(client, event, name="<script>alert(1)</script>").headers["Location"].split("#")[0]
+    location = post_registration(event, name="<script>alert(1)</script>").headers["Location"].split("#")[0]
     html = client.get(location).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -290,9 +286,9 @@ def test_names_with_html_are_escaped_on_every_page_and_in_mail(client, make_even
     assert re.search(r"Hello <script>alert\(1\)</script>,", mailbox[0].get_body(("plain",)).get_content())
 
 
-def test_only_the_registrants_own_calendar_links_carry_the_join_link(client, make_event):
+def test_only_the_registrants_own_calendar_links_carry_the_join_link(client, make_event, post_registration):
     event = make_event()
-    manage = client.get(post(client, event).headers["Location"].split("#")[0]).get_data(as_text=True)
+    manage = client.get(post_registration(event).headers["Location"].split("#")[0]).get_data(as_text=True)
     public = client.get(f"/events/{event.slug}").get_data(as_text=True)
     secret = "secret-room"
     own = re.findall(r'href="(https://(?:calendar\.google|outlook\.live|outlook\.office)\.com/[^"]+)"', manage)
