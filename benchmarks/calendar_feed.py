@@ -56,9 +56,9 @@ def start_gunicorn(app_path: str, env: dict, workers: int) -> tuple[subprocess.P
 
 
 def seed(app, count: int) -> None:
+    from eventreg.core.extensions import db
     from eventreg.events import operations
     from eventreg.events.models import Status
-    from eventreg.extensions import db
 
     rng = random.Random(1)
     now = datetime.now(pytz.utc)
@@ -120,8 +120,8 @@ def main() -> None:
     from benchmarks.loadgen import measure
     from eventreg import create_app
     from eventreg.calendars import ics
+    from eventreg.core.extensions import db
     from eventreg.events.models import Event
-    from eventreg.extensions import db
 
     scratch = tempfile.mkdtemp(prefix="eventreg-bench-")
     if args.database_url:

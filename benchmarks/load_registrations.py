@@ -155,9 +155,9 @@ def seed(url: str, *, events: int, capacity: int) -> list[str]:
     import flask_migrate
 
     from eventreg import create_app
+    from eventreg.core.extensions import db
     from eventreg.events import operations
     from eventreg.events.models import Status
-    from eventreg.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     now = datetime.now(pytz.utc)

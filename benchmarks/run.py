@@ -60,8 +60,8 @@ def seed(url: str, *, events: int, registrations: int, attendee_lists: tuple[int
     import flask_migrate
 
     from eventreg import create_app
+    from eventreg.core.extensions import db
     from eventreg.events.models import Event, Topic, event_topics
-    from eventreg.extensions import db
     from eventreg.hosts.models import Host, event_hosts
     from eventreg.registrations.models import Registration
 

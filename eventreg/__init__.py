@@ -5,10 +5,10 @@ import os
 
 from flask import Flask, g, render_template
 
-from eventreg import caching, inputs, logs, ratelimits, requests, security
-from eventreg import config as config_module
 from eventreg.clock import SystemClock
-from eventreg.extensions import csrf, db, login_manager, migrate
+from eventreg.core import caching, inputs, logs, ratelimits, requests, security
+from eventreg.core import config as config_module
+from eventreg.core.extensions import csrf, db, login_manager, migrate
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -40,7 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from eventreg import database, models  # noqa: F401 - models complete the metadata
+    from eventreg import models  # noqa: F401 - models complete the metadata
+    from eventreg.core import database
 
     inputs.init_app(app)  # first: its converter must exist before any rule, its check before any hook
     caching.init_app(app)  # before any other after_request hook, so its decision is the last word
@@ -85,9 +86,10 @@ def _apply_production_settings(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from eventreg import health, visitor
+    from eventreg import visitor
     from eventreg.attendance import views as attendance_views
     from eventreg.calendars import views as calendar_views
+    from eventreg.core import health
     from eventreg.events import views as event_views
     from eventreg.hosts import views as host_views
     from eventreg.registrations import views as registration_views
@@ -103,7 +105,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from eventreg import clock, markup, templating, timezones
+    from eventreg import clock, templating, timezones
+    from eventreg.core import markup
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(

@@ -19,10 +19,10 @@ from aiosmtpd.controller import Controller
 
 from eventreg import create_app
 from eventreg.clock import FixedClock
-from eventreg.config import normalise_database_url
+from eventreg.core.config import normalise_database_url
+from eventreg.core.extensions import db
 from eventreg.events import operations
 from eventreg.events.models import Event, Status
-from eventreg.extensions import db
 
 # A Wednesday in January: New York is on standard time (UTC-5).
 DEFAULT_NOW = datetime(2025, 1, 15, 17, tzinfo=pytz.utc)

@@ -1,4 +1,4 @@
-"""Which answers a shared cache may keep (eventreg/caching.py): public ones say so in plain HTTP and hold
+"""Which answers a shared cache may keep (eventreg/core/caching.py): public ones say so in plain HTTP and hold
 nothing of the visitor's; everything personal says private, no-store."""
 
 import re

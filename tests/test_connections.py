@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from eventreg import create_app
-from eventreg.extensions import db
+from eventreg.core.extensions import db
 
 
 @pytest.fixture

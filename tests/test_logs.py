@@ -1,6 +1,6 @@
 import logging
 
-from eventreg import logs
+from eventreg.core import logs
 
 
 def record(message: str) -> logging.LogRecord:

@@ -10,8 +10,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from eventreg import PROJECT_ROOT, create_app
-from eventreg.config import normalise_database_url
-from eventreg.extensions import db
+from eventreg.core.config import normalise_database_url
+from eventreg.core.extensions import db
 
 
 @pytest.fixture

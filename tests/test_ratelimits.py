@@ -36,7 +36,7 @@ def make_limited_app(app):
     yield make
     for limited in made:
         with limited.app_context():
-            from eventreg.extensions import db
+            from eventreg.core.extensions import db
 
             db.engine.dispose()
 

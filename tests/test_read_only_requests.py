@@ -5,9 +5,9 @@ import pytest
 import sqlalchemy as sa
 
 from eventreg import create_app
-from eventreg.database import WriteInReadOnlyRequest
+from eventreg.core.database import WriteInReadOnlyRequest
+from eventreg.core.extensions import db
 from eventreg.events.models import Event
-from eventreg.extensions import db
 
 
 @pytest.fixture

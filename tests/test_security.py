@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 from flask import abort
 
-from eventreg import create_app, logs
+from eventreg import create_app
+from eventreg.core import logs
 from eventreg.registrations.models import Registration
 
 

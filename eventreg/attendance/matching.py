@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from eventreg.attendance import credit
 from eventreg.attendance.reports import Row
+from eventreg.core.extensions import db
 from eventreg.events.models import Event
-from eventreg.extensions import db
 from eventreg.registrations.models import Registration, RegistrationStatus
 
 

@@ -3,7 +3,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from eventreg.extensions import db
+from eventreg.core.extensions import db
 from eventreg.timezones import UTCDateTime
 
 

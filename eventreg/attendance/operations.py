@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from eventreg.attendance import credit, matching, reports
 from eventreg.attendance.models import AttendanceImport
+from eventreg.core.extensions import db
 from eventreg.events.models import Event
-from eventreg.extensions import db
 from eventreg.hosts.models import Host
 from eventreg.registrations import operations as seats
 from eventreg.registrations.models import Registration, RegistrationStatus

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from eventreg.extensions import db
+from eventreg.core.extensions import db
 from eventreg.registrations.models import Registration, RegistrationStatus
 
 

@@ -10,10 +10,10 @@ from eventreg.attendance.forms import ApplyForm, ColumnsForm, CreditForm, Upload
 from eventreg.attendance.models import AttendanceImport
 from eventreg.attendance.operations import AttendanceError
 from eventreg.attendance.reports import ReportError
+from eventreg.core.extensions import db
+from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event
-from eventreg.extensions import db
 from eventreg.hosts import operations as host_operations
-from eventreg.inputs import MAX_ID
 
 bp = Blueprint("attendance", __name__, url_prefix="/host/events/<int:event_id>/attendance")
 # Room for the form's other fields around the largest report we read.

@@ -7,11 +7,12 @@ from collections import defaultdict
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
-from eventreg import caching, clock
+from eventreg import clock
 from eventreg.calendars import feeds, ics
+from eventreg.core import caching
+from eventreg.core.extensions import db
 from eventreg.events import queries
 from eventreg.events.models import Event, Topic, event_topics
-from eventreg.extensions import db
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.forms import CancelForm
 from eventreg.registrations.links import read_link

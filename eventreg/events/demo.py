@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from eventreg import clock, timezones
+from eventreg.core.extensions import db
 from eventreg.events import operations
 from eventreg.events.models import Event, Format, Status
-from eventreg.extensions import db
 
 TOPICS = {
     "partnerships-collaboration": "Partnerships & collaboration",

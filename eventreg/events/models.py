@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg import clock
-from eventreg.extensions import db
+from eventreg.core.extensions import db
 from eventreg.timezones import UTCDateTime
 
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from eventreg.core.extensions import db
 from eventreg.events.models import Event, Status, Topic
-from eventreg.extensions import db
 
 # Paths under /events/ that a slug must not shadow.
 RESERVED_SLUGS = {"on-demand", "new"}

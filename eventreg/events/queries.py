@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import abort
 
+from eventreg.core.extensions import db
 from eventreg.events.models import Event, Status, Topic
-from eventreg.extensions import db
 
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
 MAX_EVENT_DURATION = timedelta(days=14)  # the editor refuses longer events

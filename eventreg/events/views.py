@@ -1,10 +1,11 @@
 from flask import Blueprint, abort, current_app, g, render_template, request
 
-from eventreg import caching, clock, paging
+from eventreg import clock
+from eventreg.core import caching, paging
+from eventreg.core.extensions import db
 from eventreg.events import month as months
 from eventreg.events import queries
 from eventreg.events.pages import event_page_context
-from eventreg.extensions import db
 from eventreg.registrations import operations as seats
 from eventreg.timezones import to_zone
 

@@ -2,7 +2,7 @@ import click
 from flask.cli import with_appcontext
 
 from eventreg import clock
-from eventreg.extensions import db
+from eventreg.core.extensions import db
 from eventreg.hosts import operations
 from eventreg.hosts.operations import HostError
 

@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from eventreg.extensions import db
+from eventreg.core.extensions import db
 from eventreg.timezones import UTCDateTime
 
 MIN_PASSWORD_LENGTH = 12

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from eventreg.core.extensions import db
 from eventreg.events import operations as event_operations
 from eventreg.events.models import Event, Status, Topic
 from eventreg.events.operations import EventUpdate
-from eventreg.extensions import db
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH, Host, HostSession, LoginAttempt, event_hosts, password_matches
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.models import Registration

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from eventreg.core.extensions import db
 from eventreg.events.models import Event, Status
-from eventreg.extensions import db
 from eventreg.hosts.models import Host
 from eventreg.hosts.operations import managed_events_query
 from eventreg.registrations.models import Registration, RegistrationStatus

@@ -6,12 +6,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from eventreg import clock, paging, timezones
+from eventreg import clock, timezones
+from eventreg.core import paging
+from eventreg.core.extensions import db, login_manager
 from eventreg.events import operations as event_operations
 from eventreg.events import queries as event_queries
 from eventreg.events.models import Event, Status
 from eventreg.events.pages import event_page_context
-from eventreg.extensions import db, login_manager
 from eventreg.hosts import exports
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts import queries as host_queries
@@ -77,7 +78,7 @@ def login():
                 form.email.data, form.password.data, address=request.remote_addr or "", now=clock.now()
             )
         except HostError as error:
-            # The failed attempt is kept: the view returns, so the request's commit saves it (eventreg/requests.py).
+            # The failed attempt is kept: the view returns, so the request's commit saves it (core/requests.py).
             form.form_errors.append(error.message)
             return render_template("hosts/login.html", form=form), 429 if error.code == "too_many_attempts" else 401
         if current_user.is_authenticated:  # signing in again replaces the sign-in this browser had

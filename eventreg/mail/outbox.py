@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import render_template
 
-from eventreg.extensions import db
+from eventreg.core.extensions import db
 from eventreg.mail.models import OutboxMessage
 
 QUEUED_KEY = "eventreg.outbox_queued"

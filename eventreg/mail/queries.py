@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from eventreg.extensions import db
+from eventreg.core.extensions import db
 from eventreg.mail.models import OutboxMessage
 
 # What a host calls each kind of message; a kind not named here shows as its own words.

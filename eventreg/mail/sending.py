@@ -28,7 +28,7 @@ from email.utils import format_datetime, formataddr
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from eventreg.extensions import db
+from eventreg.core.extensions import db
 from eventreg.mail import outbox
 from eventreg.mail.models import OutboxMessage
 

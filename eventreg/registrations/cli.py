@@ -2,8 +2,9 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
-from eventreg import clock, database
-from eventreg.extensions import db
+from eventreg import clock
+from eventreg.core import database
+from eventreg.core.extensions import db
 from eventreg.mail import sending
 from eventreg.registrations import reminders
 

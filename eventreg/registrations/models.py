@@ -4,8 +4,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventreg.core.extensions import db
 from eventreg.events.models import Event
-from eventreg.extensions import db
 from eventreg.timezones import UTCDateTime
 
 

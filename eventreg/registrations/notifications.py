@@ -6,7 +6,7 @@ from flask import current_app
 
 from eventreg import timezones
 from eventreg.calendars import ics
-from eventreg.links import external_url
+from eventreg.core.links import external_url
 from eventreg.mail import outbox
 from eventreg.registrations import tokens
 from eventreg.registrations.models import Registration

@@ -1,7 +1,7 @@
 """Registering, cancelling and the waiting list. Operations add and flush, never commit.
 
 Seats are counted while holding the event's lock (a row lock on PostgreSQL, the write lock taken at
-BEGIN on SQLite; see eventreg/database.py), so two workers can never both take the last seat."""
+BEGIN on SQLite; see eventreg/core/database.py), so two workers can never both take the last seat."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from eventreg.core.extensions import db
 from eventreg.events import operations as event_operations
 from eventreg.events.models import Event, Status
 from eventreg.events.operations import EventUpdate
-from eventreg.extensions import db
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations import notifications, queries
 from eventreg.registrations.models import PersonalFeed, Registration, RegistrationStatus, new_token

@@ -2,8 +2,8 @@
 
 import sqlalchemy as sa
 
+from eventreg.core.extensions import db
 from eventreg.events.models import Event
-from eventreg.extensions import db
 from eventreg.registrations.models import Registration, RegistrationStatus
 
 

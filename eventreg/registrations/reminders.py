@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from eventreg.core.extensions import db
 from eventreg.events import operations as event_operations
 from eventreg.events.models import Event, Status
-from eventreg.extensions import db
 from eventreg.registrations import notifications
 from eventreg.registrations.models import Registration, RegistrationStatus, ReminderDelivery
 

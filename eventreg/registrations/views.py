@@ -2,12 +2,13 @@ import logging
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, url_for
 
-from eventreg import clock, requests
+from eventreg import clock
 from eventreg.calendars import ics
+from eventreg.core import requests
+from eventreg.core.extensions import db
 from eventreg.events import queries
 from eventreg.events.models import Event
 from eventreg.events.pages import event_page_context
-from eventreg.extensions import db
 from eventreg.registrations import links, notifications, operations, tokens
 from eventreg.registrations.forms import CancelForm, RegistrationForm
 from eventreg.registrations.operations import RegistrationError
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 
 def render_registration_page(event: Event, form: RegistrationForm, status: int = 200):
     """The registration page: the event's title and times, the seats left and the form. It carries the
-    visitor's CSRF token, so it is never shared (eventreg/caching.py: not public, hence private, no-store)."""
+    visitor's CSRF token, so it is never shared (eventreg/core/caching.py: not public, hence private, no-store)."""
     return render_template("registrations/register.html", form=form, **event_page_context(event)), status
 
 

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 import vobject
 
+from eventreg.core.extensions import db
 from eventreg.events import operations
 from eventreg.events.models import Event, Status
-from eventreg.extensions import db
 from eventreg.registrations.models import Registration
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from eventreg import logs
+from eventreg.core import logs
 from eventreg.mail import sending
 from eventreg.mail.models import OutboxMessage
 

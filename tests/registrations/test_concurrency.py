@@ -19,10 +19,11 @@ def _register_many(
     database_url: str, now: datetime, event_id: int, process_index: int, start_at: float, results
 ) -> None:
     """In a fresh process: a fresh app and engine, then many threads registering at once."""
-    from eventreg import create_app, database
+    from eventreg import create_app
     from eventreg.clock import FixedClock
+    from eventreg.core import database
+    from eventreg.core.extensions import db
     from eventreg.events.models import Event
-    from eventreg.extensions import db
     from eventreg.registrations.operations import RegistrationError
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True, "CLOCK": FixedClock(now)})

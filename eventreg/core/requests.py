@@ -1,5 +1,5 @@
 """One commit point per request, as Indico's request handler has. A view that may write (anything but GET,
-HEAD, OPTIONS; reads never write, see eventreg/database.py) returns; then its session is committed once, what
+HEAD, OPTIONS; reads never write, see eventreg/core/database.py) returns; then its session is committed once, what
 waited for the commit runs (log lines that must say only what was saved), and the mail it queued is handed to
 the sender. No view commits or starts delivery by hand.
 
@@ -13,8 +13,8 @@ from collections.abc import Callable
 from flask import Flask, g, request
 
 from eventreg import clock
-from eventreg.database import READ_ONLY_METHODS
-from eventreg.extensions import db
+from eventreg.core.database import READ_ONLY_METHODS
+from eventreg.core.extensions import db
 from eventreg.mail import sending
 
 

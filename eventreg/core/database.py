@@ -15,7 +15,7 @@ from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, exc
 from sqlalchemy.orm import Session
 
-from eventreg.extensions import db
+from eventreg.core.extensions import db
 
 _force_immediate: ContextVar[bool] = ContextVar("force_immediate", default=False)
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}

@@ -5,7 +5,7 @@ import logging
 import sqlalchemy as sa
 from flask import Blueprint, jsonify
 
-from eventreg.extensions import db
+from eventreg.core.extensions import db
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import abort
 
-from eventreg.extensions import db
+from eventreg.core.extensions import db
 
 
 @dataclass
