@@ -18,6 +18,7 @@ from eventreg.events import operations
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import Registration
 
+REFRESH_ALLOWANCE = 5  # seconds for the one refreshing request, however loaded the machine
 LIFETIME = 2  # seconds nginx keeps a public page here (EVENTREG_PUBLIC_MAX_AGE): short, so the test is
 RATE_LIMIT = 3  # registration POSTs per client address per minute
 
@@ -124,12 +125,14 @@ def test_personal_answers_never_come_from_the_cache(site, upcoming, db_session, 
 def test_a_hosts_change_shows_on_the_public_page_within_the_lifetime(site, upcoming, db_session, clock):
     path = f"/events/{upcoming.slug}"
     site.request(path)
+    cached = time.monotonic()
     assert site.request(path).getheader("X-Cache-Status") == "HIT"
     operations.update_event(upcoming, now=clock.now(), title="Open data, revised")
     db_session.commit()
-    changed = time.monotonic()
+    # The copy kept before the change expires LIFETIME after it was stored; then one request refreshes it in
+    # the background, which takes one page's render (seconds, on a loaded CI machine), not another lifetime.
     while "Open data, revised" not in site.request(path).text:
-        assert time.monotonic() - changed < LIFETIME + 1, "the change did not show within the lifetime"
+        assert time.monotonic() - cached < LIFETIME + REFRESH_ALLOWANCE, "the change did not show after the lifetime"
         time.sleep(0.1)
 
 

@@ -197,31 +197,3 @@ def duplicate_event(event: Event, *, now: datetime, weeks_later: int = 1) -> Eve
     copy.hosts = list(event.hosts)
     db.session.flush()
     return copy
-
-
-def send_recording_followup(event: Event, *, now: datetime) -> Counter:
-    """Tell registrants the recording is posted: once. Attendees get a thank-you, recorded no-shows a
-    "sorry we missed you", and others who asked to hear get the link. A later change of URL sends a
-    short correction to the same people. Before the event has ended nothing is sent. Returns how many
-    messages were queued, by kind ("thanks", "missed", "recording", "recording_correction")."""
-    from eventreg.registrations import notifications, queries
-
-    sent = Counter()
-    if not event.archive_url or now < event.ends_at or event.archive_url == event.recording_notified_url:
-        return sent
-    correcting = event.recording_notified_url is not None
-    for registration in queries.list_confirmed(event):
-        if registration.attended is True:
-            kind = "thanks"
-        elif registration.attended is False:
-            kind = "missed"
-        elif registration.wants_recording:
-            kind = "recording"
-        else:
-            continue
-        kind = "recording_correction" if correcting else kind
-        notifications.queue_recording(registration, kind=kind, now=now)
-        sent[kind] += 1
-    event.recording_notified_url = event.archive_url
-    db.session.flush()
-    return sent

@@ -3,6 +3,7 @@
 Seats are counted while holding the event's lock (a row lock on PostgreSQL, the write lock taken at
 BEGIN on SQLite; see eventreg/core/database.py), so two workers can never both take the last seat."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,7 +11,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eventreg.core.extensions import db
-from eventreg.events import operations as event_operations
 from eventreg.events.models import Event, Status
 from eventreg.events.operations import EventUpdate
 from eventreg.mail.models import OutboxMessage
@@ -186,7 +186,7 @@ def tell_of_event_update(event: Event, update: EventUpdate, *, now: datetime) ->
             event.status if event.status != Status.PUBLISHED else "ended" if now >= event.ends_at else "nobody"
         )
     if "archive_url" in update.changed and event.archive_url:
-        update.recording = event_operations.send_recording_followup(event, now=now)
+        update.recording = send_recording_followup(event, now=now)
         if not update.recording:
             update.recording_held = "not_ended" if now < event.ends_at else "nobody"
     return update
@@ -368,3 +368,29 @@ def _count(event: Event, status: str) -> int:
         .select_from(Registration)
         .where(Registration.event_id == event.id, Registration.status == status)
     )
+
+
+def send_recording_followup(event: Event, *, now: datetime) -> Counter:
+    """Tell registrants the recording is posted: once. Attendees get a thank-you, recorded no-shows a
+    "sorry we missed you", and others who asked to hear get the link. A later change of URL sends a
+    short correction to the same people. Before the event has ended nothing is sent. Returns how many
+    messages were queued, by kind ("thanks", "missed", "recording", "recording_correction")."""
+    sent = Counter()
+    if not event.archive_url or now < event.ends_at or event.archive_url == event.recording_notified_url:
+        return sent
+    correcting = event.recording_notified_url is not None
+    for registration in queries.list_confirmed(event):
+        if registration.attended is True:
+            kind = "thanks"
+        elif registration.attended is False:
+            kind = "missed"
+        elif registration.wants_recording:
+            kind = "recording"
+        else:
+            continue
+        kind = "recording_correction" if correcting else kind
+        notifications.queue_recording(registration, kind=kind, now=now)
+        sent[kind] += 1
+    event.recording_notified_url = event.archive_url
+    db.session.flush()
+    return sent

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from eventreg.core.extensions import db
-from eventreg.events import operations as event_operations
 from eventreg.events.models import Event, Status
 from eventreg.registrations import notifications
+from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.models import Registration, RegistrationStatus, ReminderDelivery
 
 MAX_REMINDER_HOURS = 24 * 14
@@ -73,4 +73,4 @@ def send_recording_followups(now: datetime) -> int:
             sa.or_(Event.recording_notified_url.is_(None), Event.recording_notified_url != Event.archive_url),
         )
     ).all()
-    return sum(event_operations.send_recording_followup(event, now=now).total() for event in events)
+    return sum(registration_operations.send_recording_followup(event, now=now).total() for event in events)

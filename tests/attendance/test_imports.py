@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from eventreg.attendance import operations
 from eventreg.attendance.models import AttendanceImport
-from eventreg.events import operations as event_operations
+from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.models import Registration
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -240,7 +240,7 @@ def test_recording_follow_up_uses_the_imported_attendance(client, hosted, db_ses
     hosted = db_session.get(type(hosted), hosted.id)
     hosted.archive_url = "https://video.example.org/recording"
     db_session.flush()
-    assert sum(event_operations.send_recording_followup(hosted, now=clock.now()).values()) == 4
+    assert sum(registration_operations.send_recording_followup(hosted, now=clock.now()).values()) == 4
     kinds = dict(
         db_session.execute(sa.text("SELECT to_address, kind FROM outbox WHERE kind IN ('thanks', 'missed')")).all()
     )
