@@ -92,8 +92,12 @@ def change_password(host: Host, *, current: str, new: str) -> None:
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")  # what secrets.token_urlsafe(32) makes
 
 
-def start_session(host: Host, *, now: datetime) -> HostSession:
-    """A new sign-in for the host, named by a random id; host.session_id is set to it for Flask-Login."""
+def start_session(host: Host, *, now: datetime, max_age: timedelta) -> HostSession:
+    """A new sign-in for the host, named by a random id; host.session_id is set to it for Flask-Login. The
+    host's sign-ins older than max_age, which open nothing any more, are deleted on the way."""
+    db.session.execute(
+        sa.delete(HostSession).where(HostSession.host_id == host.id, HostSession.created_at <= now - max_age)
+    )
     host_session = HostSession(id=secrets.token_urlsafe(32), host_id=host.id, created_at=now)
     db.session.add(host_session)
     db.session.flush()
@@ -107,11 +111,14 @@ def end_session(host: Host) -> None:
     db.session.flush()
 
 
-def host_for_session(session_id: str) -> Host | None:
-    """The host signed in as session_id, or None when that sign-in has ended (or never was)."""
+def host_for_session(session_id: str, *, now: datetime, max_age: timedelta) -> Host | None:
+    """The host signed in as session_id, or None when that sign-in has ended, is older than max_age (a stolen
+    or forgotten cookie, the remember cookie included, opens nothing for longer than that), or never was."""
     if not SESSION_ID.fullmatch(session_id):
         return None
-    host = db.session.scalar(sa.select(Host).join(HostSession).where(HostSession.id == session_id))
+    host = db.session.scalar(
+        sa.select(Host).join(HostSession).where(HostSession.id == session_id, HostSession.created_at > now - max_age)
+    )
     if host is not None:
         host.session_id = session_id
     return host

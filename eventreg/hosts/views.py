@@ -1,8 +1,9 @@
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
@@ -40,7 +41,11 @@ LIST_ARGS = ("q", "sort", "page")
 
 @login_manager.user_loader
 def load_host(session_id: str) -> Host | None:
-    return host_operations.host_for_session(session_id)
+    return host_operations.host_for_session(session_id, now=clock.now(), max_age=_session_max_age())
+
+
+def _session_max_age() -> timedelta:
+    return timedelta(seconds=current_app.config["HOST_SESSION_MAX_AGE"])
 
 
 def managed_event(event_id: int) -> Event:
@@ -83,7 +88,7 @@ def login():
             return render_template("hosts/login.html", form=form), 429 if error.code == "too_many_attempts" else 401
         if current_user.is_authenticated:  # signing in again replaces the sign-in this browser had
             host_operations.end_session(current_user)
-        host_operations.start_session(host, now=clock.now())
+        host_operations.start_session(host, now=clock.now(), max_age=_session_max_age())
         login_user(host)
         return redirect(_safe_next(request.args.get("next", "")) or url_for("hosts.dashboard"), code=303)
     return render_template("hosts/login.html", form=form), 400 if form.errors else 200

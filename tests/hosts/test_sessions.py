@@ -1,6 +1,8 @@
 """A sign-in is a row in host_sessions: signing out ends it, changing the password ends every other one, and a
 copy of the cookie taken before either opens nothing afterwards."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from flask_login.utils import encode_cookie
@@ -130,19 +132,40 @@ def test_a_refused_password_change_ends_nothing(app, make_host, db_session, sign
     assert elsewhere.get("/host/").status_code == 200
 
 
+DAY = timedelta(days=1)
+
+
 def test_sessions_of_other_hosts_are_untouched(app, make_host, db_session, clock, host_password):
     one, two = make_host("one@library.example.org"), make_host("two@library.example.org")
-    mine = operations.start_session(one, now=clock.now())
-    theirs = operations.start_session(two, now=clock.now())
+    mine = operations.start_session(one, now=clock.now(), max_age=DAY)
+    theirs = operations.start_session(two, now=clock.now(), max_age=DAY)
     operations.change_password(one, current=host_password, new=NEW_PASSWORD)
-    assert operations.host_for_session(mine.id) == one  # the session the change was made in
-    assert operations.host_for_session(theirs.id) == two
+    assert operations.host_for_session(mine.id, now=clock.now(), max_age=DAY) == one  # where the change was made
+    assert operations.host_for_session(theirs.id, now=clock.now(), max_age=DAY) == two
     operations.end_session(one)
-    assert operations.host_for_session(mine.id) is None
-    assert operations.host_for_session(theirs.id) == two
+    assert operations.host_for_session(mine.id, now=clock.now(), max_age=DAY) is None
+    assert operations.host_for_session(theirs.id, now=clock.now(), max_age=DAY) == two
 
 
-def test_an_old_style_or_forged_session_id_loads_nobody(app, make_host, db_session):
+def test_an_old_style_or_forged_session_id_loads_nobody(app, make_host, db_session, clock):
     host = make_host()
     for value in (str(host.id), "", "x" * 1000, f"{host.id}:nope"):
-        assert operations.host_for_session(value) is None
+        assert operations.host_for_session(value, now=clock.now(), max_age=DAY) is None
+
+
+def test_a_sign_in_ends_by_itself_after_its_max_age(app, make_host, make_event, db_session, sign_in, clock):
+    host = make_host()
+    event = make_event()
+    event.hosts = [host]
+    db_session.commit()
+    browser = sign_in(app, host)
+    stolen = replay(app, session_cookie(browser))
+    max_age = timedelta(seconds=app.config["HOST_SESSION_MAX_AGE"])
+    clock.advance(max_age - timedelta(minutes=1))
+    assert browser.get("/host/").status_code == 200
+    clock.advance(timedelta(minutes=2))
+    for copy in (browser, stolen):
+        assert_signed_out(copy, event)
+    # Signing in again sweeps the host's expired sign-ins, so their rows do not pile up.
+    sign_in(app, host)
+    assert len(session_ids(db_session)) == 1
