@@ -41,8 +41,8 @@ def allow_report_uploads(endpoint, values):
 def too_large(error):
     """A file over the limit never reaches the view: say so on the form, with what to do."""
     event_id = (request.view_args or {}).get("event_id", 0)
-    event = db.session.get(Event, event_id) if current_user.is_authenticated and 0 < event_id <= MAX_ID else None
-    if event is None or not host_operations.can_manage(current_user, event):
+    event = host_operations.get_managed_event(current_user, event_id) if current_user.is_authenticated else None
+    if event is None:
         return error
     form = UploadForm(formdata=None, zone=event.timezone)
     size = request.content_length or 0
@@ -56,12 +56,8 @@ def too_large(error):
 
 def managed_event(event_id: int) -> Event:
     """The event if the signed-in host may manage it; 404 otherwise (as the host pages do)."""
-    if not current_user.is_authenticated:
-        abort(404)
-    if not 0 < event_id <= MAX_ID:
-        abort(404)
-    event = db.session.get(Event, event_id)
-    if event is None or not host_operations.can_manage(current_user, event):
+    event = host_operations.get_managed_event(current_user, event_id) if current_user.is_authenticated else None
+    if event is None:
         abort(404)
     return event
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from eventreg.core.extensions import db
+from eventreg.core.inputs import MAX_ID
 from eventreg.events import operations as event_operations
 from eventreg.events.models import Event, Status, Topic
 from eventreg.events.operations import EventUpdate
@@ -126,6 +127,15 @@ def host_for_session(session_id: str, *, now: datetime, max_age: timedelta) -> H
 
 def can_manage(host: Host, event: Event) -> bool:
     return host.is_admin or any(h.id == host.id for h in event.hosts)
+
+
+def get_managed_event(host: Host, event_id: int) -> Event | None:
+    """The event if the host may manage it, else None (the caller answers 404, so ids reveal nothing)."""
+    if not 0 < event_id <= MAX_ID:
+        return None
+    # Topics load when a page reads them (the edit form); most host pages never do.
+    event = db.session.get(Event, event_id, options=[sa.orm.lazyload(Event.topics)])
+    return event if event is not None and can_manage(host, event) else None
 
 
 def managed_events_query(host: Host) -> sa.Select:

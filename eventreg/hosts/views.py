@@ -2,7 +2,6 @@ import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from eventreg import clock, timezones
 from eventreg.core import paging
 from eventreg.core.extensions import db, login_manager
+from eventreg.core.inputs import MAX_ID
 from eventreg.events import operations as event_operations
 from eventreg.events import queries as event_queries
 from eventreg.events.models import Event, Status
@@ -33,7 +33,6 @@ bp = Blueprint("hosts", __name__, url_prefix="/host")
 ATTENDEES_PER_PAGE = 50
 # Row ids are 32-bit integer columns. A larger number names no row, and SQLite's driver cannot even send one
 # past 2**63, so such ids are answered before any query.
-MAX_ROW_ID = 2**31 - 1
 ROW_ID = re.compile(r"[0-9]{1,10}")
 # The attendee list's own query parameters, carried back to it after an action on the list.
 LIST_ARGS = ("q", "sort", "page")
@@ -50,17 +49,14 @@ def _session_max_age() -> timedelta:
 
 def managed_event(event_id: int) -> Event:
     """The event if the signed-in host may manage it; 404 otherwise, so ids reveal nothing."""
-    if not 0 < event_id <= MAX_ROW_ID:
-        abort(404)
-    # Topics load when a page reads them (the edit form); most host pages never do.
-    event = db.session.get(Event, event_id, options=[sa.orm.lazyload(Event.topics)])
-    if event is None or not host_operations.can_manage(current_user, event):
+    event = host_operations.get_managed_event(current_user, event_id)
+    if event is None:
         abort(404)
     return event
 
 
 def event_registration(event: Event, registration_id: int) -> Registration:
-    if not 0 < registration_id <= MAX_ROW_ID:
+    if not 0 < registration_id <= MAX_ID:
         abort(404)
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:

@@ -321,26 +321,19 @@ def seat_counts(event: Event) -> tuple[int | None, int]:
     """(free seats, or None when the event has no limit; people waiting), in at most one query."""
     if event.capacity is None:
         return None, 0  # nobody waits without a limit: removing one promotes everyone (change_capacity)
-    counts = queries.counts_by_status([event.id])[event.id]
-    confirmed, waiting = counts[RegistrationStatus.CONFIRMED], counts[RegistrationStatus.WAITING]
-    return max(event.capacity - confirmed, 0), waiting
+    return _seats(event, queries.counts_by_status([event.id])[event.id])
+
+
+def _seats(event: Event, counts: dict[str, int]) -> tuple[int, int]:
+    """(free seats, people waiting) of an event with a capacity, from its counts_by_status entry."""
+    return max(event.capacity - counts[RegistrationStatus.CONFIRMED], 0), counts[RegistrationStatus.WAITING]
 
 
 def seat_counts_of(events: list[Event], *, now: datetime) -> dict[int, tuple[int | None, int]]:
     """seat_counts for each event open for registration, in one query for the lot (a list page)."""
     open_events = [event for event in events if event.is_open_for_registration(now)]
     counts = queries.counts_by_status([event.id for event in open_events if event.capacity is not None])
-    result = {}
-    for event in open_events:
-        if event.capacity is None:
-            result[event.id] = (None, 0)
-        else:
-            confirmed, waiting = (
-                counts[event.id][RegistrationStatus.CONFIRMED],
-                counts[event.id][RegistrationStatus.WAITING],
-            )
-            result[event.id] = (max(event.capacity - confirmed, 0), waiting)
-    return result
+    return {e.id: (None, 0) if e.capacity is None else _seats(e, counts[e.id]) for e in open_events}
 
 
 def waiting_position(registration: Registration) -> int | None:
