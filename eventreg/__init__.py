@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg.events import views as event_views
     from eventreg.hosts import views as host_views
     from eventreg.registrations import views as registration_views
+    from eventreg.transcripts import views as transcript_views
 
     app.before_request(visitor.load_visitor_zone)
     app.after_request(visitor.remember_visitor_zone)
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(host_views.bp)
     app.register_blueprint(attendance_views.bp)
+    app.register_blueprint(transcript_views.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -33,6 +33,7 @@ class Defaults:
     BASE_URL = "http://127.0.0.1:5000"  # for links in mail sent outside a request (cron jobs)
     MANAGE_LINK_MAX_AGE = 2 * 365 * 24 * 3600  # seconds a registrant's manage link stays valid
     HOST_SESSION_MAX_AGE = 14 * 24 * 3600  # seconds a host stays signed in, remember-me included
+    TRANSCRIPT_LINK_MAX_AGE = 7 * 24 * 3600  # seconds a mailed transcript link stays valid
     CALENDAR_UID_DOMAIN = "eventreg.invalid"  # the right-hand side of calendar UIDs; never change it once live
 
     # Mail: with no MAIL_SERVER, messages are written as .eml files to MAIL_OUTBOX_DIR (default instance/outbox).
@@ -57,6 +58,7 @@ class Defaults:
     # Per client address: generous, because a whole library's staff may sit behind one address.
     REGISTRATION_RATE_LIMIT = "20 per minute;200 per hour"
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
+    TRANSCRIPT_RATE_LIMIT = "5 per minute;30 per hour"  # asking for a transcript link (also 3 per address a day)
     TRUSTED_PROXY_COUNT = 0  # how many proxies (load balancer, nginx) put X-Forwarded-For in front of us
     MAX_CONTENT_LENGTH = 1024 * 1024  # no form of ours comes near this; larger bodies get a 413
     # Seconds a shared cache (nginx, deploy/) and browsers may keep a public page: a host's change shows

@@ -1,4 +1,4 @@
-"""Per-client limits on the POSTs a bot would hammer: registration and host sign-in.
+"""Per-client limits on the POSTs a bot would hammer: registration, host sign-in, transcript links.
 
 Counters live in RATELIMIT_STORAGE_URI: Redis (redis://...) when several processes or servers serve the
 site, so they share one count; memory:// for a single process. Each app gets its own Limiter, so its
@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 LIMITED_POSTS = {
     "registrations.register": "REGISTRATION_RATE_LIMIT",
     "hosts.login": "LOGIN_RATE_LIMIT",
+    "transcripts.request_link": "TRANSCRIPT_RATE_LIMIT",
 }
 
 

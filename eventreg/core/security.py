@@ -20,7 +20,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 # Paths whose URL is itself a secret (manage links, personal feeds) or whose page holds personal data.
-PRIVATE_PREFIXES = ("/r/", "/feeds/", "/host")
+PRIVATE_PREFIXES = ("/r/", "/feeds/", "/host", "/transcript/")
 
 
 def secure(headers: Headers, path: str, *, hsts: bool) -> None:
@@ -33,7 +33,7 @@ def secure(headers: Headers, path: str, *, hsts: bool) -> None:
     if path.startswith(PRIVATE_PREFIXES):
         # A manage page links out (join link, calendar sites): the token in its URL must not follow.
         headers["Referrer-Policy"] = "no-referrer"
-        if path.startswith(("/r/", "/host")):
+        if path.startswith(("/r/", "/host", "/transcript/")):
             headers.setdefault("Cache-Control", "private, no-store")
     else:
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

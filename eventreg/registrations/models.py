@@ -43,6 +43,8 @@ class Registration(db.Model):
         sa.Index("ix_registrations_event_id_status_id", "event_id", "status", "id"),
         # The attendee list's default order: a page reads its rows instead of sorting the whole event's.
         sa.Index("ix_registrations_event_id_created_at_id", "event_id", "created_at", "id"),
+        # One address's registrations across every event: transcripts, the personal feed.
+        sa.Index("ix_registrations_email", "email"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,71 @@
+"""Reads for transcripts and the hosts' continuing-education report."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytz
+import sqlalchemy as sa
+
+from eventreg import timezones
+from eventreg.core.extensions import db
+from eventreg.events.models import Event
+from eventreg.hosts import operations as host_operations
+from eventreg.hosts.models import Host
+from eventreg.mail.models import OutboxMessage
+from eventreg.registrations.models import Registration
+
+# Every zone's wall clock lies within 14 hours of UTC: a local date's events start inside this margin of it.
+ZONE_MARGIN = timedelta(hours=14)
+
+
+def attendance_recorded():
+    """Registrations with attendance on record: marked attended, or with minutes from a platform's report."""
+    return sa.or_(Registration.attended.is_(True), Registration.minutes_attended > 0)
+
+
+def list_attended(email: str) -> list[Registration]:
+    """Every registration of the address (stored lower-case, as `email` must be) with attendance on record,
+    across all events, oldest event first."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .join(Registration.event)
+            .where(Registration.email == email, attendance_recorded())
+            .order_by(Event.starts_at, Event.id)
+        )
+    )
+
+
+def count_mail_to(email: str, kinds: tuple[str, ...], *, since: datetime) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.to_address == email, OutboxMessage.created_at > since, OutboxMessage.kind.in_(kinds))
+    )
+
+
+def list_report_events(host: Host, *, now: datetime, limit: int = 300) -> list[Event]:
+    """The events the host manages that have started, newest first: those that can have attendance."""
+    query = host_operations.managed_events_query(host).where(Event.starts_at <= now)
+    return list(db.session.scalars(query.order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit)))
+
+
+def list_events_between(host: Host, first: date, last: date) -> list[Event]:
+    """The events the host manages (admins: all) whose date in their own zone is from `first` to `last`."""
+    after = pytz.utc.localize(datetime.combine(first, time())) - ZONE_MARGIN
+    before = pytz.utc.localize(datetime.combine(last, time())) + timedelta(days=1) + ZONE_MARGIN
+    query = host_operations.managed_events_query(host).where(Event.starts_at >= after, Event.starts_at < before)
+    events = db.session.scalars(query.order_by(Event.starts_at, Event.id))
+    return [e for e in events if first <= timezones.to_zone(e.starts_at, e.timezone).date() <= last]
+
+
+def list_report_registrations(events: list[Event]) -> list[Registration]:
+    """Who has attendance on record at these events, by event in the given order, then by name."""
+    if not events:
+        return []
+    order = {event.id: n for n, event in enumerate(events)}
+    rows = db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.event_id.in_(list(order)), attendance_recorded())
+        .order_by(Registration.name, Registration.email)
+    )
+    return sorted(rows, key=lambda r: order[r.event_id])

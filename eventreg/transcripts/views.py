@@ -1,0 +1,128 @@
+"""A learner's transcript (asked for by address, opened from the mailed link) and the hosts' CE report."""
+
+import logging
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, g, render_template, request
+from flask_login import current_user, login_required
+
+from eventreg import PROJECT_ROOT, clock, timezones
+from eventreg.core import pdf, requests
+from eventreg.hosts import operations as host_operations
+from eventreg.transcripts import exports, operations, queries, records, tokens
+from eventreg.transcripts.forms import CeReportForm, TranscriptRequestForm
+
+bp = Blueprint("transcripts", __name__)
+log = logging.getLogger(__name__)
+PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+bp.add_app_template_filter(records.format_hours, "hours")
+
+
+@bp.route("/transcript", methods=["GET", "POST"])
+def request_link():
+    """The same answer whatever the address: the link goes to the mailbox, never to the screen."""
+    form = TranscriptRequestForm()
+    if not form.validate_on_submit():
+        return render_template("transcripts/request.html", form=form), 400 if form.errors else 200
+    if not form.is_bot:
+        sent = operations.request_transcript(form.email.data, now=clock.now())
+        requests.after_commit(lambda: log.info("transcript requested", extra={"mailed": sent or "throttled"}))
+    return render_template("transcripts/requested.html")
+
+
+def _email_from_link(signed: str) -> str:
+    """The address a transcript link names; an expired link gets a page offering a new one (410), anything
+    else not made by us the site's 404."""
+    try:
+        return tokens.read_transcript_token(signed)
+    except tokens.LinkError as error:
+        if error.code != "expired":
+            abort(404)
+        form = TranscriptRequestForm(formdata=None, email=error.email or "")
+        abort(Response(render_template("transcripts/expired.html", form=form), 410, headers=PRIVATE))
+
+
+def _transcript(signed: str) -> dict:
+    email = _email_from_link(signed)
+    registrations = queries.list_attended(email)
+    attendances = [records.attendance_of(r) for r in registrations]
+    return {
+        "email": email,
+        "name": registrations[-1].name if registrations else "",
+        "attendances": attendances,
+        "totals": records.year_totals(attendances),
+        "certificates": records.certificate_links(registrations),
+        "signed": signed,
+    }
+
+
+@bp.get("/transcript/<link>")
+def show(link: str):
+    context = _transcript(link)
+    return render_template("transcripts/show.html", **context), PRIVATE
+
+
+@bp.get("/transcript/<link>/transcript.csv")
+def download_csv(link: str):
+    context = _transcript(link)
+    body = exports.transcript_csv(context["attendances"], context["certificates"])
+    return _download(body.encode("utf-8"), "text/csv; charset=utf-8", "transcript.csv")
+
+
+@bp.get("/transcript/<link>/transcript.pdf")
+def download_pdf(link: str):
+    context = _transcript(link)
+    now = clock.now()
+    zone = g.get("visitor_zone") or "UTC"
+    html = render_template(
+        "transcripts/pdf.html", **context, made_on=timezones.local_date(now, zone), made_zone=zone,
+        visitor_zone=g.get("visitor_zone"),
+    )  # fmt: skip
+    body = pdf.render_pdf(html, base_url=Path(PROJECT_ROOT, "templates", "transcripts").as_uri() + "/")
+    return _download(body, "application/pdf", "transcript.pdf")
+
+
+def _download(body: bytes, content_type: str, filename: str) -> Response:
+    return Response(
+        body,
+        headers={
+            "Content-Type": content_type,
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            **PRIVATE,
+        },
+    )
+
+
+@bp.get("/host/ce-report")
+@login_required
+def ce_report():
+    form = CeReportForm(request.args)
+    _event_choices(form)
+    errors = bool(request.args) and not form.validate()
+    return render_template("transcripts/ce_report.html", form=form), 400 if errors else 200
+
+
+@bp.get("/host/ce-report.csv")
+@login_required
+def ce_report_csv():
+    form = CeReportForm(request.args)
+    _event_choices(form)
+    if not form.validate():
+        return render_template("transcripts/ce_report.html", form=form), 400
+    if form.chosen_event_id is not None:
+        event = host_operations.get_managed_event(current_user, form.chosen_event_id)
+        if event is None:
+            abort(404)
+        events, name = [event], f"ce-report-{event.slug}.csv"
+    else:
+        first, last = form.dates
+        events, name = queries.list_events_between(current_user, first, last), f"ce-report-{first}-to-{last}.csv"
+    attendances = [records.attendance_of(r) for r in queries.list_report_registrations(events)]
+    return _download(exports.ce_report_csv(attendances).encode("utf-8"), "text/csv; charset=utf-8", name)
+
+
+def _event_choices(form: CeReportForm) -> None:
+    events = queries.list_report_events(current_user, now=clock.now())
+    form.event_id.choices = [("", "All my events in the dates below")] + [
+        (str(e.id), f"{timezones.local_date(e.starts_at, e.timezone)}: {e.title}") for e in events
+    ]
