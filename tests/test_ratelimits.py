@@ -134,3 +134,12 @@ def test_host_sign_in_is_limited_per_address(make_limited_app, make_host, db_ses
     assert client.post("/host/login", data=wrong).status_code != 429
     refused = client.post("/host/login", data={"email": host.email, "password": host_password})
     assert refused.status_code == 429
+
+
+def test_asking_for_transcript_links_is_limited_per_address(make_limited_app, db_session, mailbox):
+    client = make_limited_app(TRANSCRIPT_RATE_LIMIT="2 per hour").test_client()
+    # Different addresses each time: the per-address daily cap is not what stops the third.
+    answers = [client.post("/transcript", data={"email": f"p{n}@library.example.org"}) for n in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert len(mailbox) == 2
+    assert client.get("/transcript").status_code == 200  # reading the form is never limited

@@ -13,6 +13,8 @@ from eventreg.hosts import forms as host_forms
 from eventreg.registrations import forms as registration_forms
 from eventreg.registrations import tokens
 from eventreg.registrations.models import PersonalFeed
+from eventreg.transcripts import forms as transcript_forms
+from eventreg.transcripts import tokens as transcript_tokens
 
 HOSTILE = {
     "nul": "a\x00b",
@@ -22,13 +24,13 @@ HOSTILE = {
     "negative": "-9223372036854775809",
     "10 kB": "x" * 10_000,
 }
-QUERY_PARAMETERS = ("q", "topic", "page", "sort", "tz", "next", "event_id", "status")
+QUERY_PARAMETERS = ("q", "topic", "page", "sort", "tz", "next", "event_id", "status", "start", "end")
 
 
 def form_field_names() -> set[str]:
     """Every field any of our forms reads."""
     names = {"csrf_token"}
-    for module in (host_forms, registration_forms, attendance_forms):
+    for module in (host_forms, registration_forms, attendance_forms, transcript_forms):
         for value in vars(module).values():
             if isinstance(value, type):
                 names |= {name for name, field in vars(value).items() if isinstance(field, UnboundField)}
@@ -62,6 +64,7 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     topic = make_topic()
     event = make_event(topics=[topic], capacity=1)
     confirmed = register(event)
+    confirmed.attended, confirmed.minutes_attended = True, 50  # so a transcript has a row
     register(event)  # waiting
     imported = AttendanceImport(
         event_id=event.id, host_id=host.id, filename="r.csv", sha256="0" * 64, content=b"Email,Minutes\r\n",
@@ -72,10 +75,11 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     db_session.commit()
     with app.test_request_context():
         signed = tokens.mailed_manage_token(confirmed)
+        link = transcript_tokens.transcript_token(confirmed.email)
     feed = db_session.query(PersonalFeed).first()
     real = {
         "slug": event.slug, "event_id": str(event.id), "registration_id": str(confirmed.id), "signed": signed,
-        "token": feed.token, "topic": topic.slug, "import_id": str(imported.id),
+        "token": feed.token, "topic": topic.slug, "import_id": str(imported.id), "link": link,
     }  # fmt: skip
     return host, real
 

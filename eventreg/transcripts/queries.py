@@ -50,12 +50,15 @@ def list_report_events(host: Host, *, now: datetime, limit: int = 300) -> list[E
 
 
 def list_events_between(host: Host, first: date, last: date) -> list[Event]:
-    """The events the host manages (admins: all) whose date in their own zone is from `first` to `last`."""
+    """The events the host manages (admins: all) whose date in their own zone is from `first` to `last`, in
+    the order of those dates."""
     after = pytz.utc.localize(datetime.combine(first, time())) - ZONE_MARGIN
     before = pytz.utc.localize(datetime.combine(last, time())) + timedelta(days=1) + ZONE_MARGIN
     query = host_operations.managed_events_query(host).where(Event.starts_at >= after, Event.starts_at < before)
-    events = db.session.scalars(query.order_by(Event.starts_at, Event.id))
-    return [e for e in events if first <= timezones.to_zone(e.starts_at, e.timezone).date() <= last]
+    dated = [(timezones.to_zone(e.starts_at, e.timezone).date(), e) for e in db.session.scalars(query)]
+    # By their own dates, as they were chosen: 31 December in New York before 1 January in Kolkata.
+    dated.sort(key=lambda pair: (pair[0], pair[1].starts_at, pair[1].id))
+    return [e for day, e in dated if first <= day <= last]
 
 
 def list_report_registrations(events: list[Event]) -> list[Registration]:

@@ -45,7 +45,10 @@ def _email_from_link(signed: str) -> str:
 def _transcript(signed: str) -> dict:
     email = _email_from_link(signed)
     registrations = queries.list_attended(email)
-    attendances = [records.attendance_of(r) for r in registrations]
+    # By each event's own date, as the years are counted: what happened on 31 December comes before 1 January.
+    attendances = sorted(
+        (records.attendance_of(r) for r in registrations), key=lambda a: (a.local_date, a.event.starts_at)
+    )
     return {
         "email": email,
         "name": registrations[-1].name if registrations else "",

@@ -45,3 +45,15 @@ def link_in():
         return links[0]
 
     return find
+
+
+@pytest.fixture
+def transcript_path(app):
+    """transcript_path(email): the path of a freshly signed transcript link, as the mail carries it."""
+    from eventreg.transcripts import tokens
+
+    def make(email: str) -> str:
+        with app.test_request_context():
+            return f"/transcript/{tokens.transcript_token(email)}"
+
+    return make

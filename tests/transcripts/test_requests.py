@@ -9,12 +9,18 @@ import sqlalchemy as sa
 from eventreg.mail.models import OutboxMessage
 from eventreg.transcripts import operations
 
+
+def wall(*parts: int) -> datetime:
+    """A wall-clock time, read in the event's zone by past_event."""
+    return datetime(*parts)  # noqa: DTZ001 - wall-clock time, no zone on purpose
+
+
 SAME_ANSWER = "If that address has attended events, a link to its transcript is on its way to it."
 
 
 @pytest.fixture
 def ana(past_event, attended, deliver_and_clear):
-    event = past_event(datetime(2024, 11, 5, 14), title="Weeding the collection")  # noqa: DTZ001 - wall clock
+    event = past_event(wall(2024, 11, 5, 14), title="Weeding the collection")
     registration = attended(event, name="Ana Lima", email="ana@library.example.org")
     deliver_and_clear()  # the confirmation: the tests read only what asking for a transcript sends
     return registration
