@@ -2,7 +2,7 @@
 
 A test fails on any serious or critical WCAG 2.1 A/AA or best-practice violation (see the `axe` fixture)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -219,4 +219,32 @@ def test_host_attendee_list_passes_axe_and_reflows(page, axe, make_host, make_ev
     axe(page)
     page.goto(f"/host/events/{event.id}/attendees?q=nobody")  # no checkboxes or buttons left in the table
     expect(page.locator("table.attendees")).to_contain_text("No registrants match “nobody”.")
+    axe(page)
+
+
+def test_transcript_pages_pass_axe_and_reflow(page, axe, make_event, register, make_host, db_session, sign_in, app):
+    from eventreg.transcripts import tokens as transcript_tokens
+
+    event = make_event(title="Data literacy for everyone", local_start=datetime(2024, 12, 31, 23, 30))  # noqa: DTZ001
+    event.hosts = [host := make_host()]
+    registration = register(event, now=event.starts_at - timedelta(days=1), email="ana@library.example.org")
+    registration.attended, registration.minutes_attended = True, 55
+    db_session.commit()
+    page.goto("/transcript")
+    axe(page)
+    page.get_by_role("button", name="Email me my transcript link").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    axe(page)
+    with app.test_request_context():
+        link = transcript_tokens.transcript_token("ana@library.example.org")
+    page.goto(f"/transcript/{link}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Attendance transcript")
+    axe(page)
+    at_phone_width(page)
+    axe(page)
+    sign_in(page, host)
+    page.goto("/host/ce-report")
+    axe(page)
+    page.get_by_role("button", name="Download CSV").click()
+    expect(page.locator(".error-summary")).to_be_visible()
     axe(page)
