@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -17,7 +18,7 @@ class EndpointForm(FlaskForm):
     description = StringField("Description (optional)", filters=[_strip], validators=[Length(max=200), single_line])
     event_types = SelectMultipleField(
         "Event types",
-        choices=[(kind, f"{kind}: {label}") for kind, label in EVENT_TYPES.items()],
+        choices=[SelectChoice(kind, f"{kind}: {label}") for kind, label in EVENT_TYPES.items()],
         validators=[DataRequired("Choose at least one event type to receive.")],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
