@@ -60,7 +60,7 @@ def allowed_hosts(setting: str | list | tuple | None) -> frozenset[str]:
     """WEBHOOK_ALLOWED_HOSTS as a set of lower-case names: a comma-separated string or a list."""
     if not setting:
         return frozenset()
-    items = setting.split(",") if isinstance(setting, str) else setting
+    items = setting if isinstance(setting, list | tuple) else str(setting).split(",")
     return frozenset(str(item).strip().lower().strip("[]") for item in items if str(item).strip())
 
 

@@ -169,6 +169,8 @@ def _claim(ids: list[int], now: datetime) -> list[sa.Row]:
 
 def _send_one(delivery: sa.Row, now: datetime) -> bool:
     endpoint = db.session.get(WebhookEndpoint, delivery.endpoint_id)
+    if endpoint is None:  # deleted since the claim, and the delivery with it
+        return False
     config = current_app.config
     status = None
     try:
