@@ -129,3 +129,22 @@ def test_a_delivery_is_sent_once_however_many_senders_run(
     assert sending.send_pending(clock.now()) == (0, 0)
     assert len(receiver.requests) == 1
     assert db_session.scalar(sa.select(WebhookDelivery.attempts)) == 1
+
+
+def test_emit_takes_certificate_issued_for_the_certificates_module(
+    make_host, make_event, make_endpoint, register, receiver, db_session, clock
+):
+    from eventreg.webhooks import operations
+
+    host = make_host()
+    event = make_event()
+    event.hosts = [host]
+    make_endpoint(host, receiver.url, types=["certificate.issued"])
+    registration = register(event)
+    data = {"registration": operations.registration_data(registration), "certificate": {"id": 7}}
+    assert len(operations.emit("certificate.issued", event, data, clock.now())) == 1
+    db_session.commit()
+    sending.send_queued(clock.now())
+    assert receiver.payloads()[0]["data"]["certificate"] == {"id": 7}
+    with pytest.raises(ValueError, match="unknown webhook event type"):
+        operations.emit("certificate.revoked", event, {}, clock.now())
