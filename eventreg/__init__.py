@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg.hosts import views as host_views
     from eventreg.registrations import views as registration_views
     from eventreg.transcripts import views as transcript_views
+    from eventreg.webhooks import views as webhook_views
 
     app.before_request(visitor.load_visitor_zone)
     app.after_request(visitor.remember_visitor_zone)
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(host_views.bp)
     app.register_blueprint(attendance_views.bp)
     app.register_blueprint(transcript_views.bp)
+    app.register_blueprint(webhook_views.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -167,8 +169,10 @@ def _register_cli(app: Flask) -> None:
     from eventreg.hosts import cli as host_cli
     from eventreg.mail import cli as mail_cli
     from eventreg.registrations import cli as registration_cli
+    from eventreg.webhooks import cli as webhook_cli
 
     app.cli.add_command(demo.seed_demo_command)
     app.cli.add_command(mail_cli.send_pending_mail_command)
     app.cli.add_command(registration_cli.send_reminders_command)
     app.cli.add_command(host_cli.create_host_command)
+    app.cli.add_command(webhook_cli.send_webhooks_command)

@@ -5,8 +5,9 @@ from eventreg.events.models import Event, Topic, event_topics
 from eventreg.hosts.models import Host, HostSession, LoginAttempt, event_hosts
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import PersonalFeed, Registration, ReminderDelivery
+from eventreg.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AttendanceImport", "Event", "Host", "HostSession", "LoginAttempt", "OutboxMessage", "PersonalFeed",
-    "Registration", "ReminderDelivery", "Topic", "event_hosts", "event_topics",
+    "Registration", "ReminderDelivery", "Topic", "WebhookDelivery", "WebhookEndpoint", "event_hosts", "event_topics",
 ]  # fmt: skip

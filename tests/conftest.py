@@ -183,6 +183,7 @@ def app(database_url, smtp_server, tmp_path_factory):
             # Sent before the response, so a test reads the mailbox straight after a request; the production
             # default (a sender thread) has its own tests in tests/mail/test_sending.py.
             "MAIL_DELIVERY": "request",
+            "WEBHOOK_DELIVERY": "request",  # the same for webhooks (tests/webhooks has the thread's test)
             "BASE_URL": "http://eventreg.test",
             # Hundreds of registrations from one address are the point of many tests; tests/test_ratelimits.py
             # checks the limits on apps of its own.

@@ -15,6 +15,8 @@ from eventreg.registrations import tokens
 from eventreg.registrations.models import PersonalFeed
 from eventreg.transcripts import forms as transcript_forms
 from eventreg.transcripts import tokens as transcript_tokens
+from eventreg.webhooks import forms as webhook_forms
+from eventreg.webhooks import operations as webhook_operations
 
 HOSTILE = {
     "nul": "a\x00b",
@@ -30,7 +32,7 @@ QUERY_PARAMETERS = ("q", "topic", "page", "sort", "tz", "next", "event_id", "sta
 def form_field_names() -> set[str]:
     """Every field any of our forms reads."""
     names = {"csrf_token"}
-    for module in (host_forms, registration_forms, attendance_forms, transcript_forms):
+    for module in (host_forms, registration_forms, attendance_forms, transcript_forms, webhook_forms):
         for value in vars(module).values():
             if isinstance(value, type):
                 names |= {name for name, field in vars(value).items() if isinstance(field, UnboundField)}
@@ -72,6 +74,12 @@ def world(app, make_event, make_topic, make_host, register, db_session):
         warnings=[], created_at=event.starts_at,
     )  # fmt: skip
     db_session.add(imported)
+    endpoint = webhook_operations.create_endpoint(
+        host, url="http://127.0.0.1:9/hook", event_types=["registration.created"], description="",
+        allowed=frozenset({"127.0.0.1"}), now=event.starts_at,  # refused when sent: the app allows no host
+    )  # fmt: skip
+    delivery = webhook_operations.emit_registration("registration.created", confirmed, event.starts_at)[0]
+    delivery.failed_at = event.starts_at  # so "Send again" is offered, and taken
     db_session.commit()
     with app.test_request_context():
         signed = tokens.mailed_manage_token(confirmed)
@@ -80,6 +88,7 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     real = {
         "slug": event.slug, "event_id": str(event.id), "registration_id": str(confirmed.id), "signed": signed,
         "token": feed.token, "topic": topic.slug, "import_id": str(imported.id), "link": link,
+        "endpoint_id": str(endpoint.id), "delivery_id": str(delivery.id),
     }  # fmt: skip
     return host, real
 

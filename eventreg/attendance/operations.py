@@ -14,6 +14,7 @@ from eventreg.events.models import Event
 from eventreg.hosts.models import Host
 from eventreg.registrations import operations as seats
 from eventreg.registrations.models import Registration, RegistrationStatus
+from eventreg.webhooks import operations as webhooks
 
 
 class AttendanceError(Exception):
@@ -145,18 +146,25 @@ def apply_import(
             raise AttendanceError("unknown_choice")
         rows_for.setdefault(int(registration_id), []).extend(item.person.rows)
 
+    changed = []  # registrations whose minutes or attendance this apply wrote, for attendance.recorded
     updated = marked_absent = 0
     for registration_id, rows in rows_for.items():
         minutes = matching.Person(key="", email="", name="", rows=rows).minutes
-        updated += _record(confirmed[registration_id], minutes, credit.has_attended(event, minutes))
+        if _record(confirmed[registration_id], minutes, credit.has_attended(event, minutes)):
+            updated += 1
+            changed.append(confirmed[registration_id])
     if mark_absent:
         for registration in plan.absent:
-            if registration.id not in rows_for:
-                marked_absent += _record(registration, 0, False)
+            if registration.id not in rows_for and _record(registration, 0, False):
+                marked_absent += 1
+                changed.append(registration)
     for item in walk_ins:
-        add_walk_in(event, name=item.person.name, email=item.person.email, minutes=item.minutes, now=now)
+        changed.append(
+            add_walk_in(event, name=item.person.name, email=item.person.email, minutes=item.minutes, now=now)
+        )
     imported.applied_at = now
     db.session.flush()
+    webhooks.emit_attendance(event, changed, now)
     return Applied(updated=updated, walk_ins=len(walk_ins), marked_absent=marked_absent)
 
 

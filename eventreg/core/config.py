@@ -50,6 +50,13 @@ class Defaults:
     # "background": a thread in each app process sends after the response; "request": before it.
     MAIL_DELIVERY = "background"
 
+    # Webhooks (eventreg/webhooks): "background" posts from a thread in each app process, "request" before the
+    # response. Hosts listed in WEBHOOK_ALLOWED_HOSTS ("127.0.0.1,receiver.test") skip the public-address check
+    # and may use http://: for tests and a trusted in-house receiver, never for what a host may type.
+    WEBHOOK_DELIVERY = "background"
+    WEBHOOK_ALLOWED_HOSTS = ""
+    WEBHOOK_TIMEOUT = 5  # seconds for a whole delivery attempt, connecting included
+
     # Abuse limits. Counters in memory:// suit one process; point RATELIMIT_STORAGE_URI at Redis
     # (redis://host:6379/0) when several workers or servers share the load, so they share the counts.
     RATELIMIT_ENABLED = True

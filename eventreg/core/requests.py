@@ -1,7 +1,7 @@
 """One commit point per request, as Indico's request handler has. A view that may write (anything but GET,
 HEAD, OPTIONS; reads never write, see eventreg/core/database.py) returns; then its session is committed once, what
-waited for the commit runs (log lines that must say only what was saved), and the mail it queued is handed to
-the sender. No view commits or starts delivery by hand.
+waited for the commit runs (log lines that must say only what was saved), and the mail and webhook deliveries it
+queued are handed to their senders. No view commits or starts delivery by hand.
 
 A view that raises (abort and CSRF failures included) commits nothing: the session is rolled back when the
 request ends. A view that refuses something after an operation wrote rolls back before it answers; what is
@@ -16,6 +16,7 @@ from eventreg import clock
 from eventreg.core.database import READ_ONLY_METHODS
 from eventreg.core.extensions import db
 from eventreg.mail import sending
+from eventreg.webhooks import sending as webhook_sending
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -34,6 +35,7 @@ def commit_after(view: Callable) -> Callable:
             for callback in g.pop("after_commit", []):
                 callback()
             sending.deliver_queued(clock.now())  # after the commit: the rows must exist for the sender
+            webhook_sending.deliver_queued(clock.now())
         return response
 
     return committing_view

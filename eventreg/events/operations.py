@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from eventreg.core.extensions import db
 from eventreg.events.models import Event, Status, Topic
+from eventreg.webhooks import operations as webhooks
 
 # Paths under /events/ that a slug must not shadow.
 RESERVED_SLUGS = {"on-demand", "new"}
@@ -129,6 +130,8 @@ def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = No
     if told and event.status != Status.DRAFT:
         event.sequence += 1  # SEQUENCE must grow on every change or calendars keep the stale entry
     db.session.flush()
+    if changed:
+        webhooks.emit("event.updated", event, {"changed": changed}, now)
     return EventUpdate(changed=changed, told=told)
 
 
@@ -144,6 +147,7 @@ def publish(event: Event, *, now: datetime) -> None:
     event.status = Status.PUBLISHED
     event.updated_at = now
     db.session.flush()
+    webhooks.emit("event.published", event, {}, now)
 
 
 def unpublish(event: Event, *, now: datetime) -> None:
@@ -151,6 +155,7 @@ def unpublish(event: Event, *, now: datetime) -> None:
     event.status = Status.DRAFT
     event.updated_at = now
     db.session.flush()
+    webhooks.emit("event.updated", event, {"changed": ["status"]}, now)
 
 
 def cancel_event(event: Event, *, now: datetime) -> bool:
@@ -162,6 +167,7 @@ def cancel_event(event: Event, *, now: datetime) -> bool:
     event.sequence += 1
     event.updated_at = now
     db.session.flush()
+    webhooks.emit("event.cancelled", event, {}, now)
     return True
 
 

@@ -14,6 +14,7 @@ from eventreg.events.operations import EventUpdate
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH, Host, HostSession, LoginAttempt, event_hosts, password_matches
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.models import Registration
+from eventreg.webhooks import operations as webhooks
 
 FAILURES_PER_EMAIL = 5
 FAILURES_PER_ADDRESS = 20
@@ -150,13 +151,12 @@ def record_attendance(event: Event, registrations: list, attended: bool | None, 
     ("not_started") before the event starts: nobody can have attended yet. Returns how many were marked."""
     if not event.has_started(now):
         raise HostError("not_started")
-    marked = 0
-    for registration in registrations:
-        if registration.is_confirmed:
-            registration.attended = attended
-            marked += 1
+    marked = [registration for registration in registrations if registration.is_confirmed]
+    for registration in marked:
+        registration.attended = attended
     db.session.flush()
-    return marked
+    webhooks.emit_attendance(event, marked, now)
+    return len(marked)
 
 
 def needs_past_confirmation(event: Event | None, starts_at: datetime, *, now: datetime) -> bool:

@@ -1,0 +1,231 @@
+"""Endpoints and the deliveries other areas emit. Add and flush, never commit: a delivery exists exactly when
+the change it reports does, as a mail outbox row does.
+
+Other areas call emit() (or emit_registration / emit_attendance) where they make the change; the deliveries
+are sent after the commit (eventreg/core/requests.py hands them to webhooks.sending)."""
+
+import base64
+import json
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from eventreg.core.extensions import db
+from eventreg.core.links import external_url
+from eventreg.events.models import Event
+from eventreg.hosts.models import Host, event_hosts
+from eventreg.webhooks import network
+from eventreg.webhooks.models import EVENT_TYPES, WebhookDelivery, WebhookEndpoint
+
+QUEUED_KEY = "eventreg.webhooks_queued"
+GIVE_UP_AFTER = timedelta(days=3)  # a delivery not accepted this long after it was made is given up
+ENDPOINTS_PER_HOST = 20
+
+
+class WebhookError(Exception):
+    MESSAGES = {
+        "unknown_type": "Choose event types from the list.",
+        "no_types": "Choose at least one event type to receive.",
+        "too_many": f"A host can have at most {ENDPOINTS_PER_HOST} endpoints.",
+        "not_failed": "Only a delivery that failed can be sent again.",
+        "endpoint_disabled": "The endpoint is disabled. Enable it first, then send again.",
+    }
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+        self.message = self.MESSAGES[code]
+
+
+def new_secret() -> str:
+    """A Standard Webhooks secret: whsec_ and the base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def _check_types(event_types: list[str]) -> list[str]:
+    if not event_types:
+        raise WebhookError("no_types")
+    if any(kind not in EVENT_TYPES for kind in event_types):
+        raise WebhookError("unknown_type")
+    return [kind for kind in EVENT_TYPES if kind in event_types]  # stored in the list's order, once each
+
+
+def create_endpoint(
+    host: Host, *, url: str, event_types: list[str], description: str, allowed: frozenset[str], now: datetime
+) -> WebhookEndpoint:
+    """A new enabled endpoint with a fresh secret. network.UrlRefused unless the URL may be posted to (its
+    name resolved and checked now; again at every send); WebhookError for the types or the host's limit."""
+    event_types = _check_types(event_types)
+    if count_endpoints(host) >= ENDPOINTS_PER_HOST:
+        raise WebhookError("too_many")
+    network.resolve(url, allowed)
+    endpoint = WebhookEndpoint(
+        host_id=host.id, url=url, event_types=event_types, description=description, secret=new_secret(),
+        is_enabled=True, created_at=now,
+    )  # fmt: skip
+    db.session.add(endpoint)
+    db.session.flush()
+    return endpoint
+
+
+def update_endpoint(
+    endpoint: WebhookEndpoint, *, url: str, event_types: list[str], description: str, allowed: frozenset[str]
+) -> None:
+    event_types = _check_types(event_types)
+    if url != endpoint.url:
+        network.resolve(url, allowed)
+    endpoint.url, endpoint.event_types, endpoint.description = url, event_types, description
+    db.session.flush()
+
+
+def disable_endpoint(endpoint: WebhookEndpoint, *, reason: str, now: datetime) -> int:
+    """Stop sending to the endpoint. Its deliveries still waiting are marked failed (each can be sent again once
+    it is enabled). Returns how many were."""
+    endpoint.is_enabled = False
+    endpoint.disabled_at = now
+    endpoint.disabled_reason = reason
+    held = db.session.execute(
+        sa.update(WebhookDelivery)
+        .where(
+            WebhookDelivery.endpoint_id == endpoint.id,
+            WebhookDelivery.delivered_at.is_(None),
+            WebhookDelivery.failed_at.is_(None),
+        )
+        .values(failed_at=now, next_attempt_at=None, last_error="Not sent: the endpoint was disabled.")
+    ).rowcount
+    db.session.flush()
+    return held
+
+
+def enable_endpoint(endpoint: WebhookEndpoint) -> None:
+    """Send to the endpoint again, starting with a clean failure count. Deliveries that failed meanwhile are
+    sent again only when someone asks (send_again), one by one."""
+    endpoint.is_enabled = True
+    endpoint.disabled_at = endpoint.disabled_reason = None
+    endpoint.failure_streak = 0
+    endpoint.failing_since = None
+    db.session.flush()
+
+
+def delete_endpoint(endpoint: WebhookEndpoint) -> None:
+    """The endpoint and its delivery log, for good."""
+    db.session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
+    db.session.delete(endpoint)
+    db.session.flush()
+
+
+def send_again(delivery: WebhookDelivery, *, now: datetime) -> None:
+    """A failed delivery, due again now with three fresh days of retries (the same webhook-id, so a receiver
+    that did get it can tell). WebhookError("not_failed"/"endpoint_disabled")."""
+    if delivery.failed_at is None:
+        raise WebhookError("not_failed")
+    if not delivery.endpoint.is_enabled:
+        raise WebhookError("endpoint_disabled")
+    delivery.failed_at = None
+    delivery.next_attempt_at = now
+    delivery.give_up_at = now + GIVE_UP_AFTER
+    db.session.flush()
+    db.session.info.setdefault(QUEUED_KEY, []).append(delivery.id)
+
+
+def count_endpoints(host: Host) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(WebhookEndpoint).where(WebhookEndpoint.host_id == host.id)
+    )
+
+
+def iso(instant: datetime | None) -> str | None:
+    """An instant in ISO 8601 UTC with a Z: 2025-01-30T20:00:00Z."""
+    return instant.strftime("%Y-%m-%dT%H:%M:%SZ") if instant is not None else None
+
+
+def event_data(event: Event) -> dict:
+    return {
+        "id": event.id,
+        "slug": event.slug,
+        "title": event.title,
+        "status": event.status,
+        "starts_at": iso(event.starts_at),
+        "ends_at": iso(event.ends_at),
+        "timezone": event.timezone,
+        "url": external_url("events.show", slug=event.slug),
+    }
+
+
+def registration_data(registration) -> dict:
+    """A registration as its hosts see it: who, and where they stand."""
+    return {
+        "id": registration.id,
+        "name": registration.name,
+        "email": registration.email,
+        "organization": registration.organization,
+        "status": registration.status,
+        "registered_at": iso(registration.created_at),
+        "confirmed_at": iso(registration.confirmed_at),
+        "cancelled_at": iso(registration.cancelled_at),
+    }
+
+
+def emit(kind: str, event: Event, data: dict, now: datetime) -> list[WebhookDelivery]:
+    """Queue a `kind` message about `event` for every enabled endpoint that asked for it and whose host may
+    manage the event (an admin's: every event), in the caller's transaction. The body is
+    {"type", "timestamp", "data": {"event": ..., **data}}, fixed now: a retry sends the same bytes."""
+    if kind not in EVENT_TYPES:
+        raise ValueError(f"unknown webhook event type {kind!r}")
+    endpoints = [endpoint for endpoint in _endpoints_for(event) if endpoint.receives(kind)]
+    if not endpoints:
+        return []
+    payload = json.dumps(
+        {"type": kind, "timestamp": iso(now), "data": {"event": event_data(event), **data}},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    deliveries = [
+        WebhookDelivery(
+            endpoint_id=endpoint.id,
+            message_id="msg_" + secrets.token_urlsafe(24),
+            kind=kind,
+            payload=payload,
+            created_at=now,
+            give_up_at=now + GIVE_UP_AFTER,
+            next_attempt_at=now,
+        )  # fmt: skip
+        for endpoint in endpoints
+    ]
+    db.session.add_all(deliveries)
+    db.session.flush()
+    db.session.info.setdefault(QUEUED_KEY, []).extend(delivery.id for delivery in deliveries)
+    return deliveries
+
+
+def emit_registration(kind: str, registration, now: datetime) -> list[WebhookDelivery]:
+    return emit(kind, registration.event, {"registration": registration_data(registration)}, now)
+
+
+def emit_attendance(event: Event, registrations: Iterable, now: datetime) -> list[WebhookDelivery]:
+    """attendance.recorded for the registrations whose attendance was just written (one message per recording)."""
+    rows = [
+        {**registration_data(r), "attended": r.attended, "minutes_attended": r.minutes_attended} for r in registrations
+    ]
+    if not rows:
+        return []
+    return emit("attendance.recorded", event, {"registrations": rows}, now)
+
+
+def _endpoints_for(event: Event) -> list[WebhookEndpoint]:
+    hosts_of_event = sa.select(event_hosts.c.host_id).where(event_hosts.c.event_id == event.id)
+    return list(
+        db.session.scalars(
+            sa.select(WebhookEndpoint)
+            .join(Host, Host.id == WebhookEndpoint.host_id)
+            .where(WebhookEndpoint.is_enabled, sa.or_(Host.is_admin, WebhookEndpoint.host_id.in_(hosts_of_event)))
+            .order_by(WebhookEndpoint.id)
+        )
+    )
+
+
+def take_queued_ids() -> list[int]:
+    """Ids queued in this session since last asked (rolled-back ones are skipped when sending)."""
+    return db.session.info.pop(QUEUED_KEY, [])

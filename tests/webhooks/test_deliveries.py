@@ -1,0 +1,150 @@
+"""Deliveries written with the change, posted after the commit to a real receiver, signed and verifiable."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from standardwebhooks.webhooks import Webhook
+
+from eventreg.clock import SystemClock
+from eventreg.core.extensions import db
+from eventreg.registrations.models import Registration
+from eventreg.webhooks import sending
+from eventreg.webhooks.models import WebhookDelivery
+
+
+def test_a_public_registration_delivers_registration_created_after_commit(
+    app, client, make_host, make_event, make_endpoint, receiver, post_registration, clock, deliveries
+):
+    # standardwebhooks checks the timestamp against the real time: stand the app's clock there.
+    clock.set(SystemClock().now())
+    host = make_host()
+    event = make_event(starts_at=clock.now() + timedelta(days=10), timezone="Europe/Berlin")
+    event.hosts = [host]
+    endpoint = make_endpoint(host, receiver.url, types=["registration.created"])
+    db.session.commit()
+    seen = []
+
+    def count_committed(record):  # read from another connection: only what was committed is visible
+        with app.app_context():
+            seen.append(db.session.scalar(sa.select(sa.func.count()).select_from(Registration)))
+
+    receiver.on_request = count_committed
+
+    response = post_registration(event, email="Ana@Library.example.org")
+
+    assert response.status_code == 303
+    assert seen == [1]
+    [record] = receiver.requests
+    payload = Webhook(endpoint.secret).verify(record["body"], record["headers"])
+    assert payload["type"] == "registration.created"
+    assert payload["timestamp"] == clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    data = payload["data"]
+    assert data["event"] == {
+        "id": event.id, "slug": event.slug, "title": event.title, "status": "published",
+        "starts_at": f"{event.starts_at:%Y-%m-%dT%H:%M:%SZ}", "ends_at": f"{event.ends_at:%Y-%m-%dT%H:%M:%SZ}",
+        "timezone": "Europe/Berlin", "url": f"http://eventreg.test/events/{event.slug}",
+    }  # fmt: skip
+    assert data["registration"]["email"] == "ana@library.example.org"
+    assert data["registration"]["name"] == "Ana Lima"
+    assert data["registration"]["status"] == "confirmed"
+    assert record["headers"]["webhook-id"].startswith("msg_")
+    [delivery] = deliveries()
+    assert (delivery.status, delivery.last_status_code, delivery.attempts) == ("delivered", 200, 1)
+    assert delivery.message_id == record["headers"]["webhook-id"]
+
+
+def test_a_request_that_fails_after_the_change_delivers_nothing(
+    client, make_host, make_event, make_endpoint, receiver, post_registration, db_session, clock, deliveries
+):
+    host = make_host()
+    event = make_event()
+    event.hosts = [host]
+    make_endpoint(host, receiver.url)
+    db_session.commit()
+
+    def fail(session):
+        raise RuntimeError("the database refused the commit")
+
+    sa.event.listen(sa.orm.Session, "before_commit", fail)
+    try:
+        with pytest.raises(RuntimeError, match="refused the commit"):
+            post_registration(event)
+    finally:
+        sa.event.remove(sa.orm.Session, "before_commit", fail)
+    db_session.rollback()  # what the end of a real request does; here the test's app context outlives it
+
+    assert deliveries() == []
+    assert sending.send_pending(clock.now()) == (0, 0)
+    assert receiver.requests == []
+
+
+def test_nothing_is_written_for_events_nobody_listens_to(make_event, register, deliveries, make_host, make_endpoint):
+    host = make_host()
+    make_endpoint(host, "http://127.0.0.1:9/never", types=["event.cancelled"])
+    event = make_event()
+    event.hosts = [host]
+    register(event)
+    assert deliveries() == []
+
+
+def test_the_cron_command_sends_what_is_due_and_the_background_thread_sends_after_the_response(
+    app, client, make_host, make_event, make_endpoint, receiver, post_registration, db_session, clock, monkeypatch
+):
+    host = make_host()
+    event = make_event()
+    event.hosts = [host]
+    endpoint = make_endpoint(host, receiver.url)
+    db_session.commit()
+    receiver.status = 503
+    post_registration(event)
+    assert len(receiver.requests) == 1
+
+    receiver.status = 200
+    clock.advance(minutes=5)
+    result = app.test_cli_runner().invoke(args=["send-webhooks"])
+    assert result.exit_code == 0, result.output
+    assert "Webhooks: 1 delivered, 0 failed." in result.output
+    assert len(receiver.requests) == 2
+    assert receiver.requests[0]["headers"]["webhook-id"] == receiver.requests[1]["headers"]["webhook-id"]
+    receiver.check_signatures(endpoint.secret)
+
+    monkeypatch.setitem(app.config, "WEBHOOK_DELIVERY", "background")
+    post_registration(event, email="ben@library.example.org", form_key="key-2")
+    assert sending.BackgroundSender.of(app).drain(timeout=10)
+    assert len(receiver.requests) == 3
+    assert receiver.payloads()[2]["data"]["registration"]["email"] == "ben@library.example.org"
+
+
+def test_a_delivery_is_sent_once_however_many_senders_run(
+    app, make_host, make_event, make_endpoint, receiver, register, db_session, clock
+):
+    host = make_host()
+    event = make_event()
+    event.hosts = [host]
+    make_endpoint(host, receiver.url)
+    register(event)
+    db_session.commit()
+    assert sending.send_pending(clock.now()) == (1, 0)
+    assert sending.send_pending(clock.now()) == (0, 0)
+    assert len(receiver.requests) == 1
+    assert db_session.scalar(sa.select(WebhookDelivery.attempts)) == 1
+
+
+def test_emit_takes_certificate_issued_for_the_certificates_module(
+    make_host, make_event, make_endpoint, register, receiver, db_session, clock
+):
+    from eventreg.webhooks import operations
+
+    host = make_host()
+    event = make_event()
+    event.hosts = [host]
+    make_endpoint(host, receiver.url, types=["certificate.issued"])
+    registration = register(event)
+    data = {"registration": operations.registration_data(registration), "certificate": {"id": 7}}
+    assert len(operations.emit("certificate.issued", event, data, clock.now())) == 1
+    db_session.commit()
+    sending.send_queued(clock.now())
+    assert receiver.payloads()[0]["data"]["certificate"] == {"id": 7}
+    with pytest.raises(ValueError, match="unknown webhook event type"):
+        operations.emit("certificate.revoked", event, {}, clock.now())

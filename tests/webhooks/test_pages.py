@@ -1,0 +1,156 @@
+"""The host's webhook pages: adding an endpoint (the secret shown once), changing, deleting, the delivery log, and
+what a host may see and receive: their own endpoints, and only the events they may manage."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from standardwebhooks.webhooks import Webhook
+
+from eventreg.webhooks import sending
+from eventreg.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+
+def test_a_host_adds_an_endpoint_and_sees_the_secret_once(client, login, make_host, db_session, text_of):
+    login(make_host())
+    assert "Webhooks" in text_of(client.get("/host/"))
+    form = client.get("/host/webhooks/new")
+    assert form.status_code == 200
+    assert 'value="registration.created" checked' in form.get_data(as_text=True) or (
+        'checked id="event_types-0"' in form.get_data(as_text=True)
+    )
+    response = client.post(
+        "/host/webhooks/new",
+        data={"url": "http://127.0.0.1:8000/hook", "description": "CRM sync",
+              "event_types": ["registration.created", "certificate.issued"]},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+    endpoint = db_session.scalars(sa.select(WebhookEndpoint)).one()
+    assert re.fullmatch(r"whsec_[A-Za-z0-9+/]{43}=", endpoint.secret)
+    assert len(Webhook(endpoint.secret)._whsecret) == 32
+    assert endpoint.secret in response.get_data(as_text=True)
+    assert endpoint.event_types == ["registration.created", "certificate.issued"]
+    # Never again: not on the endpoint's page, its form or the list.
+    for url in ("/host/webhooks/", f"/host/webhooks/{endpoint.id}", f"/host/webhooks/{endpoint.id}/edit"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert endpoint.secret not in page.get_data(as_text=True)
+    assert "CRM sync" in text_of(client.get("/host/webhooks/"))
+
+
+def test_the_form_says_what_is_wrong(client, login, make_host, text_of):
+    login(make_host())
+    response = client.post("/host/webhooks/new", data={"url": "", "event_types": []})
+    assert response.status_code == 400
+    assert "Please enter the address to post to." in text_of(response)
+    assert "Choose at least one event type to receive." in text_of(response)
+    response = client.post("/host/webhooks/new", data={"url": "https://x.example", "event_types": ["nonsense"]})
+    assert response.status_code == 400
+    assert "is not a valid choice" in text_of(response)
+
+
+def test_a_host_changes_and_deletes_an_endpoint_after_confirming(
+    client, hosted_event, make_endpoint, receiver, db_session, text_of
+):
+    event = hosted_event()
+    endpoint = make_endpoint(event.hosts[0], receiver.url)
+    db_session.commit()
+    response = client.post(
+        f"/host/webhooks/{endpoint.id}/edit", data={"url": receiver.url + "/v2", "event_types": ["event.updated"]}
+    )
+    assert response.status_code == 303
+    db_session.expire_all()
+    assert (endpoint.url, endpoint.event_types) == (receiver.url + "/v2", ["event.updated"])
+    response = client.post(
+        f"/host/webhooks/{endpoint.id}/edit", data={"url": "https://10.0.0.1/", "event_types": ["event.updated"]}
+    )
+    assert response.status_code == 400
+    assert "private, local or reserved network address" in text_of(response)
+
+    confirm = text_of(client.get(f"/host/webhooks/{endpoint.id}/confirm-delete"))
+    assert "This cannot be undone" in confirm
+    assert client.post(f"/host/webhooks/{endpoint.id}/delete").status_code == 303
+    assert db_session.scalars(sa.select(WebhookEndpoint)).all() == []
+
+
+def test_the_delivery_log_shows_status_code_time_and_attempts(
+    client, hosted_event, make_endpoint, register, receiver, db_session, clock, text_of
+):
+    event = hosted_event()
+    endpoint = make_endpoint(event.hosts[0], receiver.url)
+    register(event)
+    db_session.commit()
+    receiver.status = 502
+    sending.send_pending(clock.now())
+    page = text_of(client.get(f"/host/webhooks/{endpoint.id}"))
+    assert "registration.created" in page
+    assert "Retrying" in page
+    assert "502" in page
+    assert "15 January 2025, 12:00 PM EST" in page  # made and tried at 17:00 UTC, in the host's zone
+    assert "next try 15 January 2025, 12:05 PM EST" in page
+    assert "1 failed attempt in a row" in page
+
+
+@pytest.fixture
+def two_hosts(make_host, make_event, make_endpoint, receiver, second_receiver, db_session):
+    ours, theirs = make_host("ours@library.example.org"), make_host("theirs@library.example.org")
+    our_event, their_event = make_event(title="Ours"), make_event(title="Theirs")
+    our_event.hosts, their_event.hosts = [ours], [theirs]
+    our_endpoint = make_endpoint(ours, receiver.url)
+    their_endpoint = make_endpoint(theirs, second_receiver.url)
+    db_session.commit()
+    return ours, theirs, our_event, their_event, our_endpoint, their_endpoint
+
+
+def test_a_host_cannot_see_or_manage_another_hosts_endpoints(client, login, two_hosts, register, db_session, clock):
+    ours, theirs, our_event, their_event, our_endpoint, their_endpoint = two_hosts
+    register(their_event)
+    db_session.commit()
+    delivery = db_session.scalars(sa.select(WebhookDelivery)).one()
+    login(ours)
+    assert their_endpoint.url not in client.get("/host/webhooks/").get_data(as_text=True)
+    base = f"/host/webhooks/{their_endpoint.id}"
+    for url in (base, f"{base}/edit", f"{base}/confirm-delete"):
+        assert client.get(url).status_code == 404
+    for action in ("disable", "enable", "delete"):
+        assert client.post(f"{base}/{action}").status_code == 404
+    assert (
+        client.post(
+            f"{base}/edit", data={"url": "https://93.184.215.14/", "event_types": ["event.updated"]}
+        ).status_code
+        == 404
+    )
+    assert client.post(f"{base}/deliveries/{delivery.id}/send-again").status_code == 404
+    # Nor through their own endpoint's address with another's delivery.
+    assert client.post(f"/host/webhooks/{our_endpoint.id}/deliveries/{delivery.id}/send-again").status_code == 404
+    db_session.expire_all()
+    assert db_session.get(WebhookEndpoint, their_endpoint.id).is_enabled
+
+
+def test_each_host_receives_only_the_events_they_manage_and_an_admin_all(
+    two_hosts, make_host, make_endpoint, register, receiver, second_receiver, free_port, db_session, clock
+):
+    from tests.webhooks.conftest import Receiver
+
+    ours, theirs, our_event, their_event, our_endpoint, their_endpoint = two_hosts
+    admin_receiver = Receiver(free_port())
+    try:
+        make_endpoint(make_host("admin@library.example.org", admin=True), admin_receiver.url)
+        register(our_event, email="a@library.example.org")
+        register(their_event, email="b@library.example.org")
+        db_session.commit()
+        sending.send_pending(clock.now())
+        assert [p["data"]["event"]["title"] for p in receiver.payloads()] == ["Ours"]
+        assert [p["data"]["event"]["title"] for p in second_receiver.payloads()] == ["Theirs"]
+        assert sorted(p["data"]["event"]["title"] for p in admin_receiver.payloads()) == ["Ours", "Theirs"]
+    finally:
+        admin_receiver.close()
+
+
+def test_webhook_pages_need_a_signed_in_host(client, two_hosts):
+    *_, our_endpoint, _ = two_hosts
+    for url in ("/host/webhooks/", "/host/webhooks/new", f"/host/webhooks/{our_endpoint.id}"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert "/host/login" in response.headers["Location"]
