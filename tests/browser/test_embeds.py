@@ -55,6 +55,7 @@ def library_site():
     thread.start()
     yield site
     site.server.shutdown()
+    site.server.server_close()
     thread.join(timeout=5)
 
 
