@@ -32,11 +32,11 @@ EMBED_ORIGIN = re.compile(r"\*|https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:
 PRIVATE_PREFIXES = ("/r/", "/feeds/", "/host")
 
 
-def embed_policy(origins: str) -> str:
+def embed_policy(origins: str | list[str]) -> str:
     """The Content-Security-Policy of an /embed/ page: the site's, framable by 'self' and the configured origins
     ("*": any site; else space-separated origins such as https://library.example.org or https://*.example.org).
     Anything else raises ConfigurationError, so a typo can never write a broken or wider policy."""
-    names = origins.split()
+    names = " ".join(origins).split() if isinstance(origins, list | tuple) else str(origins).split()
     bad = [name for name in names if not EMBED_ORIGIN.fullmatch(name)]
     if bad or not names:
         raise ConfigurationError(

@@ -56,8 +56,9 @@ def not_found(error):
 @bp.get("/host/embed")
 @login_required
 def builder():
-    form = EmbedForm(request.args or None, queries.list_topics())
-    if request.args and not form.validate():
+    chosen = any(name in request.args for name in ("topic", "limit", "theme"))  # else the defaults, unjudged
+    form = EmbedForm(request.args if chosen else None, queries.list_topics())
+    if chosen and not form.validate():
         return render_template("embeds/builder.html", form=form, snippet=None), 400
     options = form.options()
     topic_name = form.topic_name() if options.topic else None

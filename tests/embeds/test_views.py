@@ -185,6 +185,12 @@ def test_a_malformed_origin_list_stops_the_app_with_a_message(embed_app, origins
         embed_app(origins)
 
 
+def test_an_origin_list_from_json_configuration_is_read_too(embed_app):
+    app = embed_app('["https://library.example.org", "https://lms.example.edu"]')  # from_prefixed_env parses JSON
+    policy = app.test_client().get("/embed/nowhere").headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://library.example.org https://lms.example.edu;" in policy
+
+
 def test_the_builder_needs_a_host(client, catalog):
     response = client.get("/host/embed")
     assert response.status_code == 302
@@ -207,6 +213,7 @@ def test_the_builder_makes_a_snippet_and_preview_the_list_accepts(client, catalo
     )
     assert '<iframe class="embed-preview" src="http://eventreg.test/embed/events"' in body
     assert 'name="csrf_token"' not in body.split('id="embed-form"')[1].split("</form>")[0]  # a GET form
+    assert client.get("/host/embed?tz=Europe/Berlin").status_code == 200  # other parameters: the defaults
 
     chosen = client.get("/host/embed?topic=data&limit=3&theme=dark")
     body = chosen.get_data(as_text=True)
