@@ -5,7 +5,7 @@ both themes and on the hosts' "Embed on your site" page."""
 
 import re
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -245,3 +245,24 @@ def test_the_embed_page_for_hosts_builds_the_snippet_live_and_passes_axe(
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
     axe(page)
+
+
+def test_visitor_times_say_the_next_day_and_label_each_end_across_a_clock_change(
+    open_page, make_event, make_topic, db_session
+):
+    late = make_topic("late", "Late")
+    evening = datetime(2025, 1, 30, 17, 30)  # noqa: DTZ001 - wall-clock time in New York
+    make_event(title="Evening in New York", local_start=evening, duration=timedelta(minutes=90), topics=[late])
+    make_event(title="Across the change", timezone="UTC", local_start=datetime(2025, 3, 30, 0, 30),  # noqa: DTZ001
+               duration=timedelta(hours=2), topics=[late])  # fmt: skip
+    db_session.commit()
+    page = open_page()
+    page.goto("/embed/events?topic=late")
+    times = page.locator("li.event time")
+    expect(times.nth(0)).to_have_text(
+        "Thursday 30 January 2025, 11:30 PM – 1:00 AM the next day Central European Standard Time [UTC +1]"
+    )
+    expect(times.nth(1)).to_have_text(
+        "Sunday 30 March 2025, 1:30 AM Central European Standard Time [UTC +1] – "
+        "4:30 AM Central European Summer Time [UTC +2]"
+    )
