@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg.attendance import views as attendance_views
     from eventreg.calendars import views as calendar_views
     from eventreg.core import health
+    from eventreg.embeds import views as embed_views
     from eventreg.events import views as event_views
     from eventreg.hosts import views as host_views
     from eventreg.registrations import views as registration_views
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(attendance_views.bp)
     app.register_blueprint(transcript_views.bp)
     app.register_blueprint(webhook_views.bp)
+    app.register_blueprint(embed_views.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

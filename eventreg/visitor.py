@@ -4,6 +4,7 @@ An unknown name never errors: the pages fall back to each event's own zone and s
 
 from flask import current_app, g, request
 
+from eventreg.core.security import EMBED_PREFIX
 from eventreg.timezones import is_valid_zone
 
 
@@ -24,8 +25,8 @@ def load_visitor_zone() -> None:
 def remember_visitor_zone(response):
     """Keep a zone chosen with ?tz= in a cookie; ?tz= with no value forgets it."""
     asked = request.args.get("tz")
-    if asked is None or request.endpoint in (None, "static"):
-        return response
+    if asked is None or request.endpoint in (None, "static") or request.path.startswith(EMBED_PREFIX):
+        return response  # a framed list sets no cookie: it is the same for every visitor of every site
     cookie = current_app.config["TZ_COOKIE"]
     if asked == "":
         response.delete_cookie(cookie)

@@ -176,6 +176,21 @@ def test_static_files_come_from_nginx(site):
     assert "/static/" not in site.app_requests()
 
 
+def test_the_embedded_list_is_cached_with_its_framing_headers_and_sets_no_cookie(site, upcoming):
+    for path in ("/embed/events", "/embed/events?topic=data&limit=3&theme=dark", "/embed/events?tz=Europe/Berlin"):
+        assert site.request(path).status == 200, path
+        again = site.request(path)
+        assert again.getheader("X-Cache-Status") == "HIT", path
+        assert "frame-ancestors 'self' *;" in again.getheader("Content-Security-Policy"), path
+        assert again.getheader("X-Frame-Options") is None, path
+        assert again.getheader("Set-Cookie") is None, path
+        assert upcoming.title in again.text
+    loader = site.request("/static/embed.js")
+    assert loader.status == 200
+    assert "javascript" in loader.getheader("Content-Type")
+    assert "/static/" not in site.app_requests()
+
+
 def session_cookie(response) -> str:
     return response.getheader("Set-Cookie").split(";", 1)[0]
 

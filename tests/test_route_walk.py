@@ -9,6 +9,7 @@ from wtforms.fields.core import UnboundField
 
 from eventreg.attendance import forms as attendance_forms
 from eventreg.attendance.models import AttendanceImport
+from eventreg.embeds import forms as embed_forms
 from eventreg.hosts import forms as host_forms
 from eventreg.registrations import forms as registration_forms
 from eventreg.registrations import tokens
@@ -26,13 +27,13 @@ HOSTILE = {
     "negative": "-9223372036854775809",
     "10 kB": "x" * 10_000,
 }
-QUERY_PARAMETERS = ("q", "topic", "page", "sort", "tz", "next", "event_id", "status", "start", "end")
+QUERY_PARAMETERS = ("q", "topic", "page", "sort", "tz", "next", "event_id", "status", "start", "end", "limit", "theme")
 
 
 def form_field_names() -> set[str]:
     """Every field any of our forms reads."""
     names = {"csrf_token"}
-    for module in (host_forms, registration_forms, attendance_forms, transcript_forms, webhook_forms):
+    for module in (host_forms, registration_forms, attendance_forms, transcript_forms, webhook_forms, embed_forms):
         for value in vars(module).values():
             if isinstance(value, type):
                 names |= {name for name, field in vars(value).items() if isinstance(field, UnboundField)}

@@ -34,6 +34,8 @@ class Defaults:
     MANAGE_LINK_MAX_AGE = 2 * 365 * 24 * 3600  # seconds a registrant's manage link stays valid
     HOST_SESSION_MAX_AGE = 14 * 24 * 3600  # seconds a host stays signed in, remember-me included
     TRANSCRIPT_LINK_MAX_AGE = 7 * 24 * 3600  # seconds a mailed transcript link stays valid
+    # Sites that may frame the embeddable event list (/embed/): "*" for any, or space-separated origins.
+    EMBED_ORIGINS = "*"
     CALENDAR_UID_DOMAIN = "eventreg.invalid"  # the right-hand side of calendar UIDs; never change it once live
 
     # Mail: with no MAIL_SERVER, messages are written as .eml files to MAIL_OUTBOX_DIR (default instance/outbox).

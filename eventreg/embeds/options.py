@@ -1,0 +1,77 @@
+"""What an embedded event list may be asked for (`?topic=`, `?limit=`, `?theme=`), and the snippet that asks.
+
+The embed page and the hosts' "Embed on your site" page read the same options, so a snippet the page builds
+is always one the embed page accepts."""
+
+import re
+from dataclasses import dataclass
+
+from flask import url_for
+from markupsafe import escape
+
+MIN_LIMIT = 1
+MAX_LIMIT = 20
+DEFAULT_LIMIT = 5
+THEMES = {"": "Follow the site's light or dark setting", "light": "Always light", "dark": "Always dark"}
+# Without the loader script the frame keeps this height and scrolls; with it, the frame fits its content.
+FRAME_HEIGHT = 600
+
+
+class EmbedError(Exception):
+    MESSAGES = {
+        "limit": f"limit must be a whole number from {MIN_LIMIT} to {MAX_LIMIT}.",
+        "theme": "theme must be light or dark (or left out to follow the site's setting).",
+    }
+
+    def __init__(self, code: str):
+        self.code = code
+        self.message = self.MESSAGES[code]
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class EmbedOptions:
+    topic: str = ""  # a topic's slug; "" for every event
+    limit: int = DEFAULT_LIMIT
+    theme: str = ""  # "" follows the embedding page's preference
+
+    def query(self) -> dict[str, str | int]:
+        """The query parameters that say these options, defaults left out so most snippets stay short."""
+        query: dict[str, str | int] = {}
+        if self.topic:
+            query["topic"] = self.topic
+        if self.limit != DEFAULT_LIMIT:
+            query["limit"] = self.limit
+        if self.theme:
+            query["theme"] = self.theme
+        return query
+
+
+def parse(args) -> EmbedOptions:
+    """The options in a query string; EmbedError("limit" | "theme") for values outside them. The topic is only
+    read here: whether it exists is the caller's question."""
+    limit_text = args.get("limit", "")
+    if limit_text == "":
+        limit = DEFAULT_LIMIT
+    elif re.fullmatch(r"[0-9]{1,3}", limit_text) and MIN_LIMIT <= int(limit_text) <= MAX_LIMIT:
+        limit = int(limit_text)
+    else:
+        raise EmbedError("limit")
+    theme = args.get("theme", "")
+    if theme not in THEMES:
+        raise EmbedError("theme")
+    return EmbedOptions(topic=args.get("topic", "").strip(), limit=limit, theme=theme)
+
+
+def embed_url(options: EmbedOptions) -> str:
+    return url_for("embeds.events", _external=True, **options.query())
+
+
+def snippet(options: EmbedOptions, *, title: str) -> str:
+    """The HTML a site pastes: the framed list, which works alone, then the loader that fits its height."""
+    src = escape(embed_url(options))
+    loader = escape(url_for("static", filename="embed.js", _external=True))
+    return (
+        f'<iframe src="{src}" title="{escape(title)}" width="100%" height="{FRAME_HEIGHT}" style="border:0" '
+        f'loading="lazy"></iframe>\n<script src="{loader}" async></script>'
+    )
