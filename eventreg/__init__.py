@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg import visitor
     from eventreg.attendance import views as attendance_views
     from eventreg.calendars import views as calendar_views
+    from eventreg.certificates import views as certificate_views
     from eventreg.core import health
     from eventreg.events import views as event_views
     from eventreg.hosts import views as host_views
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(host_views.bp)
     app.register_blueprint(attendance_views.bp)
+    app.register_blueprint(certificate_views.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

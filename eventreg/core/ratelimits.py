@@ -1,4 +1,4 @@
-"""Per-client limits on the POSTs a bot would hammer: registration and host sign-in.
+"""Per-client limits on the requests a bot would hammer: registration, host sign-in, certificate verification.
 
 Counters live in RATELIMIT_STORAGE_URI: Redis (redis://...) when several processes or servers serve the
 site, so they share one count; memory:// for a single process. Each app gets its own Limiter, so its
@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 LIMITED_POSTS = {
     "registrations.register": "REGISTRATION_RATE_LIMIT",
     "hosts.login": "LOGIN_RATE_LIMIT",
+}
+# The same for GETs: pages that look a secret up, so that guessing would take forever anyway.
+LIMITED_GETS = {
+    "certificates.verify": "CERTIFICATE_VERIFY_RATE_LIMIT",
 }
 
 
@@ -44,4 +48,8 @@ def init_app(app: Flask) -> None:
     for endpoint, config_key in LIMITED_POSTS.items():
         view = app.view_functions[endpoint]
         limit = limiter.limit(lambda key=config_key: current_app.config[key], methods=["POST"])
+        app.view_functions[endpoint] = limit(view)
+    for endpoint, config_key in LIMITED_GETS.items():
+        view = app.view_functions[endpoint]
+        limit = limiter.limit(lambda key=config_key: current_app.config[key], methods=["GET"])
         app.view_functions[endpoint] = limit(view)
