@@ -2,6 +2,7 @@
 verification page: what each shows, and to whom. On SQLite and PostgreSQL."""
 
 import re
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from eventreg.registrations import tokens
 
 
 def certificates(db_session):
-    db_session.expire_all()
+    db_session.commit()  # ends the test's own transaction, so this reads what the requests committed since
     return {c.registration.email.split("@")[0]: c for c in db_session.scalars(sa.select(Certificate))}
 
 
@@ -305,3 +306,30 @@ def test_host_pages_list_the_certificates_and_link_from_the_attendee_list(client
     assert "Chen Wei" in index
     assert "Nobody new qualifies" in index
     assert db_session.scalar(sa.select(sa.func.count()).select_from(CertificateLogEntry)) == 2
+
+
+def test_two_hosts_finalising_at_once_issue_each_certificate_once(app, finished, db_session, host_password, mailbox):
+    """The event's row lock (PostgreSQL) or the write lock (SQLite) makes the second wait, then find them issued."""
+
+    clients = []
+    for _ in range(2):
+        client = app.test_client()
+        with app.app_context():  # its own, as a separate browser's request would have
+            client.post("/host/login", data={"email": finished["host"].email, "password": host_password})
+        clients.append(client)
+    barrier = threading.Barrier(2)
+    statuses = []
+    url = f"/host/events/{finished['event'].id}/certificates/finalise"
+
+    def run(client):
+        barrier.wait()
+        statuses.append(client.post(url).status_code)
+
+    threads = [threading.Thread(target=run, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [303, 409]
+    assert set(certificates(db_session)) == {"ana", "chen"}
+    assert len([m for m in mailbox if m["Subject"].startswith("Your certificate")]) == 2
