@@ -288,7 +288,7 @@ def register(db_session, clock):
 
 # What a certificate needs to show a name in any script, and the tests to read it back (`make fonts`).
 CERTIFICATE_FONTS = ("Noto Serif", "Noto Naskh Arabic", "Noto Sans Devanagari", "WenQuanYi Micro Hei")
-POPPLER_TOOLS = ("pdftotext", "pdftoppm", "pdffonts")
+POPPLER_TOOLS = ("pdftotext", "pdftoppm", "pdffonts", "pdfinfo")
 
 
 @pytest.fixture(scope="session")

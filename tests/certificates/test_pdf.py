@@ -114,3 +114,16 @@ def test_render_pdf_fetches_nothing_from_the_network(free_port):
     # An image on a server that would hang or answer: WeasyPrint is not allowed to ask it, and renders without.
     pdf = render_pdf(f'<p>Hello</p><img src="http://127.0.0.1:{free_port()}/tracker.png" alt="">')
     assert pdf.startswith(b"%PDF-")
+
+
+def test_the_longest_name_and_title_still_fit_one_page(app, finished, db_session, clock, pdf_tools, tmp_path):
+    event = finished["event"]
+    event.title = ("Building community connections by hiring for cultural knowledge: a workshop " * 3)[:200]
+    ana = finished["ana"]
+    ana.name = ("Maria Guadalupe Fernández de la Concepción Rodríguez-Ängström " * 2)[:120]
+    certificate = operations.finalise(event, host=finished["host"], now=clock.now())[0]
+    with app.test_request_context():
+        path = tmp_path / "long.pdf"
+        path.write_bytes(rendering.certificate_pdf(certificate))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           1" in info
