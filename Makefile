@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run host test install lint chromium nginx axe constraints stack
+.PHONY: run host test install lint chromium nginx fonts axe constraints stack
 
 # constraints.txt pins every package, so a new upstream release changes nothing until we choose it.
 $(STAMP): pyproject.toml constraints.txt
@@ -41,7 +41,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install chromium nginx axe lint
+test: install chromium nginx fonts axe lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Browser tests need Debian's Chromium; install it when we can (root with apt-get), else say so.
@@ -62,6 +62,19 @@ nginx:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
 	else \
 		echo "NOTE: nginx is missing and cannot be installed here (needs root and apt-get): the deployment test will be SKIPPED."; \
+	fi
+
+# Certificates (WeasyPrint) need fonts for every script a name may be in: Noto for Latin, Arabic and Devanagari,
+# WenQuanYi Micro Hei for Chinese (5 MB, against Noto CJK's 100+); tests/certificates read the PDFs back with
+# poppler-utils. Installed the same way as Chromium; a production server needs the fonts too.
+fonts:
+	@if fc-list 2>/dev/null | grep -q 'Noto Sans Devanagari' && fc-list | grep -q 'WenQuanYi Micro Hei' \
+		&& command -v pdftotext >/dev/null && ldconfig -p | grep -q libharfbuzz-subset; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing fonts and poppler-utils for the certificates..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core fonts-wqy-microhei libharfbuzz-subset0 poppler-utils >/dev/null; \
+	else \
+		echo "NOTE: certificate fonts or poppler-utils are missing and cannot be installed here (needs root and apt-get): the PDF tests will be SKIPPED."; \
 	fi
 
 # The production stack on loopback, with the demo: nginx -> gunicorn -> PostgreSQL, Redis (deploy/stack.py).

@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg import visitor
     from eventreg.attendance import views as attendance_views
     from eventreg.calendars import views as calendar_views
+    from eventreg.certificates import views as certificate_views
     from eventreg.core import health
     from eventreg.embeds import views as embed_views
     from eventreg.events import views as event_views
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(transcript_views.bp)
     app.register_blueprint(webhook_views.bp)
     app.register_blueprint(embed_views.bp)
+    app.register_blueprint(certificate_views.bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

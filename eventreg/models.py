@@ -1,6 +1,7 @@
 """Every model, imported in one place so that the metadata Alembic compares against is complete."""
 
 from eventreg.attendance.models import AttendanceImport
+from eventreg.certificates.models import Certificate, CertificateLogEntry
 from eventreg.events.models import Event, Topic, event_topics
 from eventreg.hosts.models import Host, HostSession, LoginAttempt, event_hosts
 from eventreg.mail.models import OutboxMessage
@@ -8,6 +9,7 @@ from eventreg.registrations.models import PersonalFeed, Registration, ReminderDe
 from eventreg.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
-    "AttendanceImport", "Event", "Host", "HostSession", "LoginAttempt", "OutboxMessage", "PersonalFeed",
-    "Registration", "ReminderDelivery", "Topic", "WebhookDelivery", "WebhookEndpoint", "event_hosts", "event_topics",
+    "AttendanceImport", "Certificate", "CertificateLogEntry", "Event", "Host", "HostSession", "LoginAttempt",
+    "OutboxMessage", "PersonalFeed", "Registration", "ReminderDelivery", "Topic", "WebhookDelivery", "WebhookEndpoint",
+    "event_hosts", "event_topics",
 ]  # fmt: skip

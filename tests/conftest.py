@@ -6,7 +6,9 @@ is set (CI always sets it)."""
 import email.policy
 import os
 import re
+import shutil
 import socket
+import subprocess
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -283,6 +285,29 @@ def register(db_session, clock):
         return operations.register(event, now=fields.pop("now", clock.now()), **fields)
 
     return make
+
+
+# What a certificate needs to show a name in any script, and the tests to read it back (`make fonts`).
+CERTIFICATE_FONTS = ("Noto Serif", "Noto Naskh Arabic", "Noto Sans Devanagari", "WenQuanYi Micro Hei")
+POPPLER_TOOLS = ("pdftotext", "pdftoppm", "pdffonts", "pdfinfo")
+
+
+@pytest.fixture(scope="session")
+def pdf_tools():
+    """The certificate fonts and poppler-utils, or a skip saying what is missing; in CI (CI=true) a failure,
+    as for Chromium (tests/browser/conftest.py): there every test must run."""
+    listed = (
+        subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+        if shutil.which("fc-list")
+        else ""
+    )
+    missing = [font for font in CERTIFICATE_FONTS if font not in listed]
+    missing += [tool for tool in POPPLER_TOOLS if not shutil.which(tool)]
+    if missing:
+        message = f"missing for the certificate PDF tests: {', '.join(missing)} (run `make fonts`)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Registration and sign-in POSTs are limited per client address, in memory or shared through Redis."""
+"""Registration and sign-in POSTs, and certificate look-ups, are limited per client address, in memory or shared
+through Redis."""
 
 import os
 import uuid
@@ -143,3 +144,15 @@ def test_asking_for_transcript_links_is_limited_per_address(make_limited_app, db
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert len(mailbox) == 2
     assert client.get("/transcript").status_code == 200  # reading the form is never limited
+
+
+def test_certificate_lookups_are_limited_per_address(make_limited_app, db_session):
+    """Codes carry 80 random bits, so guessing is hopeless anyway; the limit also stops a scraper early."""
+    client = make_limited_app(CERTIFICATE_VERIFY_RATE_LIMIT="3 per hour").test_client()
+    codes = ["ABCD-EFGH-IJKL-MNOP", "abcd-efgh-ijkl-mnoq", "not-a-code"]
+    assert [client.get(f"/certificates/{code}").status_code for code in codes] == [404, 404, 404]
+    refused = client.get("/certificates/ABCD-EFGH-IJKL-MNOR")
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    other = client.get("/certificates/ABCD-EFGH-IJKL-MNOS", environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.status_code == 404  # another address has its own count

@@ -9,6 +9,8 @@ from wtforms.fields.core import UnboundField
 
 from eventreg.attendance import forms as attendance_forms
 from eventreg.attendance.models import AttendanceImport
+from eventreg.certificates import forms as certificate_forms
+from eventreg.certificates.models import Certificate
 from eventreg.embeds import forms as embed_forms
 from eventreg.hosts import forms as host_forms
 from eventreg.registrations import forms as registration_forms
@@ -33,7 +35,16 @@ QUERY_PARAMETERS = ("q", "topic", "page", "sort", "tz", "next", "event_id", "sta
 def form_field_names() -> set[str]:
     """Every field any of our forms reads."""
     names = {"csrf_token"}
-    for module in (host_forms, registration_forms, attendance_forms, transcript_forms, webhook_forms, embed_forms):
+    modules = (
+        host_forms,
+        registration_forms,
+        attendance_forms,
+        transcript_forms,
+        webhook_forms,
+        embed_forms,
+        certificate_forms,
+    )
+    for module in modules:
         for value in vars(module).values():
             if isinstance(value, type):
                 names |= {name for name, field in vars(value).items() if isinstance(field, UnboundField)}
@@ -81,6 +92,12 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     )  # fmt: skip
     delivery = webhook_operations.emit_registration("registration.created", confirmed, event.starts_at)[0]
     delivery.failed_at = event.starts_at  # so "Send again" is offered, and taken
+    certificate = Certificate(
+        registration=confirmed, event_id=event.id, number="2025-0001-0001", name=confirmed.name,
+        event_title=event.title, contact_hours=1, event_starts_at=event.starts_at, zone=event.timezone,
+        issuer="eventreg", issued_at=event.ends_at,
+    )  # fmt: skip
+    db_session.add(certificate)
     db_session.commit()
     with app.test_request_context():
         signed = tokens.mailed_manage_token(confirmed)
@@ -89,7 +106,8 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     real = {
         "slug": event.slug, "event_id": str(event.id), "registration_id": str(confirmed.id), "signed": signed,
         "token": feed.token, "topic": topic.slug, "import_id": str(imported.id), "link": link,
-        "endpoint_id": str(endpoint.id), "delivery_id": str(delivery.id),
+        "endpoint_id": str(endpoint.id), "delivery_id": str(delivery.id), "certificate_id": str(certificate.id),
+        "code": certificate.grouped_code,
     }  # fmt: skip
     return host, real
 

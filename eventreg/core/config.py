@@ -74,6 +74,13 @@ class Defaults:
     # everywhere within this. Kept short, as nothing tells the cache when a page changes.
     PUBLIC_MAX_AGE = 5
 
+    # Certificates of completion (eventreg/certificates): who issues them and who signs, printed on each one.
+    CERTIFICATE_ISSUER = None  # the issuing organisation; SITE_NAME when unset
+    CERTIFICATE_SIGNER = ""  # e.g. "Dana Whitfield"; no signature line when empty
+    CERTIFICATE_SIGNER_TITLE = ""  # e.g. "Director of Continuing Education"
+    # Per client address, for the public verification page: enough for a person checking a pile of them.
+    CERTIFICATE_VERIFY_RATE_LIMIT = "30 per minute;300 per hour"
+
 
 def database_url(instance_path: str) -> str:
     """DATABASE_URL if set, else a SQLite file in the instance folder.

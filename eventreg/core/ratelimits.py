@@ -1,4 +1,5 @@
-"""Per-client limits on the POSTs a bot would hammer: registration, host sign-in, transcript links.
+"""Per-client limits on the requests a bot would hammer: registration, host sign-in, transcript links,
+certificate verification.
 
 Counters live in RATELIMIT_STORAGE_URI: Redis (redis://...) when several processes or servers serve the
 site, so they share one count; memory:// for a single process. Each app gets its own Limiter, so its
@@ -18,6 +19,10 @@ LIMITED_POSTS = {
     "registrations.register": "REGISTRATION_RATE_LIMIT",
     "hosts.login": "LOGIN_RATE_LIMIT",
     "transcripts.request_link": "TRANSCRIPT_RATE_LIMIT",
+}
+# The same for GETs: pages that look a secret up, so that guessing would take forever anyway.
+LIMITED_GETS = {
+    "certificates.verify": "CERTIFICATE_VERIFY_RATE_LIMIT",
 }
 
 
@@ -45,4 +50,8 @@ def init_app(app: Flask) -> None:
     for endpoint, config_key in LIMITED_POSTS.items():
         view = app.view_functions[endpoint]
         limit = limiter.limit(lambda key=config_key: current_app.config[key], methods=["POST"])
+        app.view_functions[endpoint] = limit(view)
+    for endpoint, config_key in LIMITED_GETS.items():
+        view = app.view_functions[endpoint]
+        limit = limiter.limit(lambda key=config_key: current_app.config[key], methods=["GET"])
         app.view_functions[endpoint] = limit(view)

@@ -1,0 +1,232 @@
+"""Certificates: the host's finalise, reissue and revoke pages; the registrant's download and name
+correction under their manage link; and the public verification page."""
+
+import logging
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from eventreg import clock, timezones
+from eventreg.attendance import credit
+from eventreg.certificates import operations, queries, rendering
+from eventreg.certificates.forms import FinaliseForm, NameForm, ReissueForm, RevokeForm
+from eventreg.certificates.models import Certificate, normalise_code
+from eventreg.certificates.notifications import hours_label
+from eventreg.certificates.operations import CertificateError
+from eventreg.core import requests
+from eventreg.core.extensions import db
+from eventreg.core.inputs import MAX_ID
+from eventreg.events.models import Event
+from eventreg.hosts import operations as host_operations
+from eventreg.registrations import links
+from eventreg.registrations.models import Registration
+
+bp = Blueprint("certificates", __name__)
+log = logging.getLogger(__name__)
+HOST = "/host/events/<int:event_id>/certificates"
+
+
+@bp.app_context_processor
+def certificate_helpers():
+    # The manage page (registrations/manage.html) shows the registrant's certificate, or the name it will carry.
+    return {"certificate_of": queries.get_for_registration, "hours_label": hours_label}
+
+
+def managed_event(event_id: int) -> Event:
+    event = host_operations.get_managed_event(current_user, event_id) if current_user.is_authenticated else None
+    if event is None:
+        abort(404)
+    return event
+
+
+def event_certificate(event: Event, certificate_id: int) -> Certificate:
+    certificate = db.session.get(Certificate, certificate_id) if 0 < certificate_id <= MAX_ID else None
+    if certificate is None or certificate.event_id != event.id:
+        abort(404)
+    return certificate
+
+
+def pdf_response(certificate: Certificate) -> Response:
+    return Response(
+        rendering.certificate_pdf(certificate),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{rendering.filename(certificate)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+# Host pages
+
+
+@bp.get(HOST)
+@login_required
+def index(event_id: int):
+    event = managed_event(event_id)
+    return render_template(
+        "certificates/index.html",
+        event=event,
+        certificates=queries.list_for_event(event),
+        qualifying=len(queries.list_qualifying(event)),
+        required_minutes=credit.required_minutes(event),
+        ended=clock.now() >= event.ends_at,
+    )
+
+
+@bp.route(f"{HOST}/finalise", methods=["GET", "POST"])
+@login_required
+def finalise(event_id: int):
+    """Finalising mails everyone it issues to, so it is asked first, with the list of who that is."""
+    event = managed_event(event_id)
+    form = FinaliseForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            issued = operations.finalise(event, host=current_user, now=clock.now())
+        except CertificateError as refused:
+            db.session.rollback()
+            error = refused.message
+        else:
+            count = len(issued)
+            fields = {"event_id": event.id, "issued": count}
+            requests.after_commit(lambda: log.info("certificates issued", extra=fields))
+            flash(f"{count} certificate{'s' if count != 1 else ''} issued and emailed.")
+            return redirect(url_for("certificates.index", event_id=event.id), code=303)
+    else:
+        if event.contact_hours is None or event.contact_hours <= 0:
+            error = CertificateError("no_contact_hours").message
+        elif clock.now() < event.ends_at:
+            error = CertificateError("not_ended").message
+    return render_template(
+        "certificates/finalise.html",
+        event=event,
+        form=form,
+        error=error,
+        qualifying=queries.list_qualifying(event),
+        required_minutes=credit.required_minutes(event),
+        already=queries.count_for_event(event.id),
+    ), 409 if error and request.method == "POST" else 200
+
+
+@bp.route(f"{HOST}/<int:certificate_id>/reissue", methods=["GET", "POST"])
+@login_required
+def reissue(event_id: int, certificate_id: int):
+    event = managed_event(event_id)
+    certificate = event_certificate(event, certificate_id)
+    form = ReissueForm()
+    if request.method == "GET":
+        form.name.data = certificate.name
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            changes = operations.reissue(certificate, name=form.name.data, host=current_user, now=clock.now())
+        except CertificateError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = 409
+        else:
+            flash(
+                f"Certificate {certificate.number} reissued to {certificate.name} and emailed"
+                + (f" ({'; '.join(changes)})." if changes else ".")
+            )
+            return redirect(url_for("certificates.index", event_id=event.id), code=303)
+    return render_template("certificates/reissue.html", event=event, certificate=certificate, form=form), status
+
+
+@bp.route(f"{HOST}/<int:certificate_id>/revoke", methods=["GET", "POST"])
+@login_required
+def revoke(event_id: int, certificate_id: int):
+    event = managed_event(event_id)
+    certificate = event_certificate(event, certificate_id)
+    form = RevokeForm()
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            operations.revoke(certificate, reason=form.reason.data, host=current_user, now=clock.now())
+        except CertificateError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = 409
+        else:
+            flash(f"Certificate {certificate.number} ({certificate.name}) revoked.")
+            return redirect(url_for("certificates.index", event_id=event.id), code=303)
+    return render_template("certificates/revoke.html", event=event, certificate=certificate, form=form), status
+
+
+@bp.get(f"{HOST}/<int:certificate_id>/certificate.pdf")
+@login_required
+def host_download(event_id: int, certificate_id: int):
+    event = managed_event(event_id)
+    return pdf_response(event_certificate(event, certificate_id))
+
+
+# The registrant's own, under their manage link
+
+
+def _issued_certificate(registration: Registration) -> Certificate:
+    certificate = queries.get_for_registration(registration)
+    if certificate is None:
+        abort(404)
+    return certificate
+
+
+@bp.get("/r/<signed>/certificate.pdf")
+def download(signed: str):
+    registration, _ = links.registration_from_link(signed)
+    certificate = _issued_certificate(registration)
+    if certificate.is_revoked:
+        page = render_template("certificates/revoked_download.html", certificate=certificate, signed=signed)
+        return page, 410
+    return pdf_response(certificate)
+
+
+@bp.route("/r/<signed>/name", methods=["GET", "POST"])
+def correct_name(signed: str):
+    """Before the certificate is issued, the registrant may correct the spelling of their name."""
+    registration, _ = links.registration_from_link(signed)
+    form = NameForm()
+    if request.method == "GET":
+        form.name.data = registration.name
+    status = 400 if request.method == "POST" else 200
+    issued = queries.get_for_registration(registration) is not None
+    if form.validate_on_submit():
+        try:
+            operations.correct_name(registration, name=form.name.data)
+        except CertificateError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = 409
+        else:
+            flash("Your name is saved. Your certificate will carry it as you wrote it.")
+            return redirect(url_for("registrations.manage", signed=signed, _anchor="certificate"), code=303)
+    return render_template(
+        "certificates/name.html", registration=registration, event=registration.event, form=form, signed=signed,
+        issued=issued,
+    ), status  # fmt: skip
+
+
+# Public
+
+
+@bp.get("/certificates/<code>")
+def verify(code: str):
+    """Valid or revoked, the name, the event, the date and the hours; nothing else. Not shared-cached: a
+    revocation shows at once, and every lookup counts towards the client's limit (core/ratelimits.py)."""
+    normalised = normalise_code(code)
+    certificate = queries.get_by_code(normalised) if normalised else None
+    if certificate is None:
+        response = Response(render_template("certificates/unknown.html", code=code[:40]), 404)
+    else:
+        response = Response(
+            render_template(
+                "certificates/verify.html",
+                certificate=certificate,
+                date=timezones.local_date(certificate.event_starts_at, certificate.zone),
+                hours=hours_label(certificate.contact_hours),
+            )
+        )
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
