@@ -5,6 +5,7 @@ import os
 
 from flask import Flask, g, render_template
 
+from eventreg.api import problems as api_problems
 from eventreg.clock import SystemClock
 from eventreg.core import caching, inputs, logs, ratelimits, requests, security
 from eventreg.core import config as config_module
@@ -51,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     requests.init_app(app)  # before ratelimits: a refused request never reaches the commit
     _register_template_helpers(app)
     _register_error_pages(app)
+    api_problems.init_app(app)  # after the error pages: under /api/ errors are problem documents instead
     security.init_app(app)
     ratelimits.init_app(app)  # after the blueprints: it wraps their views
     _register_cli(app)
@@ -87,6 +89,8 @@ def _apply_production_settings(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from eventreg import visitor
+    from eventreg.api import pages as api_pages
+    from eventreg.api import views as api_views
     from eventreg.attendance import views as attendance_views
     from eventreg.calendars import views as calendar_views
     from eventreg.core import health
@@ -102,6 +106,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(host_views.bp)
     app.register_blueprint(attendance_views.bp)
+    app.register_blueprint(api_pages.bp)
+    api_views.init_app(app)  # the JSON API at /api/v1, with its OpenAPI document
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """Every model, imported in one place so that the metadata Alembic compares against is complete."""
 
+from eventreg.api.models import ApiToken
 from eventreg.attendance.models import AttendanceImport
 from eventreg.events.models import Event, Topic, event_topics
 from eventreg.hosts.models import Host, HostSession, LoginAttempt, event_hosts
@@ -7,6 +8,6 @@ from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import PersonalFeed, Registration, ReminderDelivery
 
 __all__ = [
-    "AttendanceImport", "Event", "Host", "HostSession", "LoginAttempt", "OutboxMessage", "PersonalFeed",
+    "ApiToken", "AttendanceImport", "Event", "Host", "HostSession", "LoginAttempt", "OutboxMessage", "PersonalFeed",
     "Registration", "ReminderDelivery", "Topic", "event_hosts", "event_topics",
 ]  # fmt: skip
