@@ -5,6 +5,8 @@ import json
 import re
 
 METHODS = ("get", "post", "put", "patch", "delete")
+# The document tags operations by blueprint name; the page gives them headings.
+TAG_TITLES = {"api": "Public catalog", "api_host": "Hosts, with a token"}
 
 
 def schema_name(ref: str) -> str:
@@ -93,7 +95,8 @@ def _example(schema: dict, spec: dict, depth: int = 0):
 
 
 def context(spec: dict, problem_codes: list[tuple[str, int, str]]) -> dict:
-    tags = {tag["name"]: {"name": tag["name"], "description": tag.get("description", ""), "operations": []}
+    tags = {tag["name"]: {"name": tag["name"], "title": TAG_TITLES.get(tag["name"], tag["name"]),
+                          "description": tag.get("description", ""), "operations": []}
             for tag in spec.get("tags", [])}  # fmt: skip
     for path, item in spec.get("paths", {}).items():
         shared = item.get("parameters", [])
@@ -102,8 +105,9 @@ def context(spec: dict, problem_codes: list[tuple[str, int, str]]) -> dict:
                 continue
             operation = item[method]
             description = operation.get("description", "")
-            tags.setdefault(operation["tags"][0], {"name": operation["tags"][0], "description": "", "operations": []})
-            tags[operation["tags"][0]]["operations"].append(
+            tag = operation["tags"][0]
+            tags.setdefault(tag, {"name": tag, "title": TAG_TITLES.get(tag, tag), "description": "", "operations": []})
+            tags[tag]["operations"].append(
                 {
                     "anchor": anchor(method, path),
                     "method": method.upper(),

@@ -71,10 +71,12 @@ def _seat_counts(events: list[Event], now) -> dict:
     return seats.seat_counts_of(events, now=now)
 
 
-def _next_link(cursor: str | None) -> tuple[str | None, dict]:
+def _next_link(cursor: str | None, carried: tuple[str, ...]) -> tuple[str | None, dict]:
+    """The next page's URL and Link header: this request's filters (only those named: any other key, url_for's
+    own _external or _anchor among them, must not reach url_for) and the cursor."""
     if cursor is None:
         return None, {}
-    args = {key: value for key, value in request.args.items() if key != "cursor"}
+    args = {key: request.args[key] for key in carried if key in request.args}
     url = url_for(request.endpoint, **request.view_args, **args, cursor=cursor, _external=True)
     return url, {"Link": f'<{url}>; rel="next"'}
 
@@ -130,7 +132,8 @@ def list_events(when, limit, topic=None, q="", from_=None, to=None, updated_sinc
     events = list(db.session.scalars(query.limit(limit + 1)))
     more, events = len(events) > limit, events[:limit]
     counts, topics = _seat_counts(events, now), _topics_of(events)
-    url, headers = _next_link(cursors.encode(events[-1].starts_at, events[-1].id) if more else None)
+    next_cursor = cursors.encode(events[-1].starts_at, events[-1].id) if more else None
+    url, headers = _next_link(next_cursor, ("when", "topic", "q", "from", "to", "updated_since", "limit"))
     shown = [present.public_event(e, now=now, seats=counts.get(e.id), topics=topics[e.id]) for e in events]
     body = {"events": shown, "next": url}
     return body, 200, headers
@@ -279,7 +282,7 @@ def list_managed_events(limit, cursor=None):
     counts = registration_queries.counts_by_status([e.id for e in events])
     free = _seat_counts(events, now)
     shown = [present.host_event(e, now=now, seats=free.get(e.id), counts=counts[e.id]) for e in events]
-    url, headers = _next_link(cursors.encode(events[-1].id) if more else None)
+    url, headers = _next_link(cursors.encode(events[-1].id) if more else None, ("limit",))
     return {"events": shown, "next": url}, 200, headers
 
 
@@ -404,7 +407,7 @@ def list_registrations(event_id: int, limit, cursor=None, status=None, attended=
     rows = list(db.session.scalars(query.options(sa.orm.lazyload(Registration.event)).limit(limit + 1)))
     more, rows = len(rows) > limit, rows[:limit]
     positions = registration_queries.waiting_positions(event) if any(r.is_waiting for r in rows) else {}
-    url, headers = _next_link(cursors.encode(rows[-1].id) if more else None)
+    url, headers = _next_link(cursors.encode(rows[-1].id) if more else None, ("status", "attended", "limit"))
     shown = [present.registration(r, position=positions.get(r.id)) for r in rows]
     return {"registrations": shown, "next": url}, 200, headers
 

@@ -298,3 +298,12 @@ def test_patch_keeps_what_it_does_not_name_and_raising_capacity_promotes(
     assert taken.status_code == 422
     assert taken.get_json()["code"] == "slug_reserved"
     assert db_session.get(Event, event.id).status == Status.PUBLISHED
+
+
+def test_a_body_over_the_limit_is_a_413_problem(client, setup, db_session, as_problem):
+    _event, headers = setup()
+    db_session.commit()
+    too_big = b'{"title": "' + b"x" * client.application.config["MAX_CONTENT_LENGTH"] + b'"}'
+    response = client.post("/api/v1/host/events", data=too_big, headers={**headers, "Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert as_problem(response)["code"] == "too_large"

@@ -120,7 +120,7 @@ def test_cursor_pages_through_every_event_once_in_order(client, make_event, db_s
     starts = [datetime(2025, 1, 20, 17, tzinfo=pytz.utc) + timedelta(hours=h // 2) for h in range(23)]  # pairs tie
     made = [make_event(title=f"Event {n}", starts_at=start) for n, start in enumerate(starts)]
     db_session.commit()
-    seen, url, pages = [], "/api/v1/events?limit=5&q=Event", 0
+    seen, url, pages = [], "/api/v1/events?limit=5&q=Event&_external=0&_anchor=x", 0
     while url:
         response = client.get(url)
         assert response.status_code == 200
@@ -131,6 +131,7 @@ def test_cursor_pages_through_every_event_once_in_order(client, make_event, db_s
             assert response.headers["Link"] == f'<{url}>; rel="next"'
             assert "q=Event" in url
             assert "limit=5" in url
+            assert "_anchor" not in url
         else:
             assert "Link" not in response.headers
         pages += 1
