@@ -5,7 +5,6 @@ import os
 
 from flask import Flask, g, render_template
 
-from eventreg.api import problems as api_problems
 from eventreg.clock import SystemClock
 from eventreg.core import caching, inputs, logs, ratelimits, requests, security
 from eventreg.core import config as config_module
@@ -52,6 +51,8 @@ def create_app(config: dict | None = None) -> Flask:
     requests.init_app(app)  # before ratelimits: a refused request never reaches the commit
     _register_template_helpers(app)
     _register_error_pages(app)
+    from eventreg.api import problems as api_problems
+
     api_problems.init_app(app)  # after the error pages: under /api/ errors are problem documents instead
     security.init_app(app)
     ratelimits.init_app(app)  # after the blueprints: it wraps their views

@@ -8,13 +8,13 @@ authenticate the API, so CSRF does not apply to it."""
 import http
 
 import flask
-import sqlalchemy as sa
 from flask import current_app, g, render_template, request, url_for
 from flask_smorest import Blueprint
 from flask_smorest.spec.plugins import integerconverter2paramschema
 
 from eventreg import clock, timezones
 from eventreg.api import cursors, operations, present, problems, reference
+from eventreg.api import queries as api_queries
 from eventreg.api import schemas as s
 from eventreg.api.operations import ApiError
 from eventreg.api.problems import fail
@@ -24,7 +24,7 @@ from eventreg.core.extensions import csrf, db
 from eventreg.core.inputs import IdConverter
 from eventreg.events import operations as event_operations
 from eventreg.events import queries
-from eventreg.events.models import Event, Status, Topic, event_topics
+from eventreg.events.models import Event, Status, Topic
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts.operations import HostError
 from eventreg.registrations import operations as seats
@@ -81,23 +81,8 @@ def _next_link(cursor: str | None, carried: tuple[str, ...]) -> tuple[str | None
     return url, {"Link": f'<{url}>; rel="next"'}
 
 
-def _topics_of(events: list[Event]) -> dict[int, list[Topic]]:
-    """Each event's topics, by name, in one query (the list queries leave them unloaded)."""
-    topics = {event.id: [] for event in events}
-    if events:
-        rows = db.session.execute(
-            sa.select(event_topics.c.event_id, Topic)
-            .join(Topic, Topic.id == event_topics.c.topic_id)
-            .where(event_topics.c.event_id.in_(topics))
-            .order_by(Topic.name)
-        )
-        for event_id, topic in rows:
-            topics[event_id].append(topic)
-    return topics
-
-
 def _topic_or_fail(slug: str) -> Topic:
-    topic = db.session.scalar(sa.select(Topic).where(Topic.slug == slug))
+    topic = api_queries.get_topic(slug)
     if topic is None:
         fail(422, "unknown_topic", "No topic has this slug; GET /api/v1/topics lists them.",
              errors={"query": {"topic": ["No topic has this slug."]}})  # fmt: skip
@@ -131,7 +116,7 @@ def list_events(when, limit, topic=None, q="", from_=None, to=None, updated_sinc
             fail(400, "invalid_cursor", "This cursor is not one we gave out; start again without it.")
     events = list(db.session.scalars(query.limit(limit + 1)))
     more, events = len(events) > limit, events[:limit]
-    counts, topics = _seat_counts(events, now), _topics_of(events)
+    counts, topics = _seat_counts(events, now), api_queries.topics_of(events)
     next_cursor = cursors.encode(events[-1].starts_at, events[-1].id) if more else None
     url, headers = _next_link(next_cursor, ("when", "topic", "q", "from", "to", "updated_since", "limit"))
     shown = [present.public_event(e, now=now, seats=counts.get(e.id), topics=topics[e.id]) for e in events]
@@ -393,18 +378,13 @@ def _shown(registration: Registration) -> dict:
 def list_registrations(event_id: int, limit, cursor=None, status=None, attended=None):
     """The event's registrations in the order they were made, filtered by status and attendance."""
     event = _managed_event(event_id)
-    query = sa.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
-    if status:
-        query = query.where(Registration.status == status)
-    if attended:
-        column = Registration.attended
-        query = query.where(column.is_(None) if attended == "unknown" else column.is_(attended == "true"))
+    query = api_queries.registrations_query(event, status=status, attended=attended)
     if cursor:
         try:
             query = query.where(Registration.id > cursors.decode_id(cursor))
         except cursors.InvalidCursor:
             fail(400, "invalid_cursor", "This cursor is not one we gave out; start again without it.")
-    rows = list(db.session.scalars(query.options(sa.orm.lazyload(Registration.event)).limit(limit + 1)))
+    rows = list(db.session.scalars(query.limit(limit + 1)))
     more, rows = len(rows) > limit, rows[:limit]
     positions = registration_queries.waiting_positions(event) if any(r.is_waiting for r in rows) else {}
     url, headers = _next_link(cursors.encode(rows[-1].id) if more else None, ("status", "attended", "limit"))
