@@ -51,6 +51,9 @@ def create_app(config: dict | None = None) -> Flask:
     requests.init_app(app)  # before ratelimits: a refused request never reaches the commit
     _register_template_helpers(app)
     _register_error_pages(app)
+    from eventreg.api import problems as api_problems
+
+    api_problems.init_app(app)  # after the error pages: under /api/ errors are problem documents instead
     security.init_app(app)
     ratelimits.init_app(app)  # after the blueprints: it wraps their views
     _register_cli(app)
@@ -87,6 +90,8 @@ def _apply_production_settings(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from eventreg import visitor
+    from eventreg.api import pages as api_pages
+    from eventreg.api import views as api_views
     from eventreg.attendance import views as attendance_views
     from eventreg.calendars import views as calendar_views
     from eventreg.certificates import views as certificate_views
@@ -110,6 +115,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhook_views.bp)
     app.register_blueprint(embed_views.bp)
     app.register_blueprint(certificate_views.bp)
+    app.register_blueprint(api_pages.bp)
+    api_views.init_app(app)  # the JSON API at /api/v1, with its OpenAPI document
 
 
 def _register_template_helpers(app: Flask) -> None:

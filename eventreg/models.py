@@ -1,5 +1,6 @@
 """Every model, imported in one place so that the metadata Alembic compares against is complete."""
 
+from eventreg.api.models import ApiToken
 from eventreg.attendance.models import AttendanceImport
 from eventreg.certificates.models import Certificate, CertificateLogEntry
 from eventreg.events.models import Event, Topic, event_topics
@@ -9,7 +10,7 @@ from eventreg.registrations.models import PersonalFeed, Registration, ReminderDe
 from eventreg.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
-    "AttendanceImport", "Certificate", "CertificateLogEntry", "Event", "Host", "HostSession", "LoginAttempt",
-    "OutboxMessage", "PersonalFeed", "Registration", "ReminderDelivery", "Topic", "WebhookDelivery", "WebhookEndpoint",
-    "event_hosts", "event_topics",
+    "ApiToken", "AttendanceImport", "Certificate", "CertificateLogEntry", "Event", "Host", "HostSession",
+    "LoginAttempt", "OutboxMessage", "PersonalFeed", "Registration", "ReminderDelivery", "Topic", "WebhookDelivery",
+    "WebhookEndpoint", "event_hosts", "event_topics",
 ]  # fmt: skip

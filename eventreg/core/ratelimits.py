@@ -6,6 +6,7 @@ site, so they share one count; memory:// for a single process. Each app gets its
 settings and counters never leak into another app in the same process (the tests make several)."""
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, current_app
 from flask_limiter import Limiter
@@ -24,6 +25,18 @@ LIMITED_POSTS = {
 LIMITED_GETS = {
     "certificates.verify": "CERTIFICATE_VERIFY_RATE_LIMIT",
 }
+
+
+def limited(config_key: str, *, key: Callable[[], str], scope: str) -> Callable:
+    """Mark a view as limited, every method, to the config key's limit per key() (the API: per token). Views
+    marked with one scope share one count. The view runs after the before_request hooks, so key() may read
+    what they found (the token)."""
+
+    def mark(view):
+        view.rate_limit = (config_key, key, scope)  # a flag that wrappers copy, applied in init_app
+        return view
+
+    return mark
 
 
 def init_app(app: Flask) -> None:
@@ -55,3 +68,8 @@ def init_app(app: Flask) -> None:
         view = app.view_functions[endpoint]
         limit = limiter.limit(lambda key=config_key: current_app.config[key], methods=["GET"])
         app.view_functions[endpoint] = limit(view)
+    for endpoint, view in list(app.view_functions.items()):
+        if getattr(view, "rate_limit", None):
+            config_key, key, scope = view.rate_limit
+            limit = limiter.shared_limit(lambda key=config_key: current_app.config[key], scope=scope, key_func=key)
+            app.view_functions[endpoint] = limit(view)

@@ -1,0 +1,24 @@
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from eventreg.registrations.forms import _strip, single_line
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "Name (what the token is for)",
+        filters=[_strip],
+        validators=[DataRequired("Please name the token, like “Library website”."), Length(max=120), single_line],
+    )
+    access = RadioField(
+        "Access",
+        choices=[
+            SelectChoice("read", "Read only: list events and registrations"),
+            SelectChoice("write", "Read and write: also create and change events, add and cancel registrations"),
+        ],
+        default="read",
+        validators=[DataRequired("Please choose the access.")],
+        validate_choice=True,
+    )

@@ -1,0 +1,33 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eventreg.core.extensions import db
+from eventreg.timezones import UTCDateTime
+
+
+class ApiToken(db.Model):
+    """A host's key to the API. Only the SHA-256 of the secret is kept: the secret is shown once, when made."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(sa.ForeignKey("hosts.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    # The first characters of the secret ("ereg_3fQx"), so the host can tell tokens apart; not enough to use one.
+    hint: Mapped[str] = mapped_column(sa.String(16))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)  # sha256 hex of the whole secret
+    can_write: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    host: Mapped["Host"] = relationship(lazy="joined")  # noqa: F821 - every API request needs its host
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.hint} {'rw' if self.can_write else 'ro'}>"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

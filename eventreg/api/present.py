@@ -1,0 +1,89 @@
+"""What the API shows of an event or a registration, as plain dicts for the schemas in schemas.py to write.
+
+Public output is what the public pages show: times in UTC with the event's zone and the same time line the pages
+print, seats while registration is open, the archive link once the event has passed, and never the join link."""
+
+from datetime import datetime
+
+from flask import url_for
+
+from eventreg import timezones
+from eventreg.events.models import Event, State
+from eventreg.registrations.models import Registration
+
+
+def _page_urls(slug: str) -> tuple[str, str]:
+    return url_for("events.show", slug=slug, _external=True), url_for("calendars.download", slug=slug, _external=True)
+
+
+def public_event(event: Event, *, now: datetime, seats: tuple[int | None, int] | None, topics=None) -> dict:
+    """`seats`: (free seats or None for no limit, waiting) while registration is open (registrations.operations.
+    seat_counts_of), else None. `topics`: the event's, when read for a whole list at once."""
+    state = event.state(now)
+    url, calendar_url = _page_urls(event.slug)
+    free = seats[0] if seats else None
+    return {
+        "id": event.id,
+        "slug": event.slug,
+        "url": url,
+        "calendar_url": calendar_url,
+        "title": event.title,
+        "summary": event.summary,
+        "description": event.description,
+        "format": event.format,
+        "format_label": event.format_label,
+        "location": event.location,
+        "host_name": event.host_name,
+        "topics": [{"slug": topic.slug, "name": topic.name} for topic in (event.topics if topics is None else topics)],
+        "status": event.status,
+        "state": state,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "timezone": event.timezone,
+        "date": timezones.format_long_date(timezones.to_zone(event.starts_at, event.timezone)),
+        "time_line": timezones.time_range(event.starts_at, event.ends_at, event.timezone),
+        "registration_open": seats is not None,
+        "registration_closes_at": event.registration_closes_at,
+        "capacity": event.capacity,
+        "seats_left": free,
+        "is_full": seats is not None and free == 0,
+        "archive_url": event.archive_url if state == State.PASSED else None,
+        "updated_at": event.updated_at,
+    }
+
+
+def host_event(event: Event, *, now: datetime, seats, counts: dict[str, int]) -> dict:
+    """The event for its hosts: the public fields (the archive link at any time), plus what only they see."""
+    shown = public_event(event, now=now, seats=seats)
+    shown.update(
+        archive_url=event.archive_url,
+        join_url=event.join_url,
+        registration_deadline_at=event.registration_deadline_at,
+        reminder_hours=event.reminder_hours,
+        hosts=[host.email for host in event.hosts],
+        registrations={status: counts[status] for status in ("confirmed", "waiting", "cancelled")},
+    )
+    return shown
+
+
+def registration(registration: Registration, *, position: int | None = None) -> dict:
+    """A registration for the event's hosts. Never its token: that is the key of the registrant's manage link."""
+    return {
+        "id": registration.id,
+        "event_id": registration.event_id,
+        "name": registration.name,
+        "email": registration.email,
+        "organization": registration.organization,
+        "job_role": registration.job_role,
+        "status": registration.status,
+        "waiting_position": position,
+        "accessibility": registration.accessibility,
+        "accessibility_details": registration.accessibility_details,
+        "wants_recording": registration.wants_recording,
+        "timezone": registration.timezone,
+        "attended": registration.attended,
+        "minutes_attended": registration.minutes_attended,
+        "created_at": registration.created_at,
+        "confirmed_at": registration.confirmed_at,
+        "cancelled_at": registration.cancelled_at,
+    }

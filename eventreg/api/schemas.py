@@ -1,0 +1,287 @@
+"""The shapes the API reads and writes, as marshmallow schemas: flask-smorest validates requests with them and
+writes the OpenAPI document from them. Input rules are the editor's (eventreg/hosts/forms.py): the same lengths,
+years, URL and line rules, so a value the editor refuses the API refuses too."""
+
+import re
+import unicodedata
+from datetime import datetime
+
+import marshmallow as ma
+import pytz
+from marshmallow import fields, validate
+
+from eventreg import timezones
+from eventreg.events.models import Format, State, Status
+from eventreg.hosts.forms import EARLIEST_YEAR, LATEST_YEAR, SLUG_PATTERN
+from eventreg.registrations.models import RegistrationStatus
+
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+REMINDER_PATTERN = r"^\d{1,3}(\s*,\s*\d{1,3})*$"
+MAX_CAPACITY = 100_000
+MAX_MINUTES = 14 * 24 * 60  # no event lasts longer
+
+
+def single_line(value: str) -> None:
+    if any(c in LINE_BREAKS or unicodedata.category(c) == "Cc" for c in value):
+        raise ma.ValidationError("Use a single line without control characters.")
+
+
+def plain_text(value: str) -> None:
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in value):
+        raise ma.ValidationError("Remove the control characters.")
+
+
+def known_zone(value: str) -> None:
+    if not timezones.is_valid_zone(value):
+        raise ma.ValidationError("Not an IANA time zone name, such as America/New_York.")
+
+
+def web_address(value: str) -> None:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
+        raise ma.ValidationError("A full web address starting with https://.")
+
+
+class Instant(fields.AwareDateTime):
+    """An ISO 8601 instant with an offset ("2025-01-30T20:00:00Z"), within the editor's years, always written in
+    UTC. A time without an offset is refused: whose wall clock would it be?"""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        if not isinstance(value, str) or not value or len(value) > 40:
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
+        instant = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST_YEAR <= instant.year <= LATEST_YEAR:
+            raise ma.ValidationError(f"Give a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
+        return instant.astimezone(pytz.utc)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.astimezone(pytz.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def text(max_length: int, *, multi_line: bool = False, **kwargs) -> fields.String:
+    rule = plain_text if multi_line else single_line
+    return fields.String(validate=[validate.Length(max=max_length), rule], **kwargs)
+
+
+class Schema(ma.Schema):
+    class Meta:
+        ordered = True
+
+
+# Problems (RFC 9457)
+
+
+class ProblemSchema(Schema):
+    type = fields.String(metadata={"description": "A link to this kind of problem in the API reference."})
+    title = fields.String(metadata={"description": "The HTTP status in words."})
+    status = fields.Integer(metadata={"description": "The HTTP status code."})
+    detail = fields.String(metadata={"description": "What went wrong, for a person."})
+    code = fields.String(metadata={"description": "A stable short code for programs, e.g. `not_found`."})
+    errors = fields.Dict(metadata={"description": "For 422: what was wrong with each field, by location and name."})
+
+
+# Public
+
+
+class TopicSchema(Schema):
+    slug = fields.String(required=True, metadata={"example": "data-technology"})
+    name = fields.String(required=True, metadata={"example": "Data & technology"})
+
+
+class TopicListSchema(Schema):
+    topics = fields.List(fields.Nested(TopicSchema), required=True)
+
+
+class EventSchema(Schema):
+    """An event as the public pages show it: never the join link."""
+
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True, metadata={"example": "summer-reading-2025"})
+    url = fields.String(required=True, metadata={"description": "The event's page."})
+    calendar_url = fields.String(required=True, metadata={"description": "The event as an .ics download."})
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    description = fields.String(required=True, metadata={"description": "Markdown."})
+    format = fields.String(required=True, validate=validate.OneOf(Format.ALL))
+    format_label = fields.String(required=True)
+    location = fields.String(required=True, allow_none=True)
+    host_name = fields.String(required=True, allow_none=True)
+    topics = fields.List(fields.Nested(TopicSchema), required=True)
+    status = fields.String(required=True, validate=validate.OneOf(Status.ALL))
+    state = fields.String(
+        required=True,
+        validate=validate.OneOf([State.UPCOMING, State.LIVE, State.PASSED, State.CANCELLED]),
+        metadata={"description": "Where the event is in its life now: upcoming, live, passed or cancelled."},
+    )
+    starts_at = Instant(required=True, metadata={"example": "2025-01-30T20:00:00Z"})
+    ends_at = Instant(required=True, metadata={"example": "2025-01-30T21:00:00Z"})
+    timezone = fields.String(required=True, metadata={"example": "America/New_York"})
+    date = fields.String(required=True, metadata={"example": "Thursday 30 January 2025"})
+    time_line = fields.String(
+        required=True, metadata={"example": "3:00 PM – 4:00 PM Eastern Standard Time, North America [UTC -5]"}
+    )
+    registration_open = fields.Boolean(required=True)
+    registration_closes_at = Instant(required=True)
+    capacity = fields.Integer(required=True, allow_none=True, metadata={"description": "null: no limit."})
+    seats_left = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "While registration is open; null: no limit."}
+    )
+    is_full = fields.Boolean(required=True, metadata={"description": "New registrations join the waiting list."})
+    archive_url = fields.String(
+        required=True, allow_none=True, metadata={"description": "The recording, once the event has passed."}
+    )
+    updated_at = Instant(required=True)
+
+
+class EventListSchema(Schema):
+    events = fields.List(fields.Nested(EventSchema), required=True)
+    next = fields.String(
+        required=True, allow_none=True, metadata={"description": "The next page's URL (also in the Link header)."}
+    )
+
+
+class EventListArgs(Schema):
+    class Meta:
+        unknown = ma.EXCLUDE  # page links of the HTML lists, tz and the like are not ours to refuse
+
+    when = fields.String(load_default="upcoming", validate=validate.OneOf(["upcoming", "on-demand"]))
+    topic = fields.String(validate=validate.Length(min=1, max=80), metadata={"description": "A topic's slug."})
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Words in the title or text."})
+    from_ = Instant(data_key="from", metadata={"description": "Events starting at or after this instant."})
+    to = Instant(metadata={"description": "Events starting before this instant."})
+    updated_since = Instant(metadata={"description": "Events changed at or after this instant."})
+    cursor = fields.String(validate=validate.Length(max=200), metadata={"description": "From a `next` link."})
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+# Hosts
+
+
+class RegistrationCountsSchema(Schema):
+    confirmed = fields.Integer(required=True)
+    waiting = fields.Integer(required=True)
+    cancelled = fields.Integer(required=True)
+
+
+class HostEventSchema(EventSchema):
+    """An event as its hosts see it: drafts too, with the join link and who hosts it."""
+
+    join_url = fields.String(required=True, allow_none=True)
+    registration_deadline_at = Instant(required=True, allow_none=True)
+    reminder_hours = fields.String(required=True)
+    hosts = fields.List(fields.String(), required=True, metadata={"description": "Hosts' emails."})
+    registrations = fields.Nested(RegistrationCountsSchema, required=True)
+
+
+class HostEventListSchema(Schema):
+    events = fields.List(fields.Nested(HostEventSchema), required=True)
+    next = fields.String(required=True, allow_none=True)
+
+
+class PageArgs(Schema):
+    cursor = fields.String(validate=validate.Length(max=200))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class EventInSchema(Schema):
+    """An event's fields, as the editor has them. Required when creating: title, timezone, starts_at, ends_at."""
+
+    title = fields.String(required=True, validate=[validate.Length(min=1, max=200), single_line])
+    slug = fields.String(validate=[validate.Length(max=80), validate.Regexp(SLUG_PATTERN)])
+    summary = text(1000, multi_line=True)
+    description = text(20000, multi_line=True, metadata={"description": "Markdown."})
+    format = fields.String(validate=validate.OneOf(Format.ALL))
+    location = text(300, allow_none=True)
+    host_name = text(200, allow_none=True)
+    topics = fields.List(fields.String(validate=validate.Length(max=80)), metadata={"description": "Topic slugs."})
+    timezone = fields.String(required=True, validate=[validate.Length(max=64), known_zone])
+    starts_at = Instant(required=True)
+    ends_at = Instant(required=True)
+    registration_deadline_at = Instant(allow_none=True)
+    capacity = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_CAPACITY))
+    join_url = fields.String(allow_none=True, validate=[validate.Length(max=500), web_address])
+    archive_url = fields.String(allow_none=True, validate=[validate.Length(max=500), web_address])
+    reminder_hours = fields.String(validate=[validate.Length(max=40), validate.Regexp(REMINDER_PATTERN)])
+    cohosts = fields.List(
+        fields.Email(validate=validate.Length(max=254)),
+        validate=validate.Length(max=50),
+        metadata={"description": "Emails of other host accounts."},
+    )
+    confirm_past_start = fields.Boolean(
+        load_default=False, metadata={"description": "Say true to save a new start that is in the past."}
+    )
+
+
+class EventChangesSchema(EventInSchema):
+    """Some of an event's fields: those left out keep their values."""
+
+
+class RegistrationSchema(Schema):
+    id = fields.Integer(required=True)
+    event_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+    organization = fields.String(required=True)
+    job_role = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(RegistrationStatus.ALL))
+    waiting_position = fields.Integer(required=True, allow_none=True)
+    accessibility = fields.String(required=True)
+    accessibility_details = fields.String(required=True)
+    wants_recording = fields.Boolean(required=True)
+    timezone = fields.String(required=True, allow_none=True)
+    attended = fields.Boolean(required=True, allow_none=True, metadata={"description": "null: not recorded."})
+    minutes_attended = fields.Integer(required=True, allow_none=True)
+    created_at = Instant(required=True)
+    confirmed_at = Instant(required=True, allow_none=True)
+    cancelled_at = Instant(required=True, allow_none=True)
+
+
+class RegistrationListSchema(Schema):
+    registrations = fields.List(fields.Nested(RegistrationSchema), required=True)
+    next = fields.String(required=True, allow_none=True)
+
+
+class RegistrationListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(RegistrationStatus.ALL))
+    attended = fields.String(
+        validate=validate.OneOf(["true", "false", "unknown"]),
+        metadata={"description": "true, false, or unknown (not recorded)."},
+    )
+
+
+class RegistrationInSchema(Schema):
+    """Someone a host adds by hand: confirmed while seats last, else waiting; a confirmation is emailed."""
+
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=120), single_line])
+    email = fields.Email(required=True, validate=[validate.Length(max=254), single_line])
+    organization = fields.String(required=True, validate=[validate.Length(min=1, max=200), single_line])
+    job_role = fields.String(load_default="", validate=[validate.Length(max=120), single_line])
+
+
+class AttendanceInSchema(Schema):
+    attended = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "true, false, or null (not recorded). Left out: decided from minutes."},
+    )
+    minutes = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_MINUTES))
+
+    @ma.validates_schema
+    def needs_something(self, data, **kwargs):
+        if "attended" not in data and data.get("minutes") is None:
+            raise ma.ValidationError("Give attended, minutes, or both.", "attended")
+
+
+class CancelledSchema(Schema):
+    event = fields.Nested(HostEventSchema, required=True)
+    emailed = fields.Integer(required=True, metadata={"description": "Registrants told of the cancellation."})
+
+
+class UpdatedSchema(Schema):
+    event = fields.Nested(HostEventSchema, required=True)
+    changed = fields.List(fields.String(), required=True)
+    invited = fields.Integer(required=True, metadata={"description": "Registrants sent an updated invitation."})
+    promoted = fields.List(fields.Integer(), required=True, metadata={"description": "Registrations confirmed."})

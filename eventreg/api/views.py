@@ -1,0 +1,493 @@
+"""The JSON API, /api/v1: the public catalog for anyone, and for hosts with a token, their events and
+registrations, changed through the same operations (and so the same e-mails) as the host pages.
+
+HTTP only, as in every views module: parse (flask-smorest and the schemas), check access, call one
+operation, answer. Errors are problem documents (problems.py). A token is the only way in: cookies do not
+authenticate the API, so CSRF does not apply to it."""
+
+import http
+
+import flask
+from flask import current_app, g, render_template, request, url_for
+from flask_smorest import Blueprint
+from flask_smorest.spec.plugins import integerconverter2paramschema
+
+from eventreg import clock, timezones
+from eventreg.api import cursors, operations, present, problems, reference
+from eventreg.api import queries as api_queries
+from eventreg.api import schemas as s
+from eventreg.api.operations import ApiError
+from eventreg.api.problems import fail
+from eventreg.core import caching, ratelimits
+from eventreg.core.database import READ_ONLY_METHODS
+from eventreg.core.extensions import csrf, db
+from eventreg.core.inputs import IdConverter
+from eventreg.events import operations as event_operations
+from eventreg.events import queries
+from eventreg.events.models import Event, Status, Topic
+from eventreg.hosts import operations as host_operations
+from eventreg.hosts.operations import HostError
+from eventreg.registrations import operations as seats
+from eventreg.registrations import queries as registration_queries
+from eventreg.registrations.models import Registration
+from eventreg.registrations.operations import RegistrationError
+
+PREFIX = "/api/v1"
+LINK_HEADER = {
+    "Link": {"description": 'The next page: `<url>; rel="next"`, when there is one.', "schema": {"type": "string"}}
+}
+BEARER = {"bearerAuth": []}
+TOKEN_ERRORS = (401, 403, 404, 429)
+
+public = Blueprint(
+    "api", __name__, url_prefix=PREFIX, description="The public catalog, the same lists the pages show. No token."
+)
+host = Blueprint(
+    "api_host",
+    __name__,
+    url_prefix=f"{PREFIX}/host",
+    description="A host's events and registrations, with a token (Authorization: Bearer ereg_...). A token sees "
+    "the events its host manages (an admin's, every event); a read-only token may only GET.",
+)
+docs = flask.Blueprint("api_docs", __name__, url_prefix=PREFIX)
+
+
+def documented_errors(blueprint: Blueprint, *statuses: int):
+    """Document these error statuses on an operation, each a problem document."""
+
+    def decorate(view):
+        for status in statuses:
+            name = http.HTTPStatus(status).name
+            view = blueprint.alt_response(status, response=name)(view)
+        return view
+
+    return decorate
+
+
+# The public catalog
+
+
+def _seat_counts(events: list[Event], now) -> dict:
+    return seats.seat_counts_of(events, now=now)
+
+
+def _next_link(cursor: str | None, carried: tuple[str, ...]) -> tuple[str | None, dict]:
+    """The next page's URL and Link header: this request's filters (only those named: any other key, url_for's
+    own _external or _anchor among them, must not reach url_for) and the cursor."""
+    if cursor is None:
+        return None, {}
+    args = {key: request.args[key] for key in carried if key in request.args}
+    url = url_for(request.endpoint, **request.view_args, **args, cursor=cursor, _external=True)
+    return url, {"Link": f'<{url}>; rel="next"'}
+
+
+def _topic_or_fail(slug: str) -> Topic:
+    topic = api_queries.get_topic(slug)
+    if topic is None:
+        fail(422, "unknown_topic", "No topic has this slug; GET /api/v1/topics lists them.",
+             errors={"query": {"topic": ["No topic has this slug."]}})  # fmt: skip
+    return topic
+
+
+@public.route("/events", methods=["GET"])
+@public.arguments(s.EventListArgs, location="query", as_kwargs=True)
+@public.response(200, s.EventListSchema, headers=LINK_HEADER)
+@documented_errors(public, 400)
+@caching.public
+def list_events(when, limit, topic=None, q="", from_=None, to=None, updated_since=None, cursor=None):
+    """Events, as the Upcoming (soonest first) and On-demand (latest first) pages list them.
+
+    Upcoming holds published and cancelled events that have not ended; on-demand, published events that have
+    ended. Page through with the `next` link (or the Link header) until it is null."""
+    now = clock.now()
+    upcoming = when == "upcoming"
+    list_query = queries.list_upcoming if upcoming else queries.list_on_demand
+    query = list_query(now, topic=_topic_or_fail(topic) if topic else None, q=q.strip())
+    if from_ is not None:
+        query = query.where(Event.starts_at >= from_)
+    if to is not None:
+        query = query.where(Event.starts_at < to)
+    if updated_since is not None:
+        query = query.where(Event.updated_at >= updated_since)
+    if cursor:
+        try:
+            query = query.where(cursors.after(Event.starts_at, Event.id, cursor, descending=not upcoming))
+        except cursors.InvalidCursor:
+            fail(400, "invalid_cursor", "This cursor is not one we gave out; start again without it.")
+    events = list(db.session.scalars(query.limit(limit + 1)))
+    more, events = len(events) > limit, events[:limit]
+    counts, topics = _seat_counts(events, now), api_queries.topics_of(events)
+    next_cursor = cursors.encode(events[-1].starts_at, events[-1].id) if more else None
+    url, headers = _next_link(next_cursor, ("when", "topic", "q", "from", "to", "updated_since", "limit"))
+    shown = [present.public_event(e, now=now, seats=counts.get(e.id), topics=topics[e.id]) for e in events]
+    body = {"events": shown, "next": url}
+    return body, 200, headers
+
+
+@public.route("/events/<slug>", methods=["GET"])
+@public.response(200, s.EventSchema)
+@documented_errors(public, 404)
+@caching.public
+def get_event(slug: str):
+    """One published or cancelled event, by its slug (as in its page's address)."""
+    event = queries.get_public_event(slug)
+    now = clock.now()
+    return present.public_event(event, now=now, seats=_seat_counts([event], now).get(event.id))
+
+
+@public.route("/topics", methods=["GET"])
+@public.response(200, s.TopicListSchema)
+@caching.public
+def list_topics():
+    """Every topic, by name; filter events with `topic=<slug>`."""
+    return {"topics": [{"slug": t.slug, "name": t.name} for t in queries.list_topics()]}
+
+
+# Hosts, with a token
+
+
+@host.before_request
+def authenticate():
+    """Only a token opens these: cookies are ignored, so a page on another site cannot act for a host."""
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    reading = request.method in READ_ONLY_METHODS
+    token = None
+    if scheme.lower() == "bearer":
+        token = operations.authenticate(secret.strip(), now=clock.now(), reading=reading)
+    if token is None:
+        challenge = 'Bearer realm="eventreg"' + (', error="invalid_token"' if scheme else "")
+        fail(401, "unauthorized" if not scheme else "invalid_token", headers={"WWW-Authenticate": challenge})
+    g.api_token = token
+    if not reading and not token.can_write:
+        fail(403, "read_only_token", "This token may only read. Make a read-write token to change things.")
+
+
+def token_key() -> str:
+    return f"api-token-{g.api_token.id}"
+
+
+def by_token(view):
+    """Document the token and its errors, and count the request against the token's rate limit."""
+    view = ratelimits.limited("API_RATE_LIMIT", key=token_key, scope="api-token")(view)
+    view = documented_errors(host, *TOKEN_ERRORS)(view)
+    return host.doc(security=[BEARER])(view)
+
+
+def _host():
+    return g.api_token.host
+
+
+def _managed_event(event_id: int) -> Event:
+    """404 alike for an event that does not exist and one this token's host may not manage."""
+    event = host_operations.get_managed_event(_host(), event_id)
+    if event is None:
+        fail(404)
+    return event
+
+
+def _host_event(event: Event, now=None) -> dict:
+    now = now or clock.now()
+    counts = registration_queries.counts_by_status([event.id])[event.id]
+    return present.host_event(event, now=now, seats=_seat_counts([event], now).get(event.id), counts=counts)
+
+
+def _invalid(field: str, message: str, code: str = "invalid_input"):
+    fail(422, code, message, errors={"json": {field: [message]}})
+
+
+def _topics(slugs: list[str]) -> list[Topic]:
+    known = {topic.slug: topic for topic in queries.list_topics()}
+    unknown = [slug for slug in slugs if slug not in known]
+    if unknown:
+        _invalid("topics", f"No topic has the slug {unknown[0]!r}; GET /api/v1/topics lists them.", "unknown_topic")
+    return [known[slug] for slug in dict.fromkeys(slugs)]
+
+
+def _check_event_input(data: dict, event: Event | None) -> None:
+    """The editor's rules across fields (EventForm.validate and its past-start question)."""
+    zone = data["timezone"]
+    if zone not in timezones.canonical_zones() and (event is None or zone != event.timezone):
+        _invalid("timezone", "Use a canonical IANA zone name, such as America/New_York.")
+    starts_at, ends_at = data["starts_at"], data["ends_at"]
+    if ends_at <= starts_at:
+        _invalid("ends_at", "The event must end after it starts.")
+    if ends_at - starts_at > queries.MAX_EVENT_DURATION:
+        _invalid("ends_at", "An event can last at most 14 days.")
+    deadline = data.get("registration_deadline_at")
+    if deadline is not None and deadline > starts_at:
+        _invalid("registration_deadline_at", "Registration must close before the event starts.")
+    past = host_operations.needs_past_confirmation(event, starts_at, now=clock.now())
+    if past and not data.get("confirm_past_start"):
+        _invalid(
+            "starts_at",
+            "This start is in the past, and registrants are not emailed about changes to an event that has ended. "
+            "Send confirm_past_start: true if you mean it.",
+            "start_in_past",
+        )
+
+
+EDITABLE = (
+    "title", "summary", "description", "format", "location", "host_name", "timezone", "starts_at", "ends_at",
+    "join_url", "archive_url", "reminder_hours", "registration_deadline_at",
+)  # fmt: skip
+DEFAULTS = {"summary": "", "description": "", "format": "webinar", "reminder_hours": "24,1"}
+
+
+def _fields(data: dict) -> dict:
+    fields = {name: data.get(name, DEFAULTS.get(name)) for name in EDITABLE}
+    fields["summary"], fields["description"] = fields["summary"] or "", fields["description"] or ""
+    fields["location"], fields["host_name"] = fields["location"] or None, fields["host_name"] or None
+    fields["reminder_hours"] = fields["reminder_hours"] or ""
+    return fields
+
+
+def _operation_failed(error: Exception):
+    if isinstance(error, HostError):
+        _invalid("cohosts", error.message, error.code)
+    status = 422 if getattr(error, "code", "") == "slug_reserved" else 409
+    fail(status, error.code, error.message)
+
+
+@host.route("/events", methods=["GET"])
+@host.arguments(s.PageArgs, location="query", as_kwargs=True)
+@host.response(200, s.HostEventListSchema, headers=LINK_HEADER)
+@documented_errors(host, 400)
+@by_token
+def list_managed_events(limit, cursor=None):
+    """The events this token's host manages (an admin: every event), drafts included, oldest first."""
+    query = host_operations.managed_events_query(_host()).order_by(Event.id)
+    if cursor:
+        try:
+            query = query.where(Event.id > cursors.decode_id(cursor))
+        except cursors.InvalidCursor:
+            fail(400, "invalid_cursor", "This cursor is not one we gave out; start again without it.")
+    events = list(db.session.scalars(query.limit(limit + 1)))
+    more, events = len(events) > limit, events[:limit]
+    now = clock.now()
+    counts = registration_queries.counts_by_status([e.id for e in events])
+    free = _seat_counts(events, now)
+    shown = [present.host_event(e, now=now, seats=free.get(e.id), counts=counts[e.id]) for e in events]
+    url, headers = _next_link(cursors.encode(events[-1].id) if more else None, ("limit",))
+    return {"events": shown, "next": url}, 200, headers
+
+
+@host.route("/events", methods=["POST"])
+@host.arguments(s.EventInSchema)
+@host.response(201, s.HostEventSchema)
+@documented_errors(host, 409)
+@by_token
+def create_event(data):
+    """A new draft, hosted by the token's host and the co-hosts named, as "New event" makes it. Publish it
+    with POST .../publish."""
+    _check_event_input(data, None)
+    topics = _topics(data.get("topics", []))
+    try:
+        event = host_operations.create_event(
+            _host(), cohost_emails=[e.lower() for e in data.get("cohosts", [])], topics=topics,
+            slug=data.get("slug"), capacity=data.get("capacity"), now=clock.now(), **_fields(data),
+        )  # fmt: skip
+    except (HostError, event_operations.EventError) as error:
+        _operation_failed(error)
+    location = url_for("api_host.get_managed_event", event_id=event.id, _external=True)
+    return _host_event(event), 201, {"Location": location}
+
+
+@host.route("/events/<int:event_id>", methods=["GET"])
+@host.response(200, s.HostEventSchema)
+@by_token
+def get_managed_event(event_id: int):
+    """One event this token's host manages, with its join link and registration counts."""
+    return _host_event(_managed_event(event_id))
+
+
+@host.route("/events/<int:event_id>", methods=["PATCH"])
+@host.arguments(s.EventChangesSchema(partial=True))
+@host.response(200, s.UpdatedSchema)
+@documented_errors(host, 409)
+@by_token
+def update_event(data, event_id: int):
+    """Change some of an event's fields, as saving the editor does: registrants get the same updated invitation
+    when the time, place or join link changes, a raised capacity confirms people waiting, and a new recording link
+    goes out once the event has ended. Fields left out keep their values; null clears an optional one."""
+    event = _managed_event(event_id)
+    current = {name: getattr(event, name) for name in EDITABLE}
+    merged = {**current, **data}
+    _check_event_input(merged, event)
+    topics = _topics(data["topics"]) if "topics" in data else list(event.topics)
+    editor = _host()
+    cohosts = data.get("cohosts", [h.email for h in event.hosts if h.id != editor.id])
+    try:
+        update, promoted = host_operations.save_event(
+            event, editor, cohost_emails=[e.lower() for e in cohosts], topics=topics,
+            capacity=data.get("capacity", event.capacity), now=clock.now(), slug=data.get("slug") or event.slug,
+            **_fields(merged),
+        )  # fmt: skip
+    except (HostError, RegistrationError, event_operations.EventError) as error:
+        _operation_failed(error)
+    return {
+        "event": _host_event(event),
+        "changed": update.changed,
+        "invited": update.invited,
+        "promoted": [registration.id for registration in promoted],
+    }
+
+
+@host.route("/events/<int:event_id>/publish", methods=["POST"])
+@host.response(200, s.HostEventSchema)
+@by_token
+def publish_event(event_id: int):
+    """Put the event on the public pages (from a draft)."""
+    event = _managed_event(event_id)
+    if event.status == Status.CANCELLED:
+        fail(409, "event_cancelled", "A cancelled event cannot be published again.")
+    if event.status != Status.PUBLISHED:
+        event_operations.publish(event, now=clock.now())
+    return _host_event(event)
+
+
+@host.route("/events/<int:event_id>/cancel", methods=["POST"])
+@host.response(200, s.CancelledSchema)
+@by_token
+def cancel_event(event_id: int):
+    """Cancel the event and email everyone registered (a calendar cancellation for those confirmed), as the
+    editor's "Cancel event" does. Cancelling again changes nothing and emails nobody."""
+    event = _managed_event(event_id)
+    now = clock.now()
+    emailed = 0
+    if event_operations.cancel_event(event, now=now):
+        emailed = seats.tell_of_event_cancelled(event, now=now)
+    return {"event": _host_event(event, now), "emailed": emailed}
+
+
+def _registration(event: Event, registration_id: int) -> Registration:
+    registration = operations.get_registration(event, registration_id)
+    if registration is None:
+        fail(404)
+    return registration
+
+
+def _shown(registration: Registration) -> dict:
+    return present.registration(registration, position=seats.waiting_position(registration))
+
+
+@host.route("/events/<int:event_id>/registrations", methods=["GET"])
+@host.arguments(s.RegistrationListArgs, location="query", as_kwargs=True)
+@host.response(200, s.RegistrationListSchema, headers=LINK_HEADER)
+@documented_errors(host, 400)
+@by_token
+def list_registrations(event_id: int, limit, cursor=None, status=None, attended=None):
+    """The event's registrations in the order they were made, filtered by status and attendance."""
+    event = _managed_event(event_id)
+    query = api_queries.registrations_query(event, status=status, attended=attended)
+    if cursor:
+        try:
+            query = query.where(Registration.id > cursors.decode_id(cursor))
+        except cursors.InvalidCursor:
+            fail(400, "invalid_cursor", "This cursor is not one we gave out; start again without it.")
+    rows = list(db.session.scalars(query.limit(limit + 1)))
+    more, rows = len(rows) > limit, rows[:limit]
+    positions = registration_queries.waiting_positions(event) if any(r.is_waiting for r in rows) else {}
+    url, headers = _next_link(cursors.encode(rows[-1].id) if more else None, ("status", "attended", "limit"))
+    shown = [present.registration(r, position=positions.get(r.id)) for r in rows]
+    return {"registrations": shown, "next": url}, 200, headers
+
+
+@host.route("/events/<int:event_id>/registrations", methods=["POST"])
+@host.arguments(s.RegistrationInSchema)
+@host.response(201, s.RegistrationSchema)
+@documented_errors(host, 409)
+@by_token
+def add_registration(data, event_id: int):
+    """Add someone as a host does from the registrant list: confirmed while seats last, else waiting, even after
+    registration has closed (not for a cancelled event); they are emailed a confirmation."""
+    event = _managed_event(event_id)
+    try:
+        registration = seats.register(event, now=clock.now(), by_host=True, **data)
+    except RegistrationError as error:
+        fail(409, error.code, error.message)
+    location = url_for("api_host.get_registration", event_id=event.id, registration_id=registration.id, _external=True)
+    return _shown(registration), 201, {"Location": location}
+
+
+@host.route("/events/<int:event_id>/registrations/<int:registration_id>", methods=["GET"])
+@host.response(200, s.RegistrationSchema)
+@by_token
+def get_registration(event_id: int, registration_id: int):
+    """One registration of the event."""
+    return _shown(_registration(_managed_event(event_id), registration_id))
+
+
+@host.route("/events/<int:event_id>/registrations/<int:registration_id>/cancel", methods=["POST"])
+@host.response(200, s.RegistrationSchema)
+@by_token
+def cancel_registration(event_id: int, registration_id: int):
+    """Cancel and email the person; a freed seat goes to the first person waiting (emailed too). Cancelling again
+    changes nothing."""
+    registration = _registration(_managed_event(event_id), registration_id)
+    seats.cancel_registration(registration, now=clock.now())
+    return _shown(registration)
+
+
+@host.route("/events/<int:event_id>/registrations/<int:registration_id>/attendance", methods=["PUT"])
+@host.arguments(s.AttendanceInSchema)
+@host.response(200, s.RegistrationSchema)
+@documented_errors(host, 409)
+@by_token
+def mark_attendance(data, event_id: int, registration_id: int):
+    """Record a confirmed registrant's attendance once the event has started: attended true, false or null (not
+    recorded), with the minutes they stayed. With minutes and no `attended`, the event's credit rule decides."""
+    event = _managed_event(event_id)
+    registration = _registration(event, registration_id)
+    try:
+        operations.mark_attendance(
+            event, registration, attended=data.get("attended"), minutes=data.get("minutes"), now=clock.now(),
+            attended_given="attended" in data,
+        )  # fmt: skip
+    except (HostError, ApiError) as error:
+        fail(409, error.code, error.message)
+    return _shown(registration)
+
+
+# The document and its reference page
+
+
+@docs.get("/openapi.json")
+@caching.public
+def openapi_json():
+    return flask.jsonify(current_app.extensions["eventreg.api"].spec.to_dict())
+
+
+@docs.get("/docs")
+@caching.public
+def reference_page():
+    spec = current_app.extensions["eventreg.api"].spec.to_dict()
+    return render_template("api/reference.html", **reference.context(spec, problems.all_codes()))
+
+
+def init_app(app: flask.Flask) -> None:
+    """Register the API's blueprints, its document, and its problem documents."""
+    app.config.setdefault("API_TITLE", "eventreg API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("API_RATE_LIMIT", "120 per minute;2000 per hour")
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "info": {
+                "description": "Events, topics and (with a host's token) registrations. Errors are RFC 9457 problem "
+                "documents. The reference: /api/v1/docs."
+            },
+            "servers": [{"url": "/"}],
+        },
+    )
+    api = problems.Api(app)
+    api.register_converter(IdConverter, integerconverter2paramschema)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A host's API token, ereg_..."}
+    )
+    api.register_blueprint(public)
+    api.register_blueprint(host)
+    app.register_blueprint(docs)
+    for blueprint in (public, host, docs):
+        csrf.exempt(blueprint)
+    app.extensions["eventreg.api"] = api
