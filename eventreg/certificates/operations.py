@@ -12,6 +12,7 @@ from eventreg.events.models import Event
 from eventreg.hosts.models import Host
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.models import Registration
+from eventreg.webhooks import operations as webhooks
 
 
 class CertificateError(Exception):
@@ -86,6 +87,7 @@ def finalise(event: Event, *, host: Host, now: datetime) -> list[Certificate]:
     db.session.flush()
     for certificate in issued:
         notifications.queue_issued(certificate, now=now)
+        webhooks.emit_certificate(certificate, now)
     return issued
 
 
@@ -109,6 +111,7 @@ def reissue(certificate: Certificate, *, name: str, host: Host, now: datetime) -
     _log(certificate, "reissued", host, now, "; ".join(changes) or "unchanged")
     db.session.flush()
     notifications.queue_issued(certificate, now=now, again=True)
+    webhooks.emit_certificate(certificate, now)
     return changes
 
 

@@ -10,22 +10,15 @@ from eventreg.registrations.models import Registration, RegistrationStatus
 
 
 def qualifying_query(event: Event) -> sa.Select:
-    """Confirmed registrants who met the credit rule and have no certificate yet, by name.
-
-    Met the rule: marked attended, and, when the platform's report gave their minutes, at least the required
-    minutes. Someone the host ticked as attended by hand has no minutes; the host's tick is the evidence and
-    they qualify (a host who wants the minutes checked imports the report, which records them)."""
+    """Confirmed registrants who met the credit rule (attendance.credit.met_rule) and have no certificate yet,
+    by name."""
     return (
         sa.select(Registration)
         .outerjoin(Certificate, Certificate.registration_id == Registration.id)
         .where(
             Registration.event_id == event.id,
             Registration.status == RegistrationStatus.CONFIRMED,
-            Registration.attended.is_(True),
-            sa.or_(
-                Registration.minutes_attended.is_(None),
-                Registration.minutes_attended >= credit.required_minutes(event),
-            ),
+            credit.met_rule_clause(event),
             Certificate.id.is_(None),
         )
         .order_by(Registration.name, Registration.id)
@@ -46,6 +39,12 @@ def list_for_event(event: Event) -> list[Certificate]:
 
 def get_for_registration(registration: Registration) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(Certificate.registration_id == registration.id))
+
+
+def list_for_registrations(registration_ids: list[int]) -> list[Certificate]:
+    if not registration_ids:
+        return []
+    return list(db.session.scalars(sa.select(Certificate).where(Certificate.registration_id.in_(registration_ids))))
 
 
 def get_by_code(code: str) -> Certificate | None:

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from eventreg import timezones
 from eventreg.attendance import credit
+from eventreg.certificates import queries as certificate_queries
+from eventreg.core.links import external_url
 from eventreg.events.models import Event
 from eventreg.registrations.models import Registration
 
@@ -37,18 +39,9 @@ class YearTotal:
     hours: Decimal
 
 
-def met_credit_rule(registration: Registration) -> bool:
-    """Marked attended and, where the platform's minutes are known, there long enough. Without minutes the
-    host's own tick is the record."""
-    if registration.attended is not True:
-        return False
-    minutes = registration.minutes_attended
-    return minutes is None or credit.has_attended(registration.event, minutes)
-
-
 def attendance_of(registration: Registration) -> Attendance:
     event = registration.event
-    met = met_credit_rule(registration)
+    met = credit.met_rule(registration)
     return Attendance(
         registration=registration,
         event=event,
@@ -78,8 +71,11 @@ def format_hours(hours: Decimal | None) -> str:
 
 
 def certificate_links(registrations: list[Registration]) -> dict[int, str]:
-    """{registration id: URL of its certificate} for those that have one.
-
-    TODO(merge): wire to eventreg/certificates (the public /certificates/<code> verification URL of each
-    registration's Certificate row, when issued and not revoked). Until then no certificate column links."""
-    return {}
+    """{registration id: the verification URL of its certificate}, for those issued and not revoked. The
+    public page is the link a learner can hand on; the PDF stays behind their manage link."""
+    certificates = certificate_queries.list_for_registrations([r.id for r in registrations])
+    return {
+        c.registration_id: external_url("certificates.verify", code=c.grouped_code)
+        for c in certificates
+        if not c.is_revoked
+    }

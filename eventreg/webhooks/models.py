@@ -7,7 +7,7 @@ from eventreg.core.extensions import db
 from eventreg.hosts.models import Host
 from eventreg.timezones import UTCDateTime
 
-# What an endpoint can ask to receive. certificate.issued is listed for the certificates module to emit.
+# What an endpoint can ask to receive.
 EVENT_TYPES = {
     "registration.created": "Someone registered (confirmed or waiting)",
     "registration.cancelled": "A registration was cancelled",
@@ -16,7 +16,7 @@ EVENT_TYPES = {
     "event.updated": "An event was changed",
     "event.cancelled": "An event was cancelled",
     "attendance.recorded": "Attendance was recorded (ticked or imported)",
-    "certificate.issued": "A certificate was issued",
+    "certificate.issued": "A certificate was issued or reissued",
 }
 
 

@@ -204,6 +204,23 @@ def emit_registration(kind: str, registration, now: datetime) -> list[WebhookDel
     return emit(kind, registration.event, {"registration": registration_data(registration)}, now)
 
 
+def emit_certificate(certificate, now: datetime) -> list[WebhookDelivery]:
+    """certificate.issued for a certificate just issued or reissued (the same number and code; reissued_at set)."""
+    data = {
+        "registration": registration_data(certificate.registration),
+        "certificate": {
+            "id": certificate.id,
+            "number": certificate.number,
+            "name": certificate.name,
+            "contact_hours": str(certificate.contact_hours),
+            "issued_at": iso(certificate.issued_at),
+            "reissued_at": iso(certificate.reissued_at),
+            "verification_url": external_url("certificates.verify", code=certificate.grouped_code),
+        },
+    }
+    return emit("certificate.issued", certificate.registration.event, data, now)
+
+
 def emit_attendance(event: Event, registrations: Iterable, now: datetime) -> list[WebhookDelivery]:
     """attendance.recorded for the registrations whose attendance was just written (one message per recording)."""
     rows = [

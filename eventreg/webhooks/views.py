@@ -48,7 +48,7 @@ def index():
 def new():
     form = EndpointForm()
     if request.method == "GET":
-        form.event_types.data = [kind for kind in EVENT_TYPES if kind != "certificate.issued"]
+        form.event_types.data = list(EVENT_TYPES)
     if form.validate_on_submit():
         try:
             endpoint = operations.create_endpoint(

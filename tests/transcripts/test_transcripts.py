@@ -91,11 +91,27 @@ def test_an_address_without_attendance_says_so(client, db_session, transcript_pa
     assert "Download PDF" not in text_of(page)
 
 
-def test_certificate_column_waits_for_certificates(client, history, transcript_path, text_of):
-    assert records.certificate_links([]) == {}
-    page = client.get(transcript_path(EMAIL))
-    assert "Certificate" in text_of(page)
-    assert "/certificates/" not in page.get_data(as_text=True)
+def test_the_certificate_column_links_each_certificate_not_revoked(
+    client, past_event, attended, make_host, clock, db_session, transcript_path
+):
+    from eventreg.certificates import operations as certificates
+
+    host = make_host()
+    kept = past_event(wall(2024, 11, 5, 15), title="Kept")
+    withdrawn = past_event(wall(2024, 11, 6, 15), title="Withdrawn")
+    attended(kept, name="Zoë Ångström", email=EMAIL)
+    attended(withdrawn, name="Zoë Ångström", email=EMAIL)
+    [valid] = certificates.finalise(kept, host=host, now=clock.now())
+    [revoked] = certificates.finalise(withdrawn, host=host, now=clock.now())
+    certificates.revoke(revoked, reason="Issued in error", host=host, now=clock.now())
+    db_session.commit()
+
+    path = transcript_path(EMAIL)
+    html = client.get(path).get_data(as_text=True)
+    assert f'<a href="http://eventreg.test/certificates/{valid.grouped_code}">Certificate</a>' in html
+    assert revoked.grouped_code not in html
+    rows = list(csv.reader(io.StringIO(client.get(f"{path}/transcript.csv").get_data(as_text=True))))
+    assert [row[-1] for row in rows[1:]] == [f"http://eventreg.test/certificates/{valid.grouped_code}", ""]
 
 
 def test_csv_download_is_labelled_formula_safe_and_private(client, history, transcript_path):

@@ -131,7 +131,7 @@ def test_a_delivery_is_sent_once_however_many_senders_run(
     assert db_session.scalar(sa.select(WebhookDelivery.attempts)) == 1
 
 
-def test_emit_takes_certificate_issued_for_the_certificates_module(
+def test_emit_takes_a_listed_type_and_refuses_any_other(
     make_host, make_event, make_endpoint, register, receiver, db_session, clock
 ):
     from eventreg.webhooks import operations

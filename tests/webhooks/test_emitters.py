@@ -2,11 +2,13 @@
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from eventreg.attendance.models import AttendanceImport
+from eventreg.certificates.models import Certificate
 from eventreg.registrations.models import RegistrationStatus
 from eventreg.webhooks import operations as webhook_operations
 from eventreg.webhooks import sending
@@ -114,3 +116,37 @@ def test_attendance_ticks_and_an_applied_report_emit_attendance_recorded(
         r["email"]: (r["attended"], r["minutes_attended"]) for r in receiver.payloads()[1]["data"]["registrations"]
     }
     assert recorded == {"ana.lopez@library.example.org": (True, 63), "ben.okafor@library.example.org": (False, 25)}
+
+
+def test_issuing_and_reissuing_a_certificate_emit_certificate_issued(
+    client, hosted_event, make_endpoint, register, receiver, db_session, clock
+):
+    event = hosted_event(contact_hours=Decimal("1.5"))
+    make_endpoint(event.hosts[0], receiver.url, types=["certificate.issued"])
+    ana = register(event, name="Ana Lopez", email="ana.lopez@library.example.org")
+    ana.attended, ana.minutes_attended = True, 60
+    absent = register(event, name="Ben Okafor", email="ben.okafor@library.example.org")
+    absent.attended, absent.minutes_attended = False, 5
+    db_session.commit()
+    clock.set(event.ends_at + timedelta(hours=1))
+
+    assert client.post(f"/host/events/{event.id}/certificates/finalise").status_code == 303
+    [issued] = receiver.payloads()
+    certificate = db_session.scalar(sa.select(Certificate))
+    assert issued["type"] == "certificate.issued"
+    assert issued["data"]["registration"]["email"] == "ana.lopez@library.example.org"
+    assert issued["data"]["certificate"] == {
+        "id": certificate.id, "number": certificate.number, "name": "Ana Lopez", "contact_hours": "1.50",
+        "issued_at": issued["timestamp"], "reissued_at": None,
+        "verification_url": f"http://eventreg.test/certificates/{certificate.grouped_code}",
+    }  # fmt: skip
+
+    path = f"/host/events/{event.id}/certificates/{certificate.id}/reissue"
+    assert client.post(path, data={"name": "Ana López"}).status_code == 303
+    reissued = receiver.payloads()[1]
+    assert reissued["type"] == "certificate.issued"
+    assert (reissued["data"]["certificate"]["number"], reissued["data"]["certificate"]["name"]) == (
+        certificate.number,
+        "Ana López",
+    )
+    assert reissued["data"]["certificate"]["reissued_at"] is not None
