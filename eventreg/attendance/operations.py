@@ -2,7 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -25,6 +25,8 @@ class AttendanceError(Exception):
         "walk_in_needs_email": "{name} has no email in the report, so cannot be added as a walk-in. "
         "Match them to a registrant or ignore them.",
         "bad_minutes": "The minimum must be between 0 and {limit} minutes (the event's length).",
+        "applied": "This report has been applied and its file is no longer kept. To read it with other columns, "
+        "upload the file again.",
     }
 
     def __init__(self, code: str, **values):
@@ -34,6 +36,10 @@ class AttendanceError(Exception):
 
 
 IGNORE, WALK_IN, REGISTRANT = "ignore", "walk_in", "registration-"
+
+# An upload never applied is kept this long for its preview, then deleted with the next upload to its event:
+# the file names people who never registered, and nothing else needs it.
+UNAPPLIED_KEPT_FOR = timedelta(days=14)
 
 
 def decision_field(person: matching.Person) -> str:
@@ -57,6 +63,13 @@ def store_import(event: Event, *, host: Host, filename: str, data: bytes, zone: 
                 report = reports.parse(data, zone=zone, event_window=(event.starts_at, event.ends_at), mapping=mapping)
             except reports.ReportError:
                 mapping = None  # the file differs after all: the host maps it again and sees the error
+    db.session.execute(
+        sa.delete(AttendanceImport).where(
+            AttendanceImport.event_id == event.id,
+            AttendanceImport.applied_at.is_(None),
+            AttendanceImport.created_at < now - UNAPPLIED_KEPT_FOR,
+        )
+    )
     imported = AttendanceImport(
         event_id=event.id, host_id=host.id, filename=(filename or "report.csv")[-255:], sha256=reports.file_hash(data),
         content=data, format=report.format, encoding=report.encoding, delimiter=report.delimiter, zone=zone,
@@ -91,7 +104,10 @@ def _mapping_json(mapping: reports.Mapping | None) -> dict | None:
 
 
 def map_columns(imported: AttendanceImport, event: Event, mapping: reports.Mapping) -> None:
-    """Read a kept generic CSV with the host's choice of columns. ReportError as reports.parse."""
+    """Read a kept generic CSV with the host's choice of columns. ReportError as reports.parse;
+    AttendanceError("applied") once applied, as the file is gone."""
+    if imported.applied_at is not None:
+        raise AttendanceError("applied")
     report = reports.parse(
         imported.content, zone=imported.zone, event_window=(event.starts_at, event.ends_at), mapping=mapping
     )
@@ -163,6 +179,7 @@ def apply_import(
             add_walk_in(event, name=item.person.name, email=item.person.email, minutes=item.minutes, now=now)
         )
     imported.applied_at = now
+    imported.content = b""  # its rows stay, the record of what was applied; the file itself is not needed again
     db.session.flush()
     webhooks.emit_attendance(event, changed, now)
     return Applied(updated=updated, walk_ins=len(walk_ins), marked_absent=marked_absent)

@@ -129,7 +129,7 @@ def columns(event_id: int, import_id: int):
         )  # fmt: skip
         try:
             operations.map_columns(imported, event, mapping)
-        except ReportError as error:
+        except (ReportError, AttendanceError) as error:
             db.session.rollback()
             form.form_errors.append(error.message)
         else:

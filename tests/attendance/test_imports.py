@@ -248,3 +248,28 @@ def test_recording_follow_up_uses_the_imported_attendance(client, hosted, db_ses
         "ana.lopez@library.example.org": "thanks", "chen.wei@library.example.org": "thanks",
         "ben.okafor@library.example.org": "missed", "dee.absent@library.example.org": "missed",
     }  # fmt: skip
+
+
+def test_applying_drops_the_file_and_keeps_the_rows_it_applied(client, hosted, db_session):
+    preview_url = upload(client, hosted, "generic_times_with_offsets.csv").headers["Location"]
+    columns = {"email": "Email", "name": "Attendee", "minutes": "", "joined": "Session start", "left": "Session end"}
+    preview_url = client.post(preview_url, data=columns).headers["Location"]
+    assert client.post(f"{preview_url}/apply", data={}).status_code == 303
+    db_session.expire_all()
+    imported = db_session.scalars(sa.select(AttendanceImport)).one()
+    assert (imported.content, len(imported.rows) > 0) == (b"", True)
+    # Other columns would need the file again: the form says so, and nothing changes.
+    refused = client.post(f"/host/events/{hosted.id}/attendance/imports/{imported.id}/columns", data=columns)
+    assert refused.status_code == 400
+    assert "This report has been applied and its file is no longer kept" in html_of(refused)
+
+
+def test_an_upload_never_applied_is_deleted_with_the_next_upload_after_two_weeks(client, hosted, db_session, clock):
+    forgotten = upload(client, hosted, "zoom_meeting_participants.csv").headers["Location"]
+    clock.advance(timedelta(days=13))
+    recent = upload(client, hosted, "zoom_meeting_participants.csv").headers["Location"]
+    assert client.get(forgotten).status_code == 200  # 13 days: still there
+    clock.advance(timedelta(days=2))
+    upload(client, hosted, "zoom_meeting_participants.csv")
+    assert client.get(forgotten).status_code == 404
+    assert client.get(recent).status_code == 200
