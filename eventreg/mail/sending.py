@@ -5,11 +5,9 @@ never both send it; a claim older than CLAIM_TIMEOUT is taken to be a crashed se
 A temporary failure is retried with exponential backoff; a permanent refusal (5xx), or three days of
 temporary ones, marks the message failed, which its registration's host sees on the attendee list."""
 
-import atexit
 import contextlib
 import logging
 import os
-import queue
 import smtplib
 import ssl
 import threading
@@ -28,6 +26,7 @@ from email.utils import format_datetime, formataddr
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from eventreg.core.background import BackgroundSender
 from eventreg.core.extensions import db
 from eventreg.mail import outbox
 from eventreg.mail.models import OutboxMessage
@@ -113,76 +112,13 @@ def deliver_queued(now: datetime) -> None:
         return
     ids = outbox.take_queued_ids()
     if ids:
-        BackgroundSender.of(current_app._get_current_object()).submit(ids)
+        background_sender(current_app._get_current_object()).submit(ids)
 
 
-class BackgroundSender:
-    """One daemon thread per app and process, sending batches of outbox ids in the order they came."""
-
-    def __init__(self, app: Flask):
-        self.app = app
-        self.pid = os.getpid()
-        self.queue: queue.Queue[list[int] | threading.Event] = queue.Queue()
-        self.thread = threading.Thread(target=self._run, name="eventreg-mail", daemon=True)
-        self.thread.start()
-        # A worker stopping gracefully sends what it has before it goes.
-        atexit.register(self.drain, timeout=app.config["MAIL_TIMEOUT"])
-
-    @classmethod
-    def of(cls, app: Flask) -> "BackgroundSender":
-        sender = app.extensions.get("eventreg.mail_sender")
-        # A sender made before a fork (gunicorn --preload) has no thread in the child: make the child its own.
-        if sender is None or sender.pid != os.getpid():
-            with _senders_lock:
-                sender = app.extensions.get("eventreg.mail_sender")
-                if sender is None or sender.pid != os.getpid():
-                    sender = app.extensions["eventreg.mail_sender"] = cls(app)
-        return sender
-
-    def submit(self, ids: list[int]) -> None:
-        self.queue.put(ids)
-
-    def drain(self, timeout: float | None = None) -> bool:
-        """Wait until everything submitted so far has been tried; True if that happened within the timeout."""
-        reached = threading.Event()
-        self.queue.put(reached)
-        return reached.wait(timeout)
-
-    def _run(self) -> None:
-        from eventreg import clock
-
-        while True:
-            ids, marker = self._take()
-            if ids:
-                with self.app.app_context():
-                    try:
-                        send_pending(clock.now(), ids=ids)
-                    except Exception:
-                        # The rows stay unsent (or claimed, then retried after CLAIM_TIMEOUT) for send-pending-mail.
-                        log.exception("background mail delivery failed", extra={"outbox_ids": ids})
-                    finally:
-                        db.session.remove()
-            if marker is not None:
-                marker.set()
-
-    def _take(self) -> tuple[list[int], threading.Event | None]:
-        """The next batch: what the first waiting request queued, plus whatever more is already waiting, up
-        to a drain() marker. Under load one claim and one mail connection then serve many registrations."""
-        ids: list[int] = []
-        item = self.queue.get()
-        while True:
-            if isinstance(item, threading.Event):
-                return ids, item
-            ids.extend(item)
-            if len(ids) >= CLAIM_BATCH:
-                return ids, None
-            try:
-                item = self.queue.get_nowait()
-            except queue.Empty:
-                return ids, None
-
-
-_senders_lock = threading.Lock()
+def background_sender(app: Flask) -> BackgroundSender:
+    return BackgroundSender.of(
+        app, "mail", send_pending, batch_size=CLAIM_BATCH, drain_timeout=app.config["MAIL_TIMEOUT"]
+    )
 
 
 def send_pending(now: datetime, *, ids: list[int] | None = None) -> tuple[int, int]:

@@ -7,17 +7,14 @@ later, then 10, 20, ... at most 12 hours apart, until three days after the deliv
 that has failed FAILURES_TO_DISABLE times in a row over at least DISABLE_AFTER is disabled, and its host told
 by e-mail."""
 
-import atexit
 import logging
-import os
-import queue
-import threading
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 from standardwebhooks.webhooks import Webhook
 
+from eventreg.core.background import BackgroundSender
 from eventreg.core.extensions import db
 from eventreg.core.links import external_url
 from eventreg.mail import outbox
@@ -65,58 +62,14 @@ def deliver_queued(now: datetime) -> None:
         return
     ids = operations.take_queued_ids()
     if ids:
-        BackgroundSender.of(current_app._get_current_object()).submit(ids)
+        background_sender(current_app._get_current_object()).submit(ids)
 
 
-class BackgroundSender:
-    """One daemon thread per app and process, sending the delivery ids it is handed, in order."""
-
-    def __init__(self, app: Flask):
-        self.app = app
-        self.pid = os.getpid()
-        self.queue: queue.Queue[list[int] | threading.Event] = queue.Queue()
-        self.thread = threading.Thread(target=self._run, name="eventreg-webhooks", daemon=True)
-        self.thread.start()
-        atexit.register(self.drain, timeout=app.config["WEBHOOK_TIMEOUT"] * CLAIM_BATCH)
-
-    @classmethod
-    def of(cls, app: Flask) -> "BackgroundSender":
-        sender = app.extensions.get("eventreg.webhook_sender")
-        if sender is None or sender.pid != os.getpid():  # a sender made before a fork has no thread here
-            with _senders_lock:
-                sender = app.extensions.get("eventreg.webhook_sender")
-                if sender is None or sender.pid != os.getpid():
-                    sender = app.extensions["eventreg.webhook_sender"] = cls(app)
-        return sender
-
-    def submit(self, ids: list[int]) -> None:
-        self.queue.put(ids)
-
-    def drain(self, timeout: float | None = None) -> bool:
-        """Wait until everything submitted so far has been tried; True if that happened within the timeout."""
-        reached = threading.Event()
-        self.queue.put(reached)
-        return reached.wait(timeout)
-
-    def _run(self) -> None:
-        from eventreg import clock
-
-        while True:
-            item = self.queue.get()
-            if isinstance(item, threading.Event):
-                item.set()
-                continue
-            with self.app.app_context():
-                try:
-                    send_pending(clock.now(), ids=item)
-                except Exception:
-                    # The rows stay due (or claimed, then due after CLAIM_TIMEOUT) for send-webhooks.
-                    log.exception("background webhook delivery failed", extra={"delivery_ids": item})
-                finally:
-                    db.session.remove()
-
-
-_senders_lock = threading.Lock()
+def background_sender(app: Flask) -> BackgroundSender:
+    return BackgroundSender.of(
+        app, "webhooks", send_pending, batch_size=CLAIM_BATCH,
+        drain_timeout=app.config["WEBHOOK_TIMEOUT"] * CLAIM_BATCH,
+    )  # fmt: skip
 
 
 def send_pending(now: datetime, *, ids: list[int] | None = None) -> tuple[int, int]:

@@ -284,7 +284,7 @@ def test_an_eml_appears_under_its_name_only_when_complete(app, make_event, regis
 def background_delivery(app):
     """The production default: a sender thread in the app's process delivers after the response."""
     app.config["MAIL_DELIVERY"] = "background"
-    yield sending.BackgroundSender.of(app)
+    yield sending.background_sender(app)
     app.config["MAIL_DELIVERY"] = "request"
 
 

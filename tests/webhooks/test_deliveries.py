@@ -111,7 +111,7 @@ def test_the_cron_command_sends_what_is_due_and_the_background_thread_sends_afte
 
     monkeypatch.setitem(app.config, "WEBHOOK_DELIVERY", "background")
     post_registration(event, email="ben@library.example.org", form_key="key-2")
-    assert sending.BackgroundSender.of(app).drain(timeout=10)
+    assert sending.background_sender(app).drain(timeout=10)
     assert len(receiver.requests) == 3
     assert receiver.payloads()[2]["data"]["registration"]["email"] == "ben@library.example.org"
 
