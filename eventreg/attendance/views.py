@@ -14,6 +14,7 @@ from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event
 from eventreg.hosts import operations as host_operations
+from eventreg.hosts.access import managed_event
 
 bp = Blueprint("attendance", __name__, url_prefix="/host/events/<int:event_id>/attendance")
 # Room for the form's other fields around the largest report we read.
@@ -52,14 +53,6 @@ def too_large(error):
         ).message
     ]
     return render_template("attendance/upload.html", event=event, form=form, imports=_recent_imports(event)), 413
-
-
-def managed_event(event_id: int) -> Event:
-    """The event if the signed-in host may manage it; 404 otherwise (as the host pages do)."""
-    event = host_operations.get_managed_event(current_user, event_id) if current_user.is_authenticated else None
-    if event is None:
-        abort(404)
-    return event
 
 
 def event_import(event: Event, import_id: int) -> AttendanceImport:

@@ -17,7 +17,7 @@ from eventreg.core import requests
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event
-from eventreg.hosts import operations as host_operations
+from eventreg.hosts.access import managed_event
 from eventreg.registrations import links
 from eventreg.registrations.models import Registration
 
@@ -30,13 +30,6 @@ HOST = "/host/events/<int:event_id>/certificates"
 def certificate_helpers():
     # The manage page (registrations/manage.html) shows the registrant's certificate, or the name it will carry.
     return {"certificate_of": queries.get_for_registration, "hours_label": hours_label}
-
-
-def managed_event(event_id: int) -> Event:
-    event = host_operations.get_managed_event(current_user, event_id) if current_user.is_authenticated else None
-    if event is None:
-        abort(404)
-    return event
 
 
 def event_certificate(event: Event, certificate_id: int) -> Certificate:

@@ -17,6 +17,7 @@ from eventreg.events.pages import event_page_context
 from eventreg.hosts import exports
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts import queries as host_queries
+from eventreg.hosts.access import managed_event
 from eventreg.hosts.forms import ActionForm, AddRegistrantForm, EventForm, LoginForm, MessageForm, PasswordForm
 from eventreg.hosts.models import Host
 from eventreg.hosts.operations import HostError
@@ -45,14 +46,6 @@ def load_host(session_id: str) -> Host | None:
 
 def _session_max_age() -> timedelta:
     return timedelta(seconds=current_app.config["HOST_SESSION_MAX_AGE"])
-
-
-def managed_event(event_id: int) -> Event:
-    """The event if the signed-in host may manage it; 404 otherwise, so ids reveal nothing."""
-    event = host_operations.get_managed_event(current_user, event_id)
-    if event is None:
-        abort(404)
-    return event
 
 
 def event_registration(event: Event, registration_id: int) -> Registration:
