@@ -419,3 +419,18 @@ def hosted_event(make_event, make_host, login):
         return event
 
     return make
+
+
+@pytest.fixture
+def editor_form():
+    """The host editor's fields for the 3-4 PM New York webinar of 30 January 2025, as a browser posts them."""
+    return {
+        "title": "Building community connections by hiring for cultural knowledge",
+        "format": "webinar",
+        "timezone": "America/New_York",
+        "start_date": "2025-01-30",
+        "start_time": "15:00",
+        "end_time": "16:00",
+        "join_url": "https://meet.example.org/j/secret-room",
+        "reminder_hours": "24,1",
+    }

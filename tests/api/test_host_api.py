@@ -10,17 +10,6 @@ import sqlalchemy as sa
 from eventreg.events.models import Event, Status
 from eventreg.registrations.models import Registration
 
-EDITOR_FORM = {
-    "title": "Building community connections by hiring for cultural knowledge",
-    "format": "webinar",
-    "timezone": "America/New_York",
-    "start_date": "2025-01-30",
-    "start_time": "15:00",
-    "end_time": "16:00",
-    "join_url": "https://meet.example.org/j/secret-room",
-    "reminder_hours": "24,1",
-}
-
 
 @pytest.fixture
 def setup(make_event, make_host, make_token, bearer):
@@ -235,7 +224,7 @@ def _text(message) -> str:
 
 def test_an_update_through_the_api_sends_the_same_mail_as_the_editor(
     client, make_event, make_host, login, register, make_token, bearer, db_session, mailbox, deliver_and_clear,
-    calendar_part,
+    calendar_part, editor_form,
 ):  # fmt: skip
     host = make_host()
     by_editor, by_api = make_event(), make_event()
@@ -247,7 +236,7 @@ def test_an_update_through_the_api_sends_the_same_mail_as_the_editor(
     deliver_and_clear()
 
     editor = client.post(
-        f"/host/events/{by_editor.id}/edit", data={**EDITOR_FORM, "start_time": "16:00", "end_time": "17:00"}
+        f"/host/events/{by_editor.id}/edit", data={**editor_form, "start_time": "16:00", "end_time": "17:00"}
     )  # noqa: E501
     assert editor.status_code == 303
     (from_editor,) = mailbox

@@ -9,17 +9,6 @@ import sqlalchemy as sa
 from eventreg.events.models import Event
 from eventreg.registrations.models import Registration
 
-FORM = {
-    "title": "Building community connections by hiring for cultural knowledge",
-    "format": "webinar",
-    "timezone": "America/New_York",
-    "start_date": "2025-01-30",
-    "start_time": "15:00",
-    "end_time": "16:00",
-    "join_url": "https://meet.example.org/j/secret-room",
-    "reminder_hours": "24,1",
-}
-
 
 @pytest.fixture
 def hosted(hosted_event):
@@ -27,11 +16,11 @@ def hosted(hosted_event):
 
 
 @pytest.fixture
-def save(text_of):
+def save(text_of, editor_form):
     """save(client, event, **changes): post the editor form; the response and the text of the page it leads to."""
 
     def post(client, event, **changes):
-        response = client.post(f"/host/events/{event.id}/edit", data={**FORM, **changes})
+        response = client.post(f"/host/events/{event.id}/edit", data={**editor_form, **changes})
         return response, text_of(client.get(response.headers["Location"])) if response.status_code == 303 else ""
 
     return post
@@ -85,9 +74,9 @@ def test_editing_an_event_already_in_the_past_without_moving_it_asks_nothing(cli
     assert "Saved." in page
 
 
-def test_a_new_event_in_the_past_is_asked_about(client, make_host, login, db_session, text_of):
+def test_a_new_event_in_the_past_is_asked_about(client, make_host, login, db_session, text_of, editor_form):
     login(make_host())
-    response = client.post("/host/events/new", data={**FORM, "start_date": "2024-12-01"})
+    response = client.post("/host/events/new", data={**editor_form, "start_date": "2024-12-01"})
     assert response.status_code == 400
     assert "This start, 1 December 2024, is in the past." in text_of(response)
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
@@ -202,7 +191,9 @@ def test_topics_are_checkboxes_and_the_description_box_is_tall(client, make_host
     assert 'rows="14"' in html
 
 
-def test_an_event_saved_in_an_alias_zone_can_still_be_edited(client, make_event, make_host, login, db_session):
+def test_an_event_saved_in_an_alias_zone_can_still_be_edited(
+    client, make_event, make_host, login, db_session, editor_form
+):
     host = login(make_host())
     event = make_event(timezone="US/Central")
     event.hosts = [host]
@@ -211,5 +202,7 @@ def test_an_event_saved_in_an_alias_zone_can_still_be_edited(client, make_event,
         '<option selected value="US/Central">' in client.get(f"/host/events/{event.id}/edit").get_data(as_text=True)
     )
     assert 'value="US/Central"' not in client.get("/host/events/new").get_data(as_text=True)
-    response = client.post(f"/host/events/{event.id}/edit", data={**FORM, "timezone": "US/Central", "title": "Kept"})
+    response = client.post(
+        f"/host/events/{event.id}/edit", data={**editor_form, "timezone": "US/Central", "title": "Kept"}
+    )
     assert response.status_code == 303

@@ -7,17 +7,6 @@ import pytest
 import pytz
 import vobject
 
-FORM = {
-    "title": "Building community connections by hiring for cultural knowledge",
-    "format": "webinar",
-    "timezone": "America/New_York",
-    "start_date": "2025-01-30",
-    "start_time": "15:00",
-    "end_time": "16:00",
-    "join_url": "https://meet.example.org/j/secret-room",
-    "reminder_hours": "24,1",
-}
-
 
 @pytest.fixture
 def invitation_of(calendar_part):
@@ -30,9 +19,18 @@ def invitation_of(calendar_part):
 
 
 def test_time_change_sends_an_updated_invitation_with_the_same_uid_and_higher_sequence(
-    client, hosted_event, register, db_session, clock, mailbox, deliver_and_clear, invitation_of, calendar_part
+    client,
+    hosted_event,
+    register,
+    db_session,
+    clock,
+    mailbox,
+    deliver_and_clear,
+    invitation_of,
+    calendar_part,
+    editor_form,
 ):
-    event = hosted_event(join_url=FORM["join_url"], capacity=1)
+    event = hosted_event(join_url=editor_form["join_url"], capacity=1)
     confirmed = register(event, email="ana@library.example.org")
     register(event, email="waiting@library.example.org")
     db_session.commit()
@@ -43,7 +41,8 @@ def test_time_change_sends_an_updated_invitation_with_the_same_uid_and_higher_se
     mailbox.clear()
 
     response = client.post(
-        f"/host/events/{event.id}/edit", data={**FORM, "start_time": "16:00", "end_time": "17:00", "capacity": "1"}
+        f"/host/events/{event.id}/edit",
+        data={**editor_form, "start_time": "16:00", "end_time": "17:00", "capacity": "1"},
     )
     assert response.status_code == 303
     assert len(mailbox) == 1  # confirmed only: the waiting list holds no invitation
@@ -62,31 +61,33 @@ def test_time_change_sends_an_updated_invitation_with_the_same_uid_and_higher_se
 
 
 def test_editing_only_the_description_tells_nobody(
-    client, hosted_event, register, db_session, mailbox, deliver_and_clear
+    client, hosted_event, register, db_session, mailbox, deliver_and_clear, editor_form
 ):
-    event = hosted_event(join_url=FORM["join_url"])
+    event = hosted_event(join_url=editor_form["join_url"])
     register(event)
     deliver_and_clear()
-    client.post(f"/host/events/{event.id}/edit", data={**FORM, "description": "New words."})
+    client.post(f"/host/events/{event.id}/edit", data={**editor_form, "description": "New words."})
     assert mailbox == []
 
 
 def test_join_link_change_is_sent_to_confirmed_registrants(
-    client, hosted_event, register, db_session, mailbox, deliver_and_clear
+    client, hosted_event, register, db_session, mailbox, deliver_and_clear, editor_form
 ):
-    event = hosted_event(join_url=FORM["join_url"])
+    event = hosted_event(join_url=editor_form["join_url"])
     register(event)
     deliver_and_clear()
-    client.post(f"/host/events/{event.id}/edit", data={**FORM, "join_url": "https://meet.example.org/j/new-room"})
+    client.post(
+        f"/host/events/{event.id}/edit", data={**editor_form, "join_url": "https://meet.example.org/j/new-room"}
+    )
     (message,) = mailbox
     assert "https://meet.example.org/j/new-room" in message.get_body(("plain",)).get_content()
     assert "join link" in message.get_body(("plain",)).get_content()
 
 
 def test_cancelling_the_event_tells_everyone_and_marks_the_page(
-    client, hosted_event, register, db_session, mailbox, deliver_and_clear, invitation_of, calendar_part
+    client, hosted_event, register, db_session, mailbox, deliver_and_clear, invitation_of, calendar_part, editor_form
 ):
-    event = hosted_event(join_url=FORM["join_url"], capacity=1)
+    event = hosted_event(join_url=editor_form["join_url"], capacity=1)
     register(event, email="seat@library.example.org")
     register(event, email="queue@library.example.org")
     deliver_and_clear()
@@ -104,9 +105,9 @@ def test_cancelling_the_event_tells_everyone_and_marks_the_page(
 
 
 def test_recording_follow_up_goes_once_by_attendance(
-    client, hosted_event, register, db_session, clock, mailbox, deliver_and_clear
+    client, hosted_event, register, db_session, clock, mailbox, deliver_and_clear, editor_form
 ):
-    event = hosted_event(join_url=FORM["join_url"])
+    event = hosted_event(join_url=editor_form["join_url"])
     attendee = register(event, email="came@library.example.org")
     absent = register(event, email="absent@library.example.org")
     asked = register(event, email="asked@library.example.org", wants_recording=True)
@@ -118,7 +119,7 @@ def test_recording_follow_up_goes_once_by_attendance(
     deliver_and_clear()
 
     archive = "https://archive.example.org/hiring"
-    client.post(f"/host/events/{event.id}/edit", data={**FORM, "archive_url": archive})
+    client.post(f"/host/events/{event.id}/edit", data={**editor_form, "archive_url": archive})
     subjects = {m["To"].addresses[0].addr_spec: m["Subject"] for m in mailbox}
     assert subjects == {
         attendee.email: f"Thank you for joining: {event.title}",
@@ -128,20 +129,20 @@ def test_recording_follow_up_goes_once_by_attendance(
     assert all(archive in m.get_body(("plain",)).get_content() for m in mailbox)
 
     mailbox.clear()
-    client.post(f"/host/events/{event.id}/edit", data={**FORM, "archive_url": archive, "summary": "edited"})
+    client.post(f"/host/events/{event.id}/edit", data={**editor_form, "archive_url": archive, "summary": "edited"})
     assert mailbox == []  # once
-    client.post(f"/host/events/{event.id}/edit", data={**FORM, "archive_url": archive + "-fixed"})
+    client.post(f"/host/events/{event.id}/edit", data={**editor_form, "archive_url": archive + "-fixed"})
     assert len(mailbox) == 3
     assert all(m["Subject"].startswith("Corrected recording link") for m in mailbox)
 
 
 def test_recording_posted_before_the_end_goes_out_with_the_cron_run(
-    app, client, hosted_event, register, db_session, clock, mailbox, deliver_and_clear
+    app, client, hosted_event, register, db_session, clock, mailbox, deliver_and_clear, editor_form
 ):
-    event = hosted_event(join_url=FORM["join_url"])
+    event = hosted_event(join_url=editor_form["join_url"])
     register(event, wants_recording=True)
     db_session.commit()
-    client.post(f"/host/events/{event.id}/edit", data={**FORM, "archive_url": "https://archive.example.org/x"})
+    client.post(f"/host/events/{event.id}/edit", data={**editor_form, "archive_url": "https://archive.example.org/x"})
     mailbox.clear()
     clock.set(event.ends_at + timedelta(minutes=5))
     result = app.test_cli_runner().invoke(args=["send-reminders"])
@@ -152,9 +153,9 @@ def test_recording_posted_before_the_end_goes_out_with_the_cron_run(
 
 
 def test_host_message_reaches_every_confirmed_registrant_escaped(
-    client, hosted_event, register, db_session, mailbox, deliver_and_clear
+    client, hosted_event, register, db_session, mailbox, deliver_and_clear, editor_form
 ):
-    event = hosted_event(join_url=FORM["join_url"], capacity=2)
+    event = hosted_event(join_url=editor_form["join_url"], capacity=2)
     register(event)
     register(event)
     register(event)  # waiting: not a recipient
