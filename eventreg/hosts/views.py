@@ -132,6 +132,18 @@ def dashboard():
     )
 
 
+@bp.get("/reports")
+@login_required
+def reports():
+    return render_template("hosts/reports.html")
+
+
+@bp.get("/integrations")
+@login_required
+def integrations():
+    return render_template("hosts/integrations.html")
+
+
 def _topic_choices(form: EventForm) -> None:
     form.topics.choices = [SelectChoice(t.id, t.name) for t in event_queries.list_topics()]
 

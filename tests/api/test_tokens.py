@@ -17,8 +17,8 @@ from eventreg.core.extensions import db
 
 def test_host_makes_a_token_sees_it_once_and_only_its_hash_is_kept(client, make_host, login, text_of, db_session):
     host = login(make_host())
-    dashboard = client.get("/host/")
-    assert 'href="/host/api-tokens/"' in dashboard.get_data(as_text=True)
+    integrations = client.get("/host/integrations")
+    assert 'href="/host/api-tokens/"' in integrations.get_data(as_text=True)
     response = client.post("/host/api-tokens/", data={"name": "Library website", "access": "read"})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, no-store"

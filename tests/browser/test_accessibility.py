@@ -177,6 +177,20 @@ def test_host_dashboard_passes_axe_and_reflows(page, axe, make_host, make_event,
     axe(page)
 
 
+def test_host_reports_and_integrations_pages_pass_axe_and_reflow(page, axe, make_host, db_session, sign_in):
+    host = make_host()
+    db_session.commit()
+    sign_in(page, host)
+    for hub, tool in (("Reports", "Continuing-education report"), ("Integrations", "Embed on your site")):
+        page.get_by_role("link", name=hub).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(hub)
+        expect(page.get_by_role("link", name=tool)).to_be_visible()
+        axe(page)
+        at_phone_width(page)
+        axe(page)
+        page.set_viewport_size({"width": 1366, "height": 900})
+
+
 def test_host_event_editor_new_and_with_errors_passes_axe_and_reflows(
     page, axe, make_host, make_topic, db_session, sign_in
 ):

@@ -18,6 +18,7 @@ def test_host_makes_a_token_that_works_then_revokes_it(page, axe, make_host, mak
     make_event(title="Open data for community needs", hosts=[host])
     db_session.commit()
     sign_in(page, host)
+    page.get_by_role("link", name="Integrations").click()
     page.get_by_role("link", name="API tokens").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("API tokens")
     page.get_by_role("button", name="Make token").click()  # no name: the error is said and linked

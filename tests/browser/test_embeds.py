@@ -222,6 +222,7 @@ def test_the_embed_page_for_hosts_builds_the_snippet_live_and_passes_axe(
     host = make_host()
     db_session.commit()
     sign_in(page, host)
+    page.get_by_role("link", name="Integrations").click()
     page.get_by_role("link", name="Embed on your site").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Embed on your site")
     snippet_box = page.get_by_label("Copy this into your page’s HTML")

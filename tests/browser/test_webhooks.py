@@ -18,6 +18,7 @@ def test_webhook_pages_pass_axe_and_reflow(
     host = make_host()
     db_session.commit()
     sign_in(page, host)
+    page.get_by_role("link", name="Integrations").click()
     page.get_by_role("link", name="Webhooks").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Webhooks")
     axe(page)

@@ -199,8 +199,8 @@ def test_the_builder_needs_a_host(client, catalog):
 
 def test_the_builder_makes_a_snippet_and_preview_the_list_accepts(client, catalog, make_host, login, text_of):
     login(make_host())
-    dashboard = client.get("/host/")
-    assert 'href="/host/embed">Embed on your site</a>' in dashboard.get_data(as_text=True)
+    integrations = client.get("/host/integrations")
+    assert 'href="/host/embed">Embed on your site</a>' in integrations.get_data(as_text=True)
     page = client.get("/host/embed")
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "private, no-store"

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pytest
+
 
 def test_dashboard_totals_count_only_the_hosts_events(
     client, make_host, make_event, login, register, db_session, clock, text_of
@@ -33,3 +35,25 @@ def test_dashboard_without_recorded_attendance_says_so(client, make_host, login,
     html = client.get("/host/").get_data(as_text=True)
     assert "Not recorded yet" in text_of(client.get("/host/"))
     assert '<td class="nowrap">' not in html  # no events, no rows
+
+
+def test_every_host_tool_is_two_clicks_away_through_reports_and_integrations(client, make_host, login, db_session):
+    login(make_host())
+    nav = client.get("/host/").get_data(as_text=True)
+    for path in ("/host/reports", "/host/integrations"):
+        assert f'href="{path}"' in nav
+    hubs = {path: client.get(path) for path in ("/host/reports", "/host/integrations")}
+    assert all(page.headers["Cache-Control"] == "private, no-store" for page in hubs.values())
+    reports, integrations = (page.get_data(as_text=True) for page in hubs.values())
+    for path in ("/host/attendance.csv", "/host/ce-report"):
+        assert f'href="{path}"' in reports
+    for path in ("/host/embed", "/host/webhooks/", "/host/api-tokens/", "/api/v1/docs"):
+        assert f'href="{path}"' in integrations
+    assert 'aria-current="page"' in integrations  # the menu says where you are
+
+
+@pytest.mark.parametrize("path", ["/host/reports", "/host/integrations"])
+def test_the_hubs_need_a_sign_in(client, db_session, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "/host/login" in response.headers["Location"]

@@ -50,8 +50,8 @@ def rows_of(response) -> list[dict]:
 
 
 def test_the_report_page_is_on_the_host_pages_and_needs_a_sign_in(client, season, text_of):
-    dashboard = client.get("/host/")
-    assert 'href="/host/ce-report"' in dashboard.get_data(as_text=True)
+    reports = client.get("/host/reports")
+    assert 'href="/host/ce-report"' in reports.get_data(as_text=True)
     page = client.get("/host/ce-report")
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "private, no-store"

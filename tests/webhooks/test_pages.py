@@ -13,7 +13,7 @@ from eventreg.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 def test_a_host_adds_an_endpoint_and_sees_the_secret_once(client, login, make_host, db_session, text_of):
     login(make_host())
-    assert "Webhooks" in text_of(client.get("/host/"))
+    assert "Webhooks" in text_of(client.get("/host/integrations"))
     form = client.get("/host/webhooks/new")
     assert form.status_code == 200
     assert 'value="registration.created" checked' in form.get_data(as_text=True) or (
