@@ -19,6 +19,10 @@ from sqlalchemy.types import TypeDecorator
 
 LOCALE = "en"
 
+# Events are dated within these years (both included). Far dates are typing slips, and near year 9999 the
+# end or the time in UTC would fall past the last date Python can hold.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
 NonExistentTimeError = pytz.NonExistentTimeError
 AmbiguousTimeError = pytz.AmbiguousTimeError
 

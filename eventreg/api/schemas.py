@@ -3,7 +3,6 @@ writes the OpenAPI document from them. Input rules are the editor's (eventreg/ho
 years, URL and line rules, so a value the editor refuses the API refuses too."""
 
 import re
-import unicodedata
 from datetime import datetime
 
 import marshmallow as ma
@@ -11,23 +10,24 @@ import pytz
 from marshmallow import fields, validate
 
 from eventreg import timezones
+from eventreg.core.text import is_plain_text, is_single_line
 from eventreg.events.models import Format, State, Status
-from eventreg.hosts.forms import EARLIEST_YEAR, LATEST_YEAR, SLUG_PATTERN
+from eventreg.hosts.forms import SLUG_PATTERN
 from eventreg.registrations.models import RegistrationStatus
+from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
-LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 REMINDER_PATTERN = r"^\d{1,3}(\s*,\s*\d{1,3})*$"
 MAX_CAPACITY = 100_000
 MAX_MINUTES = 14 * 24 * 60  # no event lasts longer
 
 
 def single_line(value: str) -> None:
-    if any(c in LINE_BREAKS or unicodedata.category(c) == "Cc" for c in value):
+    if not is_single_line(value):
         raise ma.ValidationError("Use a single line without control characters.")
 
 
 def plain_text(value: str) -> None:
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in value):
+    if not is_plain_text(value):
         raise ma.ValidationError("Remove the control characters.")
 
 

@@ -81,6 +81,18 @@ def _next_link(cursor: str | None, carried: tuple[str, ...]) -> tuple[str | None
     return url, {"Link": f'<{url}>; rel="next"'}
 
 
+def _page(query, limit: int, cursor: str | None, after) -> tuple[list, bool]:
+    """One page of the query's rows, and whether more follow (one row beyond the limit is read to know).
+    after(cursor) is the condition for rows past the cursor; a cursor we never gave out is a 400."""
+    if cursor:
+        try:
+            query = query.where(after(cursor))
+        except cursors.InvalidCursor:
+            fail(400, "invalid_cursor", "This cursor is not one we gave out; start again without it.")
+    rows = list(db.session.scalars(query.limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
 def _topic_or_fail(slug: str) -> Topic:
     topic = api_queries.get_topic(slug)
     if topic is None:
@@ -109,13 +121,9 @@ def list_events(when, limit, topic=None, q="", from_=None, to=None, updated_sinc
         query = query.where(Event.starts_at < to)
     if updated_since is not None:
         query = query.where(Event.updated_at >= updated_since)
-    if cursor:
-        try:
-            query = query.where(cursors.after(Event.starts_at, Event.id, cursor, descending=not upcoming))
-        except cursors.InvalidCursor:
-            fail(400, "invalid_cursor", "This cursor is not one we gave out; start again without it.")
-    events = list(db.session.scalars(query.limit(limit + 1)))
-    more, events = len(events) > limit, events[:limit]
+    events, more = _page(
+        query, limit, cursor, lambda c: cursors.after(Event.starts_at, Event.id, c, descending=not upcoming)
+    )
     counts, topics = _seat_counts(events, now), api_queries.topics_of(events)
     next_cursor = cursors.encode(events[-1].starts_at, events[-1].id) if more else None
     url, headers = _next_link(next_cursor, ("when", "topic", "q", "from", "to", "updated_since", "limit"))
@@ -256,13 +264,7 @@ def _operation_failed(error: Exception):
 def list_managed_events(limit, cursor=None):
     """The events this token's host manages (an admin: every event), drafts included, oldest first."""
     query = host_operations.managed_events_query(_host()).order_by(Event.id)
-    if cursor:
-        try:
-            query = query.where(Event.id > cursors.decode_id(cursor))
-        except cursors.InvalidCursor:
-            fail(400, "invalid_cursor", "This cursor is not one we gave out; start again without it.")
-    events = list(db.session.scalars(query.limit(limit + 1)))
-    more, events = len(events) > limit, events[:limit]
+    events, more = _page(query, limit, cursor, lambda c: Event.id > cursors.decode_id(c))
     now = clock.now()
     counts = registration_queries.counts_by_status([e.id for e in events])
     free = _seat_counts(events, now)
@@ -379,13 +381,7 @@ def list_registrations(event_id: int, limit, cursor=None, status=None, attended=
     """The event's registrations in the order they were made, filtered by status and attendance."""
     event = _managed_event(event_id)
     query = api_queries.registrations_query(event, status=status, attended=attended)
-    if cursor:
-        try:
-            query = query.where(Registration.id > cursors.decode_id(cursor))
-        except cursors.InvalidCursor:
-            fail(400, "invalid_cursor", "This cursor is not one we gave out; start again without it.")
-    rows = list(db.session.scalars(query.limit(limit + 1)))
-    more, rows = len(rows) > limit, rows[:limit]
+    rows, more = _page(query, limit, cursor, lambda c: Registration.id > cursors.decode_id(c))
     positions = registration_queries.waiting_positions(event) if any(r.is_waiting for r in rows) else {}
     url, headers = _next_link(cursors.encode(rows[-1].id) if more else None, ("status", "attended", "limit"))
     shown = [present.registration(r, position=positions.get(r.id)) for r in rows]

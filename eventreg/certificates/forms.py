@@ -2,11 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from eventreg.registrations.forms import plain_text, single_line
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from eventreg.registrations.forms import _strip, plain_text, single_line
 
 
 class NameForm(FlaskForm):

@@ -7,9 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytz
 
 from eventreg.events.models import Event
-from eventreg.timezones import to_zone
-
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # as the editor allows
+from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR, to_zone
 
 
 @dataclass
@@ -27,7 +25,7 @@ def parse_month(text: str | None, today: date) -> tuple[int, int] | None:
         year, month = (int(part) for part in text.split("-"))
     except ValueError:
         return None
-    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12) or len(text) != 7:
+    if not (EARLIEST_YEAR <= year <= LATEST_YEAR and 1 <= month <= 12) or len(text) != 7:
         return None
     return year, month
 
@@ -36,7 +34,7 @@ def shift(year: int, month: int, months: int) -> tuple[int, int] | None:
     """The month `months` away, or None outside the years we show."""
     index = year * 12 + month - 1 + months
     year, month = divmod(index, 12)
-    return (year, month + 1) if FIRST_YEAR <= year <= LAST_YEAR else None
+    return (year, month + 1) if EARLIEST_YEAR <= year <= LATEST_YEAR else None
 
 
 def utc_span(year: int, month: int) -> tuple[datetime, datetime]:

@@ -21,7 +21,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
     DataRequired,
-    Email,
     EqualTo,
     Length,
     NumberRange,
@@ -35,14 +34,10 @@ from eventreg import timezones
 from eventreg.events.models import Format
 from eventreg.events.queries import MAX_EVENT_DURATION as MAX_DURATION
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH
-from eventreg.registrations.forms import _strip, plain_text, single_line
+from eventreg.registrations.forms import _strip, email_field, plain_text, single_line
+from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-# Events are dated within these years (both included). Far dates are typing slips, and near year 9999 the
-# end or the time in UTC would fall past the last date Python can hold.
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 def within_years(form, field) -> None:
@@ -226,16 +221,7 @@ class AddRegistrantForm(FlaskForm):
     name = StringField(
         "Name", filters=[_strip], validators=[DataRequired("Please enter a name."), Length(max=120), single_line]
     )
-    email = StringField(
-        "Email",
-        filters=[_strip],
-        validators=[
-            DataRequired("Please enter an email."),
-            Length(max=254),
-            single_line,
-            Email("Please enter a valid email."),
-        ],
-    )
+    email = email_field("Email", "Please enter an email.", "Please enter a valid email.")
     organization = StringField(
         "Organization",
         filters=[_strip],
@@ -253,15 +239,8 @@ class MessageForm(FlaskForm):
         validators=[DataRequired("Please write a message."), Length(max=10000), plain_text],
         render_kw={"rows": 12},
     )
-    reply_to = StringField(
-        "Replies go to",
-        filters=[_strip],
-        validators=[
-            DataRequired("Please give the address replies should go to."),
-            Length(max=254),
-            single_line,
-            Email("Please enter a valid email."),
-        ],
+    reply_to = email_field(
+        "Replies go to", "Please give the address replies should go to.", "Please enter a valid email."
     )
     # The preview's fingerprint of what it showed: "Send" sends only what the host has seen.
     previewed = HiddenField()

@@ -1,15 +1,13 @@
 import secrets
-import unicodedata
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from eventreg.core.text import is_plain_text, is_single_line
 from eventreg.registrations.models import Accessibility
 from eventreg.timezones import is_valid_zone
-
-LINE_BREAKS = {"\n", "\r", "\u2028", "\u2029", "\x85"}
 
 
 def _strip(value):
@@ -17,15 +15,24 @@ def _strip(value):
 
 
 def single_line(form, field):
-    """No line breaks or control characters: they have no place in a name and could split an e-mail header."""
-    if field.data and any(c in LINE_BREAKS or unicodedata.category(c) == "Cc" for c in field.data):
+    if field.data and not is_single_line(field.data):
         raise ValidationError("Please use a single line without special control characters.")
 
 
 def plain_text(form, field):
-    """Line breaks are fine in a longer answer; other control characters are not."""
-    if field.data and any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in field.data):
+    if field.data and not is_plain_text(field.data):
         raise ValidationError("Please remove the special control characters.")
+
+
+def email_field(
+    label: str = "Email address",
+    required: str = "Please enter your email address.",
+    invalid: str = "Please enter a valid email address, like name@library.org.",
+) -> StringField:
+    """A required e-mail address on one line, as every form that asks for one reads it."""
+    return StringField(
+        label, filters=[_strip], validators=[DataRequired(required), Length(max=254), single_line, Email(invalid)]
+    )
 
 
 def known_zone_or_none(value):
@@ -39,16 +46,7 @@ class RegistrationForm(FlaskForm):
         filters=[_strip],
         validators=[DataRequired("Please enter your name."), Length(max=120), single_line],
     )
-    email = StringField(
-        "Email address",
-        filters=[_strip],
-        validators=[
-            DataRequired("Please enter your email address."),
-            Length(max=254),
-            single_line,
-            Email("Please enter a valid email address, like name@library.org."),
-        ],
-    )
+    email = email_field()
     organization = StringField(
         "Library or organization",
         filters=[_strip],

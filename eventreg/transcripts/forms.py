@@ -3,36 +3,20 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import Optional
 
-from eventreg.registrations.forms import _strip, single_line
-
-# Dates a report can sensibly cover; outside them a date is a typo (and year 9999 has no day after it).
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+from eventreg.hosts.forms import within_years
+from eventreg.registrations.forms import _strip, email_field
 
 
 class TranscriptRequestForm(FlaskForm):
-    email = StringField(
-        "Email address",
-        filters=[_strip],
-        validators=[
-            DataRequired("Please enter your email address."),
-            Length(max=254),
-            single_line,
-            Email("Please enter a valid email address, like name@library.org."),
-        ],
-    )
+    email = email_field()
     # A honeypot, as on the registration form: hidden from people by CSS, filled in by simple bots.
     website = StringField("Leave this field empty", filters=[_strip])
 
     @property
     def is_bot(self) -> bool:
         return bool(self.website.data)
-
-
-def _sensible_year(form, field):
-    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
-        raise ValidationError(f"Please enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
 
 
 class CeReportForm(FlaskForm):
@@ -43,11 +27,11 @@ class CeReportForm(FlaskForm):
 
     event_id = SelectField("Event", choices=[], validate_choice=False, default="")
     start = DateField(
-        "From (the event’s date)", validators=[Optional(), _sensible_year],
+        "From (the event’s date)", validators=[Optional(), within_years],
         format="%Y-%m-%d", render_kw={"type": "date"},
     )  # fmt: skip
     end = DateField(
-        "To (inclusive)", validators=[Optional(), _sensible_year], format="%Y-%m-%d", render_kw={"type": "date"}
+        "To (inclusive)", validators=[Optional(), within_years], format="%Y-%m-%d", render_kw={"type": "date"}
     )
 
     def validate(self, extra_validators=None) -> bool:

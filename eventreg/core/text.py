@@ -1,0 +1,15 @@
+"""What counts as one line of text, and as plain text: one rule for the pages' forms and the API's schemas."""
+
+import unicodedata
+
+LINE_BREAKS = {"\n", "\r", "\u2028", "\u2029", "\x85"}
+
+
+def is_single_line(text: str) -> bool:
+    """No line breaks or control characters: they have no place in a name and could split an e-mail header."""
+    return not any(c in LINE_BREAKS or unicodedata.category(c) == "Cc" for c in text)
+
+
+def is_plain_text(text: str) -> bool:
+    """Line breaks and tabs are fine in a longer text; other control characters are not."""
+    return not any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in text)
