@@ -129,9 +129,9 @@ def plan(event: Event, rows: list[Row]) -> Plan:
         minutes = person.minutes
         registration = by_email.get(person.email) if person.email else None
         if registration is not None and registration.status == RegistrationStatus.CONFIRMED:
-            matched.append(Match(person, registration, minutes, minutes >= required))
+            matched.append(Match(person, registration, minutes, credit.has_attended(event, minutes)))
             seen.add(registration.id)
         else:
-            unmatched.append(Unmatched(person, minutes, minutes >= required, registration))
+            unmatched.append(Unmatched(person, minutes, credit.has_attended(event, minutes), registration))
     absent = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED and r.id not in seen]
     return Plan(required_minutes=required, matched=matched, unmatched=unmatched, absent=absent)
