@@ -48,7 +48,9 @@ def nginx_config(*, prefix: Path, port: int, app_port: int) -> str:
     """A whole nginx.conf around the shipped site file, with only its addresses and paths changed."""
     site = SITE.read_text()
     for old, new in {
+        "listen 80 default_server;": f"listen 127.0.0.1:{port} default_server;",
         "listen 80;": f"listen 127.0.0.1:{port};",
+        "server_name events.example.org;": "server_name 127.0.0.1 localhost;",
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
         "/var/cache/nginx/eventreg": str(prefix / "cache"),
         "/srv/eventreg/eventreg/static/": f"{ROOT / 'eventreg' / 'static'}/",

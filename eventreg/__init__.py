@@ -68,7 +68,8 @@ def create_app(config: dict | None = None) -> Flask:
 def _apply_production_settings(app: Flask) -> None:
     """Production is the default; `make run` and the tests say otherwise. There, cookies need HTTPS, and
     the development SECRET_KEY or any key under 32 bytes (either would let anyone who guesses it forge
-    sessions and manage links) is refused."""
+    sessions and manage links) is refused, and so is the development BASE_URL (every mailed link would point
+    at it)."""
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     if not app.config["PRODUCTION"] or app.testing:
@@ -84,6 +85,12 @@ def _apply_production_settings(app: Flask) -> None:
             f"Refusing to start in production with a SECRET_KEY under {config_module.MIN_SECRET_KEY_BYTES} bytes: "
             f"use at least {config_module.MIN_SECRET_KEY_BYTES} bytes of random text, for example "
             "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'."
+        )
+    if app.config["BASE_URL"] == config_module.DEFAULT_BASE_URL:
+        raise config_module.ConfigurationError(
+            "Refusing to start in production without EVENTREG_BASE_URL: every link in mail, invitations, webhooks "
+            "and certificates is built from it (never from the request's Host header). Set it to the site's "
+            "address, for example https://events.example.org."
         )
     app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
 

@@ -214,3 +214,14 @@ def last_mail_manage_page(site, db_session) -> str:
     message = db_session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
     link = re.search(r"https?://[^/\s]+(/r/\S+)", message.body_text).group(1)
     return site.request(link).text
+
+
+def test_only_the_sites_own_name_is_answered(site, upcoming):
+    """A forged Host reaches neither the app nor the cache: nginx closes the connection without an answer (an
+    empty one is nginx's own 400)."""
+    assert site.request("/").status == 200
+    for host in ("evil.example", "events.example.org.evil.example"):
+        with pytest.raises(http.client.RemoteDisconnected):
+            site.request("/", headers={"Host": host})
+    assert site.request("/", headers={"Host": ""}).status == 400
+    assert site.app_requests().count("GET / ") == 1

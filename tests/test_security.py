@@ -97,7 +97,7 @@ def test_a_crash_is_logged_with_its_traceback(error_app, caplog):
 
 
 def test_production_adds_hsts(tmp_path):
-    app = create_app({"PRODUCTION": True, "SECRET_KEY": "a-real-secret-" * 4,
+    app = create_app({"PRODUCTION": True, "SECRET_KEY": "a-real-secret-" * 4, "BASE_URL": "https://events.example.org",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})  # fmt: skip
     assert app.test_client().get("/healthz").headers["Strict-Transport-Security"] == "max-age=31536000"
 

@@ -6,6 +6,7 @@ import os
 import click
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 class ConfigurationError(click.ClickException, RuntimeError):
@@ -30,7 +31,7 @@ class Defaults:
     SITE_NAME = "eventreg"
     TZ_COOKIE = "tz"
     TZ_COOKIE_MAX_AGE = 365 * 24 * 3600
-    BASE_URL = "http://127.0.0.1:5000"  # for links in mail sent outside a request (cron jobs)
+    BASE_URL = DEFAULT_BASE_URL  # every link that leaves a request (mail, webhooks, PDFs); production must set it
     MANAGE_LINK_MAX_AGE = 2 * 365 * 24 * 3600  # seconds a registrant's manage link stays valid
     HOST_SESSION_MAX_AGE = 14 * 24 * 3600  # seconds a host stays signed in, remember-me included
     TRANSCRIPT_LINK_MAX_AGE = 7 * 24 * 3600  # seconds a mailed transcript link stays valid

@@ -6,6 +6,7 @@ from eventreg import clock
 from eventreg.calendars import ics
 from eventreg.core import requests
 from eventreg.core.extensions import db
+from eventreg.core.links import external_url
 from eventreg.events import queries
 from eventreg.events.models import Event
 from eventreg.events.pages import event_page_context
@@ -126,6 +127,6 @@ def invitation(signed: str):
     registration, _ = links.registration_from_link(signed)
     if not registration.is_confirmed:
         abort(404)
-    link = url_for("registrations.manage", signed=signed, _external=True)
+    link = external_url("registrations.manage", signed=signed)
     body = notifications.download(registration, manage_link=link)
     return Response(body, headers=ics.response_headers(filename=f"{registration.event.slug}.ics"))

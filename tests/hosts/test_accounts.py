@@ -163,6 +163,7 @@ def test_production_cookies_are_secure(tmp_path):
         {
             "PRODUCTION": True,
             "SECRET_KEY": "a-real-secret-" * 4,
+            "BASE_URL": "https://events.example.org",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite",
         }
     )
@@ -178,6 +179,13 @@ def test_production_refuses_a_secret_key_shorter_than_32_bytes(tmp_path, key):
 
 
 def test_production_accepts_a_32_byte_secret_key_and_development_any(tmp_path):
-    database = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"}
+    database = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite", "BASE_URL": "https://events.example.org"}
     assert create_app({"PRODUCTION": True, "SECRET_KEY": "k" * 32, **database}).config["SESSION_COOKIE_SECURE"]
     assert create_app({"PRODUCTION": False, "SECRET_KEY": "short", **database})
+
+
+def test_production_refuses_the_development_base_url(tmp_path):
+    settings = {"PRODUCTION": True, "SECRET_KEY": "k" * 32, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"}
+    with pytest.raises(RuntimeError, match="EVENTREG_BASE_URL"):
+        create_app(settings)
+    assert create_app({**settings, "BASE_URL": "https://events.example.org"})
