@@ -47,11 +47,13 @@ def decode_instant_and_id(cursor: str) -> tuple[datetime, int]:
         raise InvalidCursor(cursor)
     try:
         instant = datetime.fromisoformat(values[0])
-    except ValueError as error:
+        # An offset at the calendar's edge (0001-01-01T00:00+01:00) has no UTC instant: OverflowError.
+        instant = instant.astimezone(pytz.utc) if instant.tzinfo is not None else None
+    except (ValueError, OverflowError) as error:
         raise InvalidCursor(cursor) from error
-    if instant.tzinfo is None:
+    if instant is None:
         raise InvalidCursor(cursor)
-    return instant.astimezone(pytz.utc), _id(values[1])
+    return instant, _id(values[1])
 
 
 def decode_id(cursor: str) -> int:

@@ -2,8 +2,10 @@
 
 from datetime import datetime, timedelta
 
+import pytest
 import pytz
 
+from eventreg.api import cursors
 from eventreg.events.models import Status
 
 
@@ -138,6 +140,17 @@ def test_cursor_pages_through_every_event_once_in_order(client, make_event, db_s
     assert pages == 5
     assert seen == [event.id for event in sorted(made, key=lambda e: (e.starts_at, e.id))]
     response = client.get("/api/v1/events?cursor=not-a-cursor")
+    assert response.status_code == 400
+    assert as_problem(response)["code"] == "invalid_cursor"
+
+
+@pytest.mark.parametrize(
+    "instant", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2025-01-30T15:00:00", "2025-02-30T15:00"]
+)
+@pytest.mark.parametrize("when", ["upcoming", "on-demand"])
+def test_a_cursor_at_the_calendars_edge_is_a_400_not_a_500(client, db_session, as_problem, instant, when):
+    cursor = cursors.encode(instant, 1)  # a string, not a datetime: written as it is, as a forger would
+    response = client.get(f"/api/v1/events?when={when}&cursor={cursor}")
     assert response.status_code == 400
     assert as_problem(response)["code"] == "invalid_cursor"
 
