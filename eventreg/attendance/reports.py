@@ -246,7 +246,8 @@ NAME_NAMES = (
 MEETING_NAMES = (
     "start time", "end time", "meeting start time", "meeting end time", "meeting start date", "meeting end date",
     "actual start time", "actual start date/time", "actual duration (minutes)", "meeting duration",
-    "scheduled start time", "scheduled end time", "session start time", "session end time",
+    "scheduled start time", "scheduled end time", "session start time", "session end time", "webinar start time",
+    "webinar end time",
 )  # fmt: skip
 DATE_NAMES = ("date", "meeting date", "session date")
 # Sections that list people who are not attendees (before or after the attendee table).
@@ -397,12 +398,26 @@ def detect(text: str) -> tuple[str, list[tuple[int, list[str]]], Table]:
         raise ReportError("no_table")
     _, delimiter, records, table = best
     if table is None:
-        header = next(i for i, (_, cells) in enumerate(records) if sum(1 for c in cells if c) >= 2)
+        header = _header_above_emails(records)
+        if header is None:
+            header = next(i for i, (_, cells) in enumerate(records) if sum(1 for c in cells if c) >= 2)
         end = header + 1
         while end < len(records) and any(records[end][1]):
             end += 1
         table = Table(header, len(records), _title_above(records, header), 0)
     return delimiter, records, table
+
+
+def _header_above_emails(records) -> int | None:
+    """For columns named in no known way: the row just above the first row holding an email address, when it
+    has two cells or more and no address itself (a preamble above it is passed over)."""
+    for index, (_, cells) in enumerate(records):
+        if index and any(EMAIL.fullmatch(_unwrap(c)) for c in cells):
+            above = records[index - 1][1]
+            if sum(1 for c in above if c) >= 2 and not any(EMAIL.fullmatch(_unwrap(c)) for c in above):
+                return index - 1
+            return None
+    return None
 
 
 def guess_mapping(columns: list[str]) -> Mapping:
@@ -510,7 +525,7 @@ def _read_rows(records, table: Table, labels: list[str], mapping: Mapping, zone:
         "left": chosen(mapping.left) if mapping.joined and mapping.left else None,
         "first": named(("first name",)), "last": named(("last name",)), "date": named(DATE_NAMES),
         "attended": named(("attended",)),
-        "meeting_start": named(("meeting start time", "meeting start date", "start time", "actual start time")),
+        "meeting_start": named(("meeting start time", "webinar start time", "meeting start date", "start time")),
     }  # fmt: skip
     label = {key: labels[i] for key, i in at.items() if i is not None}
     for key in ("joined", "left"):
