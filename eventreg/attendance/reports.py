@@ -404,7 +404,7 @@ def detect(text: str) -> tuple[str, list[tuple[int, list[str]]], Table]:
         end = header + 1
         while end < len(records) and any(records[end][1]):
             end += 1
-        table = Table(header, len(records), _title_above(records, header), 0)
+        table = Table(header, end, _title_above(records, header), 0)  # to the first blank line: totals, notes
     return delimiter, records, table
 
 
