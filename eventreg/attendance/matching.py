@@ -135,3 +135,37 @@ def plan(event: Event, rows: list[Row]) -> Plan:
             unmatched.append(Unmatched(person, minutes, credit.has_attended(event, minutes), registration))
     absent = [r for r in registrations if r.status == RegistrationStatus.CONFIRMED and r.id not in seen]
     return Plan(required_minutes=required, matched=matched, unmatched=unmatched, absent=absent)
+
+
+OVERRUN = 60  # minutes past the scheduled length before a person's minutes look wrong
+
+
+def doubts(event: Event, plan: Plan) -> list[str]:
+    """Reasons the preview's figures may be wrong, for the host to check the columns before applying: everyone
+    with the same minutes, minutes longer than the meeting plus an hour, nobody reaching the rule."""
+    people = [m.minutes for m in plan.matched] + [u.minutes for u in plan.unmatched]
+    found = []
+    if len(people) > 1 and len(set(people)) == 1:
+        found.append(
+            f"Everyone has {people[0]} minutes. A real report almost never says so: is the minutes or join "
+            "column the meeting's own rather than each person's?"
+        )
+    longest = credit.scheduled_minutes(event) + OVERRUN
+    over = sum(1 for minutes in people if minutes > longest)
+    if over:
+        found.append(
+            f"{over} {'person has' if over == 1 else 'people have'} more than {longest} minutes, longer than "
+            "the event plus an hour: is this the report of this meeting, and are the columns right?"
+        )
+    if people and not any(credit.has_attended(event, minutes) for minutes in people):
+        found.append(
+            f"Nobody reaches the {plan.required_minutes} minutes the credit rule asks: check the columns, "
+            "the zone, and the rule."
+        )
+    return found
+
+
+def merged_segments(plan: Plan) -> int:
+    """Visits beyond the first of each person: rows the preview added together or merged."""
+    people = [m.person for m in plan.matched] + [u.person for u in plan.unmatched]
+    return sum(len(person.rows) - 1 for person in people)

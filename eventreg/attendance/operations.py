@@ -1,5 +1,6 @@
 """Keeping an uploaded report for its preview, applying it, and the credit rule. Add and flush, never commit."""
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -50,19 +51,19 @@ def decision_field(person: matching.Person) -> str:
 def store_import(event: Event, *, host: Host, filename: str, data: bytes, zone: str, now: datetime) -> AttendanceImport:
     """Read a report and keep it, with what was read, for the preview. Nothing about attendance changes.
 
-    ReportError when the file cannot be read. A generic CSV whose layout this host mapped before is read
-    with that mapping; otherwise it is kept unread until the host maps its columns (map_columns)."""
+    ReportError when the file cannot be read. A recognised layout is read with its own columns. An unrecognised
+    one is read with the columns this host applied before for the same header (remembered only from an applied
+    import); otherwise it is kept unread until the host chooses its columns on the preview (map_columns)."""
     if now < event.starts_at:
         raise AttendanceError("not_started")
-    report = reports.parse(data, zone=zone, event_window=(event.starts_at, event.ends_at))
-    mapping = None
+    window = (event.starts_at, event.ends_at)
+    report = reports.parse(data, zone=zone, event_window=window)
     if report.format == reports.Format.GENERIC:
         mapping = _remembered_mapping(host, report.columns_key)
         if mapping is not None:
-            try:
-                report = reports.parse(data, zone=zone, event_window=(event.starts_at, event.ends_at), mapping=mapping)
-            except reports.ReportError:
-                mapping = None  # the file differs after all: the host maps it again and sees the error
+            # When the file differs after all, the host maps it on the preview and sees the error there.
+            with contextlib.suppress(reports.ReportError):
+                report = reports.parse(data, zone=zone, event_window=window, mapping=mapping)
     db.session.execute(
         sa.delete(AttendanceImport).where(
             AttendanceImport.event_id == event.id,
@@ -73,7 +74,7 @@ def store_import(event: Event, *, host: Host, filename: str, data: bytes, zone: 
     imported = AttendanceImport(
         event_id=event.id, host_id=host.id, filename=(filename or "report.csv")[-255:], sha256=reports.file_hash(data),
         content=data, format=report.format, encoding=report.encoding, delimiter=report.delimiter, zone=zone,
-        columns=report.columns, columns_key=report.columns_key, mapping=_mapping_json(mapping),
+        columns=report.columns, columns_key=report.columns_key, mapping=_mapping_json(report),
         rows=[row.to_json() for row in report.rows] if report.rows else None, warnings=report.warnings, created_at=now,
     )  # fmt: skip
     db.session.add(imported)
@@ -81,37 +82,50 @@ def store_import(event: Event, *, host: Host, filename: str, data: bytes, zone: 
     return imported
 
 
+MAPPING_FIELDS = ("email", "name", "minutes", "joined", "left")
+
+
 def _remembered_mapping(host: Host, columns_key: str) -> reports.Mapping | None:
+    """The columns this host applied last for a report with this header: only an applied import counts, so a
+    choice merely tried on a preview is never offered again."""
     previous = db.session.scalar(
         sa.select(AttendanceImport.mapping)
         .where(
             AttendanceImport.host_id == host.id,
             AttendanceImport.columns_key == columns_key,
-            AttendanceImport.rows.is_not(None),
-            AttendanceImport.format == reports.Format.GENERIC,
+            AttendanceImport.applied_at.is_not(None),
+            AttendanceImport.mapping.is_not(None),
         )
-        .order_by(AttendanceImport.id.desc())
+        .order_by(AttendanceImport.applied_at.desc(), AttendanceImport.id.desc())
         .limit(1)
     )
-    return reports.Mapping(**previous) if previous else None
+    return mapping_of(previous)
 
 
-def _mapping_json(mapping: reports.Mapping | None) -> dict | None:
-    if mapping is None:
+def mapping_of(stored: dict | None) -> reports.Mapping | None:
+    if not stored:
         return None
-    return {"email": mapping.email, "name": mapping.name, "minutes": mapping.minutes, "joined": mapping.joined,
-            "left": mapping.left}  # fmt: skip
+    return reports.Mapping(**{key: stored.get(key, "") for key in MAPPING_FIELDS})
+
+
+def _mapping_json(report: reports.Report) -> dict | None:
+    if report.mapping is None:
+        return None
+    stored = {key: getattr(report.mapping, key) for key in MAPPING_FIELDS}
+    stored["stated_zones"] = report.stated_zones
+    return stored
 
 
 def map_columns(imported: AttendanceImport, event: Event, mapping: reports.Mapping) -> None:
-    """Read a kept generic CSV with the host's choice of columns. ReportError as reports.parse;
-    AttendanceError("applied") once applied, as the file is gone."""
+    """Read a kept report with the host's choice of columns, for the preview; the choice is remembered for
+    later uploads only once this import is applied. ReportError as reports.parse; AttendanceError("applied")
+    once applied, as the file is gone."""
     if imported.applied_at is not None:
         raise AttendanceError("applied")
     report = reports.parse(
         imported.content, zone=imported.zone, event_window=(event.starts_at, event.ends_at), mapping=mapping
     )
-    imported.mapping = _mapping_json(mapping)
+    imported.mapping = _mapping_json(report)
     imported.rows = [row.to_json() for row in report.rows]
     imported.warnings = report.warnings
     db.session.flush()

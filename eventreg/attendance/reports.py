@@ -78,6 +78,12 @@ class ReportError(Exception):
         "no_column": "The file has no column named “{column}”.",
         "mapping_incomplete": "Choose the email column, and either the minutes column or both the join "
         "and leave columns.",
+        "same_every_row": "The {column} column holds the same time on every row: that is the meeting's own start, "
+        "not when each person joined, and would give everyone the same minutes. Choose the column with each "
+        "person's join time, or their minutes.",
+        "meeting_column": "The {column} column is the meeting's own time, the same for everyone, not when each "
+        "person joined or left: it would give everyone the meeting's length. Choose the columns with each "
+        "person's times, or their minutes.",
     }
 
     def __init__(self, code: str, **values):
@@ -145,6 +151,9 @@ class Report:
     columns: list[str]  # the header row of the attendee table
     rows: list[Row] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    mapping: "Mapping | None" = None  # the columns the rows were read from
+    guess: "Mapping | None" = None  # an unrecognised layout's likely columns, for the host to confirm
+    stated_zones: list[str] = field(default_factory=list)  # zones the report's own times named (EST, GMT-05:00)
 
     @property
     def columns_key(self) -> str:
@@ -210,81 +219,163 @@ def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
 
 
 def _norm(cell: str) -> str:
-    return " ".join(cell.replace("\ufeff", "").strip().strip('"').lower().split())
+    return " ".join(cell.replace("\ufeff", "").replace("*", "").strip().strip('"').lower().split())
 
 
 # --- layouts ----------------------------------------------------------------------------------------------
+# Every name each platform has given each column, normalised (_norm: lower case, "*" dropped, spaces
+# collapsed). Sources, per platform, are in tests/attendance/test_layouts.py beside each sample.
+EMAIL_NAMES = (
+    "attendee email", "email", "email address", "user email", "e-mail", "e-mail address", "participant email",
+    "registrant email", "guest email",
+)  # fmt: skip
+JOIN_NAMES = ("join time", "joined", "join date/time", "time joined", "first join", "join date")
+LEAVE_NAMES = ("leave time", "left", "leave date/time", "time left", "last leave", "leave date")
+# First join and last leave span every visit: the platform's own minutes are the better figure beside them.
+SPAN_NAMES = ("first join", "last leave")
+DURATION_NAMES = (
+    "time in session (minutes)", "in session duration (minutes)", "in session duration", "time in session",
+    "attendance duration", "attendance duration (minutes)", "attendance minutes", "in-meeting duration",
+    "duration (minutes)", "duration (mins)", "duration", "total duration", "minutes attended", "attendance time",
+)  # fmt: skip
+NAME_NAMES = (
+    "name (original name)", "user name (original name)", "display name", "participant name", "attendee name",
+    "full name", "user name", "name", "participant",
+)  # fmt: skip
+# The meeting's own times, printed on every row by Webex and in Zoom's combined export: never a person's.
+MEETING_NAMES = (
+    "start time", "end time", "meeting start time", "meeting end time", "meeting start date", "meeting end date",
+    "actual start time", "actual start date/time", "actual duration (minutes)", "meeting duration",
+    "scheduled start time", "scheduled end time", "session start time", "session end time", "webinar start time",
+    "webinar end time",
+)  # fmt: skip
+DATE_NAMES = ("date", "meeting date", "session date")
+# Sections that list people who are not attendees (before or after the attendee table).
+OTHER_SECTIONS = ("host", "panelist", "staff", "organizer", "presenter", "other", "poll", "question", "q&a", "chat",
+                  "survey", "summary", "general")  # fmt: skip
+# Sections that hold the attendees, best first (Teams: each visit beats first-join-to-last-leave).
+ATTENDEE_SECTIONS = ("in-meeting activities", "attendee details", "session details", "attendees", "participants")
 
 
 @dataclass(frozen=True)
 class Layout:
-    """How a known report names its columns (normalised header texts; the first present wins)."""
+    """A recognised report: its name and how to tell it by the columns of its attendee table."""
 
     format: str
-    signature: tuple[str, ...]  # all present in the header row
-    email: tuple[str, ...]
-    joined: tuple[str, ...] = ()
-    left: tuple[str, ...] = ()
-    minutes: tuple[str, ...] = ()
-    name: tuple[str, ...] = ()
-    first_name: str = ""
-    last_name: str = ""
-    date: str = ""  # a column holding the date when join and leave hold only the time of day
-    attended: str = ""  # rows saying "No" here are registrants who never came
-    section: str = ""  # the table starts after a line reading this (Teams, webinar reports)
+    any_of: tuple[str, ...]  # one of these columns present names the layout
 
 
 LAYOUTS = [
-    Layout(
-        Format.TEAMS, ("name", "join time", "leave time", "duration", "email", "role"), email=("email",),
-        joined=("join time",), left=("leave time",), name=("name",), section="3. in-meeting activities",
-    ),
-    # Older Teams reports, or one whose "In-Meeting Activities" were left out: first join to last leave,
-    # and the minutes Teams counted, which are what we use.
-    Layout(
-        Format.TEAMS, ("name", "first join", "last leave", "in-meeting duration", "email"), email=("email",),
-        minutes=("in-meeting duration",), name=("name",), section="2. participants",
-    ),
-    Layout(
-        Format.ZOOM_WEBINAR, ("attended", "email", "join time", "leave time", "time in session (minutes)"),
-        email=("email",), joined=("join time",), left=("leave time",), name=("user name (original name)",),
-        first_name="first name", last_name="last name", attended="attended", section="attendee details",
-    ),
-    Layout(
-        Format.GOTO_WEBINAR, ("attended", "interest rating", "email address", "join time", "leave time"),
-        email=("email address",), joined=("join time",), left=("leave time",), first_name="first name",
-        last_name="last name", attended="attended", section="attendee details",
-    ),
-    Layout(
-        Format.ZOOM_MEETING, ("name (original name)", "join time", "leave time"),
-        email=("user email", "email"), joined=("join time",), left=("leave time",), name=("name (original name)",),
-    ),
-    Layout(
-        Format.WEBEX, ("email", "join time", "leave time", "attendance minutes"), email=("email",),
-        joined=("join time",), left=("leave time",), name=("name", "participant name"), date="date",
-    ),
+    Layout(Format.ZOOM_WEBINAR, ("user name (original name)",)),
+    Layout(Format.ZOOM_MEETING, ("name (original name)",)),
+    Layout(Format.GOTO_WEBINAR, ("interest rating", "in session duration (minutes)", "in session duration")),
+    Layout(Format.TEAMS, ("in-meeting duration", "participant id (upn)")),
+    Layout(Format.WEBEX, ("attendee email", "attendance minutes", "attendance duration", "connection type",
+                          "participant type")),
+    Layout(Format.ZOOM_WEBINAR, ("time in session (minutes)",)),
 ]  # fmt: skip
 
-MEETING_COLUMNS = ("meeting id", "webinar id", "meeting title", "topic", "session id")
+MEETING_COLUMNS = ("meeting id", "webinar id", "meeting title", "topic", "session id", "meeting name")
 
 
-def _find_header(records: list[tuple[int, list[str]]], layout: Layout) -> int | None:
-    """Index of the layout's header row (after its section title, when it has one), or None."""
-    start = 0
-    if layout.section:
-        titles = [i for i, (_, cells) in enumerate(records) if cells and _norm(cells[0]) == layout.section]
-        if not titles:
-            return None
-        start = titles[0] + 1
-    for i in range(start, min(len(records), start + 40)):
-        names = {_norm(c) for c in records[i][1]}
-        if all(s in names for s in layout.signature):
-            return i
-    return None
+@dataclass
+class Table:
+    """The attendee table found in a report: its header row's index, the rows below it (to the first blank
+    line or section title), and the section title above it."""
+
+    header: int
+    end: int  # index after its last row
+    title: str
+    email_rows: int
 
 
-def detect(text: str) -> tuple[str, list[tuple[int, list[str]]], int, Layout | None]:
-    """(delimiter, records, index of the attendee table's header, layout or None for a generic CSV)."""
+def _title_above(records, index: int) -> str:
+    for i in range(index - 1, max(-1, index - 4), -1):
+        filled = [c for c in records[i][1] if c]
+        if not filled:
+            continue
+        return _norm(filled[0]).rstrip(":") if len(filled) == 1 else ""
+    return ""
+
+
+def _find(header: list[str], names: tuple[str, ...]) -> list[int]:
+    """Indexes of the header's cells named by any of `names`, in the order of `names`."""
+    return [i for name in names for i, cell in enumerate(header) if cell == name]
+
+
+def find_table(records) -> Table | None:
+    """The attendee table: a row naming an email column and a time or duration column, followed by rows with
+    email addresses. Tables under a host, panelist or staff title are passed over; of the others, one under an
+    attendee title wins, then one with join and leave times, then the one with most rows."""
+    best, best_key, empty = None, None, None
+    for index, (_, cells) in enumerate(records):
+        header = [_norm(c) for c in cells]
+        emails = _find(header, EMAIL_NAMES)
+        if not emails or not (_find(header, JOIN_NAMES) or _find(header, DURATION_NAMES)):
+            continue
+        end, email_rows = index + 1, 0
+        while end < len(records) and sum(1 for c in records[end][1] if c) > 1:
+            row = records[end][1]
+            if any(i < len(row) and EMAIL.fullmatch(_unwrap(row[i])) for i in emails):
+                email_rows += 1
+            end += 1
+        title = _title_above(records, index)
+        table = Table(index, end, title, email_rows)
+        if any(word in title for word in OTHER_SECTIONS) and not any(s in title for s in ATTENDEE_SECTIONS):
+            continue
+        if not email_rows:
+            empty = empty or table
+            continue
+        rank = next((len(ATTENDEE_SECTIONS) - n for n, s in enumerate(ATTENDEE_SECTIONS) if s in title), 0)
+        timed = bool(_find(header, ("join time", "joined", "join date/time", "time joined")))
+        key = (rank, timed, email_rows)
+        if best_key is None or key > best_key:
+            best, best_key = table, key
+    return best or empty
+
+
+def recognise(columns: list[str], title: str = "") -> str:
+    if "in-meeting activities" in title:  # Teams' list of visits, whose columns alone are plain
+        return Format.TEAMS
+    header = {_norm(c) for c in columns}
+    for layout in LAYOUTS:
+        if any(name in header for name in layout.any_of):
+            return layout.format
+    return Format.GENERIC
+
+
+def _varies(records, table: Table, i: int) -> bool:
+    values = {_unwrap(cells[i]) for _, cells in records[table.header + 1 : table.end] if i < len(cells)}
+    values.discard("")
+    return len(values) > 1
+
+
+def detected_mapping(records, table: Table, labels: list[str]) -> Mapping:
+    """The columns a recognised layout's rows are read from. Of columns with the same name (Zoom's combined
+    export has the host's email and the meeting's minutes before each person's), one whose value changes down
+    the rows wins, then the last; meeting-level names are never taken for a person's times."""
+    cells = records[table.header][1]
+    header = [_norm(c) for c in cells]
+
+    def pick(names: tuple[str, ...]) -> str:
+        found = _find(header, names)
+        if not found:
+            return ""
+        first_name = header[found[0]]
+        same = [i for i in found if header[i] == first_name]
+        varying = [i for i in same if _varies(records, table, i)]
+        return labels[(varying or same)[-1]]
+
+    joined, left, minutes = pick(JOIN_NAMES), pick(LEAVE_NAMES), pick(DURATION_NAMES)
+    if minutes and (_norm(joined) in SPAN_NAMES or _norm(left) in SPAN_NAMES):
+        joined = left = ""
+    if joined and left:
+        minutes = ""
+    return Mapping(email=pick(EMAIL_NAMES), name=pick(NAME_NAMES), minutes=minutes, joined=joined, left=left)
+
+
+def detect(text: str) -> tuple[str, list[tuple[int, list[str]]], Table]:
+    """(delimiter, records, the attendee table) of a report's text."""
     best = None
     for delimiter in DELIMITERS:
         if delimiter not in text:
@@ -293,30 +384,50 @@ def detect(text: str) -> tuple[str, list[tuple[int, list[str]]], int, Layout | N
             records = _records(text, delimiter)
         except ReportError:
             continue
-        for layout in LAYOUTS:
-            index = _find_header(records, layout)
-            if index is not None:
-                return delimiter, records, index, layout
+        table = find_table(records)
+        if table is not None and table.email_rows:
+            return delimiter, records, table
         widest = max((len(cells) for _, cells in records[:50]), default=0)
         if widest >= 2 and (best is None or widest > best[0]):
-            best = (widest, delimiter, records)
+            best = (widest, delimiter, records, table)
     if best is None:
         # Every reading failed: report the CSV fault of the likeliest one, else say there is no table.
         for delimiter in DELIMITERS:
             if delimiter in text:
                 _records(text, delimiter)
         raise ReportError("no_table")
-    _, delimiter, records = best
-    header = next(i for i, (_, cells) in enumerate(records) if sum(1 for c in cells if c) >= 2)
-    return delimiter, records, header, None
+    _, delimiter, records, table = best
+    if table is None:
+        header = _header_above_emails(records)
+        if header is None:
+            header = next(i for i, (_, cells) in enumerate(records) if sum(1 for c in cells if c) >= 2)
+        end = header + 1
+        while end < len(records) and any(records[end][1]):
+            end += 1
+        table = Table(header, end, _title_above(records, header), 0)  # to the first blank line: totals, notes
+    return delimiter, records, table
+
+
+def _header_above_emails(records) -> int | None:
+    """For columns named in no known way: the row just above the first row holding an email address, when it
+    has two cells or more and no address itself (a preamble above it is passed over)."""
+    for index, (_, cells) in enumerate(records):
+        if index and any(EMAIL.fullmatch(_unwrap(c)) for c in cells):
+            above = records[index - 1][1]
+            if sum(1 for c in above if c) >= 2 and not any(EMAIL.fullmatch(_unwrap(c)) for c in above):
+                return index - 1
+            return None
+    return None
 
 
 def guess_mapping(columns: list[str]) -> Mapping:
-    """A first guess at a generic CSV's columns, for the host to confirm. Words are matched at word starts
-    ("end" finds "Session end", not "Attendee")."""
+    """A first guess at an unrecognised CSV's columns, for the host to confirm on the preview. Words are
+    matched at word starts ("end" finds "Session end", not "Attendee"); meeting-level times are skipped."""
 
     def find(*words: str, avoid: tuple[str, ...] = ()) -> str:
         for column in columns:
+            if _norm(column) in MEETING_NAMES:
+                continue
             padded = " " + re.sub(r"[^a-z0-9]+", " ", _norm(column)) + " "
             if any(" " + w in padded for w in words) and not any(" " + a in padded for a in avoid):
                 return column
@@ -334,11 +445,32 @@ def guess_mapping(columns: list[str]) -> Mapping:
 # --- reading -------------------------------------------------------------------------------------------------
 
 
+def _unwrap(cell: str) -> str:
+    """Webex writes some cells as ="..." so spreadsheets keep them as text: the text inside is the value."""
+    if len(cell) >= 3 and cell.startswith('="') and cell.endswith('"'):
+        return cell[2:-1]
+    return cell
+
+
+def labels_of(cells: list[str]) -> list[str]:
+    """The header's cells as the host sees them: a name used twice gets " (2)" so each column has one label."""
+    seen: dict[str, int] = {}
+    labels = []
+    for cell in cells:
+        if cell:
+            seen[cell] = seen.get(cell, 0) + 1
+            labels.append(cell if seen[cell] == 1 else f"{cell} ({seen[cell]})")
+        else:
+            labels.append("")
+    return labels
+
+
 def parse(
     data: bytes, *, zone: str, event_window: tuple[datetime, datetime] | None = None, mapping: Mapping | None = None
 ) -> Report:
-    """Read a report. A generic CSV without a mapping comes back with its columns and no rows (the host maps
-    them, then it is read again with the mapping). ReportError for anything that cannot be read, naming the line.
+    """Read a report. A recognised layout is read with its own columns unless `mapping` says otherwise; an
+    unrecognised one without a mapping comes back with its columns and no rows (the host maps them on the
+    preview). ReportError for anything that cannot be read, naming the line.
 
     event_window: (start, end) of the event; a visit wholly more than 3 hours outside it is refused as
     belonging to another meeting (or to a report read in the wrong zone)."""
@@ -347,57 +479,67 @@ def parse(
     text, encoding = decode(data)
     if not text.strip():
         raise ReportError("empty")
-    delimiter, records, header_index, layout = detect(text)
-    header_line, header = records[header_index]
-    report = Report(
-        format=layout.format if layout else Format.GENERIC, encoding=encoding, delimiter=delimiter, columns=header
-    )
-    if layout is None:
-        if mapping is None:
+    delimiter, records, table = detect(text)
+    header_line, cells = records[table.header]
+    labels = labels_of(cells)
+    report = Report(format=recognise(cells, table.title), encoding=encoding, delimiter=delimiter, columns=labels)
+    if mapping is None:
+        if report.format == Format.GENERIC:
+            report.guess = guess_mapping(labels)
             return report
+        mapping = detected_mapping(records, table, labels)
+    else:
         for column in (mapping.email, mapping.name, mapping.minutes, mapping.joined, mapping.left):
-            if column and column not in header:
+            if column and column not in labels:
                 raise ReportError("no_column", column=column)
         if not mapping.is_complete():
             raise ReportError("mapping_incomplete")
-        layout = Layout(
-            Format.GENERIC, (), email=(_norm(mapping.email),), name=(_norm(mapping.name),) if mapping.name else (),
-            minutes=(_norm(mapping.minutes),) if mapping.minutes else (),
-            joined=(_norm(mapping.joined),) if mapping.joined and mapping.left else (),
-            left=(_norm(mapping.left),) if mapping.joined and mapping.left else (),
-        )  # fmt: skip
-    report.rows = _read_rows(records, header_index, layout, zone, report.warnings)
+    report.mapping = mapping
+    report.rows = _read_rows(records, table, labels, mapping, zone, report)
     if not report.rows:
         raise ReportError("no_rows", line=header_line)
-    _check_one_meeting(records, header_index)
+    _check_one_meeting(records, table)
     if event_window:
         _check_within(report.rows, event_window, zone)
     return report
 
 
-def _read_rows(records, header_index: int, layout: Layout, zone: str, warnings: list[str]) -> list[Row]:
-    header = [_norm(c) for c in records[header_index][1]]
+def _fields(mapping: Mapping) -> dict[str, str]:
+    return {"email": mapping.email, "name": mapping.name, "minutes": mapping.minutes, "joined": mapping.joined,
+            "left": mapping.left}  # fmt: skip
 
-    def column(names: tuple[str, ...] | str) -> int | None:
-        for name in (names,) if isinstance(names, str) else names:
-            if name and name in header:
-                return header.index(name)
-        return None
+
+def _read_rows(records, table: Table, labels: list[str], mapping: Mapping, zone: str, report: Report) -> list[Row]:
+    header = [_norm(c) for c in records[table.header][1]]
+
+    def named(names: tuple[str, ...]) -> int | None:
+        found = _find(header, names)
+        return found[0] if found else None
+
+    def chosen(label: str) -> int | None:
+        return labels.index(label) if label else None
 
     at = {
-        "email": column(layout.email), "name": column(layout.name), "first": column(layout.first_name),
-        "last": column(layout.last_name), "joined": column(layout.joined), "left": column(layout.left),
-        "minutes": column(layout.minutes), "date": column(layout.date), "attended": column(layout.attended),
+        "email": chosen(mapping.email), "name": chosen(mapping.name), "minutes": chosen(mapping.minutes),
+        "joined": chosen(mapping.joined) if mapping.joined and mapping.left else None,
+        "left": chosen(mapping.left) if mapping.joined and mapping.left else None,
+        "first": named(("first name",)), "last": named(("last name",)), "date": named(DATE_NAMES),
+        "attended": named(("attended",)),
+        "meeting_start": named(("meeting start time", "webinar start time", "meeting start date", "start time")),
     }  # fmt: skip
-    label = {key: records[header_index][1][i] for key, i in at.items() if i is not None}
+    label = {key: labels[i] for key, i in at.items() if i is not None}
+    for key in ("joined", "left"):
+        # The meeting's start or end printed on every row is not when each person came and went. Everyone
+        # leaving at one moment is real (the host ended the meeting); everyone joining at one is not.
+        if at[key] is not None and _norm(labels[at[key]]) in MEETING_NAMES:
+            raise ReportError("meeting_column", column=label[key])
+    warnings = report.warnings
+    stated: set[str] = set()
     rows = []
-    for line, cells in records[header_index + 1 :]:
-        if not any(cells):
-            if layout.section:  # a blank line ends a section; the next one is another table
-                break
+    for line, raw in records[table.header + 1 : table.end]:
+        if not any(raw):
             continue
-        if len(cells) == 1 and layout.section:  # a section title without a blank line before it
-            break
+        cells = [_unwrap(c) for c in raw]
 
         def cell(key: str, cells=cells) -> str:
             i = at[key]
@@ -423,10 +565,10 @@ def _read_rows(records, header_index: int, layout: Layout, zone: str, warnings: 
             warnings.append(f"Line {line}: “{email[:60]}” is not an email address; the row is matched by hand.")
             email = ""
         row = Row(line=line, name=name, email=email.lower()[:254])
-        if at["joined"] is not None and at["left"] is not None:
-            day = cell("date")
-            row.joined_at = parse_time(cell("joined"), zone, line=line, column=label["joined"], day=day)
-            row.left_at = parse_time(cell("left"), zone, line=line, column=label["left"], day=day)
+        if at["joined"] is not None:
+            day = cell("date") or cell("meeting_start")
+            row.joined_at = parse_time(cell("joined"), zone, line=line, column=label["joined"], day=day, stated=stated)
+            row.left_at = parse_time(cell("left"), zone, line=line, column=label["left"], day=day, stated=stated)
             if row.joined_at is None or row.left_at is None:
                 continue  # registered, never joined ("--")
             if row.left_at < row.joined_at and day and _is_time_only(cell("left")):
@@ -443,26 +585,29 @@ def _read_rows(records, header_index: int, layout: Layout, zone: str, warnings: 
         rows.append(row)
         if len(rows) > MAX_ROWS:
             raise ReportError("too_many_rows", limit=f"{MAX_ROWS:,}")
+    if at["joined"] is not None and len(rows) > 1 and len({row.joined_at for row in rows}) == 1:
+        raise ReportError("same_every_row", column=label["joined"])
+    report.stated_zones = sorted(stated)
     return rows
 
 
-def _check_one_meeting(records, header_index: int) -> None:
+def _check_one_meeting(records, table: Table) -> None:
     """A report covering several meetings has a meeting column whose value changes down the rows."""
-    header = [_norm(c) for c in records[header_index][1]]
+    header = [_norm(c) for c in records[table.header][1]]
     for name in MEETING_COLUMNS:
         if name not in header:
             continue
         i = header.index(name)
         first = None
-        for line, cells in records[header_index + 1 :]:
-            value = cells[i] if i < len(cells) else ""
+        for line, cells in records[table.header + 1 : table.end]:
+            value = _unwrap(cells[i]) if i < len(cells) else ""
             if not value:
                 continue
             if first is None:
                 first = (line, value)
             elif value != first[1]:
                 raise ReportError(
-                    "other_meeting", line=line, column=records[header_index][1][i], value=value[:60],
+                    "other_meeting", line=line, column=records[table.header][1][i], value=value[:60],
                     first=first[1][:60], first_line=first[0],
                 )  # fmt: skip
 
@@ -488,6 +633,8 @@ DATETIME_FORMATS = (
     "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
     "%m/%d/%y, %I:%M:%S %p", "%m/%d/%Y, %I:%M:%S %p", "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %I:%M %p",
     "%b %d, %Y %I:%M %p", "%b %d, %Y %I:%M:%S %p", "%B %d, %Y %I:%M %p", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+    "%b %d, %Y %H:%M:%S", "%b %d, %Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%y, %I:%M %p",
+    "%d/%m/%y, %H:%M:%S", "%m/%d/%Y %I:%M:%S%p", "%m/%d/%Y %I:%M%p",
 )  # fmt: skip
 TIME_FORMATS = ("%I:%M:%S %p", "%I:%M %p", "%H:%M:%S", "%H:%M")
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%b %d, %Y", "%d.%m.%Y")
@@ -495,8 +642,12 @@ STATED_OFFSET = re.compile(r"^(.*?)\s*\(?(?:GMT|UTC)\s*([+-])(\d{1,2}):?(\d{2})?
 STATED_ABBREVIATION = re.compile(r"^(.*\S)\s+(?!AM$|PM$)([A-Z]{2,5})$")
 
 
-def parse_time(value: str, zone: str, *, line: int, column: str, day: str = "") -> datetime | None:
-    """The UTC instant of a report's time cell; None for an empty cell ("--" in Zoom's and GoTo's reports)."""
+def parse_time(
+    value: str, zone: str, *, line: int, column: str, day: str = "", stated: set[str] | None = None
+) -> datetime | None:
+    """The UTC instant of a report's time cell; None for an empty cell ("--" in Zoom's and GoTo's reports).
+    A time of day alone takes its date from `day` (a date column, or the meeting's start beside it); a zone
+    the cell names itself is added to `stated`."""
     text = " ".join(value.split())
     if _norm(text) in NO_VALUE:
         return None
@@ -511,6 +662,8 @@ def parse_time(value: str, zone: str, *, line: int, column: str, day: str = "") 
         text, stated_zone = abbreviation.group(1), pytz.utc
     elif abbreviation:
         text = abbreviation.group(1)
+    if stated is not None and (offset or abbreviation):
+        stated.add(value.split()[-1].strip("()"))
     naive = _naive(text, day)
     if naive is None:
         try:
@@ -548,9 +701,18 @@ def _naive(text: str, day: str) -> datetime | None:
 
 
 def _date(text: str) -> date | None:
+    text = " ".join(text.split())
+    abbreviation = STATED_ABBREVIATION.match(text)
+    if abbreviation:
+        text = abbreviation.group(1)
     for pattern in DATE_FORMATS:
         try:
-            return datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a date, no time
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            pass
+    for pattern in DATETIME_FORMATS:  # the meeting's start beside a time of day: its date
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date, no time
         except ValueError:
             pass
     return None

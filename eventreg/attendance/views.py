@@ -93,8 +93,6 @@ def upload(event_id: int):
             form.report.errors = [error.message]
             status = 400
         else:
-            if not imported.is_read:
-                return redirect(url_for("attendance.columns", event_id=event.id, import_id=imported.id), code=303)
             return redirect(url_for("attendance.preview", event_id=event.id, import_id=imported.id), code=303)
     elif form.errors:
         status = 400
@@ -106,15 +104,13 @@ def upload(event_id: int):
 @bp.route("/imports/<int:import_id>/columns", methods=["GET", "POST"])
 @login_required
 def columns(event_id: int, import_id: int):
+    """The preview's column choice: the report read again with these columns, and the preview shown. Saved on
+    this import only; offered for later uploads once this import is applied."""
     event = managed_event(event_id)
     imported = event_import(event, import_id)
-    form = ColumnsForm()
-    form.set_columns(imported.columns)
     if request.method == "GET":
-        guess = reports.Mapping(**imported.mapping) if imported.mapping else reports.guess_mapping(imported.columns)
-        for name in ("email", "name", "minutes", "joined", "left"):
-            getattr(form, name).data = getattr(guess, name)
-    status = 400 if request.method == "POST" else 200
+        return redirect(url_for("attendance.preview", event_id=event.id, import_id=imported.id), code=303)
+    form = _columns_form(imported)
     if form.validate_on_submit():
         mapping = reports.Mapping(
             email=form.email.data, name=form.name.data, minutes=form.minutes.data, joined=form.joined.data,
@@ -127,7 +123,14 @@ def columns(event_id: int, import_id: int):
             form.form_errors.append(error.message)
         else:
             return redirect(url_for("attendance.preview", event_id=event.id, import_id=imported.id), code=303)
-    return render_template("attendance/columns.html", event=event, imported=imported, form=form), status
+    imported = event_import(event, import_id)  # as stored, after the rollback
+    return _preview(event, imported, ApplyForm(formdata=None, mark_absent=True), {}, columns_form=form)
+
+
+def _columns_form(imported: AttendanceImport, *, posted: bool = True) -> ColumnsForm:
+    form = ColumnsForm() if posted else ColumnsForm(formdata=None)
+    form.set_columns(imported.columns)
+    return form
 
 
 @bp.get("/imports/<int:import_id>")
@@ -135,13 +138,18 @@ def columns(event_id: int, import_id: int):
 def preview(event_id: int, import_id: int):
     event = managed_event(event_id)
     imported = event_import(event, import_id)
-    if not imported.is_read:
-        return redirect(url_for("attendance.columns", event_id=event.id, import_id=imported.id), code=303)
     return _preview(event, imported, ApplyForm(formdata=None, mark_absent=True), {})
 
 
-def _preview(event: Event, imported: AttendanceImport, form: ApplyForm, decisions: dict, error: str = ""):
-    plan = matching.plan(event, operations.rows_of(imported))
+def _preview(event: Event, imported: AttendanceImport, form: ApplyForm, decisions: dict, error: str = "",
+             columns_form: ColumnsForm | None = None):  # fmt: skip
+    mapping = operations.mapping_of(imported.mapping)
+    if columns_form is None:
+        columns_form = _columns_form(imported, posted=False)
+        chosen = mapping or reports.guess_mapping(imported.columns)
+        for name in operations.MAPPING_FIELDS:
+            getattr(columns_form, name).data = getattr(chosen, name)
+    plan = matching.plan(event, operations.rows_of(imported)) if imported.is_read else None
     same_file_applied = db.session.scalar(
         db.select(AttendanceImport.applied_at)
         .where(
@@ -152,11 +160,15 @@ def _preview(event: Event, imported: AttendanceImport, form: ApplyForm, decision
         .order_by(AttendanceImport.applied_at.desc())
         .limit(1)
     )
+    status = 400 if error or columns_form.form_errors else 200
     return render_template(
         "attendance/preview.html", event=event, imported=imported, plan=plan, form=form, decisions=decisions,
         decision_field=operations.decision_field, same_file_applied=same_file_applied, error=error,
         format_label=reports.Format.LABELS[imported.format], contact_hours=event.contact_hours,
-    ), 400 if error else 200  # fmt: skip
+        columns_form=columns_form, mapping=mapping, stated_zones=(imported.mapping or {}).get("stated_zones", []),
+        doubts=matching.doubts(event, plan) if plan else [],
+        merged=matching.merged_segments(plan) if plan else 0, has_attended=credit.has_attended,
+    ), status  # fmt: skip
 
 
 @bp.post("/imports/<int:import_id>/apply")

@@ -92,20 +92,26 @@ def test_upload_preview_apply_then_apply_again_changes_nothing(client, hosted, d
     assert registrations(db_session, hosted) == expected
 
 
-def test_generic_csv_is_mapped_once_then_remembered(client, hosted, db_session):
+def test_generic_csv_is_mapped_on_the_preview_and_remembered_only_once_applied(client, hosted, db_session):
     response = upload(client, hosted, "generic_times_with_offsets.csv")
-    assert "/columns" in response.headers["Location"]
-    page = html_of(client.get(response.headers["Location"]))
+    preview_url = response.headers["Location"]
+    assert preview_url.endswith(f"/imports/{db_session.scalars(sa.select(AttendanceImport.id)).one()}")
+    page = html_of(client.get(preview_url))
+    assert "not one we recognise" in page
     assert '<option selected value="Session start">' in page or 'value="Session start" selected' in page
-    mapped = client.post(
-        response.headers["Location"],
-        data={"email": "Email", "name": "Attendee", "minutes": "", "joined": "Session start", "left": "Session end"},
-    )
+    columns = {"email": "Email", "name": "Attendee", "minutes": "", "joined": "Session start", "left": "Session end"}
+    mapped = client.post(preview_url + "/columns", data=columns)
     assert mapped.status_code == 303
-    assert "Matched registrants (3, 2 attended)" in html_of(client.get(mapped.headers["Location"]))
-    # The same columns next time: read at once with the host's mapping.
+    page = html_of(client.get(mapped.headers["Location"]))
+    assert "Matched registrants (3, 2 attended)" in page
+    assert "from “Session start” to “Session end” on each row, 1 further visit merged" in page
+    # Tried on a preview but not applied: the next upload of the same layout asks again.
     again = upload(client, hosted, "generic_times_with_offsets.csv")
-    assert "/columns" not in again.headers["Location"]
+    assert "not one we recognise" in html_of(client.get(again.headers["Location"]))
+    assert client.post(preview_url + "/apply", data={}).status_code == 303
+    # Applied: the same columns next time are read at once with the host's mapping.
+    third = upload(client, hosted, "generic_times_with_offsets.csv")
+    assert "Matched registrants (3, 2 attended)" in html_of(client.get(third.headers["Location"]))
 
 
 def test_unmatched_row_counts_towards_the_registrant_the_host_chooses(client, hosted, db_session):
@@ -253,7 +259,7 @@ def test_recording_follow_up_uses_the_imported_attendance(client, hosted, db_ses
 def test_applying_drops_the_file_and_keeps_the_rows_it_applied(client, hosted, db_session):
     preview_url = upload(client, hosted, "generic_times_with_offsets.csv").headers["Location"]
     columns = {"email": "Email", "name": "Attendee", "minutes": "", "joined": "Session start", "left": "Session end"}
-    preview_url = client.post(preview_url, data=columns).headers["Location"]
+    preview_url = client.post(preview_url + "/columns", data=columns).headers["Location"]
     assert client.post(f"{preview_url}/apply", data={}).status_code == 303
     db_session.expire_all()
     imported = db_session.scalars(sa.select(AttendanceImport)).one()
