@@ -189,8 +189,13 @@ class EventForm(FlaskForm):
     ends_at: datetime | None = None
     registration_deadline_at: datetime | None = None
 
+    # The fields the rules across fields read: when one of them is wrong, those rules wait for it.
+    WHEN_FIELDS = ("timezone", "start_date", "start_time", "end_date", "end_time", "deadline_date", "deadline_time",
+                   "repeated_time")  # fmt: skip
+
     def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
+        fields_ok = super().validate(extra_validators)
+        if not fields_ok and any(self[name].errors for name in self.WHEN_FIELDS):
             return False
         zone = self.timezone.data
         start = datetime.combine(self.start_date.data, self.start_time.data)
@@ -205,7 +210,9 @@ class EventForm(FlaskForm):
         if self.ends_at - self.starts_at > MAX_DURATION:
             self.end_time.errors.append("An event can last at most 14 days.")
             return False
-        return self._validate_deadline(zone) and self._validate_min_minutes()
+        # Every error at once: the host should not fix the hours, save, and only then hear of the minimum.
+        deadline_ok, minutes_ok = self._validate_deadline(zone), self._validate_min_minutes()
+        return fields_ok and deadline_ok and minutes_ok
 
     def _validate_min_minutes(self) -> bool:
         try:

@@ -331,3 +331,14 @@ def test_the_credit_page_uses_the_editors_rules_and_saves_like_it(client, hosted
     assert client.post(url, data={"min_minutes": "30", "contact_hours": "1"}).status_code == 303
     db_session.expire_all()
     assert (event.contact_hours, event.credit_min_minutes, event.updated_at) == (Decimal("1"), 30, clock.now())
+
+
+def test_every_credit_error_is_said_at_once(client, make_host, login, db_session, text_of):
+    login(make_host())
+    response = client.post(
+        "/host/events/new", data={**FORM, "title": "", "contact_hours": "0", "credit_min_minutes": "90"}
+    )
+    assert response.status_code == 400
+    page = text_of(response)
+    for message in ("Please give the event a title.", "Enter contact hours above 0", "between 0 and 60 minutes"):
+        assert message in page, message
