@@ -48,6 +48,8 @@ def public_event(event: Event, *, now: datetime, seats: tuple[int | None, int] |
         "seats_left": free,
         "is_full": seats is not None and free == 0,
         "archive_url": event.archive_url if state == State.PASSED else None,
+        "contact_hours": event.contact_hours,
+        "certificate": event.offers_certificate,
         "updated_at": event.updated_at,
     }
 
@@ -60,6 +62,7 @@ def host_event(event: Event, *, now: datetime, seats, counts: dict[str, int]) ->
         join_url=event.join_url,
         registration_deadline_at=event.registration_deadline_at,
         reminder_hours=event.reminder_hours,
+        credit_min_minutes=event.credit_min_minutes,
         hosts=[host.email for host in event.hosts],
         registrations={status: counts[status] for status in ("confirmed", "waiting", "cancelled")},
     )

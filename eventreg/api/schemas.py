@@ -4,6 +4,7 @@ years, URL and line rules, so a value the editor refuses the API refuses too."""
 
 import re
 from datetime import datetime
+from decimal import Decimal
 
 import marshmallow as ma
 import pytz
@@ -11,7 +12,8 @@ from marshmallow import fields, validate
 
 from eventreg import timezones
 from eventreg.core.text import is_plain_text, is_single_line
-from eventreg.events.models import Format, State, Status
+from eventreg.events import operations as event_operations
+from eventreg.events.models import MAX_CONTACT_HOURS, Format, State, Status
 from eventreg.hosts.forms import SLUG_PATTERN
 from eventreg.registrations.models import RegistrationStatus
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
@@ -60,6 +62,22 @@ class Instant(fields.AwareDateTime):
         if value is None:
             return None
         return value.astimezone(pytz.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Hours(fields.Decimal):
+    """Contact hours as a decimal string with two places ("1.50"), as the webhooks write them; read from a string
+    or a number, by the editor's rule (events.operations.check_contact_hours). The document calls it a string
+    (views.init_app registers it so)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else f"{Decimal(value):.2f}"
+
+
+def contact_hours(value: Decimal) -> None:
+    try:
+        event_operations.check_contact_hours(value)
+    except event_operations.EventError as error:
+        raise ma.ValidationError(error.message) from None
 
 
 def text(max_length: int, *, multi_line: bool = False, **kwargs) -> fields.String:
@@ -134,6 +152,15 @@ class EventSchema(Schema):
     archive_url = fields.String(
         required=True, allow_none=True, metadata={"description": "The recording, once the event has passed."}
     )
+    contact_hours = Hours(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The contact hours the event awards; null: none.", "example": "1.50"},
+    )
+    certificate = fields.Boolean(
+        required=True,
+        metadata={"description": "A certificate of completion is offered (exactly when contact_hours is set)."},
+    )
     updated_at = Instant(required=True)
 
 
@@ -173,6 +200,9 @@ class HostEventSchema(EventSchema):
     join_url = fields.String(required=True, allow_none=True)
     registration_deadline_at = Instant(required=True, allow_none=True)
     reminder_hours = fields.String(required=True)
+    credit_min_minutes = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "null: 75% of the scheduled length, rounded up."}
+    )
     hosts = fields.List(fields.String(), required=True, metadata={"description": "Hosts' emails."})
     registrations = fields.Nested(RegistrationCountsSchema, required=True)
 
@@ -206,6 +236,24 @@ class EventInSchema(Schema):
     join_url = fields.String(allow_none=True, validate=[validate.Length(max=500), web_address])
     archive_url = fields.String(allow_none=True, validate=[validate.Length(max=500), web_address])
     reminder_hours = fields.String(validate=[validate.Length(max=40), validate.Regexp(REMINDER_PATTERN)])
+    contact_hours = Hours(
+        allow_none=True,
+        validate=contact_hours,
+        metadata={
+            "description": f"Above 0 and at most {MAX_CONTACT_HOURS}, in hundredths at most; null: none. With contact "
+            "hours the event offers a certificate of completion.",
+            "example": "1.5",
+            "pattern": r"^[0-9]{1,3}(\.[0-9]{1,2})?$",
+        },
+    )
+    credit_min_minutes = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=0, max=MAX_MINUTES),
+        metadata={
+            "description": "Minutes in the meeting that count as attended, at most the scheduled length; null: 75% "
+            "of it, rounded up."
+        },
+    )
     cohosts = fields.List(
         fields.Email(validate=validate.Length(max=254)),
         validate=validate.Length(max=50),

@@ -221,6 +221,10 @@ def _check_event_input(data: dict, event: Event | None) -> None:
         _invalid("ends_at", "The event must end after it starts.")
     if ends_at - starts_at > queries.MAX_EVENT_DURATION:
         _invalid("ends_at", "An event can last at most 14 days.")
+    try:
+        event_operations.check_min_minutes(data.get("credit_min_minutes"), starts_at=starts_at, ends_at=ends_at)
+    except event_operations.EventError as error:
+        _invalid("credit_min_minutes", error.message)
     deadline = data.get("registration_deadline_at")
     if deadline is not None and deadline > starts_at:
         _invalid("registration_deadline_at", "Registration must close before the event starts.")
@@ -236,7 +240,7 @@ def _check_event_input(data: dict, event: Event | None) -> None:
 
 EDITABLE = (
     "title", "summary", "description", "format", "location", "host_name", "timezone", "starts_at", "ends_at",
-    "join_url", "archive_url", "reminder_hours", "registration_deadline_at",
+    "join_url", "archive_url", "reminder_hours", "registration_deadline_at", "contact_hours", "credit_min_minutes",
 )  # fmt: skip
 DEFAULTS = {"summary": "", "description": "", "format": "webinar", "reminder_hours": "24,1"}
 
@@ -478,6 +482,7 @@ def init_app(app: flask.Flask) -> None:
     )
     api = problems.Api(app)
     api.register_converter(IdConverter, integerconverter2paramschema)
+    api.register_field(s.Hours, "string", "decimal")
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A host's API token, ereg_..."}
     )

@@ -1,10 +1,9 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DecimalField, IntegerField, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms import BooleanField, SelectField
 
 from eventreg.attendance.reports import Format
-from eventreg.hosts.forms import zone_choices
+from eventreg.hosts.forms import contact_hours_field, min_minutes_field, zone_choices
 
 
 class UploadForm(FlaskForm):
@@ -32,15 +31,12 @@ class ApplyForm(FlaskForm):
 
 
 class CreditForm(FlaskForm):
-    min_minutes = IntegerField(
-        "Minimum minutes to count as attended (leave empty for 75% of the scheduled length)",
-        validators=[Optional(), NumberRange(min=0, max=20160, message="Enter a number of minutes.")],
+    """The credit page: the editor's two credit fields under its own names, with the same rules."""
+
+    min_minutes = min_minutes_field(
+        "Minimum minutes to count as attended (leave empty for 75% of the scheduled length)"
     )
-    contact_hours = DecimalField(
-        "Contact hours awarded (leave empty for none)",
-        places=2,
-        validators=[Optional(), NumberRange(min=0, max=999, message="Enter hours between 0 and 999, like 1.5.")],
-    )
+    contact_hours = contact_hours_field("Contact hours awarded (leave empty for none)")
 
 
 FORMAT_LABELS = Format.LABELS

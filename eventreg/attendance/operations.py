@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from eventreg.attendance import credit, matching, reports
 from eventreg.attendance.models import AttendanceImport
 from eventreg.core.extensions import db
+from eventreg.events import operations as event_operations
 from eventreg.events.models import Event
 from eventreg.hosts.models import Host
 from eventreg.registrations import operations as seats
@@ -25,7 +26,6 @@ class AttendanceError(Exception):
         "unknown_choice": "Something in the form was not one of the choices. Please look at the preview again.",
         "walk_in_needs_email": "{name} has no email in the report, so cannot be added as a walk-in. "
         "Match them to a registrant or ignore them.",
-        "bad_minutes": "The minimum must be between 0 and {limit} minutes (the event's length).",
         "applied": "This report has been applied and its file is no longer kept. To read it with other columns, "
         "upload the file again.",
     }
@@ -225,12 +225,11 @@ def add_walk_in(event: Event, *, name: str, email: str, minutes: int, now: datet
     return registration
 
 
-def set_credit_rule(event: Event, *, min_minutes: int | None, contact_hours: Decimal | None) -> None:
-    """The event's minimum minutes (None: 75% of its length) and contact hours (None: none stated). Attendance
-    already imported is not re-judged until a report is applied again."""
-    limit = credit.scheduled_minutes(event)
-    if min_minutes is not None and not 0 <= min_minutes <= limit:
-        raise AttendanceError("bad_minutes", limit=limit)
-    event.credit_min_minutes = min_minutes
-    event.contact_hours = contact_hours
-    db.session.flush()
+def set_credit_rule(event: Event, *, min_minutes: int | None, contact_hours: Decimal | None, now: datetime) -> None:
+    """The event's minimum minutes (None: 75% of its length) and contact hours (None: none stated), by the
+    editor's rules and as its save (events.operations.update_event: an unchanged save changes nothing, a change
+    is an event.updated). EventError("bad_minutes") or ("bad_contact_hours"). Attendance already imported is not
+    re-judged until a report is applied again."""
+    event_operations.check_contact_hours(contact_hours)
+    event_operations.check_min_minutes(min_minutes, starts_at=event.starts_at, ends_at=event.ends_at)
+    event_operations.update_event(event, now=now, credit_min_minutes=min_minutes, contact_hours=contact_hours)

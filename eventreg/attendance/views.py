@@ -13,6 +13,7 @@ from eventreg.attendance.reports import ReportError
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event
+from eventreg.events.operations import EventError
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts.access import managed_event
 
@@ -208,10 +209,11 @@ def credit_rule(event_id: int):
         form.contact_hours.data = event.contact_hours
     if form.validate_on_submit():
         try:
-            operations.set_credit_rule(event, min_minutes=form.min_minutes.data, contact_hours=form.contact_hours.data)
-        except AttendanceError as error:
-            db.session.rollback()
-            form.min_minutes.errors.append(error.message)
+            operations.set_credit_rule(
+                event, min_minutes=form.min_minutes.data, contact_hours=form.contact_hours.data, now=clock.now()
+            )
+        except EventError as error:  # nothing was written; the 400 answer rolls back anyway
+            (form.contact_hours if error.code == "bad_contact_hours" else form.min_minutes).errors.append(error.message)
         else:
             flash(f"Credit rule saved: {credit.required_minutes(event)} minutes count as attended.")
             return redirect(url_for("attendance.upload", event_id=event.id), code=303)

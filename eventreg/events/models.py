@@ -24,6 +24,10 @@ class Format:
     LABELS = {WEBINAR: "Webinar", IN_PERSON: "In person", HYBRID: "Hybrid (in person and online)"}
 
 
+# Contact hours an event may state: more than none, at most this, in hundredths (the column's two places).
+MAX_CONTACT_HOURS = Decimal("999")
+
+
 class State:
     """Where an event is in its life at a given instant; derived, never stored, so it flips on time."""
 
@@ -128,6 +132,12 @@ class Event(db.Model):
         """Hours before the start at which reminders go out, largest first: [24, 1]."""
         hours = {int(part) for part in self.reminder_hours.replace(" ", "").split(",") if part.isdigit()}
         return sorted((h for h in hours if h > 0), reverse=True)
+
+    @property
+    def offers_certificate(self) -> bool:
+        """A certificate of completion is offered exactly when the event states contact hours (a certificate
+        states them; certificates.operations refuses to issue without)."""
+        return self.contact_hours is not None and self.contact_hours > 0
 
     @property
     def format_label(self) -> str:

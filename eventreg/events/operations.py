@@ -5,11 +5,12 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 
 from eventreg.core.extensions import db
-from eventreg.events.models import Event, Status, Topic
+from eventreg.events.models import MAX_CONTACT_HOURS, Event, Status, Topic
 from eventreg.webhooks import operations as webhooks
 
 # Paths under /events/ that a slug must not shadow.
@@ -77,12 +78,32 @@ class EventError(Exception):
         "slug_taken": "Another event already uses this address. Choose a different one.",
         "slug_reserved": "This address is reserved. Choose a different one.",
         "not_passed": "The recording can be sent once the event has ended.",
+        "bad_contact_hours": f"Enter contact hours above 0 and at most {MAX_CONTACT_HOURS}, with at most two "
+        "decimals, like 1.5 or 0.75. Leave it empty if the event awards none.",
+        "bad_minutes": "The minimum must be between 0 and {limit} minutes (the event's length).",
     }
 
-    def __init__(self, code: str):
+    def __init__(self, code: str, **values):
         super().__init__(code)
         self.code = code
-        self.message = self.MESSAGES[code]
+        self.message = self.MESSAGES[code].format(**values)
+
+
+def check_contact_hours(hours: Decimal | None) -> None:
+    """The one rule for the contact hours an event states (the editor, the credit page and the API): None for
+    none, else above 0, at most MAX_CONTACT_HOURS, in hundredths. EventError("bad_contact_hours")."""
+    if hours is None:
+        return
+    if not hours.is_finite() or not 0 < hours <= MAX_CONTACT_HOURS or hours != hours.quantize(Decimal("0.01")):
+        raise EventError("bad_contact_hours")
+
+
+def check_min_minutes(minutes: int | None, *, starts_at: datetime, ends_at: datetime) -> None:
+    """The one rule for the minimum minutes that count as attended (None: attendance.credit's default share of
+    the length): from 0 to the scheduled length. EventError("bad_minutes") names the length."""
+    limit = int((ends_at - starts_at).total_seconds() // 60)
+    if minutes is not None and not 0 <= minutes <= limit:
+        raise EventError("bad_minutes", limit=limit)
 
 
 # What a registrant is told changed, by field.
@@ -197,6 +218,8 @@ def duplicate_event(event: Event, *, now: datetime, weeks_later: int = 1) -> Eve
         capacity=event.capacity,
         join_url=event.join_url,
         reminder_hours=event.reminder_hours,
+        credit_min_minutes=event.credit_min_minutes,  # the same session again earns the same credit
+        contact_hours=event.contact_hours,
         status=Status.DRAFT,
     )
     copy.topics = list(event.topics)

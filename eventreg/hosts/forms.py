@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DecimalField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -31,6 +32,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventreg import timezones
+from eventreg.events import operations as event_operations
 from eventreg.events.models import Format
 from eventreg.events.queries import MAX_EVENT_DURATION as MAX_DURATION
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH
@@ -51,6 +53,28 @@ def zone_choices() -> list[SelectChoice]:
         for area, zones in timezones.zone_groups()
         for zone, label in zones
     ]
+
+
+def contact_hours_field(label: str = "Contact hours") -> DecimalField:
+    """Contact hours, as the editor and the credit page ask for them; the bounds are events.operations'."""
+    return DecimalField(label, validators=[Optional(), _domain_rule(event_operations.check_contact_hours)])
+
+
+def min_minutes_field(label: str = "Minimum minutes to count as attended") -> IntegerField:
+    """Whole minutes; whether they fit the event's length is checked with the times (check_min_minutes)."""
+    return IntegerField(label, validators=[Optional()])
+
+
+def _domain_rule(check):
+    """A field validator from one of the domain's checks: its EventError's message becomes the field's error."""
+
+    def validate(form, field) -> None:
+        try:
+            check(field.data)
+        except event_operations.EventError as error:
+            raise ValidationError(error.message) from None
+
+    return validate
 
 
 class ActionForm(FlaskForm):
@@ -157,13 +181,21 @@ class EventForm(FlaskForm):
         ],
     )
     cohosts = StringField("Co-hosts (emails of host accounts, comma separated)", filters=[_strip])
+    # Named as the columns, so EventForm(obj=event) fills them in.
+    contact_hours = contact_hours_field()
+    credit_min_minutes = min_minutes_field()
 
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     registration_deadline_at: datetime | None = None
 
+    # The fields the rules across fields read: when one of them is wrong, those rules wait for it.
+    WHEN_FIELDS = ("timezone", "start_date", "start_time", "end_date", "end_time", "deadline_date", "deadline_time",
+                   "repeated_time")  # fmt: skip
+
     def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
+        fields_ok = super().validate(extra_validators)
+        if not fields_ok and any(self[name].errors for name in self.WHEN_FIELDS):
             return False
         zone = self.timezone.data
         start = datetime.combine(self.start_date.data, self.start_time.data)
@@ -178,7 +210,19 @@ class EventForm(FlaskForm):
         if self.ends_at - self.starts_at > MAX_DURATION:
             self.end_time.errors.append("An event can last at most 14 days.")
             return False
-        return self._validate_deadline(zone)
+        # Every error at once: the host should not fix the hours, save, and only then hear of the minimum.
+        deadline_ok, minutes_ok = self._validate_deadline(zone), self._validate_min_minutes()
+        return fields_ok and deadline_ok and minutes_ok
+
+    def _validate_min_minutes(self) -> bool:
+        try:
+            event_operations.check_min_minutes(
+                self.credit_min_minutes.data, starts_at=self.starts_at, ends_at=self.ends_at
+            )
+        except event_operations.EventError as error:
+            self.credit_min_minutes.errors.append(error.message)
+            return False
+        return True
 
     def _validate_deadline(self, zone: str) -> bool:
         """Optional; both parts or neither. Registration then closes at it, which must be before the start."""

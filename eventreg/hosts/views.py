@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from eventreg import clock, timezones
+from eventreg.attendance import credit
 from eventreg.core import paging
 from eventreg.core.extensions import db, login_manager
 from eventreg.core.inputs import MAX_ID
@@ -163,6 +164,8 @@ def _event_fields(form: EventForm) -> dict:
         "archive_url": form.archive_url.data or None,
         "reminder_hours": form.reminder_hours.data or "",
         "registration_deadline_at": form.registration_deadline_at,
+        "contact_hours": form.contact_hours.data,
+        "credit_min_minutes": form.credit_min_minutes.data,
     }
 
 
@@ -225,13 +228,17 @@ def edit_event(event_id: int):
             db.session.rollback()
             field = {HostError: form.cohosts, RegistrationError: form.capacity}.get(type(error), form.slug)
             field.errors.append(error.message)
-            return render_template("hosts/event_form.html", form=form, event=event), 400
+            return render_template(
+                "hosts/event_form.html", form=form, event=event, required_minutes=credit.required_minutes(event)
+            ), 400
         flash(saved_message(update, promoted))
         return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
     if request.method == "GET":
         form.cohosts.data = ", ".join(h.email for h in event.hosts if h.id != current_user.id)
         form.topics.data = [t.id for t in event.topics]
-    return render_template("hosts/event_form.html", form=form, event=event), 400 if form.errors else 200
+    return render_template(
+        "hosts/event_form.html", form=form, event=event, required_minutes=credit.required_minutes(event)
+    ), 400 if form.errors else 200
 
 
 NOT_INVITED = {

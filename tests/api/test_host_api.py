@@ -3,6 +3,7 @@ pages; the real SMTP test server receives them."""
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -193,6 +194,12 @@ def test_create_publish_and_cancel_an_event(
         ({"join_url": "javascript:alert(1)"}, "join_url", "invalid_input"),
         ({"title": "Two\nlines"}, "title", "invalid_input"),
         ({"registration_deadline_at": "2025-03-05T00:00:00Z"}, "registration_deadline_at", "invalid_input"),
+        ({"contact_hours": "0"}, "contact_hours", "invalid_input"),  # the editor's rule: above 0 or null
+        ({"contact_hours": 1000}, "contact_hours", "invalid_input"),
+        ({"contact_hours": "1.255"}, "contact_hours", "invalid_input"),
+        ({"contact_hours": "NaN"}, "contact_hours", "invalid_input"),
+        ({"credit_min_minutes": 61}, "credit_min_minutes", "invalid_input"),  # longer than the event
+        ({"credit_min_minutes": -1}, "credit_min_minutes", "invalid_input"),
     ],
 )
 def test_event_input_is_refused_as_the_editor_refuses_it(client, setup, db_session, as_problem, change, field, code):
@@ -296,3 +303,35 @@ def test_a_body_over_the_limit_is_a_413_problem(client, setup, db_session, as_pr
     response = client.post("/api/v1/host/events", data=too_big, headers={**headers, "Content-Type": "application/json"})
     assert response.status_code == 413
     assert as_problem(response)["code"] == "too_large"
+
+
+def test_the_credit_rule_is_set_and_changed_as_the_editor_does_it(client, setup, register, db_session, mailbox,
+                                                                   deliver_and_clear, as_problem):  # fmt: skip
+    _event, headers = setup()
+    db_session.commit()
+    new = {"title": "Readers' advisory", "timezone": "America/New_York", "starts_at": "2025-03-04T15:00:00Z",
+           "ends_at": "2025-03-04T16:30:00Z", "contact_hours": "1.5", "credit_min_minutes": 60}  # fmt: skip
+    response = client.post("/api/v1/host/events", json=new, headers=headers)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    made = response.get_json()
+    assert (made["contact_hours"], made["certificate"], made["credit_min_minutes"]) == ("1.50", True, 60)
+    event = db_session.get(Event, made["id"])
+    assert (event.contact_hours, event.credit_min_minutes) == (Decimal("1.5"), 60)
+    client.post(f"/api/v1/host/events/{event.id}/publish", headers=headers)
+    register(event)
+    deliver_and_clear()
+    url = f"/api/v1/host/events/{event.id}"
+    same = client.patch(url, json={"contact_hours": 1.5}, headers=headers)  # a number reads as well as a string
+    assert same.get_json()["changed"] == []
+    changed = client.patch(url, json={"contact_hours": "2", "credit_min_minutes": None}, headers=headers)
+    body = changed.get_json()
+    assert (body["changed"], body["invited"]) == (["contact_hours", "credit_min_minutes"], 0)
+    assert (body["event"]["contact_hours"], body["event"]["credit_min_minutes"]) == ("2.00", None)
+    assert mailbox == []  # mail queued by a request goes at its end (MAIL_DELIVERY "request"): none was
+    # The minimum stays within the length when only the times change.
+    client.patch(url, json={"credit_min_minutes": 60}, headers=headers)
+    shorter = client.patch(url, json={"ends_at": "2025-03-04T15:45:00Z"}, headers=headers)
+    assert shorter.status_code == 422
+    assert "between 0 and 45 minutes" in as_problem(shorter)["errors"]["json"]["credit_min_minutes"][0]
+    cleared = client.patch(url, json={"contact_hours": None}, headers=headers).get_json()["event"]
+    assert (cleared["contact_hours"], cleared["certificate"]) == (None, False)

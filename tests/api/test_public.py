@@ -1,6 +1,7 @@
 """The public catalog: the lists the pages show, as JSON; times, seats and links; paging, caching, errors."""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import pytz
@@ -209,3 +210,16 @@ def test_errors_under_api_are_problem_documents_and_pages_keep_html(client, db_s
     page = client.get("/events/no-such-event")
     assert page.status_code == 404
     assert page.mimetype == "text/html"
+
+
+def test_events_carry_their_contact_hours_and_whether_a_certificate_is_offered(client, make_event, db_session):
+    with_hours = make_event(title="With hours", contact_hours=Decimal("1.5"), credit_min_minutes=45)
+    without = make_event(title="Without", local_start=datetime(2025, 2, 6, 15))  # noqa: DTZ001
+    db_session.commit()
+    listed = {e["slug"]: e for e in client.get("/api/v1/events").get_json()["events"]}
+    # A decimal string with the column's two places, as the webhooks' certificate.issued writes it.
+    assert (listed[with_hours.slug]["contact_hours"], listed[with_hours.slug]["certificate"]) == ("1.50", True)
+    assert (listed[without.slug]["contact_hours"], listed[without.slug]["certificate"]) == (None, False)
+    one = client.get(f"/api/v1/events/{with_hours.slug}").get_json()
+    assert (one["contact_hours"], one["certificate"]) == ("1.50", True)
+    assert "credit_min_minutes" not in one  # the rule's detail is for its hosts

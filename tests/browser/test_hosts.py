@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,36 @@ def test_dashboard_dates_stay_on_one_line_at_1366(page, make_host, make_event, d
     line = cell.evaluate("td => parseFloat(getComputedStyle(td).lineHeight) || 24")
     assert height < 2 * line + 16  # one line of text plus padding
     expect(page.locator(".totals")).to_contain_text("Upcoming events")
+
+
+def test_host_sets_the_credit_in_the_editor_and_the_public_pages_state_it(
+    page, make_host, make_event, db_session, sign_in
+):
+    host = make_host()
+    event = make_event(title="Readers' advisory in practice", hosts=[host], local_start=datetime(2025, 1, 30, 15))  # noqa: DTZ001
+    db_session.commit()
+    sign_in(page, host)
+    page.goto(f"/host/events/{event.id}/edit")
+    credit = page.get_by_role("group", name="Credit")
+    credit.get_by_label("Contact hours").fill("1.5")
+    credit.get_by_label("Minimum minutes to count as attended").fill("70")
+    page.get_by_role("button", name="Save changes").click()
+    # 70 of a 60-minute event: refused on the field, where the host is looking.
+    expect(page.locator("#credit_min_minutes-error-1")).to_contain_text("between 0 and 60 minutes")
+    expect(page.locator(".error-summary")).to_contain_text("Minimum minutes to count as attended")
+    credit.get_by_label("Minimum minutes to count as attended").fill("50")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".flash")).to_have_text("Saved.")
+    expect(credit.get_by_label("Contact hours")).to_have_value("1.50")
+    expect(credit.get_by_label("Minimum minutes to count as attended")).to_have_value("50")
+    expect(credit).to_contain_text("Now 50 minutes count as attended")
+
+    line = "Certificate of completion · 1.5 contact hours"
+    page.goto(f"/events/{event.slug}")
+    expect(page.locator(".event-page .credit")).to_have_text(line)
+    page.goto("/")
+    expect(page.locator("article.event-entry", has_text=event.title).locator(".credit")).to_have_text(line)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/events/{event.slug}")
+    expect(page.locator(".event-page .credit")).to_have_text(line)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone

@@ -3,6 +3,7 @@
 import html
 import re
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -241,3 +242,12 @@ def test_the_builder_says_what_is_wrong_with_a_choice(client, catalog, make_host
     assert response.status_code == 400
     assert message in text_of(response)
     assert "embed-snippet" not in response.get_data(as_text=True)
+
+
+def test_the_list_states_a_certificate_and_its_contact_hours(client, make_event, db_session):
+    make_event(title="Readers' advisory", contact_hours=Decimal("1.5"))
+    make_event(title="Storytime skills", local_start=datetime(2025, 2, 4, 11))  # noqa: DTZ001
+    db_session.commit()
+    first, second = entries(client.get("/embed/events"))
+    assert "Certificate of completion · 1.5 contact hours" in first
+    assert "contact hour" not in second

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import pytz
@@ -50,3 +51,9 @@ def test_database_refuses_unknown_status(make_event, db_session):
     event.status = "archived"
     with pytest.raises(sa.exc.IntegrityError):
         db_session.flush()
+
+
+@pytest.mark.parametrize(("hours", "offers"), [(None, False), (Decimal("0"), False), (Decimal("0.25"), True)])
+def test_a_certificate_is_offered_exactly_when_contact_hours_are_stated(make_event, hours, offers):
+    # 0 can be left from before the editor's rule (the credit page once took it): it states no hours.
+    assert make_event(contact_hours=hours).offers_certificate is offers

@@ -1,5 +1,6 @@
 import re
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import pytz
@@ -270,3 +271,48 @@ def test_event_that_crosses_midnight_in_the_visitors_zone(client, make_event, te
 def test_events_are_stored_in_utc(make_event):
     event = make_event(timezone="Asia/Kolkata", local_start=datetime(2025, 1, 31, 9))  # noqa: DTZ001
     assert event.starts_at == datetime(2025, 1, 31, 3, 30, tzinfo=pytz.utc)
+
+
+def credit_lines(text: str) -> list[str]:
+    """Each "Certificate of completion · N contact hour(s)" the page's text holds, whole."""
+    return re.findall(r"Certificate of completion · [0-9.]+ contact hours?(?: \(for attending live\))?", text)
+
+
+@pytest.mark.parametrize(
+    ("hours", "shown"),
+    [
+        ("1.5", "1.5 contact hours"),
+        ("1", "1 contact hour"),
+        ("0.75", "0.75 contact hours"),
+        ("2.00", "2 contact hours"),
+    ],
+)
+def test_event_page_and_list_state_the_certificate_and_its_contact_hours(
+    client, make_event, db_session, text_of, hours, shown
+):
+    event = make_event(contact_hours=Decimal(hours))
+    db_session.commit()  # read back as the column keeps it: 1.50, 1.00
+    expected = [f"Certificate of completion · {shown}"]
+    assert credit_lines(text_of(client.get(f"/events/{event.slug}"))) == expected
+    assert credit_lines(text_of(client.get("/"))) == expected
+
+
+def test_no_contact_hours_no_certificate_line(client, make_event, db_session, text_of):
+    event = make_event()
+    db_session.commit()
+    for url in ("/", f"/events/{event.slug}", "/embed/events"):
+        assert "contact hour" not in text_of(client.get(url)), url
+
+
+def test_on_demand_says_the_certificate_was_for_attending_live_and_a_cancelled_event_offers_none(
+    client, make_event, db_session, text_of
+):
+    passed = make_event(title="Passed", local_start=datetime(2025, 1, 8, 15), contact_hours=Decimal("1.25"))  # noqa: DTZ001
+    make_event(title="Called off", contact_hours=Decimal("1"), status=Status.CANCELLED)
+    db_session.commit()
+    live = ["Certificate of completion · 1.25 contact hours (for attending live)"]
+    assert credit_lines(text_of(client.get("/events/on-demand"))) == live
+    assert credit_lines(text_of(client.get(f"/events/{passed.slug}"))) == live
+    upcoming = text_of(client.get("/"))
+    assert "Called off" in upcoming
+    assert credit_lines(upcoming) == []

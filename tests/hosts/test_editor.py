@@ -1,10 +1,13 @@
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import pytz
 import sqlalchemy as sa
 
 from eventreg.events.models import Event, Status
+from eventreg.mail import outbox, sending
 
 FORM = {
     "title": "Teen tech week planning",
@@ -218,3 +221,124 @@ def test_the_first_and_last_days_of_the_range_are_accepted(client, make_host, lo
         }
         assert client.post("/host/events/new", data={**form, "title": f"Edge {day}"}).status_code == 303
     assert len(events(db_session)) == 2
+
+
+def test_editor_sets_contact_hours_and_minimum_minutes_and_shows_them_again(client, make_host, login, db_session):
+    login(make_host())
+    data = {**FORM, "contact_hours": "1.5", "credit_min_minutes": "50"}
+    assert client.post("/host/events/new", data=data).status_code == 303
+    (event,) = events(db_session)
+    assert (event.contact_hours, event.credit_min_minutes, event.offers_certificate) == (Decimal("1.5"), 50, True)
+    html = client.get(f"/host/events/{event.id}/edit").get_data(as_text=True)
+    assert re.search(r'id="contact_hours"[^>]*value="1.50"|value="1.50"[^>]*id="contact_hours"', html)
+    assert re.search(r'id="credit_min_minutes"[^>]*value="50"|value="50"[^>]*id="credit_min_minutes"', html)
+    assert "Now 50 minutes count as attended" in html
+    # Emptied: no hours (no certificate offered), and the default minimum again.
+    cleared = client.post(f"/host/events/{event.id}/edit", data={**FORM, "contact_hours": "", "credit_min_minutes": ""})
+    assert cleared.status_code == 303
+    (event,) = events(db_session)
+    assert (event.contact_hours, event.credit_min_minutes, event.offers_certificate) == (None, None, False)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"contact_hours": "0"}, "contact_hours", "Enter contact hours above 0 and at most 999"),
+        ({"contact_hours": "-1"}, "contact_hours", "Enter contact hours above 0"),
+        ({"contact_hours": "1000"}, "contact_hours", "Enter contact hours above 0"),
+        ({"contact_hours": "1.255"}, "contact_hours", "with at most two decimals"),
+        ({"contact_hours": "NaN"}, "contact_hours", "Enter contact hours above 0"),
+        ({"contact_hours": "1,5"}, "contact_hours", "Not a valid decimal value."),
+        ({"credit_min_minutes": "61"}, "credit_min_minutes", "between 0 and 60 minutes (the event&#39;s length)"),
+        ({"credit_min_minutes": "-1"}, "credit_min_minutes", "between 0 and 60 minutes"),
+        # The minimum is judged against the times in the same form: a shorter event lowers the limit.
+        ({"credit_min_minutes": "45", "end_time": "20:00"}, "credit_min_minutes", "between 0 and 30 minutes"),
+    ],
+)
+def test_credit_input_is_refused_on_its_field(client, make_host, login, db_session, changes, field, message):
+    login(make_host())
+    response = client.post("/host/events/new", data={**FORM, **changes})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert re.search(rf'<p class="error" id="{field}-error-1">[^<]*{re.escape(message)}', html), html
+    assert events(db_session) == []
+
+
+def test_shortening_an_event_below_its_minimum_is_refused(client, make_host, login, make_event, db_session):
+    host = login(make_host())
+    event = make_event(timezone="Asia/Kolkata", local_start=datetime(2025, 2, 10, 19, 30), credit_min_minutes=50)  # noqa: DTZ001
+    event.hosts = [host]
+    db_session.commit()
+    form = {**FORM, "credit_min_minutes": "50"}
+    response = client.post(f"/host/events/{event.id}/edit", data={**form, "end_time": "20:00"})
+    assert response.status_code == 400
+    assert "between 0 and 30 minutes" in response.get_data(as_text=True)
+    assert client.post(f"/host/events/{event.id}/edit", data={**form, "credit_min_minutes": "25"}).status_code == 303
+
+
+def test_a_credit_change_mails_nobody_and_an_unchanged_save_changes_nothing(
+    client, hosted_event, register, db_session, mailbox, deliver_and_clear, editor_form, clock, text_of
+):
+    event = hosted_event(join_url=editor_form["join_url"], contact_hours=Decimal("1.5"))
+    register(event)
+    deliver_and_clear()
+    before = (event.updated_at, event.sequence)
+    clock.advance(timedelta(minutes=5))
+    same = client.post(f"/host/events/{event.id}/edit", data={**editor_form, "contact_hours": "1.50"})
+    assert same.status_code == 303
+    db_session.expire_all()
+    assert (event.updated_at, event.sequence) == before  # nothing moved: no feed or page sees a change
+    changed = client.post(
+        f"/host/events/{event.id}/edit", data={**editor_form, "contact_hours": "2", "credit_min_minutes": "40"}
+    )
+    assert changed.status_code == 303
+    db_session.expire_all()
+    assert (event.contact_hours, event.credit_min_minutes) == (Decimal("2"), 40)
+    assert event.updated_at == clock.now()  # the public page's validators move
+    assert event.sequence == before[1]  # calendars keep their entry: no time, place or link changed
+    db_session.commit()
+    outbox.take_queued_ids()
+    assert sending.send_pending(clock.now()) == (0, 0)  # whatever the saves queued: nothing, for credit alone
+    assert mailbox == []
+    assert "Saved." in text_of(client.get(f"/host/events/{event.id}/edit"))
+
+
+def test_run_it_again_keeps_the_credit_rule(client, make_host, login, make_event, db_session):
+    host = login(make_host())
+    event = make_event(contact_hours=Decimal("0.75"), credit_min_minutes=40)
+    event.hosts = [host]
+    db_session.commit()
+    assert client.post(f"/host/events/{event.id}/duplicate").status_code == 303
+    copy = events(db_session)[-1]
+    assert copy.id != event.id
+    assert (copy.contact_hours, copy.credit_min_minutes) == (Decimal("0.75"), 40)
+
+
+def test_the_credit_page_uses_the_editors_rules_and_saves_like_it(client, hosted_event, db_session, clock, text_of):
+    event = hosted_event(contact_hours=Decimal("1.5"))
+    db_session.commit()
+    url = f"/host/events/{event.id}/attendance/credit"
+    page = client.get(url)
+    assert f'href="/host/events/{event.id}/edit#credit"' in page.get_data(as_text=True)
+    refused = client.post(url, data={"min_minutes": "", "contact_hours": "0"})
+    assert refused.status_code == 400
+    assert "Enter contact hours above 0 and at most 999" in text_of(refused)
+    before = event.updated_at
+    clock.advance(timedelta(minutes=5))
+    assert client.post(url, data={"min_minutes": "", "contact_hours": "1.5"}).status_code == 303
+    db_session.expire_all()
+    assert event.updated_at == before  # unchanged, as the editor
+    assert client.post(url, data={"min_minutes": "30", "contact_hours": "1"}).status_code == 303
+    db_session.expire_all()
+    assert (event.contact_hours, event.credit_min_minutes, event.updated_at) == (Decimal("1"), 30, clock.now())
+
+
+def test_every_credit_error_is_said_at_once(client, make_host, login, db_session, text_of):
+    login(make_host())
+    response = client.post(
+        "/host/events/new", data={**FORM, "title": "", "contact_hours": "0", "credit_min_minutes": "90"}
+    )
+    assert response.status_code == 400
+    page = text_of(response)
+    for message in ("Please give the event a title.", "Enter contact hours above 0", "between 0 and 60 minutes"):
+        assert message in page, message
