@@ -285,3 +285,27 @@ def test_the_logo_and_accent_colour_are_in_the_pdf(
     (tmp_path / "without.pdf").write_bytes(without)
     listed = subprocess.run(["pdfimages", "-list", str(tmp_path / "without.pdf")], capture_output=True, text=True)
     assert ["240", "96"] not in [line.split()[3:5] for line in listed.stdout.splitlines()[2:]]
+
+
+def test_a_sanitised_svg_logo_is_drawn_on_the_pdf(
+    app, client, finished, make_host, login, db_session, tmp_path, pdf_tools
+):
+    login(make_host("admin@library.example.org", admin=True))
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100" viewBox="0 0 300 100" onload="x()">'
+        b'<script>x()</script><rect width="300" height="100" fill="#e6148c"/></svg>'
+    )
+    assert post_settings(client, logo=svg, filename="logo.svg").status_code == 303
+    event = finished["event"]
+    certificate = operations.finalise(event, host=finished["host"], now=event.ends_at)[0]
+    db_session.commit()
+    with app.test_request_context():
+        (tmp_path / "svg-logo.pdf").write_bytes(rendering.certificate_pdf(certificate))
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-singlefile", str(tmp_path / "svg-logo.pdf"), str(tmp_path / "svg-logo")],
+        check=True,
+    )
+    page = Image.open(tmp_path / "svg-logo.png")
+    width, height = page.size
+    assert pixels_near(page, MAGENTA, (width // 2 - 100, 0, width // 2 + 100, height // 4)) > 500
+    assert pixels_near(page, MAGENTA, (0, height // 2, width, height)) == 0
