@@ -2,7 +2,7 @@
 
 from eventreg.api.models import ApiToken
 from eventreg.attendance.models import AttendanceImport
-from eventreg.certificates.models import Certificate, CertificateLogEntry
+from eventreg.certificates.models import Certificate, CertificateLogEntry, CertificateSettings, EventSigner
 from eventreg.events.models import Event, Topic, event_topics
 from eventreg.hosts.models import Host, HostSession, LoginAttempt, event_hosts
 from eventreg.mail.models import OutboxMessage
@@ -10,7 +10,7 @@ from eventreg.registrations.models import PersonalFeed, Registration, ReminderDe
 from eventreg.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
-    "ApiToken", "AttendanceImport", "Certificate", "CertificateLogEntry", "Event", "Host", "HostSession",
-    "LoginAttempt", "OutboxMessage", "PersonalFeed", "Registration", "ReminderDelivery", "Topic", "WebhookDelivery",
-    "WebhookEndpoint", "event_hosts", "event_topics",
+    "ApiToken", "AttendanceImport", "Certificate", "CertificateLogEntry", "CertificateSettings", "Event",
+    "EventSigner", "Host", "HostSession", "LoginAttempt", "OutboxMessage", "PersonalFeed", "Registration",
+    "ReminderDelivery", "Topic", "WebhookDelivery", "WebhookEndpoint", "event_hosts", "event_topics",
 ]  # fmt: skip

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from eventreg.registrations.forms import _strip, plain_text, single_line
 
@@ -29,3 +30,25 @@ class RevokeForm(FlaskForm):
 
 class FinaliseForm(FlaskForm):
     """Only the CSRF token: finalising sends mail, so it is a POST from the confirmation page."""
+
+
+def _line(label: str, **kwargs) -> StringField:
+    return StringField(label, validators=[Optional(), Length(max=200), single_line], filters=[_strip], **kwargs)
+
+
+class SignerForm(FlaskForm):
+    """Issuer, signer and the signer's title: the site's (admins) or one event's (its hosts); empty keeps the
+    default shown beside each field."""
+
+    issuer = _line("Issuing organisation")
+    signer = _line("Signer’s name")
+    signer_title = _line("Signer’s title")
+
+
+class SettingsForm(SignerForm):
+    accent_colour = StringField("Accent colour", filters=[_strip], render_kw={"type": "color"})
+    logo_file = FileField("Logo (PNG or SVG, up to 512 kB)", render_kw={"accept": "image/png,image/svg+xml"})
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token, for a confirmed action such as removing the logo."""

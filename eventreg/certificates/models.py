@@ -98,3 +98,42 @@ class CertificateLogEntry(db.Model):
 
     def __repr__(self) -> str:
         return f"<CertificateLogEntry {self.id} {self.action} certificate={self.certificate_id}>"
+
+
+class CertificateSettings(db.Model):
+    """How the site's certificates look, set by an admin: one row (id 1). An empty issuer, signer or signer title
+    falls back to the configuration (CERTIFICATE_ISSUER, CERTIFICATE_SIGNER, CERTIFICATE_SIGNER_TITLE); the logo
+    is kept as checked and sanitised bytes (certificates/logos.py)."""
+
+    __tablename__ = "certificate_settings"
+    __table_args__ = (
+        sa.CheckConstraint("id = 1", name="one_row"),
+        sa.CheckConstraint("logo_type IN ('image/png', 'image/svg+xml')", name="logo_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    signer: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    signer_title: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    accent_colour: Mapped[str] = mapped_column(sa.String(7), default="", server_default="")  # "#rrggbb"; "" default
+    logo: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(sa.String(20))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")  # the admin's address
+
+    def __repr__(self) -> str:
+        return f"<CertificateSettings logo={self.logo_type}>"
+
+
+class EventSigner(db.Model):
+    """A host's issuer and signer for one event's certificates, over the site's; empty fields keep the site's."""
+
+    __tablename__ = "event_certificate_signers"
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    issuer: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    signer: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    signer_title: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+
+    def __repr__(self) -> str:
+        return f"<EventSigner event={self.event_id}>"

@@ -1,12 +1,13 @@
 """Issuing, reissuing and revoking certificates, and a registrant's name correction before issue.
 Add and flush, never commit; mail is queued in the same transaction."""
 
+import re
 from datetime import datetime
 
 from flask import current_app
 
-from eventreg.certificates import notifications, queries
-from eventreg.certificates.models import Certificate, CertificateLogEntry
+from eventreg.certificates import logos, notifications, queries
+from eventreg.certificates.models import Certificate, CertificateLogEntry, CertificateSettings, EventSigner
 from eventreg.core.extensions import db
 from eventreg.events.models import Event
 from eventreg.hosts.models import Host
@@ -26,6 +27,9 @@ class CertificateError(Exception):
         "already_issued": "Your certificate has been issued, so the name on it can no longer be changed here. "
         "Please ask the event’s host to correct it.",
         "not_confirmed": "Only a confirmed registration can have a certificate.",
+        "accent_format": "Please give the accent colour as # and six hexadecimal digits, e.g. #2f4f6f.",
+        "accent_contrast": "This colour is too pale to read on white (contrast below 4.5 to 1). Please choose a "
+        "darker one.",
     }
 
     def __init__(self, code: str):
@@ -34,13 +38,131 @@ class CertificateError(Exception):
         self.message = self.MESSAGES[code]
 
 
-def issuer_settings() -> dict[str, str]:
+DEFAULT_ACCENT = "#2f4f6f"
+MIN_CONTRAST = 4.5  # WCAG AA for normal text: the issuer's name is printed in the accent colour on white
+
+
+def get_settings() -> CertificateSettings | None:
+    return db.session.get(CertificateSettings, 1)
+
+
+def get_event_signer(event: Event) -> EventSigner | None:
+    return db.session.get(EventSigner, event.id)
+
+
+def config_defaults() -> dict[str, str]:
+    """The issuer, signer and signer title the configuration gives (CERTIFICATE_ISSUER, else SITE_NAME)."""
     config = current_app.config
     return {
         "issuer": config["CERTIFICATE_ISSUER"] or config["SITE_NAME"],
         "signer": config["CERTIFICATE_SIGNER"] or "",
         "signer_title": config["CERTIFICATE_SIGNER_TITLE"] or "",
     }
+
+
+def site_issuer_settings() -> dict[str, str]:
+    """The site's issuer, signer and signer title: the admin's settings, else the configuration's. The signer's
+    title goes with the signer: an admin who names a signer gives their title (or none) with them."""
+    chosen = config_defaults()
+    settings = get_settings()
+    if settings is not None and settings.issuer:
+        chosen["issuer"] = settings.issuer
+    if settings is not None and settings.signer:
+        chosen["signer"], chosen["signer_title"] = settings.signer, settings.signer_title
+    return chosen
+
+
+def issuer_settings(event: Event | None = None) -> dict[str, str]:
+    """What a certificate of this event is issued with: the event's own issuer and signer where its host set
+    them, else the site's (site_issuer_settings). A certificate copies these in when it is issued."""
+    chosen = site_issuer_settings()
+    override = get_event_signer(event) if event is not None else None
+    if override is not None:
+        if override.issuer:
+            chosen["issuer"] = override.issuer
+        if override.signer:
+            chosen["signer"], chosen["signer_title"] = override.signer, override.signer_title
+    return chosen
+
+
+def relative_luminance(colour: str) -> float:
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG's contrast ratio of a "#rrggbb" colour against white, 1 to 21."""
+    return 1.05 / (relative_luminance(colour) + 0.05)
+
+
+def normalise_accent(text: str) -> str:
+    """ "#rrggbb" in lower case, or CertificateError "accent_format" / "accent_contrast" (too pale on white)."""
+    colour = text.strip().lower()
+    if not re.fullmatch(r"#[0-9a-f]{6}", colour):
+        raise CertificateError("accent_format")
+    if contrast_with_white(colour) < MIN_CONTRAST:
+        raise CertificateError("accent_contrast")
+    return colour
+
+
+def look() -> dict[str, str | None]:
+    """How certificates look now: the accent colour and the logo as a data: URI (None without one). Unlike the
+    issuer and signer, these are not copied into each certificate: a new logo shows on every download."""
+    settings = get_settings()
+    logo = None
+    if settings is not None and settings.logo is not None:
+        logo = logos.data_uri(settings.logo_type, settings.logo)
+    return {"accent": (settings.accent_colour if settings else "") or DEFAULT_ACCENT, "logo": logo}
+
+
+def save_settings(
+    *, issuer: str, signer: str, signer_title: str, accent: str, logo: logos.Logo | None, host: Host, now: datetime
+) -> CertificateSettings:
+    """Store the site's certificate settings; a logo given replaces the one before, None keeps it.
+    CertificateError "accent_format" or "accent_contrast"."""
+    accent = normalise_accent(accent) if accent.strip() else ""
+    settings = get_settings()
+    if settings is None:
+        settings = CertificateSettings(id=1)
+        db.session.add(settings)
+    settings.issuer, settings.signer, settings.signer_title = issuer, signer, signer_title if signer else ""
+    settings.accent_colour = accent
+    if logo is not None:
+        settings.logo, settings.logo_type = logo.data, logo.content_type
+    settings.updated_at, settings.updated_by = now, host.email
+    db.session.flush()
+    return settings
+
+
+def remove_logo(*, host: Host, now: datetime) -> bool:
+    """Remove the site's logo; False when there was none."""
+    settings = get_settings()
+    if settings is None or settings.logo is None:
+        return False
+    settings.logo, settings.logo_type = None, None
+    settings.updated_at, settings.updated_by = now, host.email
+    db.session.flush()
+    return True
+
+
+def save_event_signer(event: Event, *, issuer: str, signer: str, signer_title: str) -> None:
+    """The event's own issuer and signer for certificates issued from now on; all empty removes the override.
+    Certificates already issued keep what they were issued with."""
+    override = get_event_signer(event)
+    if not (issuer or signer):
+        if override is not None:
+            db.session.delete(override)
+        db.session.flush()
+        return
+    if override is None:
+        override = EventSigner(event_id=event.id)
+        db.session.add(override)
+    override.issuer, override.signer, override.signer_title = issuer, signer, signer_title if signer else ""
+    db.session.flush()
 
 
 def _log(certificate: Certificate, action: str, host: Host | None, now: datetime, detail: str = "") -> None:
@@ -71,7 +193,7 @@ def finalise(event: Event, *, host: Host, now: datetime) -> list[Certificate]:
     if not qualifying:
         raise CertificateError("nobody_qualifies")
     sequence = queries.count_for_event(event.id)
-    settings = issuer_settings()
+    settings = issuer_settings(event)
     issued = []
     for registration in qualifying:
         sequence += 1

@@ -1,10 +1,12 @@
 """A certificate as a PDF: templates/certificates/pdf.html through WeasyPrint (eventreg/core/pdf.py), with the
-verification URL's QR code drawn by segno as an inline SVG (no network, no image files)."""
+verification URL's QR code drawn by segno as an inline SVG, and the
+site's logo and accent colour (certificates/logos.py) as a data: URI and a CSS colour: no network, no image files."""
 
 import segno
 from flask import render_template
 
 from eventreg import timezones
+from eventreg.certificates import operations
 from eventreg.certificates.models import Certificate
 from eventreg.certificates.notifications import hours_label, verify_url
 from eventreg.core.pdf import render_pdf
@@ -24,6 +26,7 @@ def certificate_html(certificate: Certificate) -> str:
         hours=hours_label(certificate.contact_hours),
         verify_url=url,
         qr=qr_data_uri(url),
+        look=operations.look(),
     )
 
 

@@ -8,8 +8,16 @@ from flask_login import current_user, login_required
 
 from eventreg import clock, timezones
 from eventreg.attendance import credit
-from eventreg.certificates import operations, queries, rendering
-from eventreg.certificates.forms import FinaliseForm, NameForm, ReissueForm, RevokeForm
+from eventreg.certificates import logos, operations, queries, rendering
+from eventreg.certificates.forms import (
+    ConfirmForm,
+    FinaliseForm,
+    NameForm,
+    ReissueForm,
+    RevokeForm,
+    SettingsForm,
+    SignerForm,
+)
 from eventreg.certificates.models import Certificate, normalise_code
 from eventreg.certificates.notifications import hours_label
 from eventreg.certificates.operations import CertificateError
@@ -53,10 +61,7 @@ def pdf_response(certificate: Certificate) -> Response:
 # Host pages
 
 
-@bp.get(HOST)
-@login_required
-def index(event_id: int):
-    event = managed_event(event_id)
+def render_index(event: Event, signer_form: SignerForm, status: int = 200):
     return render_template(
         "certificates/index.html",
         event=event,
@@ -64,7 +69,33 @@ def index(event_id: int):
         qualifying=len(queries.list_qualifying(event)),
         required_minutes=credit.required_minutes(event),
         ended=clock.now() >= event.ends_at,
+        signer_form=signer_form,
+        site=operations.site_issuer_settings(),
+        chosen=operations.issuer_settings(event),
+    ), status
+
+
+@bp.get(HOST)
+@login_required
+def index(event_id: int):
+    event = managed_event(event_id)
+    override = operations.get_event_signer(event)
+    return render_index(event, SignerForm(obj=override) if override else SignerForm(formdata=None))
+
+
+@bp.post(f"{HOST}/signer")
+@login_required
+def event_signer(event_id: int):
+    """The event's own issuer and signer, for certificates issued from now on."""
+    event = managed_event(event_id)
+    form = SignerForm()
+    if not form.validate_on_submit():
+        return render_index(event, form, 400)
+    operations.save_event_signer(
+        event, issuer=form.issuer.data or "", signer=form.signer.data or "", signer_title=form.signer_title.data or ""
     )
+    flash("Issuer and signer saved. Certificates issued from now on carry them; those already issued keep theirs.")
+    return redirect(url_for("certificates.index", event_id=event.id, _anchor="signer-title"), code=303)
 
 
 @bp.route(f"{HOST}/finalise", methods=["GET", "POST"])
@@ -154,6 +185,70 @@ def revoke(event_id: int, certificate_id: int):
 def host_download(event_id: int, certificate_id: int):
     event = managed_event(event_id)
     return pdf_response(event_certificate(event, certificate_id))
+
+
+# The site's settings, for admins
+
+
+def _admin_only() -> None:
+    if not current_user.is_admin:
+        abort(403)
+
+
+@bp.route("/host/certificate-settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    _admin_only()
+    current = operations.get_settings()
+    form = SettingsForm(obj=current) if current else SettingsForm()
+    if request.method == "GET" and not form.accent_colour.data:
+        form.accent_colour.data = operations.DEFAULT_ACCENT
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        logo = None
+        upload = form.logo_file.data
+        try:
+            if upload and upload.filename:
+                try:
+                    logo = logos.read_logo(upload.read(logos.MAX_BYTES + 1))
+                finally:
+                    upload.close()  # a large upload is spooled to a temporary file: closed here, not by GC
+            operations.save_settings(
+                issuer=form.issuer.data or "", signer=form.signer.data or "",
+                signer_title=form.signer_title.data or "", accent=form.accent_colour.data or "",
+                logo=logo, host=current_user, now=clock.now(),
+            )  # fmt: skip
+        except logos.LogoError as error:
+            form.logo_file.errors.append(error.message)
+        except CertificateError as error:
+            form.accent_colour.errors.append(error.message)
+        else:
+            message = "Certificate settings saved."
+            if logo is not None and logo.removed:
+                message += f" Removed from the SVG logo: {', '.join(logo.removed)}."
+            flash(message)
+            return redirect(url_for("certificates.settings"), code=303)
+    return render_template(
+        "certificates/settings.html", form=form, current=current, look=operations.look(),
+        defaults=operations.config_defaults(),
+    ), status  # fmt: skip
+
+
+@bp.route("/host/certificate-settings/remove-logo", methods=["GET", "POST"])
+@login_required
+def remove_logo():
+    """Removing the logo changes every certificate downloaded from then on, so it is asked first."""
+    _admin_only()
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        operations.remove_logo(host=current_user, now=clock.now())
+        flash("Logo removed. Certificates show the issuer's name without a logo.")
+        return redirect(url_for("certificates.settings"), code=303)
+    if operations.look()["logo"] is None:
+        return redirect(url_for("certificates.settings"), code=303)
+    return render_template("certificates/remove_logo.html", form=form, look=operations.look())
 
 
 # The registrant's own, under their manage link

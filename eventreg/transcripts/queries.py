@@ -11,7 +11,7 @@ from eventreg.events.models import Event
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts.models import Host
 from eventreg.mail.models import OutboxMessage
-from eventreg.registrations.models import Registration
+from eventreg.registrations.models import Registration, RegistrationStatus
 
 # Every zone's wall clock lies within 14 hours of UTC: a local date's events start inside this margin of it.
 ZONE_MARGIN = timedelta(hours=14)
@@ -62,13 +62,18 @@ def list_events_between(host: Host, first: date, last: date) -> list[Event]:
 
 
 def list_report_registrations(events: list[Event]) -> list[Registration]:
-    """Who has attendance on record at these events, by event in the given order, then by name."""
+    """The CE report's people: every confirmed registrant of these events, present or not, and anyone else
+    (cancelled, on the waiting list) with attendance on record, so nothing recorded drops out of the report.
+    By event in the given order, then by name."""
     if not events:
         return []
     order = {event.id: n for n, event in enumerate(events)}
     rows = db.session.scalars(
         sa.select(Registration)
-        .where(Registration.event_id.in_(list(order)), attendance_recorded())
+        .where(
+            Registration.event_id.in_(list(order)),
+            sa.or_(Registration.status == RegistrationStatus.CONFIRMED, attendance_recorded()),
+        )
         .order_by(Registration.name, Registration.email)
     )
     return sorted(rows, key=lambda r: order[r.event_id])

@@ -3,7 +3,8 @@ over the events the host manages (admins: all)."""
 
 import csv
 import io
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -14,8 +15,8 @@ def wall(*parts: int) -> datetime:
 
 
 COLUMNS = [
-    "Event", "Event date (event's time zone)", "Event time zone", "Name", "Email", "Minutes attended",
-    "Required minutes", "Hours earned",
+    "Event", "Event date (event's time zone)", "Event time zone", "Name", "Email", "Registration",
+    "Attendance record", "Minutes attended", "Required minutes", "Credit rule met", "Hours earned",
 ]  # fmt: skip
 
 
@@ -70,8 +71,12 @@ def test_one_event_lists_who_earned_how_many_hours(client, season):
     assert [(r["Name"], r["Minutes attended"], r["Required minutes"], r["Hours earned"]) for r in rows] == [
         ("'@Ben Cole", "30", "45", "0"),
         ("Ana Lima", "50", "45", "1.5"),
-        ("Cy Dunn", "", "45", "1.5"),
+        ("Cy Dunn", "0", "45", "1.5"),  # ticked by hand: no minutes, and the record says so
+        ("No Show", "0", "45", "0"),
     ]
+    assert [r["Attendance record"] for r in rows] == [
+        "platform report", "platform report", "marked attended by host", "platform report"
+    ]  # fmt: skip
     assert {r["Event"] for r in rows} == {"Year-end review"}
     assert {r["Event date (event's time zone)"] for r in rows} == {"2024-12-31"}
     assert rows[1]["Email"] == "ana@library.example.org"
@@ -85,7 +90,7 @@ def test_a_date_range_takes_the_hosts_events_by_their_own_date(client, season):
     # December event is not this host's to report.
     assert {r["Event"] for r in december} == {"Year-end review"}
     both = rows_of(client.get("/host/ce-report.csv?start=2024-12-31&end=2025-01-01"))
-    assert [r["Event"] for r in both] == ["Year-end review"] * 3 + ["New catalogue"]
+    assert [r["Event"] for r in both] == ["Year-end review"] * 4 + ["New catalogue"]
     assert both[-1]["Event date (event's time zone)"] == "2025-01-01"
     assert both[-1]["Event time zone"] == "Asia/Kolkata"
     assert rows_of(client.get("/host/ce-report.csv?start=2023-01-01&end=2023-12-31")) == []
@@ -119,3 +124,41 @@ def test_a_bad_choice_is_named_on_the_form(client, season, text_of, query, messa
     assert response.status_code == 400
     assert message in text_of(response)
     assert "Please check the form" in text_of(response)
+
+
+def test_every_registrant_is_in_the_report_with_zeros_for_absence_never_blanks(
+    client, season, past_event, attended, register, db_session
+):
+    """A confirmed registrant who never came (in, with 0), one cancelled after attending (in: attendance on
+    record), one left on the waiting list (out), and an event that offers no contact hours: every numeric cell
+    is a number."""
+    event = past_event(wall(2025, 1, 8, 15), title="Readers' advisory")
+    before = event.starts_at - timedelta(days=3)
+    none_offered = past_event(wall(2025, 1, 9, 15), title="Coffee chat", contact_hours=None)
+    event.hosts, none_offered.hosts = [season["mine"]], [season["mine"]]
+    attended(event, name="Ana Lima", email="ana@library.example.org", minutes=58)
+    register(event, name="Absent Abe", email="abe@library.example.org", now=before)
+    gone = attended(event, name="Cancelled Cai", email="cai@library.example.org", minutes=20)
+    gone.status = "cancelled"
+    waiting = register(event, name="Waiting Wes", email="wes@library.example.org", now=before)
+    waiting.status = "waiting"  # never given a seat, no attendance: not in the report
+    attended(none_offered, name="Ana Lima", email="ana@library.example.org", minutes=60)
+    register(none_offered, name="Absent Abe", email="abe@library.example.org", now=before)
+    db_session.commit()
+
+    rows = rows_of(client.get("/host/ce-report.csv?start=2025-01-08&end=2025-01-09"))
+    table = [
+        (r["Event"], r["Name"], r["Registration"], r["Attendance record"], r["Minutes attended"],
+         r["Credit rule met"], r["Hours earned"])
+        for r in rows
+    ]  # fmt: skip
+    assert table == [
+        ("Readers' advisory", "Absent Abe", "confirmed", "none", "0", "no", "0"),
+        ("Readers' advisory", "Ana Lima", "confirmed", "platform report", "58", "yes", "1.5"),
+        ("Readers' advisory", "Cancelled Cai", "cancelled", "platform report", "20", "no", "0"),
+        ("Coffee chat", "Absent Abe", "confirmed", "none", "0", "no", "0"),
+        ("Coffee chat", "Ana Lima", "confirmed", "platform report", "60", "yes", "0"),
+    ]
+    for row in rows:
+        for column in ("Minutes attended", "Required minutes", "Hours earned"):
+            assert re.fullmatch(r"[0-9]+(\.[0-9]+)?", row[column]), (row["Name"], column, row[column])

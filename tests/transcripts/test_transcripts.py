@@ -68,9 +68,9 @@ def test_transcript_lists_every_event_attended_with_minutes_hours_and_totals_per
     assert "Year-end reference desk review" in page
     assert "31 December 2024, 11:30 PM EST" in page
     assert "1 January 2025, 12:30 AM IST" in page
-    assert "58 of 45 required 1.5" in page
-    assert "20 of 45 required 0 (credit needs 45 minutes)" in page
-    assert "Marked attended by the host None offered" in page
+    assert "Yes 58 of 45 required 1.5" in page
+    assert "No 20 of 45 required 0 (credit needs 45 minutes)" in page
+    assert "Yes Marked attended by the host None offered" in page
     assert "Total 2024 1.5 hours" in page
     assert "Total 2025 1 hours" in page
     assert "Never came" not in page  # marked absent with no minutes: not attended
@@ -108,7 +108,7 @@ def test_the_certificate_column_links_each_certificate_not_revoked(
 
     path = transcript_path(EMAIL)
     html = client.get(path).get_data(as_text=True)
-    assert f'<a href="http://eventreg.test/certificates/{valid.grouped_code}">Certificate</a>' in html
+    assert f'<a href="http://eventreg.test/certificates/{valid.grouped_code}">Verify certificate' in html
     assert revoked.grouped_code not in html
     rows = list(csv.reader(io.StringIO(client.get(f"{path}/transcript.csv").get_data(as_text=True))))
     assert [row[-1] for row in rows[1:]] == [f"http://eventreg.test/certificates/{valid.grouped_code}", ""]
