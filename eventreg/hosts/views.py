@@ -7,6 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
 from eventreg import clock, timezones
+from eventreg.attendance import credit
+from eventreg.certificates import queries as certificate_queries
 from eventreg.core import paging
 from eventreg.core.extensions import db, login_manager
 from eventreg.core.inputs import MAX_ID
@@ -387,6 +389,11 @@ def attendees(event_id: int):
         pagination=pagination,
         positions=registration_queries.waiting_positions(event) if counts["waiting"] else {},
         failed_mail=mail_queries.list_failed_kinds([registration.id for registration in pagination.items]),
+        certificates={
+            certificate.registration_id: certificate
+            for certificate in certificate_queries.list_for_registrations([r.id for r in pagination.items])
+        },
+        met_rule=credit.met_rule,
         counts=counts,
         q=q,
         sort=sort,

@@ -401,14 +401,19 @@ def _count(event: Event, status: str) -> int:
 
 def send_recording_followup(event: Event, *, now: datetime) -> Counter:
     """Tell registrants the recording is posted: once. Attendees get a thank-you, recorded no-shows a
-    "sorry we missed you", and others who asked to hear get the link. A later change of URL sends a
-    short correction to the same people. Before the event has ended nothing is sent. Returns how many
-    messages were queued, by kind ("thanks", "missed", "recording", "recording_correction")."""
+    "sorry we missed you", and others who asked to hear get the link. A later change of URL sends a short
+    correction to those who had the first link, and the ordinary message to anyone added or marked since (a
+    person back-filled after the event hears of the recording only when the host posts or changes it after
+    adding them). Before the event has ended nothing is sent. Returns how many messages were queued, by kind
+    ("thanks", "missed", "recording", "recording_correction")."""
     sent = Counter()
     if not event.archive_url or now < event.ends_at or event.archive_url == event.recording_notified_url:
         return sent
-    correcting = event.recording_notified_url is not None
-    for registration in queries.list_confirmed(event):
+    registrations = queries.list_confirmed(event)
+    # A correction only to those who had the first link: someone added since (back-filled after the event, or
+    # newly marked) gets the ordinary message, not a correction of one they never had.
+    told = _had_recording_mail(event)
+    for registration in registrations:
         if registration.attended is True:
             kind = "thanks"
         elif registration.attended is False:
@@ -417,9 +422,24 @@ def send_recording_followup(event: Event, *, now: datetime) -> Counter:
             kind = "recording"
         else:
             continue
-        kind = "recording_correction" if correcting else kind
+        kind = "recording_correction" if registration.id in told else kind
         notifications.queue_recording(registration, kind=kind, now=now)
         sent[kind] += 1
     event.recording_notified_url = event.archive_url
     db.session.flush()
     return sent
+
+
+RECORDING_KINDS = ("thanks", "missed", "recording", "recording_correction")
+
+
+def _had_recording_mail(event: Event) -> set[int]:
+    """The ids of the event's registrations that were sent a recording message."""
+    of_event = sa.select(Registration.id).where(Registration.event_id == event.id)
+    return set(
+        db.session.scalars(
+            sa.select(OutboxMessage.registration_id).where(
+                OutboxMessage.registration_id.in_(of_event), OutboxMessage.kind.in_(RECORDING_KINDS)
+            )
+        )
+    )

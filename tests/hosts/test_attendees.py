@@ -1,11 +1,13 @@
 import csv
 import io
+import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
 
+from eventreg.certificates.models import Certificate
 from eventreg.hosts.exports import neutralise
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import Registration
@@ -376,3 +378,56 @@ def test_a_walk_in_from_an_applied_report_is_mailed_nothing_now_or_when_the_queu
         )
         == 0
     )
+
+
+def test_each_row_shows_attended_minutes_and_the_certificate_state(client, hosted, register, db_session, clock):
+    from decimal import Decimal
+
+    from eventreg.certificates import operations as certificates
+
+    hosted.capacity, hosted.contact_hours = None, Decimal("1")
+    people = {key: register(hosted, name=key) for key in ("Issued", "Earned", "Short", "Unrecorded")}
+    for key, attended, minutes in (("Issued", True, 58), ("Short", False, 20)):
+        people[key].attended, people[key].minutes_attended = attended, minutes
+    clock.set(hosted.ends_at + timedelta(hours=1))
+    certificates.finalise(hosted, host=hosted.hosts[0], now=clock.now())
+    people["Earned"].attended = True  # ticked after the certificates went out
+    db_session.commit()
+    html = client.get(f"/host/events/{hosted.id}/attendees").get_data(as_text=True)
+
+    def cells(name) -> dict:
+        row = html[html.index(f'<td data-label="Name">{name}</td>') :]
+        row = row[: row.index("</tr>")]
+        found = re.findall(r'<td data-label="(Attended|Minutes|Certificate)">(.*?)</td>', row, flags=re.S)
+        return {label: " ".join(re.sub(r"<[^>]+>", " ", value).split()) for label, value in found}
+
+    number = db_session.scalars(sa.select(Certificate.number)).one()
+    assert cells("Issued") == {"Attended": "yes", "Minutes": "58", "Certificate": f"issued {number}"}
+    assert cells("Earned") == {"Attended": "yes", "Minutes": "–", "Certificate": "earned, not issued yet"}
+    assert cells("Short") == {"Attended": "no", "Minutes": "20", "Certificate": "not earned"}
+    assert cells("Unrecorded") == {"Attended": "–", "Minutes": "–", "Certificate": "–"}  # nothing to judge yet
+
+
+def test_someone_back_filled_after_the_recording_mail_gets_the_ordinary_message_not_a_correction(
+    client, hosted, register, db_session, clock, mailbox, deliver_and_clear, editor_form
+):
+    came = register(hosted, email="came@library.example.org")
+    clock.set(hosted.ends_at + timedelta(hours=1))
+    came.attended = True
+    deliver_and_clear()
+    editor = {**editor_form, "past_ok": "y"}
+    client.post(f"/host/events/{hosted.id}/edit", data={**editor, "archive_url": RECORDING})
+    assert [m["To"].addresses[0].addr_spec for m in mailbox] == ["came@library.example.org"]
+    mailbox.clear()
+
+    add(client, hosted)  # back-filled after the recording went out: nothing now
+    db_session.expire_all()
+    late = db_session.scalars(sa.select(Registration).where(Registration.email == "walkin@library.example.org")).one()
+    client.post(f"/host/events/{hosted.id}/attendance", data={"mark": "attended", "registration": [str(late.id)]})
+    assert mailbox == []
+
+    client.post(f"/host/events/{hosted.id}/edit", data={**editor, "archive_url": RECORDING + "-fixed"})
+    assert sorted((m["To"].addresses[0].addr_spec, m["Subject"]) for m in mailbox) == [
+        ("came@library.example.org", f"Corrected recording link: {hosted.title}"),
+        ("walkin@library.example.org", f"Thank you for joining: {hosted.title}"),
+    ]
