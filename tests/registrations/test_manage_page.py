@@ -208,3 +208,21 @@ def test_someone_back_filled_without_mail_is_not_told_a_confirmation_was_emailed
     html = page_of(client, manage_url(app, added.registration))
     assert "You were registered. Attendance has not been recorded yet" in html
     assert "emailed" not in html
+
+
+def test_before_the_event_someone_added_without_email_is_not_told_a_confirmation_was_emailed(
+    app, client, make_event, register, db_session, clock
+):
+    event = make_event()
+    quiet = operations.add_registrant(
+        event, name="Quiet", email="quiet@library.example.org", organization="Branch", email_them=False,
+        now=clock.now(),
+    ).registration  # fmt: skip
+    told = operations.add_registrant(
+        event, name="Told", email="told@library.example.org", organization="Branch", email_them=True, now=clock.now()
+    ).registration
+    db_session.commit()
+    quiet_page = page_of(client, manage_url(app, quiet))
+    assert "You’re registered" in heading(quiet_page)
+    assert "emailed" not in quiet_page
+    assert "was emailed to <strong>told@library.example.org</strong>" in page_of(client, manage_url(app, told))
