@@ -271,6 +271,9 @@ class AddRegistrantForm(FlaskForm):
         filters=[_strip],
         validators=[DataRequired("Please enter an organization."), Length(max=200), single_line],
     )
+    # Unticked, the person is emailed their confirmation with the join link (before the event ends; after it,
+    # nobody added is emailed: registrations.operations.mails_added_person).
+    dont_email = BooleanField("Don’t email this person")
 
 
 class MessageForm(FlaskForm):

@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from eventreg import clock, timezones
 from eventreg.attendance import credit
+from eventreg.certificates import queries as certificate_queries
 from eventreg.core import paging
 from eventreg.core.extensions import db, login_manager
 from eventreg.core.inputs import MAX_ID
@@ -394,12 +395,18 @@ def attendees(event_id: int):
         pagination=pagination,
         positions=registration_queries.waiting_positions(event) if counts["waiting"] else {},
         failed_mail=mail_queries.list_failed_kinds([registration.id for registration in pagination.items]),
+        certificates={
+            certificate.registration_id: certificate
+            for certificate in certificate_queries.list_for_registrations([r.id for r in pagination.items])
+        },
+        met_rule=credit.met_rule,
         counts=counts,
         q=q,
         sort=sort,
         list_args=list_args(),
         add_form=AddRegistrantForm(formdata=None),
         started=event.has_started(clock.now()),
+        ended=seats.has_ended(event, clock.now()),
     )
 
 
@@ -464,17 +471,33 @@ def add_registrant(event_id: int):
             for error in errors:
                 flash(f"{getattr(form, field).label.text if hasattr(form, field) else ''}: {error}", "error")
         return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+    now = clock.now()
     try:
-        registration = seats.register(
+        added = seats.add_registrant(
             event, name=form.name.data, email=form.email.data, organization=form.organization.data,
-            now=clock.now(), by_host=True,
+            email_them=not form.dont_email.data, now=now,
         )  # fmt: skip
     except RegistrationError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
-    flash(f"{registration.name} added ({registration.status}) and sent a confirmation.")
+    flash(_added_message(event, added, now))
     return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
+
+
+def _added_message(event: Event, added: seats.Added, now: datetime) -> str:
+    registration = added.registration
+    who = f"{registration.name} ({registration.email})"
+    where = "to the waiting list" if registration.is_waiting else "as confirmed"
+    if added.emailed and registration.is_confirmed:
+        mail = f"a confirmation{' with the join link' if event.join_url else ''} was emailed"
+    elif added.emailed:
+        mail = "a note with their place in the queue was emailed"
+    elif seats.has_ended(event, now):
+        mail = "no email was sent (the event has ended)"
+    else:
+        mail = "no email was sent"
+    return f"Added {who} {where}; {mail}."
 
 
 @bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])

@@ -72,13 +72,16 @@ def register(
     timezone: str | None = None,
     form_key: str | None = None,
     by_host: bool = False,
+    notify: bool = True,
 ) -> Registration:
-    """Register one person: confirmed while seats last, then on the waiting list in order.
+    """Register one person: confirmed while seats last, then on the waiting list in order, and mail them their
+    confirmation or place in the queue (unless notify is False: see add_registrant).
 
     RegistrationError("closed"/"event_cancelled") when registration is not open;
     RegistrationError("already_registered", registration) when the e-mail already holds a place. Someone
     who cancelled earlier gets their registration back, at the end of the queue. A host adding someone
-    by hand (by_host) may do so after registration has closed, but not for a cancelled event."""
+    by hand (by_host) may do so after registration has closed, but not for a cancelled event; once the event
+    has ended, the host is recording who was there, so the person is confirmed whatever the seats."""
     event = lock_event(event.id)
     if event.status == Status.CANCELLED:
         raise RegistrationError("event_cancelled")
@@ -89,7 +92,7 @@ def register(
     if registration is not None and not registration.is_cancelled:
         raise RegistrationError("already_registered", registration)
     # Count before adding the new row, so the count cannot include it.
-    confirmed = has_free_seat(event)
+    confirmed = (by_host and has_ended(event, now)) or has_free_seat(event)
     if registration is None:
         registration = Registration(event=event, email=email)
         db.session.add(registration)
@@ -111,12 +114,40 @@ def register(
     registration.confirmed_at = now if confirmed else None
     ensure_personal_feed(email, now=now)
     db.session.flush()
-    if registration.is_confirmed:
+    if notify and registration.is_confirmed:
         notifications.queue_confirmation(registration, now=now)
-    else:
+    elif notify:
         notifications.queue_waiting(registration, position=waiting_position(registration), now=now)
     webhooks.emit_registration("registration.created", registration, now)
     return registration
+
+
+def has_ended(event: Event, now: datetime) -> bool:
+    return now >= event.ends_at
+
+
+def mails_added_person(event: Event, *, email_them: bool, now: datetime) -> bool:
+    """Whether someone a host adds to an event is emailed (their confirmation with the join link, or their place
+    in the queue): only when the host asks for it, and never once the event has ended. Adding people to a past
+    event records who was there; a confirmation, an invitation or a join link for it would only surprise them.
+    (Walk-ins from an attendance report are never mailed either: attendance.operations.add_walk_in.)"""
+    return email_them and not has_ended(event, now)
+
+
+@dataclass
+class Added:
+    """What a host's "add a registrant" led to: the registration, and whether it was emailed."""
+
+    registration: Registration
+    emailed: bool
+
+
+def add_registrant(event: Event, *, email_them: bool, now: datetime, **details) -> Added:
+    """A host adds one person by hand (see register, by_host), emailing them only as mails_added_person says.
+    RegistrationErrors propagate."""
+    emailed = mails_added_person(event, email_them=email_them, now=now)
+    registration = register(event, now=now, by_host=True, notify=emailed, **details)
+    return Added(registration, emailed)
 
 
 @dataclass
@@ -370,14 +401,19 @@ def _count(event: Event, status: str) -> int:
 
 def send_recording_followup(event: Event, *, now: datetime) -> Counter:
     """Tell registrants the recording is posted: once. Attendees get a thank-you, recorded no-shows a
-    "sorry we missed you", and others who asked to hear get the link. A later change of URL sends a
-    short correction to the same people. Before the event has ended nothing is sent. Returns how many
-    messages were queued, by kind ("thanks", "missed", "recording", "recording_correction")."""
+    "sorry we missed you", and others who asked to hear get the link. A later change of URL sends a short
+    correction to those who had the first link, and the ordinary message to anyone added or marked since (a
+    person back-filled after the event hears of the recording only when the host posts or changes it after
+    adding them). Before the event has ended nothing is sent. Returns how many messages were queued, by kind
+    ("thanks", "missed", "recording", "recording_correction")."""
     sent = Counter()
     if not event.archive_url or now < event.ends_at or event.archive_url == event.recording_notified_url:
         return sent
-    correcting = event.recording_notified_url is not None
-    for registration in queries.list_confirmed(event):
+    registrations = queries.list_confirmed(event)
+    # A correction only to those who had the first link: someone added since (back-filled after the event, or
+    # newly marked) gets the ordinary message, not a correction of one they never had.
+    told = _had_recording_mail(event)
+    for registration in registrations:
         if registration.attended is True:
             kind = "thanks"
         elif registration.attended is False:
@@ -386,9 +422,24 @@ def send_recording_followup(event: Event, *, now: datetime) -> Counter:
             kind = "recording"
         else:
             continue
-        kind = "recording_correction" if correcting else kind
+        kind = "recording_correction" if registration.id in told else kind
         notifications.queue_recording(registration, kind=kind, now=now)
         sent[kind] += 1
     event.recording_notified_url = event.archive_url
     db.session.flush()
     return sent
+
+
+RECORDING_KINDS = ("thanks", "missed", "recording", "recording_correction")
+
+
+def _had_recording_mail(event: Event) -> set[int]:
+    """The ids of the event's registrations that were sent a recording message."""
+    of_event = sa.select(Registration.id).where(Registration.event_id == event.id)
+    return set(
+        db.session.scalars(
+            sa.select(OutboxMessage.registration_id).where(
+                OutboxMessage.registration_id.in_(of_event), OutboxMessage.kind.in_(RECORDING_KINDS)
+            )
+        )
+    )

@@ -4,7 +4,11 @@ import sqlalchemy as sa
 
 from eventreg.core.extensions import db
 from eventreg.events.models import Event
+from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import Registration, RegistrationStatus
+
+# The messages that carry the link to a registrant's own page: their confirmation, or their place in the queue.
+CONFIRMING_KINDS = ("confirmation", "confirmation_again", "waiting", "waiting_again")
 
 
 def list_confirmed(event: Event) -> list[Registration]:
@@ -90,3 +94,12 @@ def counts_by_status(event_ids: list[int]) -> dict[int, dict[str, int]]:
         if attended is True:
             counts[event_id]["attended"] += count
     return counts
+
+
+def was_sent_its_link(registration: Registration) -> bool:
+    """Whether the registration's confirmation (or waiting-list note) was queued for the person: not so for
+    someone a host added without email (registrations.operations.mails_added_person)."""
+    query = sa.select(OutboxMessage.id).where(
+        OutboxMessage.registration_id == registration.id, OutboxMessage.kind.in_(CONFIRMING_KINDS)
+    )
+    return db.session.scalar(query.limit(1)) is not None

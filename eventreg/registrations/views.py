@@ -11,6 +11,7 @@ from eventreg.events import queries
 from eventreg.events.models import Event
 from eventreg.events.pages import event_page_context
 from eventreg.registrations import links, notifications, operations, tokens
+from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.forms import CancelForm, RegistrationForm
 from eventreg.registrations.operations import RegistrationError
 
@@ -89,6 +90,7 @@ def manage(signed: str):
         position=operations.waiting_position(registration),
         signed=signed,
         mailed=link.mailed,
+        sent_its_link=registration_queries.was_sent_its_link(registration),
         personal_feed=operations.get_personal_feed(registration.email) if link.mailed else None,
         cancel_form=CancelForm(),
     )

@@ -1,11 +1,13 @@
 import csv
 import io
+import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
 
+from eventreg.certificates.models import Certificate
 from eventreg.hosts.exports import neutralise
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import Registration
@@ -248,3 +250,184 @@ def test_an_event_id_that_names_no_row_is_a_404(client, hosted, db_session, even
     for url in (f"/host/events/{event_id}/attendees", f"/host/events/{event_id}/edit"):
         assert client.get(url).status_code == 404
     assert client.post(f"/host/events/{event_id}/publish").status_code == 404
+
+
+# Back-filling: people added to an event that has ended are not emailed, now or later.
+
+RECORDING = "https://archive.example.org/hiring"
+
+
+def add(client, event, **extra):
+    data = {"name": "Walk In", "email": "walkin@library.example.org", "organization": "Branch", **extra}
+    return client.post(f"/host/events/{event.id}/attendees/add", data=data)
+
+
+def test_adding_before_the_event_emails_the_join_link_unless_the_host_says_not_to(
+    client, hosted, db_session, mailbox, text_of
+):
+    db_session.commit()
+    form = text_of(client.get(f"/host/events/{hosted.id}/attendees"))
+    assert "Don’t email this person" in form
+    response = add(client, hosted)
+    flashed = text_of(client.get(response.headers["Location"]))
+    assert "(walkin@library.example.org) as confirmed; a confirmation with the join link was emailed." in flashed
+    assert [m["To"].addresses[0].addr_spec for m in mailbox] == ["walkin@library.example.org"]
+    assert hosted.join_url in mailbox[0].get_body(("plain",)).get_content()
+
+    mailbox.clear()
+    response = add(client, hosted, email="quiet@library.example.org", dont_email="y")
+    assert "Added Walk In (quiet@library.example.org) as confirmed; no email was sent." in text_of(
+        client.get(response.headers["Location"])
+    )
+    assert mailbox == []
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1  # the first one only
+
+
+def test_adding_to_an_ended_event_emails_nobody_whatever_is_chosen_and_the_form_says_so(
+    client, hosted, register, db_session, clock, mailbox, deliver_and_clear, text_of
+):
+    register(hosted), register(hosted)  # full: capacity 2
+    deliver_and_clear()
+    clock.set(hosted.ends_at + timedelta(days=2))
+    page = text_of(client.get(f"/host/events/{hosted.id}/attendees"))
+    assert "This event has ended: people added here are not emailed" in page
+    assert "Don’t email this person" not in page
+    response = add(client, hosted)  # "don't email" not ticked
+    assert "Added Walk In (walkin@library.example.org) as confirmed; no email was sent (the event has ended)." in (
+        text_of(client.get(response.headers["Location"]))
+    )
+    add(client, hosted, email="second@library.example.org", dont_email="y")
+    db_session.expire_all()
+    added = db_session.scalars(sa.select(Registration).where(Registration.email.like("%walkin%"))).one()
+    assert added.is_confirmed  # whatever the seats: the event has happened
+    to_them = OutboxMessage.to_address.in_(["walkin@library.example.org", "second@library.example.org"])
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(to_them)) == 0
+    assert mailbox == []
+
+
+def test_someone_back_filled_gets_no_reminder_or_update_later_and_the_recording_only_when_posted_after(
+    client, hosted, db_session, clock, mailbox, editor_form
+):
+    """What may still reach a person added after the event: nothing by itself. Reminders are for events that
+    have not started, updates for events that have not ended; the recording mail goes out only when the host
+    posts (or changes) the recording afterwards, and then as to every attendee."""
+    from eventreg.mail import sending
+    from eventreg.registrations import reminders
+
+    hosted.reminder_hours = "24,1"
+    db_session.commit()
+    clock.set(hosted.ends_at + timedelta(hours=1))
+    add(client, hosted)
+    db_session.expire_all()
+    person = db_session.scalars(sa.select(Registration)).one()
+    client.post(f"/host/events/{hosted.id}/attendance", data={"mark": "attended", "registration": [str(person.id)]})
+    for later in (timedelta(hours=2), timedelta(days=1), timedelta(days=8)):
+        clock.set(hosted.ends_at + later)
+        assert reminders.send_reminders(clock.now()) == 0
+        assert reminders.send_recording_followups(clock.now()) == 0
+        db_session.commit()
+        sending.send_pending(clock.now())
+    # The host edits the past event (its summary and time zone's text only): no "event updated" to anyone.
+    editor = {**editor_form, "summary": "Edited after the event", "past_ok": "y"}
+    assert client.post(f"/host/events/{hosted.id}/edit", data=editor).status_code == 303
+    assert mailbox == []
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+    client.post(f"/host/events/{hosted.id}/edit", data={**editor, "archive_url": RECORDING})
+    assert [(m["To"].addresses[0].addr_spec, m["Subject"]) for m in mailbox] == [
+        ("walkin@library.example.org", f"Thank you for joining: {hosted.title}")
+    ]
+
+
+# A Zoom participants report (its current layout, without the preamble): Ana registered, Dana did not.
+ZOOM_REPORT = """Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest
+Ana Lopez,ana.lopez@library.example.org,01/30/2025 03:00:05 PM,01/30/2025 04:00:10 PM,61,No
+Dana Walker,dana.walkin@county.example.org,01/30/2025 03:02:00 PM,01/30/2025 03:59:00 PM,57,Yes
+"""
+
+
+def test_a_walk_in_from_an_applied_report_is_mailed_nothing_now_or_when_the_queue_runs(
+    client, hosted, register, db_session, clock, mailbox, deliver_and_clear, text_of
+):
+    from eventreg.attendance import operations as attendance
+    from eventreg.attendance.models import AttendanceImport
+    from eventreg.mail import sending
+
+    register(hosted, name="Ana Lopez", email="ana.lopez@library.example.org")
+    deliver_and_clear()
+    clock.set(hosted.ends_at + timedelta(hours=2))
+    uploaded = client.post(
+        f"/host/events/{hosted.id}/attendance/import",
+        data={"report": (io.BytesIO(ZOOM_REPORT.encode()), "participants.csv"), "zone": "America/New_York"},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 303, text_of(uploaded)
+    imported = db_session.scalars(sa.select(AttendanceImport)).one()
+    dana = next(p for p in attendance.matching.gather(attendance.rows_of(imported)) if p.email.startswith("dana"))
+    applied = client.post(f"{uploaded.headers['Location']}/apply", data={attendance.decision_field(dana): "walk_in"})
+    assert "1 walk-in added" in text_of(client.get(applied.headers["Location"]))
+    db_session.expire_all()
+    walk_in = db_session.scalars(sa.select(Registration).where(Registration.email.like("dana%"))).one()
+    assert (walk_in.status, walk_in.minutes_attended, walk_in.attended) == ("confirmed", 57, True)
+    db_session.commit()
+    sending.send_pending(clock.now())
+    assert mailbox == []
+    assert (
+        db_session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.to_address == walk_in.email)
+        )
+        == 0
+    )
+
+
+def test_each_row_shows_attended_minutes_and_the_certificate_state(client, hosted, register, db_session, clock):
+    from decimal import Decimal
+
+    from eventreg.certificates import operations as certificates
+
+    hosted.capacity, hosted.contact_hours = None, Decimal("1")
+    people = {key: register(hosted, name=key) for key in ("Issued", "Earned", "Short", "Unrecorded")}
+    for key, attended, minutes in (("Issued", True, 58), ("Short", False, 20)):
+        people[key].attended, people[key].minutes_attended = attended, minutes
+    clock.set(hosted.ends_at + timedelta(hours=1))
+    certificates.finalise(hosted, host=hosted.hosts[0], now=clock.now())
+    people["Earned"].attended = True  # ticked after the certificates went out
+    db_session.commit()
+    html = client.get(f"/host/events/{hosted.id}/attendees").get_data(as_text=True)
+
+    def cells(name) -> dict:
+        row = html[html.index(f'<td data-label="Name">{name}</td>') :]
+        row = row[: row.index("</tr>")]
+        found = re.findall(r'<td data-label="(Attended|Minutes|Certificate)">(.*?)</td>', row, flags=re.S)
+        return {label: " ".join(re.sub(r"<[^>]+>", " ", value).split()) for label, value in found}
+
+    number = db_session.scalars(sa.select(Certificate.number)).one()
+    assert cells("Issued") == {"Attended": "yes", "Minutes": "58", "Certificate": f"issued {number}"}
+    assert cells("Earned") == {"Attended": "yes", "Minutes": "–", "Certificate": "earned, not issued yet"}
+    assert cells("Short") == {"Attended": "no", "Minutes": "20", "Certificate": "not earned"}
+    assert cells("Unrecorded") == {"Attended": "–", "Minutes": "–", "Certificate": "–"}  # nothing to judge yet
+
+
+def test_someone_back_filled_after_the_recording_mail_gets_the_ordinary_message_not_a_correction(
+    client, hosted, register, db_session, clock, mailbox, deliver_and_clear, editor_form
+):
+    came = register(hosted, email="came@library.example.org")
+    clock.set(hosted.ends_at + timedelta(hours=1))
+    came.attended = True
+    deliver_and_clear()
+    editor = {**editor_form, "past_ok": "y"}
+    client.post(f"/host/events/{hosted.id}/edit", data={**editor, "archive_url": RECORDING})
+    assert [m["To"].addresses[0].addr_spec for m in mailbox] == ["came@library.example.org"]
+    mailbox.clear()
+
+    add(client, hosted)  # back-filled after the recording went out: nothing now
+    db_session.expire_all()
+    late = db_session.scalars(sa.select(Registration).where(Registration.email == "walkin@library.example.org")).one()
+    client.post(f"/host/events/{hosted.id}/attendance", data={"mark": "attended", "registration": [str(late.id)]})
+    assert mailbox == []
+
+    client.post(f"/host/events/{hosted.id}/edit", data={**editor, "archive_url": RECORDING + "-fixed"})
+    assert sorted((m["To"].addresses[0].addr_spec, m["Subject"]) for m in mailbox) == [
+        ("came@library.example.org", f"Corrected recording link: {hosted.title}"),
+        ("walkin@library.example.org", f"Thank you for joining: {hosted.title}"),
+    ]

@@ -175,3 +175,38 @@ def test_seat_counts_count_confirmed_and_waiting_but_not_cancelled(make_event, r
         sa.select(sa.func.count()).where(Registration.event_id == event.id, Registration.status == "waiting")
     )
     assert waiting == 0  # what seat_counts assumes for an event without a limit
+
+
+@pytest.mark.parametrize(
+    ("moment", "email_them", "mailed"),
+    [
+        ("before", True, True),
+        ("before", False, False),
+        ("live", True, True),  # someone let in during the event may still want the join link
+        ("live", False, False),
+        ("ended", True, False),  # back-filling a past event: nobody is mailed, whatever the host ticked
+        ("ended", False, False),
+        ("long after", True, False),
+    ],
+)
+def test_mails_added_person_only_when_asked_and_never_after_the_event(make_event, moment, email_them, mailed):
+    event = make_event()
+    now = {
+        "before": event.starts_at - timedelta(days=1),
+        "live": event.starts_at + timedelta(minutes=5),
+        "ended": event.ends_at,
+        "long after": event.ends_at + timedelta(days=30),
+    }[moment]
+    assert operations.mails_added_person(event, email_them=email_them, now=now) is mailed
+
+
+def test_adding_someone_to_an_ended_full_event_confirms_them_and_queues_nothing(make_event, register, db_session):
+    event = make_event(capacity=1)
+    register(event)
+    added = operations.add_registrant(
+        event, name="Late Record", email="late@library.example.org", organization="Branch", email_them=True,
+        now=event.ends_at + timedelta(hours=3),
+    )  # fmt: skip
+    assert added.emailed is False
+    assert added.registration.status == RegistrationStatus.CONFIRMED  # the seats no longer matter
+    assert outbox_kinds(db_session, added.registration) == []
