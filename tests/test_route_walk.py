@@ -1,10 +1,12 @@
 """Every route, with every method it accepts, signed in and not, given hostile values in each path segment,
 query parameter and form field, answers below 500. Runs on SQLite and on PostgreSQL, which refuses more."""
 
+import logging
 import re
 from urllib.parse import quote
 
 import pytest
+import sqlalchemy as sa
 from wtforms.fields.core import UnboundField
 
 from eventreg.api import forms as api_forms
@@ -13,7 +15,9 @@ from eventreg.attendance import forms as attendance_forms
 from eventreg.attendance.models import AttendanceImport
 from eventreg.certificates import forms as certificate_forms
 from eventreg.certificates.models import Certificate
+from eventreg.core.extensions import db
 from eventreg.embeds import forms as embed_forms
+from eventreg.events.models import Event
 from eventreg.hosts import forms as host_forms
 from eventreg.registrations import forms as registration_forms
 from eventreg.registrations import tokens
@@ -22,6 +26,7 @@ from eventreg.transcripts import forms as transcript_forms
 from eventreg.transcripts import tokens as transcript_tokens
 from eventreg.webhooks import forms as webhook_forms
 from eventreg.webhooks import operations as webhook_operations
+from tests.events import races
 
 HOSTILE = {
     "nul": "a\x00b",
@@ -30,6 +35,18 @@ HOSTILE = {
     "huger": "99999999999999999999999999",
     "negative": "-9223372036854775809",
     "10 kB": "x" * 10_000,
+    "5,000 digits": "9" * 5_000,  # int() refuses more than 4,300 digits with a ValueError
+}
+# Bodies sent to every API write route, as a read-write token's holder may: never a 5xx nor a logged error.
+HOSTILE_JSON = {
+    "lone surrogate": '{"title": "\\ud800", "name": "\\ud800", "email": "\\ud800", "slug": "\\ud800"}',
+    "surrogate key": '{"\\udfff": 1}',
+    "NUL": '{"title": "a\\u0000b", "name": "a\\u0000b", "organization": "a\\u0000b"}',
+    "50,000 deep": "[" * 50_000 + "]" * 50_000,
+    "deep field": '{"title": ' + "[" * 50_000 + "]" * 50_000 + "}",
+    "5,000 digits": '{"capacity": %s, "minutes": %s, "credit_min_minutes": %s}' % (("9" * 5_000,) * 3),
+    "NaN": '{"capacity": NaN, "minutes": Infinity}',
+    "not UTF-8": b'{"title": "\xff\xfe"}',
 }
 QUERY_PARAMETERS = ("q", "topic", "page", "sort", "tz", "next", "event_id", "status", "start", "end", "limit", "theme")
 
@@ -148,3 +165,59 @@ def test_no_route_gives_a_5xx_to_hostile_input(app, client, login, world, monkey
                         if response.status_code >= 500:
                             failures.append(f"{method} {url[:80]} [{label}] signed_in={signed_in}: {response.status}")
     assert not failures, "\n".join(failures)
+
+
+def test_no_api_route_gives_a_5xx_to_a_hostile_json_body(app, client, world, monkeypatch, db_session, caplog):
+    _host, real, secret = world
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    failures = []
+    rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")]
+    writes = [(rule, method) for rule in rules for method in sorted(rule.methods & {"POST", "PUT", "PATCH"})]
+    assert len(writes) >= 7  # events create and update, publish, cancel, registrations, cancel, attendance
+    with caplog.at_level(logging.ERROR):
+        for rule, method in writes:
+            for label, body in HOSTILE_JSON.items():
+                db_session.commit()
+                response = client.open(fill(rule.rule, real, None), method=method, data=body, headers=headers)
+                if response.status_code >= 500:
+                    failures.append(f"{method} {rule.rule} [{label}]: {response.status}")
+    assert not failures, "\n".join(failures)
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+
+
+def test_same_titled_events_created_at_once_through_the_editor_and_the_api(
+    app, make_host, db_session, clock, editor_form, host_password
+):
+    """Three hosts in the editor and three with API tokens save "Teen tech week" at the same moment (on PostgreSQL
+    every insert waits until all six have checked the slug): every draft is saved, each with its own slug."""
+    each = 3
+    editors = [make_host(f"editor{n}@library.example.org").email for n in range(each)]
+    secrets = []
+    for n in range(each):
+        host = make_host(f"api{n}@library.example.org")
+        secrets.append(api_operations.create_token(host, name="Site", can_write=True, now=clock.now())[1])
+    db_session.commit()
+    title = "Teen tech week"
+    body = {"title": title, "timezone": "America/New_York", "starts_at": "2025-01-30T20:00:00Z",
+            "ends_at": "2025-01-30T21:00:00Z"}  # fmt: skip
+
+    def create(n: int) -> int:
+        client = app.test_client()  # in this thread, each request has a session and connection of its own
+        if n < each:
+            signed_in = client.post("/host/login", data={"email": editors[n], "password": host_password})
+            assert signed_in.status_code == 303
+            return client.post("/host/events/new", data={**editor_form, "title": title}).status_code
+        headers = {"Authorization": f"Bearer {secrets[n - each]}"}
+        return client.post("/api/v1/host/events", json=body, headers=headers).status_code
+
+    with races.writes_meet(db.engine, "INSERT INTO events", 2 * each):
+        statuses = races.run_together(create, 2 * each)
+    assert statuses == [303] * each + [201] * each
+    db_session.rollback()
+    slugs = sorted(db_session.scalars(sa.select(Event.slug).where(Event.title == title)))
+    assert slugs == sorted(["teen-tech-week"] + [f"teen-tech-week-{n}" for n in range(2, 2 * each + 1)])
+    hosted = db_session.scalars(sa.select(Event).where(Event.title == title))
+    assert sorted(h.email for event in hosted for h in event.hosts) == sorted(
+        [f"editor{n}@library.example.org" for n in range(each)] + [f"api{n}@library.example.org" for n in range(each)]
+    )

@@ -12,7 +12,7 @@ from datetime import datetime
 import pytz
 import sqlalchemy as sa
 
-from eventreg.core.inputs import MAX_ID
+from eventreg.core.inputs import MAX_ID, load_json
 
 
 class InvalidCursor(ValueError):
@@ -27,8 +27,8 @@ def encode(*values) -> str:
 def _decode(cursor: str) -> list:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        values = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError) as error:
+        values = load_json(raw)  # raw bytes: not UTF-8 is UnreadableJSON too, a ValueError
+    except (binascii.Error, ValueError) as error:
         raise InvalidCursor(cursor) from error
     if not isinstance(values, list):
         raise InvalidCursor(cursor)

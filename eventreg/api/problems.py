@@ -47,6 +47,11 @@ DEFAULT_DETAILS = {
 SPECIFIC_CODES = {
     "invalid_token": (401, "The token is unknown, mistyped or revoked."),
     "read_only_token": (403, "A read-only token tried to change something."),
+    "invalid_json": (
+        400,
+        "The body is not JSON we read: not UTF-8, malformed, nested deeper than 32 levels, a "
+        "number of more than 30 digits, a lone surrogate or a NUL; the detail says which.",
+    ),
     "invalid_cursor": (400, "The cursor was not one we gave out."),
     "unknown_topic": (422, "No topic has that slug."),
     "start_in_past": (422, "A new start in the past needs confirm_past_start: true."),

@@ -9,11 +9,10 @@ import http
 
 import flask
 from flask import current_app, g, render_template, request, url_for
-from flask_smorest import Blueprint
 from flask_smorest.spec.plugins import integerconverter2paramschema
 
 from eventreg import clock, timezones
-from eventreg.api import cursors, operations, present, problems, reference
+from eventreg.api import bodies, cursors, operations, present, problems, reference
 from eventreg.api import queries as api_queries
 from eventreg.api import schemas as s
 from eventreg.api.operations import ApiError
@@ -39,10 +38,10 @@ LINK_HEADER = {
 BEARER = {"bearerAuth": []}
 TOKEN_ERRORS = (401, 403, 404, 429)
 
-public = Blueprint(
+public = bodies.Blueprint(
     "api", __name__, url_prefix=PREFIX, description="The public catalog, the same lists the pages show. No token."
 )
-host = Blueprint(
+host = bodies.Blueprint(
     "api_host",
     __name__,
     url_prefix=f"{PREFIX}/host",
@@ -52,7 +51,7 @@ host = Blueprint(
 docs = flask.Blueprint("api_docs", __name__, url_prefix=PREFIX)
 
 
-def documented_errors(blueprint: Blueprint, *statuses: int):
+def documented_errors(blueprint: bodies.Blueprint, *statuses: int):
     """Document these error statuses on an operation, each a problem document."""
 
     def decorate(view):

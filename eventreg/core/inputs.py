@@ -2,7 +2,15 @@
 
 PostgreSQL cannot store a NUL character in text and raises when asked to compare with one, so a NUL in
 a path, a query parameter or a form field is a 400, whatever the route. Integer path segments are ids,
-kept within the database's INTEGER range, so a huge one is a plain 404 rather than an overflow."""
+kept within the database's INTEGER range, so a huge one is a plain 404 rather than an overflow.
+
+JSON (the API's bodies, its cursors) is read by load_json alone, which refuses what no value of ours can be
+and what Python or the database would choke on: nesting deeper than MAX_JSON_DEPTH (json.loads recurses, and
+50,000 levels raise RecursionError), an integer longer than MAX_JSON_DIGITS (int() refuses over 4,300 digits),
+a NUL (as in forms), a lone surrogate such as "\\ud800" (it cannot be encoded as UTF-8, so the database and even
+the error document answering it would fail), and NaN or Infinity, which are not JSON."""
+
+import json
 
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
@@ -16,6 +24,71 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+MAX_JSON_DEPTH = 32  # our deepest body is an object holding a list of strings
+MAX_JSON_DIGITS = 30  # far beyond any count or id of ours; larger ones are refused by the schemas' ranges
+
+
+class UnreadableJSON(ValueError):
+    """JSON we will not read; the message says why, in a sentence for whoever sent it."""
+
+
+def load_json(data: bytes | str):
+    """The value of a JSON text, strictly: UTF-8, no deeper than MAX_JSON_DEPTH, integers of at most
+    MAX_JSON_DIGITS digits, no lone surrogates, no NaN or Infinity. UnreadableJSON otherwise."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        raise UnreadableJSON(f"The body is not UTF-8 text (byte {error.start} cannot be read).") from None
+    try:
+        value = json.loads(text, parse_int=_integer, parse_constant=_no_constant)
+    except RecursionError:
+        raise UnreadableJSON(f"The JSON nests deeper than {MAX_JSON_DEPTH} levels.") from None
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise UnreadableJSON(f"The body is not JSON: {error.msg} ({where}).") from None
+    _check_depth_and_text(value)
+    return value
+
+
+def _integer(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_JSON_DIGITS:
+        raise UnreadableJSON(f"A number in the JSON has more than {MAX_JSON_DIGITS} digits.")
+    return int(digits)
+
+
+def _no_constant(name: str):
+    raise UnreadableJSON(f"{name} is not a JSON number.")
+
+
+def _check_depth_and_text(value) -> None:
+    # Iterative, so a value json.loads could read is never too deep for this walk.
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            _check_text(item)
+        elif isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise UnreadableJSON(f"The JSON nests deeper than {MAX_JSON_DEPTH} levels.")
+            if isinstance(item, dict):
+                for key in item:
+                    _check_text(key)
+                item = item.values()
+            pending.extend((child, depth + 1) for child in item)
+
+
+def _check_text(text: str) -> None:
+    if "\x00" in text:  # as in a form: PostgreSQL cannot store it
+        raise UnreadableJSON("The JSON holds a NUL character (\\u0000), which no field accepts.")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise UnreadableJSON(
+            f"The JSON holds a lone surrogate (\\u{ord(text[error.start]):04x}), which is not a character: "
+            "send a whole surrogate pair or the character itself."
+        ) from None
 
 
 def has_nul(values) -> bool:

@@ -56,21 +56,37 @@ def get_or_create_topic(slug: str, name: str) -> Topic:
 def create_event(
     *, title: str, starts_at: datetime, ends_at: datetime, timezone: str, now: datetime, **fields
 ) -> Event:
-    """A new event with a unique slug derived from its title (or the slug given)."""
-    slug = fields.pop("slug", None) or unique_slug(title)
-    event = Event(
-        title=title,
-        slug=slug,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        timezone=timezone,
-        created_at=now,
-        updated_at=now,
-        **fields,
-    )
-    db.session.add(event)
-    db.session.flush()
-    return event
+    """A new event with a unique slug derived from its title (or the slug given).
+
+    The slug is checked, then inserted, so two hosts saving same-titled events at once can both pick "title". The
+    unique index decides: the insert runs in a SAVEPOINT, and when it fails because the slug was taken meanwhile
+    only the savepoint is undone and the next free slug ("title-2") is tried, so neither draft is lost and the
+    caller's transaction carries on. (On PostgreSQL the second insert waits for the first transaction and then
+    fails; on SQLite writers take the lock at BEGIN, so the race cannot start there.) A slug the host chose that was
+    taken meanwhile is EventError("slug_taken"), as when it was taken before."""
+    chosen = fields.pop("slug", None)
+    while True:
+        slug = chosen or unique_slug(title)
+        event = Event(
+            title=title,
+            slug=slug,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            timezone=timezone,
+            created_at=now,
+            updated_at=now,
+            **fields,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(event)
+        except sa.exc.IntegrityError:
+            if not _slug_taken(slug, None):
+                raise  # another constraint: not ours to retry
+            if chosen:
+                raise EventError("slug_taken") from None
+            continue  # taken meanwhile: the next suffix
+        return event
 
 
 class EventError(Exception):
@@ -138,6 +154,7 @@ def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = No
     was emailed."""
     if "slug" in fields and fields["slug"] != event.slug:
         check_slug(fields["slug"], event.id)
+        _claim_slug(event, fields["slug"])
     changed = [name for name, value in fields.items() if getattr(event, name) != value]
     for name in changed:
         setattr(event, name, fields[name])
@@ -154,6 +171,18 @@ def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = No
     if changed:
         webhooks.emit("event.updated", event, {"changed": changed}, now)
     return EventUpdate(changed=changed, told=told)
+
+
+def _claim_slug(event: Event, slug: str) -> None:
+    """Write the new slug now, in a SAVEPOINT: another event may have taken it since check_slug looked, and then
+    the unique index says so here, as EventError("slug_taken"), rather than at the commit as a 500."""
+    try:
+        with db.session.begin_nested():
+            event.slug = slug
+    except sa.exc.IntegrityError:
+        if not _slug_taken(slug, event.id):
+            raise
+        raise EventError("slug_taken") from None
 
 
 def check_slug(slug: str, event_id: int | None) -> None:

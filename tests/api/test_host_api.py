@@ -85,7 +85,7 @@ def test_host_adds_someone_who_is_emailed_a_confirmation(client, setup, db_sessi
     json_headers = {**headers, "Content-Type": "application/json"}
     not_json = client.post(f"/api/v1/host/events/{event.id}/registrations", data="{not json", headers=json_headers)
     assert not_json.status_code == 400
-    assert as_problem(not_json)["code"] == "bad_request"
+    assert as_problem(not_json)["code"] == "invalid_json"
 
 
 def test_cancelling_a_registration_emails_them_and_promotes_the_next(
