@@ -777,7 +777,7 @@ def parse_duration(value: str, *, line: int, column: str) -> int:
     if _is_number(text):
         seconds = float(text.replace(",", ".")) * 60  # a 5,000-digit number is inf here, never an error
         if seconds < 0:
-            raise ReportError("bad_minutes", line=line, value=_shown(value, 40), column=column)
+            raise ReportError("bad_minutes", line=line, value=_shown(value, 24), column=column)
     elif re.fullmatch(r"\d{1,3}:\d{2}(:\d{2})?", text):
         parts = [int(p) for p in text.split(":")]
         hours, minutes, secs = parts if len(parts) == 3 else (0, *parts)
@@ -788,10 +788,10 @@ def parse_duration(value: str, *, line: int, column: str) -> int:
             scale = {"h": 3600, "m": 60, "s": 1}[unit[0].lower()]
             seconds += float(number.replace(",", ".")) * scale
     else:
-        raise ReportError("bad_minutes", line=line, value=_shown(value, 40), column=column)
+        raise ReportError("bad_minutes", line=line, value=_shown(value, 24), column=column)
     if not math.isfinite(seconds) or seconds > MAX_DURATION_DAYS * 24 * 3600:
         raise ReportError(
-            "too_long", line=line, value=_shown(value, 40), column=column, limit=f"{MAX_DURATION_DAYS} days"
+            "too_long", line=line, value=_shown(value, 24), column=column, limit=f"{MAX_DURATION_DAYS} days"
         )
     return round(seconds)
 

@@ -30,7 +30,7 @@ REFUSED = [
     (MINUTES + "Ana Lopez,ana.lopez@library.example.org,1e400\r\n",
      "Line 2: “1e400” in the Time in Session (minutes) column is not a number of minutes"),
     (MINUTES + "Ana Lopez,ana.lopez@library.example.org," + "9" * 5000 + "\r\n",
-     "Line 2: “" + "9" * 39 + "…” in the Time in Session (minutes) column is more than 14 days"),
+     "Line 2: “" + "9" * 23 + "…” in the Time in Session (minutes) column is more than 14 days"),
     (MINUTES + "Ana Lopez,ana.lopez@library.example.org,99999999999999999999 minutes\r\n",
      "Line 2: “99999999999999999999 minutes” in the Time in Session (minutes) column is more than 14 days"),
     (MINUTES + "Ana Lopez,ana.lopez@library.example.org,60000\r\n",
