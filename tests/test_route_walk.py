@@ -1,8 +1,10 @@
 """Every route, with every method it accepts, signed in and not, given hostile values in each path segment,
 query parameter and form field, answers below 500. Runs on SQLite and on PostgreSQL, which refuses more."""
 
+import io
 import logging
 import re
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
@@ -21,7 +23,7 @@ from eventreg.events.models import Event
 from eventreg.hosts import forms as host_forms
 from eventreg.registrations import forms as registration_forms
 from eventreg.registrations import tokens
-from eventreg.registrations.models import PersonalFeed
+from eventreg.registrations.models import PersonalFeed, Registration
 from eventreg.transcripts import forms as transcript_forms
 from eventreg.transcripts import tokens as transcript_tokens
 from eventreg.webhooks import forms as webhook_forms
@@ -221,3 +223,69 @@ def test_same_titled_events_created_at_once_through_the_editor_and_the_api(
     assert sorted(h.email for event in hosted for h in event.hosts) == sorted(
         [f"editor{n}@library.example.org" for n in range(each)] + [f"api{n}@library.example.org" for n in range(each)]
     )
+
+
+# The attendance import's hostile files (issue 28): each through the upload form, and where it is read, its
+# preview, a choice of columns and Apply. Every answer is below 500; tests/attendance/test_bounds.py checks
+# the wording and the figures.
+MINUTES_REPORT = "User Name,Email,Time in Session (minutes)\r\nReader,{email},{minutes}\r\n"
+TIMES_REPORT = "Name (Original Name),User Email,Join Time,Leave Time\r\nReader,{email},{joined},{left}\r\n"
+HOSTILE_REPORTS = (
+    [
+        ("report.csv", MINUTES_REPORT.format(email="{email}", minutes=minutes))
+        for minutes in ("1e400", "9" * 5000, "99999999999999999999 minutes", "60000", "999:59:59", "20000", "-5")
+    ]
+    + [
+        ("report.csv", TIMES_REPORT.format(email="{email}", joined=joined, left=left))
+        for joined, left in (
+            ("01/01/0001 12:00 AM", "01/30/2025 03:50 PM"),
+            ("01/30/2025 03:00 PM", "12/31/9999 11:59 PM"),
+            ("0001-01-01T00:00:00+01:00", "01/30/2025 03:50 PM"),
+            ("01/30/2025 03:00 PM", "9999-12-31T23:59:59-01:00"),
+            ("01/30/2025 03:00 PM GMT+99:00", "01/30/2025 03:50 PM"),
+            ("01/02/0001 12:00 AM GMT+14:00", "01/30/2025 03:50 PM"),
+            ("01/01/1951 03:00 PM", "12/30/9998 03:30 PM"),
+        )
+    ]
+    + [
+        ("r\x00.csv", MINUTES_REPORT.format(email="{email}", minutes="50")),
+        ("a\x00" * 300, MINUTES_REPORT.format(email="{email}", minutes="50")),
+        ("generic.csv", "Who,Mail,Minutes\r\nReader,{email},99999999999999999999 minutes\r\n"),
+        ("generic.csv", "Who,Mail,Minutes\r\nReader,{email},20000\r\n"),
+    ]
+)
+
+
+def test_no_attendance_import_gives_a_5xx_to_hostile_reports(app, client, login, world, clock, monkeypatch, db_session):
+    host, real, _ = world
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    event_id = real["event_id"]
+    email = db_session.scalar(sa.select(Registration.email).where(Registration.event_id == int(event_id)))
+    event = db_session.get(Event, int(event_id))
+    clock.set(event.ends_at + timedelta(hours=1))
+    login(host)
+    failures = []
+    columns = {"email": "Mail", "name": "Who", "minutes": "Minutes", "joined": "", "left": ""}
+    for name, text in HOSTILE_REPORTS:
+        for zone in ("UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"):
+            body = text.format(email=email).encode()
+            answers = []
+            response = client.post(
+                f"/host/events/{event_id}/attendance/import", data={"report": (io.BytesIO(body), name), "zone": zone},
+                content_type="multipart/form-data",
+            )  # fmt: skip
+            answers.append(("upload", response))
+            if response.status_code == 303:
+                preview = response.headers["Location"]
+                answers.append(("preview", client.get(preview)))
+                answers.append(("columns", client.post(preview + "/columns", data=columns)))
+                answers.append(("apply", client.post(preview + "/apply", data={"mark_absent": "y"})))
+            failures += [
+                f"{step} {name[:20]!r} {text[60:120]!r} {zone}: {answer.status}"
+                for step, answer in answers
+                if answer.status_code >= 500
+            ]
+    assert not failures, "\n".join(failures)
+    # Whatever was applied stayed within the window and the database's INTEGER.
+    minutes = db_session.scalars(sa.select(Registration.minutes_attended).where(Registration.event_id == event.id))
+    assert all(m is None or 0 <= m <= 60 + 240 for m in minutes)

@@ -1,6 +1,8 @@
+import unicodedata
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, SelectField, ValidationError
 
 from eventreg.attendance.reports import Format
 from eventreg.hosts.forms import contact_hours_field, min_minutes_field, zone_choices
@@ -9,6 +11,16 @@ from eventreg.hosts.forms import contact_hours_field, min_minutes_field, zone_ch
 class UploadForm(FlaskForm):
     report = FileField("Attendance report (CSV or TXT, as downloaded)", validators=[FileRequired("Choose the file.")])
     zone = SelectField("Time zone of the report's times", choices=zone_choices)
+
+    def validate_report(self, field) -> None:
+        """The name is kept and shown with the import: one with a control character (a NUL, which PostgreSQL
+        cannot store, or a line break) is no name a file system gave, so the host is asked to rename it."""
+        name = getattr(field.data, "filename", None) or ""
+        if any(unicodedata.category(c) in ("Cc", "Cs") for c in name):
+            raise ValidationError(
+                "The file's name contains a control character, which no saved file's name has. Rename the file "
+                "(letters, digits, spaces and dots) and choose it again."
+            )
 
 
 class ColumnsForm(FlaskForm):

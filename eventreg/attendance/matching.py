@@ -2,15 +2,28 @@
 the preview shows this, and applying it is eventreg/attendance/operations.py."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from eventreg.attendance import credit
 from eventreg.attendance.reports import Row
 from eventreg.core.extensions import db
+from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event
 from eventreg.registrations.models import Registration, RegistrationStatus
+
+# Time in the meeting counts from an hour before the start (a room opened early) to three hours after the end
+# (a session that overran, questions after it). A visit beyond that, a join in 1951 or a leave days later, is a
+# platform's or a file's mistake: it would give credit, transcripts and averages minutes no one spent.
+EARLY = timedelta(hours=1)
+LATE = timedelta(hours=3)
+MAX_MINUTES = MAX_ID  # the database's INTEGER: nothing larger is ever written, however long the event
+
+
+def plausible_window(event: Event) -> tuple[datetime, datetime]:
+    """From EARLY before the event's start to LATE after its end: the only time that counts as attending."""
+    return event.starts_at - EARLY, event.ends_at + LATE
 
 
 @dataclass
@@ -21,21 +34,49 @@ class Person:
     email: str
     name: str
     rows: list[Row] = field(default_factory=list)
+    window: tuple[datetime, datetime] | None = None  # plausible_window: time outside it does not count
 
     @property
     def lines(self) -> list[int]:
         return [row.line for row in self.rows]
 
     @property
-    def seconds(self) -> int:
-        """Time in the meeting. Visits are merged first, so two devices at once (or a report listing a
-        visit twice) count once; rows giving only minutes are added up, having no times to compare."""
+    def reported_seconds(self) -> int:
+        """Time in the meeting as the report has it. Visits are merged first, so two devices at once (or a report
+        listing a visit twice) count once; rows giving only minutes are added up, having no times to compare."""
         visits = [(r.joined_at, r.left_at) for r in self.rows if r.joined_at is not None]
-        return union_seconds(visits) + sum(r.seconds or 0 for r in self.rows if r.joined_at is None)
+        return union_seconds(visits) + self._minutes_rows_seconds()
+
+    @property
+    def seconds(self) -> int:
+        """Time in the meeting that counts: each visit cut to the window, and the total (rows giving only minutes
+        included, which have no times to cut) at most the window's length."""
+        if self.window is None:
+            return min(self.reported_seconds, MAX_MINUTES * 60)
+        start, end = self.window
+        visits = [
+            (max(r.joined_at, start), min(r.left_at, end))
+            for r in self.rows
+            if r.joined_at is not None and r.left_at > start and r.joined_at < end
+        ]
+        longest = int((end - start).total_seconds())
+        return min(union_seconds(visits) + self._minutes_rows_seconds(), longest, MAX_MINUTES * 60)
+
+    def _minutes_rows_seconds(self) -> int:
+        return sum(r.seconds or 0 for r in self.rows if r.joined_at is None)
 
     @property
     def minutes(self) -> int:
         return round_minutes(self.seconds)
+
+    @property
+    def reported_minutes(self) -> int:
+        return round_minutes(self.reported_seconds)
+
+    @property
+    def is_clipped(self) -> bool:
+        """Whether the window took minutes off what the report gives (the preview names everyone it did)."""
+        return self.minutes != self.reported_minutes
 
 
 def round_minutes(seconds: int) -> int:
@@ -59,9 +100,10 @@ def union_seconds(visits: list[tuple[datetime, datetime]]) -> int:
     return int(total)
 
 
-def gather(rows: list[Row]) -> list[Person]:
+def gather(rows: list[Row], window: tuple[datetime, datetime] | None = None) -> list[Person]:
     """People in the order they first appear. Emails are compared case-insensitively; a row without one is
-    kept with others of the same name (a person dialling in twice), or alone when it has no name either."""
+    kept with others of the same name (a person dialling in twice), or alone when it has no name either.
+    window: plausible_window of the event, outside which time does not count."""
     people: dict[str, Person] = {}
     for row in rows:
         if row.email:
@@ -70,7 +112,7 @@ def gather(rows: list[Row]) -> list[Person]:
             key = "name:" + row.name.casefold()
         else:
             key = f"line:{row.line}"
-        person = people.setdefault(key, Person(key=key, email=row.email.lower(), name=row.name))
+        person = people.setdefault(key, Person(key=key, email=row.email.lower(), name=row.name, window=window))
         person.name = person.name or row.name
         person.rows.append(row)
     return list(people.values())
@@ -125,7 +167,7 @@ def plan(event: Event, rows: list[Row]) -> Plan:
     )
     by_email = {r.email.lower(): r for r in registrations}
     matched, unmatched, seen = [], [], set()
-    for person in gather(rows):
+    for person in gather(rows, plausible_window(event)):
         minutes = person.minutes
         registration = by_email.get(person.email) if person.email else None
         if registration is not None and registration.status == RegistrationStatus.CONFIRMED:
@@ -163,6 +205,12 @@ def doubts(event: Event, plan: Plan) -> list[str]:
             "the zone, and the rule."
         )
     return found
+
+
+def clipped(plan: Plan) -> list[Person]:
+    """People whose minutes the plausible window cut, in the preview's order, for its notice."""
+    people = [m.person for m in plan.matched] + [u.person for u in plan.unmatched]
+    return [person for person in people if person.is_clipped]
 
 
 def merged_segments(plan: Plan) -> int:

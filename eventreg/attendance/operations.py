@@ -179,7 +179,8 @@ def apply_import(
     changed = []  # registrations whose minutes or attendance this apply wrote, for attendance.recorded
     updated = marked_absent = 0
     for registration_id, rows in rows_for.items():
-        minutes = matching.Person(key="", email="", name="", rows=rows).minutes
+        person = matching.Person(key="", email="", name="", rows=rows, window=matching.plausible_window(event))
+        minutes = person.minutes  # cut to the window, so always within the database's INTEGER
         if _record(confirmed[registration_id], minutes, credit.has_attended(event, minutes)):
             updated += 1
             changed.append(confirmed[registration_id])

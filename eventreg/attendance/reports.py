@@ -16,6 +16,7 @@ import codecs
 import csv
 import hashlib
 import io
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -63,6 +64,12 @@ class ReportError(Exception):
         "(for example 2025-01-30 15:05 or 01/30/2025 03:05:00 PM).",
         "leave_before_join": "Line {line}: the leave time {left} is before the join time {joined}.",
         "bad_minutes": "Line {line}: “{value}” in the {column} column is not a number of minutes.",
+        "too_long": "Line {line}: “{value}” in the {column} column is more than {limit}, longer than any meeting. "
+        "Is this the column with each person's minutes, and was the file exported from the platform unchanged?",
+        "calendar_edge": "Line {line}: “{value}” in the {column} column is at the very edge of the calendar, not a "
+        "time anyone was in a meeting. Check the column and the file.",
+        "bad_offset": "Line {line}: “{value}” in the {column} column states the offset {offset}, which no place "
+        "uses (offsets run from GMT-12:00 to GMT+14:00). Check the file, or choose its zone and remove the offset.",
         "formula": "Line {line}: the {column} cell “{value}” starts with {start}, like a spreadsheet formula, "
         "where an {column} belongs. Check the file was exported from the platform unchanged.",
         "gap": "Line {line}: {value} does not exist in {zone} (the clocks jumped forward). Is the zone right?",
@@ -647,17 +654,23 @@ def parse_time(
 ) -> datetime | None:
     """The UTC instant of a report's time cell; None for an empty cell ("--" in Zoom's and GoTo's reports).
     A time of day alone takes its date from `day` (a date column, or the meeting's start beside it); a zone
-    the cell names itself is added to `stated`."""
+    the cell names itself is added to `stated`. ReportError("calendar_edge") for a date in the first or last
+    year of the calendar (no meeting was held then, and moving it by its offset would leave the calendar),
+    ("bad_offset") for an offset no place uses."""
     text = " ".join(value.split())
     if _norm(text) in NO_VALUE:
         return None
+    where = {"line": line, "value": _shown(value, 60), "column": column}
     stated_zone = None
     offset = STATED_OFFSET.match(text)
     abbreviation = STATED_ABBREVIATION.match(text)
     if offset:
         text = offset.group(1)
-        minutes = int(offset.group(3)) * 60 + int(offset.group(4) or 0)
-        stated_zone = pytz.FixedOffset(minutes if offset.group(2) == "+" else -minutes)
+        hours, minutes = int(offset.group(3)), int(offset.group(4) or 0)
+        sign = 1 if offset.group(2) == "+" else -1
+        if minutes >= 60 or not OFFSETS[0] <= sign * timedelta(hours=hours, minutes=minutes) <= OFFSETS[1]:
+            raise ReportError("bad_offset", offset=f"GMT{offset.group(2)}{hours:02}:{minutes:02}", **where)
+        stated_zone = pytz.FixedOffset(sign * (hours * 60 + minutes))
     elif abbreviation and abbreviation.group(2) in ("UTC", "GMT", "Z"):
         text, stated_zone = abbreviation.group(1), pytz.utc
     elif abbreviation:
@@ -669,10 +682,12 @@ def parse_time(
         try:
             instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise ReportError("bad_time", line=line, value=value[:60], column=column) from None
+            raise ReportError("bad_time", **where) from None
+        _check_year(instant, where)
         if instant.tzinfo is not None:
             return instant.astimezone(pytz.utc)
         naive = instant
+    _check_year(naive, where)
     if stated_zone is not None:
         return stated_zone.localize(naive).astimezone(pytz.utc)
     try:
@@ -684,6 +699,18 @@ def parse_time(
     if abbreviation and timezones.to_zone(instant, zone).tzname() != abbreviation.group(2):
         raise ReportError("zone_mismatch", line=line, stated=abbreviation.group(2), zone=zone)
     return instant
+
+
+# Real offsets run from -12:00 (Baker Island) to +14:00 (Kiritimati); pytz refuses a day or more.
+OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
+# A wall-clock time is moved by up to a day (its offset, or "left after midnight"): the first and last years of
+# datetime's calendar would overflow, and no meeting took place in either.
+FIRST_YEAR, LAST_YEAR = date.min.year + 1, date.max.year - 1
+
+
+def _check_year(moment: datetime, where: dict) -> None:
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ReportError("calendar_edge", **where)
 
 
 def _naive(text: str, day: str) -> datetime | None:
@@ -738,24 +765,40 @@ def _is_number(text: str) -> bool:
     return re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", text.strip()) is not None
 
 
+MAX_DURATION_DAYS = 14  # longer than any meeting: a row over it is read from the wrong column or a broken file
+
+
 def parse_duration(value: str, *, line: int, column: str) -> int:
-    """Seconds in a duration cell: "47" or "47.5" (minutes), "1:02:05", "1h 2m 5s" (Teams), "62 minutes"."""
+    """Seconds in a duration cell: "47" or "47.5" (minutes), "1:02:05", "1h 2m 5s" (Teams), "62 minutes".
+    ReportError("bad_minutes") for anything else, ("too_long") for more than MAX_DURATION_DAYS, however many
+    digits it has. A duration within that but longer than the event is clipped when counted
+    (eventreg/attendance/matching.py)."""
     text = value.strip()
     if _is_number(text):
-        minutes = float(text.replace(",", "."))
-        if 0 <= minutes <= 14 * 24 * 60:
-            return round(minutes * 60)
+        seconds = float(text.replace(",", ".")) * 60  # a 5,000-digit number is inf here, never an error
+        if seconds < 0:
+            raise ReportError("bad_minutes", line=line, value=_shown(value, 24), column=column)
     elif re.fullmatch(r"\d{1,3}:\d{2}(:\d{2})?", text):
         parts = [int(p) for p in text.split(":")]
-        hours, minutes, seconds = parts if len(parts) == 3 else (0, *parts)
-        return hours * 3600 + minutes * 60 + seconds
+        hours, minutes, secs = parts if len(parts) == 3 else (0, *parts)
+        seconds = float(hours * 3600 + minutes * 60 + secs)
     elif DURATION_PART.search(text) and not DURATION_PART.sub("", text).strip(" ,"):
         seconds = 0.0
         for number, unit in DURATION_PART.findall(text):
             scale = {"h": 3600, "m": 60, "s": 1}[unit[0].lower()]
             seconds += float(number.replace(",", ".")) * scale
-        return round(seconds)
-    raise ReportError("bad_minutes", line=line, value=value[:40], column=column)
+    else:
+        raise ReportError("bad_minutes", line=line, value=_shown(value, 24), column=column)
+    if not math.isfinite(seconds) or seconds > MAX_DURATION_DAYS * 24 * 3600:
+        raise ReportError(
+            "too_long", line=line, value=_shown(value, 24), column=column, limit=f"{MAX_DURATION_DAYS} days"
+        )
+    return round(seconds)
+
+
+def _shown(value: str, limit: int) -> str:
+    """A cell quoted in a message: cut, and saying so, when long (a 5,000-digit number is not 40 digits)."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def size_label(size: int) -> str:

@@ -169,6 +169,7 @@ def _preview(event: Event, imported: AttendanceImport, form: ApplyForm, decision
         columns_form=columns_form, mapping=mapping, stated_zones=(imported.mapping or {}).get("stated_zones", []),
         doubts=matching.doubts(event, plan) if plan else [],
         merged=matching.merged_segments(plan) if plan else 0, has_attended=credit.has_attended,
+        clipped=matching.clipped(plan) if plan else [], window=matching.plausible_window(event),
     ), status  # fmt: skip
 
 

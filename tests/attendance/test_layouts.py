@@ -156,12 +156,13 @@ def test_nobody_reaching_the_rule_and_overlong_minutes_are_flagged(client, hoste
     data = (
         b"Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\r\n"
         b"Ana,ana.lopez@library.example.org,01/30/2025 03:00:00 PM,01/30/2025 03:10:00 PM,10\r\n"
-        b"Ben,ben.okafor@library.example.org,01/30/2025 01:00:00 PM,01/30/2025 03:20:00 PM,140\r\n"
-    )
+        b"Ben,ben.okafor@library.example.org,01/30/2025 02:00:00 PM,01/30/2025 04:20:00 PM,140\r\n"
+    )  # Ben: an hour early and 20 minutes late, inside the window where time counts, yet long
     page = html_of(client.get(upload(client, hosted, "zoom.csv", data=data).headers["Location"]))
     assert "1 person has more than 120 minutes" in page
     assert "Nobody reaches the 45 minutes" not in page  # Ben's 140 reach it
-    data = data.replace(b"01:00:00 PM", b"03:02:00 PM").replace(b"Ana,", b"Ann,")
+    data = data.replace(b"02:00:00 PM", b"03:02:00 PM").replace(b"04:20:00 PM", b"03:20:00 PM")
+    data = data.replace(b"Ana,", b"Ann,")
     page = html_of(client.get(upload(client, hosted, "zoom2.csv", data=data).headers["Location"]))
     assert "Nobody reaches the 45 minutes" in page
 
