@@ -21,7 +21,7 @@ from eventreg.certificates.forms import (
 from eventreg.certificates.models import Certificate, normalise_code
 from eventreg.certificates.notifications import hours_label
 from eventreg.certificates.operations import CertificateError
-from eventreg.core import requests
+from eventreg.core import pdf, requests
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event
@@ -48,14 +48,8 @@ def event_certificate(event: Event, certificate_id: int) -> Certificate:
 
 
 def pdf_response(certificate: Certificate) -> Response:
-    return Response(
-        rendering.certificate_pdf(certificate),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{rendering.filename(certificate)}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    # A 304 without rendering when the browser holds this version (ETag of the HTML: core/pdf.py).
+    return pdf.download(rendering.certificate_html(certificate), filename=rendering.filename(certificate))
 
 
 # Host pages
