@@ -1,8 +1,10 @@
-"""Registration and sign-in POSTs, and certificate look-ups, are limited per client address, in memory or shared
-through Redis."""
+"""Registration and sign-in POSTs, certificate look-ups and PDF downloads are limited per client address (PDFs also
+per link), in memory or shared through Redis."""
 
 import os
 import uuid
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import redis
@@ -156,3 +158,51 @@ def test_certificate_lookups_are_limited_per_address(make_limited_app, db_sessio
     assert int(refused.headers["Retry-After"]) > 0
     other = client.get("/certificates/ABCD-EFGH-IJKL-MNOS", environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert other.status_code == 404  # another address has its own count
+
+
+@pytest.fixture
+def pdf_links(app, make_event, make_host, register, db_session, clock):
+    """{"certificate": Ana's mailed link to her issued certificate's PDF, "transcript": her transcript PDF}."""
+    from eventreg.certificates import operations as certificates
+    from eventreg.registrations import tokens
+    from eventreg.transcripts import tokens as transcript_tokens
+
+    event = make_event(contact_hours=Decimal("1.5"))
+    ana = register(event, name="Ana Lopez", email="ana@library.example.org")
+    ana.attended, ana.minutes_attended = True, 60
+    clock.set(event.ends_at + timedelta(hours=1))
+    certificates.finalise(event, host=make_host(), now=clock.now())
+    db_session.commit()
+    with app.test_request_context():
+        return {
+            "certificate": f"/r/{tokens.mailed_manage_token(ana)}/certificate.pdf",
+            "transcript": f"/transcript/{transcript_tokens.transcript_token(ana.email)}/transcript.pdf",
+        }
+
+
+def test_one_pdf_link_is_limited_whoever_asks(make_limited_app, pdf_links):
+    """Six clients looping on one certificate link kept the workers rendering: the link has its own count."""
+    client = make_limited_app(PDF_LINK_RATE_LIMIT="2 per minute", PDF_RATE_LIMIT="100 per minute").test_client()
+    link = pdf_links["certificate"]
+    assert [client.get(link).status_code for _ in range(2)] == [200, 200]
+    refused = client.get(link)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert not refused.data.startswith(b"%PDF")
+    assert "Please wait a moment and try again." in refused.get_data(as_text=True)
+    elsewhere = client.get(link, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert elsewhere.status_code == 429  # another address, the same link: the same count
+    # Another link is counted apart, from either address.
+    assert client.get(pdf_links["transcript"], environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 200
+    assert client.get(pdf_links["transcript"]).status_code == 200
+
+
+def test_pdf_downloads_are_limited_per_client_across_links(make_limited_app, pdf_links):
+    client = make_limited_app(PDF_LINK_RATE_LIMIT="100 per minute", PDF_RATE_LIMIT="2 per minute").test_client()
+    assert client.get(pdf_links["certificate"]).status_code == 200
+    assert client.get(pdf_links["transcript"]).status_code == 200
+    refused = client.get(pdf_links["certificate"])
+    assert refused.status_code == 429  # the third PDF from this address in the window, whichever link
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert client.get(pdf_links["transcript"], environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 200
+    assert client.get(pdf_links["certificate"].removesuffix("/certificate.pdf")).status_code == 200  # pages are not

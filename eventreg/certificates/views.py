@@ -21,7 +21,7 @@ from eventreg.certificates.forms import (
 from eventreg.certificates.models import Certificate, normalise_code
 from eventreg.certificates.notifications import hours_label
 from eventreg.certificates.operations import CertificateError
-from eventreg.core import requests
+from eventreg.core import pdf, requests
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event
@@ -48,14 +48,8 @@ def event_certificate(event: Event, certificate_id: int) -> Certificate:
 
 
 def pdf_response(certificate: Certificate) -> Response:
-    return Response(
-        rendering.certificate_pdf(certificate),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{rendering.filename(certificate)}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    # A 304 without rendering when the browser holds this version (ETag of the HTML: core/pdf.py).
+    return pdf.download(rendering.certificate_html(certificate), filename=rendering.filename(certificate))
 
 
 # Host pages
@@ -254,6 +248,17 @@ def remove_logo():
 # The registrant's own, under their manage link
 
 
+def _mailed_registration(signed: str) -> Registration:
+    """The registration behind a manage link that we mailed. The link shown on screen after registering proves
+    only that its holder filled in the form, which anyone can do with another's address: it opens no certificate
+    and changes no name (a 404 saying where the certificate is)."""
+    registration, link = links.registration_from_link(signed)
+    if not link.mailed:
+        page = render_template("certificates/mailed_link_only.html", registration=registration, signed=signed)
+        abort(Response(page, 404, headers={"Cache-Control": "private, no-store"}))
+    return registration
+
+
 def _issued_certificate(registration: Registration) -> Certificate:
     certificate = queries.get_for_registration(registration)
     if certificate is None:
@@ -263,7 +268,7 @@ def _issued_certificate(registration: Registration) -> Certificate:
 
 @bp.get("/r/<signed>/certificate.pdf")
 def download(signed: str):
-    registration, _ = links.registration_from_link(signed)
+    registration = _mailed_registration(signed)
     certificate = _issued_certificate(registration)
     if certificate.is_revoked:
         page = render_template("certificates/revoked_download.html", certificate=certificate, signed=signed)
@@ -274,7 +279,7 @@ def download(signed: str):
 @bp.route("/r/<signed>/name", methods=["GET", "POST"])
 def correct_name(signed: str):
     """Before the certificate is issued, the registrant may correct the spelling of their name."""
-    registration, _ = links.registration_from_link(signed)
+    registration = _mailed_registration(signed)
     form = NameForm()
     if request.method == "GET":
         form.name.data = registration.name

@@ -81,6 +81,10 @@ class Defaults:
     CERTIFICATE_SIGNER_TITLE = ""  # e.g. "Director of Continuing Education"
     # Per client address, for the public verification page: enough for a person checking a pile of them.
     CERTIFICATE_VERIFY_RATE_LIMIT = "30 per minute;300 per hour"
+    # Certificate and transcript PDFs: each download renders one (tenths of a second of CPU). Per client address,
+    # enough for a host downloading a class's certificates one by one; per link, whoever holds it.
+    PDF_RATE_LIMIT = "20 per minute;200 per hour"
+    PDF_LINK_RATE_LIMIT = "5 per minute;30 per hour"
 
 
 def database_url(instance_path: str) -> str:

@@ -1,5 +1,5 @@
 """Per-client limits on the requests a bot would hammer: registration, host sign-in, transcript links,
-certificate verification.
+certificate verification, and PDF downloads (per client and per link).
 
 Counters live in RATELIMIT_STORAGE_URI: Redis (redis://...) when several processes or servers serve the
 site, so they share one count; memory:// for a single process. Each app gets its own Limiter, so its
@@ -8,7 +8,7 @@ settings and counters never leak into another app in the same process (the tests
 import logging
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -25,6 +25,20 @@ LIMITED_POSTS = {
 LIMITED_GETS = {
     "certificates.verify": "CERTIFICATE_VERIFY_RATE_LIMIT",
 }
+
+# PDF downloads, each a WeasyPrint run: endpoint -> the URL argument naming what is rendered. Two counts: one per
+# client address across all of them (PDF_RATE_LIMIT), one per link whoever asks (PDF_LINK_RATE_LIMIT), so
+# neither one client nor many clients sharing one link can keep the workers rendering.
+LIMITED_PDFS = {
+    "certificates.download": "signed",
+    "certificates.host_download": "certificate_id",
+    "transcripts.download_pdf": "link",
+}
+
+
+def pdf_link() -> str:
+    argument = LIMITED_PDFS[request.endpoint]
+    return f"{request.endpoint}:{(request.view_args or {}).get(argument)}"
 
 
 def limited(config_key: str, *, key: Callable[[], str], scope: str) -> Callable:
@@ -68,6 +82,12 @@ def init_app(app: Flask) -> None:
         view = app.view_functions[endpoint]
         limit = limiter.limit(lambda key=config_key: current_app.config[key], methods=["GET"])
         app.view_functions[endpoint] = limit(view)
+    per_client = limiter.shared_limit(lambda: current_app.config["PDF_RATE_LIMIT"], scope="pdf")
+    per_link = limiter.shared_limit(
+        lambda: current_app.config["PDF_LINK_RATE_LIMIT"], scope="pdf-link", key_func=pdf_link
+    )
+    for endpoint in LIMITED_PDFS:
+        app.view_functions[endpoint] = per_client(per_link(app.view_functions[endpoint]))
     for endpoint, view in list(app.view_functions.items()):
         if getattr(view, "rate_limit", None):
             config_key, key, scope = view.rate_limit

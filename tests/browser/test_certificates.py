@@ -107,3 +107,47 @@ def test_certificate_pages_pass_axe(page, axe, webinar, sign_in, db_session):
     page.goto(webinar["links"]["ana"])
     expect(page.get_by_role("heading", name="Your certificate of completion")).to_be_visible()
     axe(page)
+
+
+def test_the_link_shown_after_registering_points_to_the_mail_for_the_certificate(
+    page, axe, make_event, make_host, clock, db_session
+):
+    """Whoever filled in the form keeps the link it redirects to; it may be someone else's address, so that link
+    shows where the certificate is, never the certificate, and its PDF address is refused by the server too."""
+    from eventreg.certificates import operations
+    from eventreg.registrations.models import Registration
+
+    event = make_event(contact_hours=Decimal("1.5"))
+    db_session.commit()
+    page.goto(f"/events/{event.slug}/register")
+    page.get_by_label("Your name").fill("Ana López")
+    page.get_by_label("Email address").fill("ana.lopez@library.example.org")
+    page.get_by_label("Library or organization").fill("Springfield Public Library")
+    page.locator("form[method=post][action*='/register'] button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You’re registered")
+    on_screen = page.url.split("#")[0]
+    note = page.locator("#certificate-in-mail")
+    expect(note).to_contain_text("in our emails to ana.lopez@library.example.org")
+    expect(page.get_by_role("link", name="Correct the spelling of your name")).to_have_count(0)
+
+    db_session.rollback()  # a fresh read, of what the server wrote
+    registration = db_session.query(Registration).filter_by(event_id=event.id).one()
+    registration.attended, registration.minutes_attended = True, 60
+    clock.set(event.ends_at + timedelta(hours=2))
+    issued = operations.finalise(event, host=make_host(), now=clock.now())[0]
+    db_session.commit()
+    page.goto(on_screen)
+    expect(page.get_by_role("heading", name="Certificate of completion")).to_be_visible()
+    expect(note).to_contain_text("The certificate, and the way to correct the spelling of your name on it")
+    main = page.get_by_role("main")
+    expect(main).not_to_contain_text(issued.number)
+    expect(main).not_to_contain_text(issued.grouped_code)
+    expect(page.get_by_role("link", name="Download your certificate (PDF)")).to_have_count(0)
+    axe(page)
+
+    response = page.goto(f"{on_screen}/certificate.pdf")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open this from your email")
+    axe(page)
+    page.get_by_role("link", name="Back to the registration").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You attended")

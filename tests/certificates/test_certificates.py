@@ -1,6 +1,7 @@
 """Finalising attendance, the certificate e-mail, reissue and revoke, the registrant's page, and the public
 verification page: what each shows, and to whom. On SQLite and PostgreSQL."""
 
+import logging
 import re
 import threading
 from datetime import timedelta
@@ -230,7 +231,7 @@ def test_manage_page_offers_the_name_correction_before_issue_and_the_download_af
     app, client, finished, db_session, text_of, mailbox
 ):
     event, ana = finished["event"], finished["ana"]
-    path = manage_path(app, ana, mailed=False)  # the link shown after registering works too
+    path = manage_path(app, ana)  # the link we mailed: its holder reads Ana's mailbox
     before = text_of(client.get(path))
     assert "this event earns a certificate for 1.5 contact hours, in the name Ana Lopez" in before
     name_page = client.get(f"{path}/name")
@@ -253,12 +254,93 @@ def test_manage_page_offers_the_name_correction_before_issue_and_the_download_af
     assert "The name on it is fixed now; to correct it, ask the event’s host." in text
     download = client.get(f"{path}/certificate.pdf")
     assert download.status_code == 200
-    assert download.headers["Cache-Control"] == "private, no-store"
+    assert download.headers["Cache-Control"] == "private, no-cache"  # kept by the browser, asked again with its ETag
     assert "attachment" in download.headers["Content-Disposition"]
     late = client.post(f"{path}/name", data={"name": "Someone Else"})
     assert late.status_code == 409
     assert "can no longer be changed here. Please ask the event’s host to correct it" in text_of(late)
     assert certificates(db_session)["ana"].name == "Ána López"
+
+
+def test_the_link_shown_after_registering_reveals_no_certificate_and_changes_no_name(
+    app, client, finished, db_session, text_of
+):
+    """Anyone can type Ana's address into the registration form and keep the link shown on screen: it proves
+    nothing about her mailbox, so it opens neither her certificate nor her name, whatever the buttons show."""
+    event, ana = finished["event"], finished["ana"]
+    on_screen = manage_path(app, ana, mailed=False)
+    before = client.get(on_screen)
+    assert before.status_code == 200
+    page = text_of(before)
+    assert "open it from the link in our emails to ana@library.example.org" in page
+    assert "Correct the spelling" not in page
+    assert "/name" not in before.get_data(as_text=True)
+    name_page = client.get(f"{on_screen}/name")
+    assert name_page.status_code == 404
+    assert "open only from the link in our emails" in text_of(name_page)
+    assert client.post(f"{on_screen}/name", data={"name": "Mallory"}).status_code == 404
+    db_session.expire_all()
+    assert db_session.get(type(ana), ana.id).name == "Ana Lopez"
+
+    finalise(client, event)
+    issued = certificates(db_session)["ana"]
+    after = client.get(on_screen)
+    html = after.get_data(as_text=True)
+    for secret in (issued.number, issued.code, issued.grouped_code, "certificate.pdf", "Download"):
+        assert secret not in html
+    assert "open it from the link in our emails" in text_of(after)
+    refused = client.get(f"{on_screen}/certificate.pdf")
+    assert refused.status_code == 404
+    assert not refused.data.startswith(b"%PDF")
+    assert client.get(f"{on_screen}/name").status_code == 404
+
+    mailed = manage_path(app, ana)  # the link in her mail opens all of it
+    assert issued.number in client.get(mailed).get_data(as_text=True)
+    assert client.get(f"{mailed}/certificate.pdf").data.startswith(b"%PDF")
+    # Revoked, the on-screen link still learns nothing: not the state, not the reason.
+    client.post(f"/host/events/{event.id}/certificates/{issued.id}/revoke", data={"reason": "Issued by mistake"})
+    assert "Issued by mistake" not in client.get(on_screen).get_data(as_text=True)
+    assert client.get(f"{on_screen}/certificate.pdf").status_code == 404
+
+
+def test_an_unchanged_certificate_is_not_rendered_again_for_a_client_that_holds_it(
+    app, client, finished, db_session, caplog, clock
+):
+    """The ETag comes from the HTML the PDF is made from: a 304 while it is the same, a new PDF once it is not."""
+    event = finished["event"]
+    finalise(client, event)
+    path = f"{manage_path(app, finished['ana'])}/certificate.pdf"
+    with caplog.at_level(logging.DEBUG, logger="eventreg.core.pdf"):
+        first = client.get(path)
+        assert first.status_code == 200
+        etag = first.headers["ETag"]
+        assert rendered(caplog) == 1
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304
+        assert again.data == b""
+        assert again.headers["ETag"] == etag
+        assert again.headers["Cache-Control"] == "private, no-cache"
+        host = client.get(f"/host/events/{event.id}/certificates/{certificates(db_session)['ana'].id}/certificate.pdf")
+        assert host.headers["ETag"] == etag  # the same pages, whoever downloads them
+        assert rendered(caplog) == 2  # the first download and the host's: the 304 rendered nothing
+
+        ana = certificates(db_session)["ana"]
+        client.post(f"/host/events/{event.id}/certificates/{ana.id}/reissue", data={"name": "Ana María Lopez"})
+        renamed = client.get(path, headers={"If-None-Match": etag})
+        assert renamed.status_code == 200  # the name changed, so the held copy is stale
+        assert renamed.headers["ETag"] != etag
+        operations.save_settings(
+            issuer="", signer="", signer_title="", accent="#0b6e4f", logo=None, host=finished["host"],
+            now=clock.now(),
+        )  # fmt: skip
+        db_session.commit()
+        recoloured = client.get(path, headers={"If-None-Match": renamed.headers["ETag"]})
+        assert recoloured.status_code == 200  # so did the site's look
+        assert rendered(caplog) == 4
+
+
+def rendered(caplog) -> int:
+    return sum(r.name == "eventreg.core.pdf" and r.getMessage() == "pdf rendered" for r in caplog.records)
 
 
 def test_a_strangers_link_yields_nothing_of_anothers_certificate(app, client, finished, db_session):

@@ -12,9 +12,10 @@ from eventreg.registrations import operations, tokens
 from eventreg.registrations.models import Registration
 
 
-def manage_url(app, registration) -> str:
+def manage_url(app, registration, *, mailed=False) -> str:
     with app.test_request_context():
-        return f"/r/{tokens.manage_token(registration)}"
+        sign = tokens.mailed_manage_token if mailed else tokens.manage_token
+        return f"/r/{sign(registration)}"
 
 
 def test_success_page_says_where_the_confirmation_went_and_shows_what_was_typed(client, make_event, db_session):
@@ -119,7 +120,7 @@ def test_after_the_event_an_attendee_sees_minutes_recording_and_certificate_and_
     event = make_event(contact_hours=Decimal("1.5"))
     ana = register(event, name="Ana López")
     db_session.commit()
-    url = manage_url(app, ana)
+    url = manage_url(app, ana, mailed=True)  # the certificate opens only from the mailed link
     assert "You’re registered" in heading(page_of(client, url))  # before the event, as ever
 
     clock.set(event.ends_at + timedelta(hours=2))
@@ -160,7 +161,7 @@ def test_after_the_event_the_page_says_what_was_recorded(
     registration.attended, registration.minutes_attended = attended, minutes
     db_session.commit()
     clock.set(event.ends_at)  # the instant it ends
-    html = page_of(client, manage_url(app, registration))
+    html = page_of(client, manage_url(app, registration, mailed=True))
     assert says in html
     assert "No recording has been posted; this page will link to it if the host posts one." in html
     assert "If you attend, this event earns" not in html  # the certificate note is in the past tense too

@@ -3,6 +3,7 @@ same as CSV and PDF."""
 
 import csv
 import io
+import logging
 import subprocess
 from datetime import datetime
 from decimal import Decimal
@@ -152,7 +153,8 @@ def test_pdf_download_holds_the_same_record(client, history, transcript_path):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"] == 'attachment; filename="transcript.pdf"'
-    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Cache-Control"] == "private, no-cache"  # kept by the browser, asked again with its ETag
+    assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.data.startswith(b"%PDF-")
     text = pdf_text(response.data)
     assert "Attendance transcript" in text
@@ -179,3 +181,30 @@ def test_hours_are_written_without_trailing_zeros():
         "1.5", "2", "0.75", "0", "10",
     ]  # fmt: skip
     assert records.format_hours(None) == ""
+
+
+def test_asking_again_for_an_unchanged_transcript_pdf_gets_a_304_without_rendering(
+    client, history, transcript_path, caplog, past_event, attended, db_session
+):
+    path = transcript_path(EMAIL) + "/transcript.pdf"
+    with caplog.at_level(logging.DEBUG, logger="eventreg.core.pdf"):
+        first = client.get(path)
+        assert rendered(caplog) == 1
+        etag = first.headers["ETag"]
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304
+        assert again.data == b""
+        assert again.headers["ETag"] == etag
+        assert rendered(caplog) == 1  # not rendered again
+        # Another event attended changes what the PDF shows, so the old version is not good any more.
+        attended(past_event(wall(2025, 1, 10, 10), title="A later workshop"), name="Zoë Ångström", email=EMAIL)
+        db_session.commit()
+        changed = client.get(path, headers={"If-None-Match": etag})
+        assert changed.status_code == 200
+        assert changed.headers["ETag"] != etag
+        assert "A later workshop" in pdf_text(changed.data)
+        assert rendered(caplog) == 2
+
+
+def rendered(caplog) -> int:
+    return sum(r.name == "eventreg.core.pdf" and r.getMessage() == "pdf rendered" for r in caplog.records)
