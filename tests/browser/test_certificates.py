@@ -150,4 +150,5 @@ def test_the_link_shown_after_registering_points_to_the_mail_for_the_certificate
     expect(page.get_by_role("heading", level=1)).to_have_text("Open this from your email")
     axe(page)
     page.get_by_role("link", name="Back to the registration").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("You attended")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This event has ended")  # attendance: mailed link only
+    expect(page.get_by_role("main")).not_to_contain_text("60 minutes")

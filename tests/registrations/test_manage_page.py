@@ -144,6 +144,24 @@ def test_after_the_event_an_attendee_sees_minutes_recording_and_certificate_and_
     assert "Not issued yet: this event earns a certificate for 1.5 contact hours" not in html
 
 
+@pytest.mark.parametrize(("attended", "minutes"), [(True, 57), (True, None), (False, 25), (None, None)])
+def test_after_the_event_the_on_screen_link_says_nothing_of_attendance(
+    app, client, make_event, register, db_session, clock, attended, minutes
+):
+    """Whoever typed someone's address keeps the on-screen link: it must not tell them whether, or how long,
+    that person attended. The page reads the same whatever the host recorded."""
+    event = make_event()
+    registration = register(event, email="ana@library.example.org")
+    registration.attended, registration.minutes_attended = attended, minutes
+    db_session.commit()
+    clock.set(event.ends_at + timedelta(hours=2))
+    html = page_of(client, manage_url(app, registration, mailed=False))
+    assert heading(html) == "This event has ended"
+    assert "Whether you attended, and for how long, is on this page when you open it from the link" in html
+    for telling in ("You attended", "not attended", "minute", "Attendance has not been recorded"):
+        assert telling not in html
+
+
 @pytest.mark.parametrize(
     ("attended", "minutes", "says"),
     [
@@ -206,9 +224,10 @@ def test_someone_back_filled_without_mail_is_not_told_a_confirmation_was_emailed
         now=clock.now(),
     )  # fmt: skip
     db_session.commit()
-    html = page_of(client, manage_url(app, added.registration))
-    assert "You were registered. Attendance has not been recorded yet" in html
-    assert "emailed" not in html
+    for mailed in (False, True):
+        html = page_of(client, manage_url(app, added.registration, mailed=mailed))
+        assert "You were registered." in html
+        assert "emailed" not in html
 
 
 def test_before_the_event_someone_added_without_email_is_not_told_a_confirmation_was_emailed(
