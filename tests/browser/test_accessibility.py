@@ -90,7 +90,7 @@ def test_event_pages_upcoming_with_the_registration_page_and_passed_pass_axe(pag
     expect(page.get_by_text("40 seats left")).to_be_visible()
     axe(page)
     page.goto(f"/events/{catalog['recorded'].slug}")
-    expect(page.locator(".state-passed")).to_contain_text("View the archive.")
+    expect(page.locator(".state-passed")).to_contain_text("Watch the recording.")
     axe(page)
 
 
