@@ -137,6 +137,7 @@ def _register_template_helpers(app: Flask) -> None:
         event_date=templating.event_date,
         time_range=timezones.time_range,
         clock_time=timezones.format_time,
+        short_zone=timezones.short_zone_label,
         long_date=timezones.format_long_date,
         weekday=timezones.format_weekday,
         in_zone=timezones.in_zone,

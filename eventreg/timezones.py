@@ -358,3 +358,16 @@ def fold_offsets(naive: datetime, zone: str) -> tuple[datetime, datetime]:
     """The two instants (as local aware datetimes) a fall-back wall-clock time can mean, earlier first."""
     tz = pytz.timezone(zone)
     return tz.localize(naive, is_dst=True), tz.localize(naive, is_dst=False)
+
+
+def short_zone_label(local: datetime) -> str:
+    """A few characters naming the zone at that instant, for a narrow place (a month view's cell): CLDR's
+    English abbreviation where it has one ("EST", "PDT", "GMT"; each names one zone there), else the offset
+    ("UTC +5:30"), never a made-up "IST" that readers in three countries would take for their own."""
+    metazone = get_global("meta_zones").get(_cldr_zone(local.tzinfo.zone))
+    if metazone:
+        variant = "daylight" if local.dst() else "standard"
+        short = Locale.parse(LOCALE).meta_zones.get(metazone, {}).get("short", {}).get(variant)
+        if short and short != "∅∅∅":
+            return short
+    return offset_label(local)

@@ -364,6 +364,20 @@ def post_registration(client, registration_form):
     return post
 
 
+@pytest.fixture
+def mailed_path(mailbox):
+    """mailed_path(response): after a registration POST (answered 200, "Check your email", whatever the address),
+    the path of the manage link in the newest mail; the page itself never shows one."""
+
+    def path(response=None) -> str:
+        if response is not None:
+            assert response.status_code == 200, response.status_code
+        body = mailbox[-1].get_body(("plain",)).get_content()
+        return re.search(r"http://eventreg\.test(/r/\S+)", body)[1]
+
+    return path
+
+
 HOST_PASSWORD = "correct horse battery"
 
 

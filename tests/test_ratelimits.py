@@ -70,7 +70,7 @@ def test_the_fourth_registration_from_one_address_gets_a_readable_429(
     event = make_event()
     db_session.commit()
     client = make_limited_app().test_client()
-    assert [register_numbered(client, event, n).status_code for n in range(3)] == [303, 303, 303]
+    assert [register_numbered(client, event, n).status_code for n in range(3)] == [200, 200, 200]
     refused = register_numbered(client, event, 3)
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
@@ -88,9 +88,9 @@ def test_addresses_are_counted_apart_behind_a_trusted_proxy(
     db_session.commit()
     client = make_limited_app(TRUSTED_PROXY_COUNT=1).test_client()
     for n in range(3):
-        assert register_numbered(client, event, n, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 303
+        assert register_numbered(client, event, n, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 200
     assert register_numbered(client, event, 3, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 429
-    assert register_numbered(client, event, 4, **{"X-Forwarded-For": "198.51.100.2"}).status_code == 303
+    assert register_numbered(client, event, 4, **{"X-Forwarded-For": "198.51.100.2"}).status_code == 200
 
 
 def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(
@@ -102,7 +102,7 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(
     codes = [
         register_numbered(client, event, n, **{"X-Forwarded-For": f"198.51.100.{n}"}).status_code for n in range(4)
     ]
-    assert codes == [303, 303, 303, 429]
+    assert codes == [200, 200, 200, 429]
 
 
 def test_two_servers_share_the_count_through_redis(
@@ -112,9 +112,9 @@ def test_two_servers_share_the_count_through_redis(
     db_session.commit()
     shared = {"RATELIMIT_STORAGE_URI": redis_url, "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex}
     first, second = make_limited_app(**shared).test_client(), make_limited_app(**shared).test_client()
-    assert register_numbered(first, event, 0).status_code == 303
-    assert register_numbered(first, event, 1).status_code == 303
-    assert register_numbered(second, event, 2).status_code == 303
+    assert register_numbered(first, event, 0).status_code == 200
+    assert register_numbered(first, event, 1).status_code == 200
+    assert register_numbered(second, event, 2).status_code == 200
     assert register_numbered(second, event, 3).status_code == 429
     assert register_numbered(first, event, 4).status_code == 429
 
@@ -125,7 +125,7 @@ def test_registration_still_works_when_the_limit_store_is_down(
     event = make_event()
     db_session.commit()
     client = make_limited_app(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0").test_client()
-    assert register_numbered(client, event, 0).status_code == 303
+    assert register_numbered(client, event, 0).status_code == 200
 
 
 def test_host_sign_in_is_limited_per_address(make_limited_app, make_host, db_session, host_password):

@@ -26,10 +26,11 @@ def test_every_page_sends_the_security_headers(client, make_event):
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin", url
 
 
-def test_private_links_are_never_sent_on_as_referrers_nor_cached(client, make_event, db_session, post_registration):
+def test_private_links_are_never_sent_on_as_referrers_nor_cached(
+    client, make_event, db_session, post_registration, mailed_path
+):
     event = make_event()
-    response = post_registration(event)
-    manage = client.get(response.headers["Location"])
+    manage = client.get(mailed_path(post_registration(event)))
     assert manage.headers["Referrer-Policy"] == "no-referrer"
     assert manage.headers["Cache-Control"] == "private, no-store"
     login = client.get("/host/login")
@@ -136,11 +137,11 @@ def test_registrations_are_logged_with_ids_and_no_personal_data(
     event = make_event()
     with caplog.at_level(logging.INFO, logger="eventreg"):
         post_registration(event)
-    registered = [r for r in caplog.records if r.getMessage() == "registered"]
+    registered = [r for r in caplog.records if r.getMessage() == "registration submitted"]
     assert len(registered) == 1
     registration_id = db_session.scalar(sa.select(Registration.id))
     assert logs.fields_of(registered[0]) == {"event_id": event.id, "registration_id": registration_id,
-                                             "status": "confirmed"}  # fmt: skip
+                                             "outcome": "registered", "status": "confirmed"}  # fmt: skip
     ours = [record for record in caplog.records if record.name.startswith("eventreg")]  # not the test SMTP server
     everything = "\n".join(logs.TextFormatter().format(record) for record in ours)
     assert registration_form["email"] not in everything

@@ -140,6 +140,7 @@ class EventUpdate:
 
     changed: list[str]  # the fields that changed
     told: list[str]  # what registrants care about that changed: "join link", "place", "time"
+    before: dict = field(default_factory=dict)  # each changed field's value before the save, for "was ... now ..."
     invited: int = 0  # confirmed registrants queued an updated invitation
     # Why nobody was sent an invitation although `told` changed: "draft", "cancelled", "ended", "nobody".
     not_invited: str | None = None
@@ -156,6 +157,7 @@ def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = No
         check_slug(fields["slug"], event.id)
         _claim_slug(event, fields["slug"])
     changed = [name for name, value in fields.items() if getattr(event, name) != value]
+    before = {name: getattr(event, name) for name in changed}
     for name in changed:
         setattr(event, name, fields[name])
     if topics is not None and {t.id for t in topics} != {t.id for t in event.topics}:
@@ -170,7 +172,7 @@ def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = No
     db.session.flush()
     if changed:
         webhooks.emit("event.updated", event, {"changed": changed}, now)
-    return EventUpdate(changed=changed, told=told)
+    return EventUpdate(changed=changed, told=told, before=before)
 
 
 def _claim_slug(event: Event, slug: str) -> None:

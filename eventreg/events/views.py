@@ -1,4 +1,5 @@
-from flask import Blueprint, abort, current_app, g, render_template, request
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 
 from eventreg import clock
 from eventreg.core import caching, paging
@@ -84,4 +85,19 @@ def _event_list(kind: str, *, topic_slug: str | None):
         topic=topic,
         topics=queries.list_topics(),
         q=q,
+        on_demand=_on_demand_matches(topic, q, now=now, path_topic="slug" in (request.view_args or {}))
+        if kind == "upcoming" and q
+        else None,
     )
+
+
+def _on_demand_matches(topic, q: str, *, now, path_topic: bool) -> tuple[int, str] | None:
+    """An Upcoming search's hint that past events (and their recordings) match it too: how many, and the same
+    search under On-demand; None when none match there. The same for every visitor, as the page must be."""
+    matches = queries.list_on_demand(now, topic=topic, q=q).order_by(None).subquery()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(matches))
+    if not count:
+        return None
+    if path_topic:
+        return count, url_for("events.topic_on_demand", slug=topic.slug, q=q)
+    return count, url_for("events.on_demand", q=q, topic=topic.slug if topic else None)

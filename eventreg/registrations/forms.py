@@ -1,7 +1,7 @@
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -24,14 +24,22 @@ def plain_text(form, field):
         raise ValidationError("Please remove the special control characters.")
 
 
+EMAIL_INPUT = {"autocomplete": "email", "autocapitalize": "off", "spellcheck": "false"}
+
+
 def email_field(
     label: str = "Email address",
     required: str = "Please enter your email address.",
     invalid: str = "Please enter a valid email address, like name@library.org.",
 ) -> StringField:
-    """A required e-mail address on one line, as every form that asks for one reads it."""
-    return StringField(
-        label, filters=[_strip], validators=[DataRequired(required), Length(max=254), single_line, Email(invalid)]
+    """A required e-mail address on one line, as every form that asks for one reads it. It renders as
+    type="email" (a phone shows its e-mail keyboard) and is never autocapitalised or spell-checked; a template
+    may still name another autocomplete (the sign-in form's "username")."""
+    return EmailField(
+        label,
+        filters=[_strip],
+        validators=[DataRequired(required), Length(max=254), single_line, Email(invalid)],
+        render_kw=EMAIL_INPUT,
     )
 
 

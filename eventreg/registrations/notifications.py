@@ -1,5 +1,6 @@
 """The e-mails a registrant gets, each queued in the outbox with its calendar invitation."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -7,6 +8,7 @@ from flask import current_app
 from eventreg import timezones
 from eventreg.calendars import ics
 from eventreg.core.links import external_url
+from eventreg.events.models import Event, Format
 from eventreg.mail import outbox
 from eventreg.registrations import tokens
 from eventreg.registrations.models import Registration
@@ -113,15 +115,37 @@ def queue_cancellation(registration: Registration, *, had_invitation: bool, now:
     )
 
 
-def queue_update(registration: Registration, *, changes: list[str], now: datetime):
-    """The event changed (time, place or link): an updated invitation with the same UID, higher SEQUENCE."""
+@dataclass(frozen=True)
+class EventBefore:
+    """What the update mail says the event was ("Was: 3:00 PM – 4:00 PM ..."): its time and place before a
+    save, read by the same filters as an Event (event_date, time_range, visitor_times)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    format: str
+    location: str | None
+
+    @classmethod
+    def of(cls, event: Event, before: dict) -> "EventBefore":
+        """The event as it was: `before` holds the old value of each field the save changed."""
+        return cls(**{name: before.get(name, getattr(event, name)) for name in cls.__dataclass_fields__})
+
+    @property
+    def has_place(self) -> bool:
+        return self.format in (Format.IN_PERSON, Format.HYBRID) and bool(self.location)
+
+
+def queue_update(registration: Registration, *, changes: list[str], now: datetime, previous: EventBefore | None = None):
+    """The event changed (time, place or link): an updated invitation with the same UID, higher SEQUENCE. The
+    mail says what the time and place were (previous), beside what they are now."""
     return outbox.queue(
         kind="update",
         to_address=registration.email,
         to_name=registration.name,
         subject=f"Updated: {registration.event.title}",
         template="update",
-        context=_context(registration, changes=changes),
+        context=_context(registration, changes=changes, previous=previous),
         calendar=invitation(registration, method="REQUEST"),
         calendar_method="REQUEST",
         registration_id=registration.id,

@@ -212,8 +212,9 @@ def tell_of_event_update(event: Event, update: EventUpdate, *, now: datetime) ->
     unless the event has ended; a new recording link goes out as send_recording_followup says."""
     told = update.told
     if told and event.status == Status.PUBLISHED and now < event.ends_at:
+        previous = notifications.EventBefore.of(event, update.before)
         for registration in queries.list_confirmed(event):
-            notifications.queue_update(registration, changes=told, now=now)
+            notifications.queue_update(registration, changes=told, previous=previous, now=now)
             update.invited += 1
     if told and not update.invited:
         update.not_invited = (

@@ -1,9 +1,11 @@
 """Signed manage links: /r/<signed token>. The signature stops tampering; the random token inside
 makes the link unguessable even by someone who knows a registration's id.
 
-Two kinds of link open the same page. The one shown right after registering proves only that its holder
-filled in the form, which anyone can do with a stranger's address, so it shows that one registration. The
-one in our e-mails proves control of the mailbox and also offers the address's private calendar feed."""
+Two kinds of link open the same page. The one that used to be shown right after registering proves only that
+its holder filled in the form, which anyone can do with a stranger's address, so it shows that one
+registration; none is shown any more (a new address would get one and a registered one not, which tells them
+apart), but those handed out still open. The one in our e-mails proves control of the mailbox and also offers
+the address's private calendar feed."""
 
 from dataclasses import dataclass
 
@@ -34,7 +36,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def manage_token(registration: Registration) -> str:
-    """The link shown on the page after registering."""
+    """The kind of link the page after registering used to show (see the module's docstring)."""
     return _serializer().dumps([registration.id, registration.token])
 
 

@@ -10,7 +10,7 @@ from eventreg.core.links import external_url
 from eventreg.events import queries
 from eventreg.events.models import Event
 from eventreg.events.pages import event_page_context
-from eventreg.registrations import links, notifications, operations, tokens
+from eventreg.registrations import links, notifications, operations
 from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.forms import CancelForm, RegistrationForm
 from eventreg.registrations.operations import RegistrationError
@@ -61,22 +61,16 @@ def register(slug: str):
         form.form_errors.append(error.message)
         return render_registration_page(event, form, 409)
     registration = submitted.registration
-    if submitted.outcome == "replayed":  # show the first submission's result
-        return redirect(_manage_url(tokens.manage_token(registration)), code=303)
+    fields = {"event_id": event.id, "registration_id": registration.id, "outcome": submitted.outcome}
     if submitted.outcome == "repeated":
-        fields = {"event_id": event.id, "registration_id": registration.id, "resent": submitted.resent}
-        requests.after_commit(lambda: log.info("registration repeated", extra=fields))
-        # Whoever typed the address learns nothing more: the details go to the address itself.
-        return render_template("registrations/already.html", event=event)
-    fields = {"event_id": event.id, "registration_id": registration.id, "status": registration.status}
-    requests.after_commit(lambda: log.info("registered", extra=fields))
-    return redirect(_manage_url(tokens.manage_token(registration)), code=303)
-
-
-def _manage_url(signed: str) -> str:
-    # The form posts to ...#form-errors, so that a page with errors opens at their summary; a browser keeps a
-    # fragment across a redirect that has none, so the success page names its own.
-    return url_for("registrations.manage", signed=signed, _anchor="main")
+        fields["resent"] = submitted.resent
+    else:
+        fields["status"] = registration.status
+    requests.after_commit(lambda: log.info("registration submitted", extra=fields))
+    # Anyone can type anyone's address, so the answer is the same whether the address was new, already held a
+    # place (its state is mailed to it again) or the form was sent twice: no manage link on screen, since only
+    # a new address would get one. The link, and whatever it shows, reaches the mailbox only.
+    return render_template("registrations/check_email.html", event=event, email=form.email.data)
 
 
 @bp.get("/r/<signed>")

@@ -90,7 +90,7 @@ def test_event_pages_upcoming_with_the_registration_page_and_passed_pass_axe(pag
     expect(page.get_by_text("40 seats left")).to_be_visible()
     axe(page)
     page.goto(f"/events/{catalog['recorded'].slug}")
-    expect(page.locator(".state-passed")).to_contain_text("View the archive.")
+    expect(page.locator(".state-passed")).to_contain_text("Watch the recording.")
     axe(page)
 
 
@@ -126,8 +126,9 @@ def test_registration_success_page_passes_axe(page, axe, make_event, db_session)
     page.get_by_label("Library or organization").fill("Springfield Public Library")
     page.get_by_label("Accessibility request (optional)").select_option("captions")
     submit_registration(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("You’re registered")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     axe(page)
+    at_phone_width(page)
 
 
 def test_manage_page_on_the_waiting_list_and_cancelled_passes_axe(page, axe, make_event, register, db_session):

@@ -51,7 +51,7 @@ def test_host_creates_an_event_in_another_zone_sees_a_registrant_and_exports(
     other.get_by_label("Email address").fill("zoe@library.example.org")
     other.get_by_label("Library or organization").fill("=cmd|' /C calc'!A0")
     other.locator("form[method=post][action*='/register'] button[type=submit]").click()
-    expect(other.get_by_role("heading", level=1)).to_have_text("You’re registered")
+    expect(other.get_by_role("heading", level=1)).to_have_text("Check your email")
     visitor.close()
 
     page.goto("/host/")

@@ -10,7 +10,9 @@ from eventreg.registrations.models import Registration
 pytestmark = pytest.mark.browser
 
 
-def test_a_new_visitor_registers_downloads_the_invitation_and_cancels(page, make_event, db_session, mailbox):
+def test_a_new_visitor_registers_downloads_the_invitation_and_cancels(
+    page, make_event, db_session, mailbox, mailed_path
+):
     event = make_event(capacity=20, join_url="https://meet.example.org/j/secret-room")
     db_session.commit()
 
@@ -25,6 +27,12 @@ def test_a_new_visitor_registers_downloads_the_invitation_and_cancels(page, make
     page.get_by_label("Email me when the recording is posted").check()
     page.locator("form[method=post][action*='/register'] button[type=submit]").click()
 
+    # The answer names the address and shows no link: the same answer an address holding a place gets.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.locator("main")).to_contain_text("We’ve sent the details for")
+    expect(page.locator("main strong.address")).to_have_text("ana@library.example.org")
+    assert page.locator("main a[href*='/r/']").count() == 0
+    page.goto(mailed_path())  # the confirmation's manage link
     expect(page.get_by_role("heading", level=1)).to_have_text("You’re registered")
     expect(page.locator(".join-link")).to_have_text("https://meet.example.org/j/secret-room")
     # The browser's zone (Europe/Berlin) was kept with the registration.

@@ -64,3 +64,30 @@ def test_month_page_places_events_in_the_visitors_zone_when_chosen(client, make_
     berlin = client.get("/month?month=2025-02&tz=Europe/Berlin").get_data(as_text=True)
     assert "3:00 AM" in berlin
     assert "Late in New York" in berlin
+
+
+def test_month_page_names_each_events_zone_beside_its_time_by_default(client, make_event, clock, text_of):
+    clock.set(datetime(2025, 1, 10, 12, tzinfo=pytz.utc))
+    make_event(title="In New York")  # 30 January 2025, 3:00 PM
+    make_event(title="In Kolkata", timezone="Asia/Kolkata", local_start=datetime(2025, 1, 20, 19, 30))  # noqa: DTZ001
+    make_event(title="In July", local_start=datetime(2025, 7, 3, 15))  # noqa: DTZ001
+    page = text_of(client.get("/month?month=2025-01"))
+    assert "3:00 PM EST In New York" in page
+    assert "7:30 PM UTC +5:30 In Kolkata" in page  # no abbreviation that three countries would each read as theirs
+    assert '<abbr title="Asia/Kolkata">UTC +5:30</abbr>' in client.get("/month?month=2025-01").get_data(as_text=True)
+    assert "3:00 PM EDT In July" in text_of(client.get("/month?month=2025-07"))
+    # With a zone chosen, every time is in that one zone, which the page says once.
+    chosen = text_of(client.get("/month?month=2025-01&tz=Europe/Berlin"))
+    assert "9:00 PM In New York" in chosen
+    assert "EST" not in chosen
+
+
+def test_short_zone_labels_are_cldr_abbreviations_or_offsets():
+    from eventreg.timezones import short_zone_label, to_zone
+
+    winter, summer = datetime(2025, 1, 15, 17, tzinfo=pytz.utc), datetime(2025, 7, 15, 17, tzinfo=pytz.utc)
+    assert short_zone_label(to_zone(winter, "America/Los_Angeles")) == "PST"
+    assert short_zone_label(to_zone(summer, "America/Los_Angeles")) == "PDT"
+    assert short_zone_label(to_zone(winter, "Europe/London")) == "GMT"
+    assert short_zone_label(to_zone(summer, "Europe/Berlin")) == "UTC +2"
+    assert short_zone_label(to_zone(winter, "Pacific/Chatham")) == "UTC +13:45"

@@ -68,9 +68,9 @@ def test_on_demand_lists_passed_events_most_recent_first_with_archive_links(clie
     response = client.get("/events/on-demand")
     assert titles(response) == ["Newer", "Older"]
     page = text_of(response)
-    assert "This event has passed. View the archive." in page
+    assert "This event has passed. Watch the recording." in page
     assert "This event has passed. The recording will be posted here." in page
-    assert 'href="https://archive.example.org/a">View the archive.</a>' in response.get_data(as_text=True)
+    assert 'href="https://archive.example.org/a">Watch the recording.</a>' in response.get_data(as_text=True)
 
 
 def test_event_flips_to_passed_at_its_end_without_any_job(client, make_event, clock, text_of):
@@ -87,7 +87,7 @@ def test_event_flips_to_passed_at_its_end_without_any_job(client, make_event, cl
     assert titles(client.get("/")) == [event.title]
     clock.set(event.ends_at)
     page = text_of(client.get(url))
-    assert "This event has passed. View the archive." in page
+    assert "This event has passed. Watch the recording." in page
     assert titles(client.get("/")) == []
     assert titles(client.get("/events/on-demand")) == [event.title]
 
@@ -316,3 +316,40 @@ def test_on_demand_says_the_certificate_was_for_attending_live_and_a_cancelled_e
     upcoming = text_of(client.get("/"))
     assert "Called off" in upcoming
     assert credit_lines(upcoming) == []
+
+
+def test_every_public_page_offers_hosts_the_same_sign_in_link_and_stays_shared(client, make_event):
+    """The footer's link is the same for everyone, so nginx may keep one copy of a public page for all."""
+    event = make_event()
+    for url in ("/", "/events/on-demand", f"/events/{event.slug}", "/month?month=2025-01"):
+        response = client.get(url)
+        footer = response.get_data(as_text=True).split('<footer class="site-footer">')[1]
+        assert '<a href="/host/login">Host sign-in</a>' in footer, url
+        assert response.headers["Cache-Control"].startswith("public"), url
+        assert "Set-Cookie" not in response.headers, url
+
+
+def test_an_upcoming_search_points_to_matching_past_events_under_on_demand(client, make_event, make_topic, text_of):
+    data = make_topic()
+    make_event(title="Open data, live", local_start=datetime(2025, 2, 6, 15), topics=[data])  # noqa: DTZ001
+    make_event(title="Open data, recorded", local_start=datetime(2024, 12, 5, 15), topics=[data],  # noqa: DTZ001
+               archive_url="https://archive.example.org/open-data")  # fmt: skip
+    make_event(title="Open stacks, recorded", local_start=datetime(2024, 11, 5, 15))  # noqa: DTZ001
+    found = client.get("/events?q=open")
+    assert "Looking for a recording? 2 past events matching “open” are under On-demand." in text_of(found)
+    assert 'href="/events/on-demand?q=open"' in found.get_data(as_text=True)
+    # With none upcoming the hint still shows; in a topic it keeps the topic.
+    none_upcoming = client.get("/events?q=stacks")
+    assert "No events matching “stacks”" in text_of(none_upcoming)
+    assert 'href="/events/on-demand?q=stacks">1 past event matching' in none_upcoming.get_data(as_text=True)
+    in_topic = client.get(f"/topics/{data.slug}?q=open").get_data(as_text=True)
+    assert (
+        f'href="/topics/{data.slug}/on-demand?q=open">1 past event matching “open” in {data.name}'
+        in in_topic.replace("&amp;", "&")
+    )
+    by_param = client.get(f"/events?q=open&topic={data.slug}").get_data(as_text=True)
+    assert f'href="/events/on-demand?q=open&amp;topic={data.slug}">1 past event' in by_param
+    # No hint where nothing past matches, nor without a search, nor on On-demand itself.
+    assert "Looking for a recording?" not in text_of(client.get("/events?q=nothing-like-this"))
+    assert "Looking for a recording?" not in text_of(client.get("/events"))
+    assert "Looking for a recording?" not in text_of(client.get("/events/on-demand?q=open"))

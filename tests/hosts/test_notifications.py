@@ -31,7 +31,7 @@ def test_time_change_sends_an_updated_invitation_with_the_same_uid_and_higher_se
     editor_form,
 ):
     event = hosted_event(join_url=editor_form["join_url"], capacity=1)
-    confirmed = register(event, email="ana@library.example.org")
+    confirmed = register(event, email="ana@library.example.org", timezone="Europe/Berlin")
     register(event, email="waiting@library.example.org")
     db_session.commit()
     from eventreg.mail import sending
@@ -49,7 +49,15 @@ def test_time_change_sends_an_updated_invitation_with_the_same_uid_and_higher_se
     (message,) = mailbox
     assert message["To"].addresses[0].addr_spec == confirmed.email
     assert str(message["Subject"]).strip().startswith("Updated:")
-    assert "have changed: time" in message.get_body(("plain",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert "have changed: time." in text
+    # Old and new, in the event's zone and the registrant's, as every mail shows times.
+    assert "It was: 30 January 2025, 3:00 PM – 4:00 PM Eastern Standard Time" in text
+    assert "Your time was: 9:00 PM – 10:00 PM Central European Standard Time" in text
+    assert "Time: 4:00 PM – 5:00 PM Eastern Standard Time" in text
+    assert "Your time: 10:00 PM – 11:00 PM Central European Standard Time" in text
+    html = message.get_body(("html",)).get_content()
+    assert "It was: 30 January 2025, 3:00 PM – 4:00 PM Eastern Standard Time" in html
     updated = invitation_of(message)
     assert updated["METHOD"] == "REQUEST"
     vevent = updated.walk("VEVENT")[0]
@@ -80,8 +88,26 @@ def test_join_link_change_is_sent_to_confirmed_registrants(
         f"/host/events/{event.id}/edit", data={**editor_form, "join_url": "https://meet.example.org/j/new-room"}
     )
     (message,) = mailbox
-    assert "https://meet.example.org/j/new-room" in message.get_body(("plain",)).get_content()
-    assert "join link" in message.get_body(("plain",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert "https://meet.example.org/j/new-room" in text
+    assert "have changed: join link." in text
+    assert "The join link has changed: use the new one below." in text
+    assert "It was:" not in text  # the time did not change
+
+
+def test_a_place_change_says_where_it_was_and_where_it_is_now(
+    client, hosted_event, register, db_session, mailbox, deliver_and_clear, editor_form
+):
+    event = hosted_event(join_url=editor_form["join_url"])
+    register(event)
+    deliver_and_clear()
+    moved = {**editor_form, "format": "hybrid", "location": "Main Library, Room 2"}
+    assert client.post(f"/host/events/{event.id}/edit", data=moved).status_code == 303
+    (message,) = mailbox
+    text = message.get_body(("plain",)).get_content()
+    assert "have changed: place." in text
+    assert "The place was: online only" in text
+    assert "Place: Main Library, Room 2" in text
 
 
 def test_cancelling_the_event_tells_everyone_and_marks_the_page(

@@ -124,3 +124,17 @@ def test_registrations_invited_under_the_old_uid_keep_it(make_event, register, d
     deliver()
     ((method, uid, _),) = calendar_messages(mailbox, "ana@library.example.org")
     assert (method, uid) == ("REQUEST", f"registration-{registration.id}-event-{event.id}@eventreg.invalid")
+
+
+def test_the_mails_call_the_join_link_shared_and_the_manage_link_personal(
+    make_event, register, db_session, clock, mailbox, deliver
+):
+    """The join link is the event's, the same for every registrant; the manage link is one person's own."""
+    event = make_event(join_url="https://meet.example.org/j/room")
+    register(event)
+    deliver()
+    (message,) = mailbox
+    for body in (message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()):
+        assert "just for you" not in body
+        assert "Join link (the same for everyone registered; please don" in body
+        assert "yours alone" in body
