@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from wtforms.fields.core import UnboundField
 
+from eventreg.api import cursors
 from eventreg.api import forms as api_forms
 from eventreg.api import operations as api_operations
 from eventreg.attendance import forms as attendance_forms
@@ -184,6 +185,28 @@ def test_no_api_route_gives_a_5xx_to_a_hostile_json_body(app, client, world, mon
                 response = client.open(fill(rule.rule, real, None), method=method, data=body, headers=headers)
                 if response.status_code >= 500:
                     failures.append(f"{method} {rule.rule} [{label}]: {response.status}")
+    assert not failures, "\n".join(failures)
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+
+
+# Well-formed cursors whose dates have no UTC instant (they overflowed in astimezone: issue 28), and one whose
+# date does not exist.
+EDGE_CURSORS = ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2025-02-30T15:00:00+00:00")
+
+
+def test_no_api_list_gives_a_5xx_to_a_cursor_at_the_calendars_edge(app, client, world, monkeypatch, caplog):
+    _host, real, secret = world
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    lists = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/") and "GET" in rule.methods]
+    failures = []
+    with caplog.at_level(logging.ERROR):
+        for rule in lists:
+            for instant in EDGE_CURSORS:
+                query = {"cursor": cursors.encode(instant, 1)}
+                for headers in ({}, {"Authorization": f"Bearer {secret}"}):
+                    response = client.get(fill(rule.rule, real, None), query_string=query, headers=headers)
+                    if response.status_code >= 500:
+                        failures.append(f"GET {rule.rule} cursor={instant}: {response.status}")
     assert not failures, "\n".join(failures)
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
 
