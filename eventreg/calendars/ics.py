@@ -264,7 +264,7 @@ def _description(event: Event, state: str, page_url: str) -> str:
         text = event.description if event.description.startswith(text) else f"{text}\n\n{event.description}"
     if state == State.PASSED:
         if event.archive_url:
-            return f"This event has passed. View the archive: {event.archive_url}\n\n{text}".strip()
+            return f"This event has passed. Watch the recording: {event.archive_url}\n\n{text}".strip()
         return f"This event has passed. The recording will be posted here: {page_url}\n\n{text}".strip()
     if state == State.CANCELLED:
         return f"This event has been cancelled.\n\n{text}".strip()

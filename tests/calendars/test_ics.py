@@ -157,7 +157,7 @@ def test_passed_events_point_to_the_archive(make_event, clock):
     clock.set(event.ends_at)
     vevent = icalendar.Calendar.from_ical(download(event, clock)).walk("VEVENT")[0]
     assert str(vevent["DESCRIPTION"]).startswith(
-        "This event has passed. View the archive: https://archive.example.org/hiring"
+        "This event has passed. Watch the recording: https://archive.example.org/hiring"
     )
     assert str(vevent["URL"]) == "https://archive.example.org/hiring"
 

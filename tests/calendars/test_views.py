@@ -140,7 +140,7 @@ def test_validator_changes_when_an_event_passes_its_end(client, make_event, cloc
     assert response.status_code == 200
     (passed,) = [v for v in icalendar.Calendar.from_ical(response.data).walk("VEVENT") if v["SUMMARY"] == event.title]
     assert str(passed["DESCRIPTION"]).startswith(
-        "This event has passed. View the archive: https://archive.example.org/x"
+        "This event has passed. Watch the recording: https://archive.example.org/x"
     )
 
 
