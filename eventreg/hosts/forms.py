@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    EmailField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -36,7 +37,7 @@ from eventreg.events import operations as event_operations
 from eventreg.events.models import Format
 from eventreg.events.queries import MAX_EVENT_DURATION as MAX_DURATION
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH
-from eventreg.registrations.forms import _strip, email_field, plain_text, single_line
+from eventreg.registrations.forms import EMAIL_INPUT, _strip, email_field, plain_text, single_line
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -82,9 +83,12 @@ class ActionForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = StringField(
-        "Email", filters=[_strip], validators=[DataRequired("Please enter your email."), Length(max=254)]
-    )
+    # An e-mail keyboard on a phone, never autocapitalised; the template names it "username" for password managers.
+    # No syntax check: a malformed address simply fails to sign in, with the same message as a wrong password.
+    email = EmailField(
+        "Email", filters=[_strip], validators=[DataRequired("Please enter your email."), Length(max=254)],
+        render_kw=EMAIL_INPUT,
+    )  # fmt: skip
     password = PasswordField("Password", validators=[DataRequired("Please enter your password."), Length(max=200)])
 
 

@@ -189,3 +189,10 @@ def test_production_refuses_the_development_base_url(tmp_path):
     with pytest.raises(RuntimeError, match="EVENTREG_BASE_URL"):
         create_app(settings)
     assert create_app({**settings, "BASE_URL": "https://events.example.org"})
+
+
+def test_the_sign_in_email_field_brings_a_phones_email_keyboard(client, db_session):
+    html = client.get("/host/login").get_data(as_text=True)
+    field = re.search(r'<input[^>]*name="email"[^>]*>', html)[0]
+    for attribute in ('type="email"', 'autocomplete="username"', 'autocapitalize="off"', 'spellcheck="false"'):
+        assert attribute in field
