@@ -308,7 +308,7 @@ def main() -> None:
         stop(app_server)
         stop(smtp)
     assert set(reference.statuses) == {303}, reference.statuses
-    assert set(registrations.statuses) == {303}, registrations.statuses
+    assert set(registrations.statuses) == {200}, registrations.statuses  # "Check your email", for any address
     confirmed = confirmed_count(url, ids["target"])
     reference_confirmed = confirmed_count(url, ids["reference"])
 
