@@ -11,7 +11,7 @@ import pytz
 from marshmallow import fields, validate
 
 from eventreg import timezones
-from eventreg.core.text import is_plain_text, is_single_line
+from eventreg.core.text import is_plain_text, is_single_line, normalise_multi_line
 from eventreg.events import operations as event_operations
 from eventreg.events.models import MAX_CONTACT_HOURS, Format, State, Status
 from eventreg.hosts.forms import SLUG_PATTERN
@@ -80,9 +80,18 @@ def contact_hours(value: Decimal) -> None:
         raise ma.ValidationError(error.message) from None
 
 
+class MultiLineString(fields.String):
+    """A longer text, normalised as the pages' textareas are (core.text.normalise_multi_line: LF, stripped), so
+    the API and the editor store, and compare, the same text the same way."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return normalise_multi_line(super()._deserialize(value, attr, data, **kwargs))
+
+
 def text(max_length: int, *, multi_line: bool = False, **kwargs) -> fields.String:
-    rule = plain_text if multi_line else single_line
-    return fields.String(validate=[validate.Length(max=max_length), rule], **kwargs)
+    if multi_line:
+        return MultiLineString(validate=[validate.Length(max=max_length), plain_text], **kwargs)
+    return fields.String(validate=[validate.Length(max=max_length), single_line], **kwargs)
 
 
 class Schema(ma.Schema):

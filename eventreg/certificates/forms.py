@@ -3,7 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from eventreg.registrations.forms import _strip, plain_text, single_line
+from eventreg.registrations.forms import _strip, multi_line, plain_text, single_line
 
 
 class NameForm(FlaskForm):
@@ -24,7 +24,7 @@ class RevokeForm(FlaskForm):
     reason = TextAreaField(
         "Reason (kept in the certificate’s log and shown to its holder)",
         validators=[DataRequired("Please give the reason."), Length(max=500), plain_text],
-        filters=[_strip],
+        filters=[multi_line],
     )
 
 

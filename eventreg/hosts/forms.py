@@ -37,7 +37,7 @@ from eventreg.events import operations as event_operations
 from eventreg.events.models import Format
 from eventreg.events.queries import MAX_EVENT_DURATION as MAX_DURATION
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH
-from eventreg.registrations.forms import EMAIL_INPUT, _strip, email_field, plain_text, single_line
+from eventreg.registrations.forms import EMAIL_INPUT, _strip, email_field, multi_line, plain_text, single_line
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -123,13 +123,13 @@ class EventForm(FlaskForm):
     )
     summary = TextAreaField(
         "One-paragraph summary",
-        filters=[_strip],
+        filters=[multi_line],
         validators=[Length(max=1000), plain_text],
         render_kw={"rows": 4},
     )
     description = TextAreaField(
         "Full description (Markdown)",
-        filters=[_strip],
+        filters=[multi_line],
         validators=[Length(max=20000), plain_text],
         render_kw={"rows": 14},
     )
@@ -286,7 +286,7 @@ class MessageForm(FlaskForm):
     )
     body = TextAreaField(
         "Message (plain text)",
-        filters=[_strip],
+        filters=[multi_line],
         validators=[DataRequired("Please write a message."), Length(max=10000), plain_text],
         render_kw={"rows": 12},
     )

@@ -5,13 +5,18 @@ from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from eventreg.core.text import is_plain_text, is_single_line
+from eventreg.core.text import is_plain_text, is_single_line, normalise_multi_line
 from eventreg.registrations.models import Accessibility
 from eventreg.timezones import is_valid_zone
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def multi_line(value):
+    """The filter of every textarea: LF line endings and stripped (core.text.normalise_multi_line)."""
+    return normalise_multi_line(value) if isinstance(value, str) else value
 
 
 def single_line(form, field):
@@ -69,7 +74,7 @@ class RegistrationForm(FlaskForm):
         default="",
     )
     accessibility_details = TextAreaField(
-        "Tell us what would help (optional)", filters=[_strip], validators=[Length(max=500), plain_text]
+        "Tell us what would help (optional)", filters=[multi_line], validators=[Length(max=500), plain_text]
     )
     wants_recording = BooleanField("Email me when the recording is posted")
     timezone = HiddenField(filters=[known_zone_or_none])

@@ -335,3 +335,17 @@ def test_the_credit_rule_is_set_and_changed_as_the_editor_does_it(client, setup,
     assert "between 0 and 45 minutes" in as_problem(shorter)["errors"]["json"]["credit_min_minutes"][0]
     cleared = client.patch(url, json={"contact_hours": None}, headers=headers).get_json()["event"]
     assert (cleared["contact_hours"], cleared["certificate"]) == (None, False)
+
+
+def test_a_patch_with_crlf_line_breaks_stores_lf_and_an_equal_text_changes_nothing(client, setup, db_session, clock):
+    event, headers = setup(summary="Two lines\nof summary.", description="# A\n\n- b")
+    db_session.commit()
+    before = event.updated_at
+    clock.advance(timedelta(minutes=5))
+    same = {"summary": "Two lines\r\nof summary.", "description": "# A\r\n\r\n- b\r\n"}
+    response = client.patch(f"/api/v1/host/events/{event.id}", json=same, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    db_session.expire_all()
+    assert (event.updated_at, event.summary, event.description) == (before, "Two lines\nof summary.", "# A\n\n- b")
+    changed = client.patch(f"/api/v1/host/events/{event.id}", json={"description": "# A\r- c"}, headers=headers)
+    assert changed.get_json()["event"]["description"] == "# A\n- c"

@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -233,3 +233,24 @@ def test_host_sets_the_credit_in_the_editor_and_the_public_pages_state_it(
     page.goto(f"/events/{event.slug}")
     expect(page.locator(".event-page .credit")).to_have_text(line)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone
+
+
+def test_saving_the_editor_unchanged_changes_nothing_though_the_browser_sends_crlf(
+    page, make_host, make_event, db_session, clock, sign_in
+):
+    """Browsers send a textarea's line breaks as CRLF (HTML's form submission rules); stored text has LF. An
+    unchanged save must compare equal: no updated_at, no feed ETag or DTSTAMP moving, no event.updated."""
+    from eventreg.events.models import Event
+
+    host = make_host()
+    event = make_event(hosts=[host], summary="Two lines\nof summary.", description="# Agenda\n\n- welcome\n- questions")
+    db_session.commit()
+    before = (event.updated_at, event.sequence, event.summary, event.description)
+    clock.advance(timedelta(minutes=5))  # a change would stamp a later updated_at
+    sign_in(page, host)
+    page.goto(f"/host/events/{event.id}/edit")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".flash")).to_be_visible()
+    db_session.rollback()  # a fresh read, of what the server wrote
+    saved = db_session.get(Event, event.id)
+    assert (saved.updated_at, saved.sequence, saved.summary, saved.description) == before

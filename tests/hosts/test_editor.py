@@ -342,3 +342,21 @@ def test_every_credit_error_is_said_at_once(client, make_host, login, db_session
     page = text_of(response)
     for message in ("Please give the event a title.", "Enter contact hours above 0", "between 0 and 60 minutes"):
         assert message in page, message
+
+
+def test_a_save_with_the_browsers_crlf_line_breaks_changes_nothing_and_a_real_change_is_stored_with_lf(
+    client, hosted_event, db_session, editor_form, clock
+):
+    """Browsers send textareas' line breaks as CRLF; what is stored, and compared, has LF."""
+    event = hosted_event(join_url=editor_form["join_url"], summary="Two lines\nof summary.", description="# A\n\n- b")
+    db_session.commit()
+    before = event.updated_at
+    clock.advance(timedelta(minutes=5))
+    crlf = {**editor_form, "summary": "Two lines\r\nof summary.", "description": "# A\r\n\r\n- b\r\n"}
+    assert client.post(f"/host/events/{event.id}/edit", data=crlf).status_code == 303
+    db_session.expire_all()
+    assert (event.updated_at, event.summary, event.description) == (before, "Two lines\nof summary.", "# A\n\n- b")
+    changed = {**crlf, "description": "# A\r\n\r\n- b\r\n- c\r"}
+    assert client.post(f"/host/events/{event.id}/edit", data=changed).status_code == 303
+    db_session.expire_all()
+    assert (event.updated_at, event.description) == (clock.now(), "# A\n\n- b\n- c")
