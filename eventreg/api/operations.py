@@ -131,6 +131,7 @@ def mark_attendance(
         raise ApiError("not_confirmed")
     if not attended_given:
         attended = credit.has_attended(event, minutes)
-    host_operations.record_attendance(event, [registration], attended, now=now)
+    # The minutes first: record_attendance writes attended and then queues attendance.recorded, whose payload is
+    # read then and must carry these minutes, not the ones before. (A refusal rolls both back.)
     registration.minutes_attended = minutes
-    db.session.flush()
+    host_operations.record_attendance(event, [registration], attended, now=now)

@@ -150,3 +150,24 @@ def test_issuing_and_reissuing_a_certificate_emit_certificate_issued(
         "Ana López",
     )
     assert reissued["data"]["certificate"]["reissued_at"] is not None
+
+
+def test_attendance_recorded_from_the_api_carries_the_minutes_just_written(
+    client, hosted_event, make_endpoint, register, receiver, db_session, clock
+):
+    from eventreg.api import operations as api_operations
+
+    event = hosted_event()
+    host = event.hosts[0]
+    make_endpoint(host, receiver.url, types=["attendance.recorded"])
+    ana = register(event, email="ana.lopez@library.example.org")
+    _token, secret = api_operations.create_token(host, name="Library website", can_write=True, now=clock.now())
+    db_session.commit()
+    clock.set(event.ends_at + timedelta(hours=1))
+    url = f"/api/v1/host/events/{event.id}/registrations/{ana.id}/attendance"
+    for minutes in (55, 70):
+        response = client.put(url, json={"minutes": minutes}, headers={"Authorization": f"Bearer {secret}"})
+        assert response.status_code == 200, response.get_data(as_text=True)
+    recorded = [(p["data"]["registrations"][0]["minutes_attended"], p["data"]["registrations"][0]["attended"])
+                for p in receiver.payloads()]  # fmt: skip
+    assert recorded == [(55, True), (70, True)]
