@@ -59,6 +59,15 @@ def init_app(app: Flask) -> None:
         # Behind a load balancer every request comes from it: trust exactly that many X-Forwarded-* hops.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    # Registered before the limiter's own hook so that it runs after it (Flask runs them in reverse): the
+    # limiter writes Retry-After on every limited answer, but it is true only of a refusal (RFC 9110: "how long
+    # to wait"), so a client reading it on a 200 would back off for nothing.
+    @app.after_request
+    def retry_after_only_on_refusals(response):
+        if response.status_code != 429:
+            response.headers.pop("Retry-After", None)
+        return response
+
     limiter = Limiter(
         get_remote_address,
         app=app,

@@ -211,7 +211,10 @@ def test_rate_limit_counts_per_token_and_answers_429_as_a_problem(
     first, second = make_token(host, name="First"), make_token(host, name="Second")
     client = client_of(strict_app)
     for _ in range(3):
-        assert client.get("/api/v1/host/events", headers=bearer(first)).status_code == 200
+        allowed = client.get("/api/v1/host/events", headers=bearer(first))
+        assert allowed.status_code == 200
+        assert "Retry-After" not in allowed.headers  # only a refusal says how long to wait
+        assert allowed.headers["X-RateLimit-Limit"] == "3"
     refused = client.get("/api/v1/host/events", headers=bearer(first))
     assert refused.status_code == 429
     assert as_problem(refused)["code"] == "rate_limited"
