@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from standardwebhooks.webhooks import Webhook
 
+from eventreg.core import database
 from eventreg.core.background import BackgroundSender
 from eventreg.core.extensions import db
 from eventreg.core.links import external_url
@@ -123,13 +124,19 @@ def _claim(ids: list[int], now: datetime) -> list[sa.Row]:
 def _send_one(delivery: sa.Row, now: datetime) -> bool:
     endpoint = db.session.get(WebhookEndpoint, delivery.endpoint_id)
     if endpoint is None:  # deleted since the claim, and the delivery with it
+        db.session.rollback()
         return False
+    url, secret = endpoint.url, endpoint.secret
+    # No transaction is held while the receiver answers: on SQLite a read transaction cannot become a write
+    # once another connection has committed ("database is locked"), so the outcome would be lost and the
+    # message sent again when its claim expired; on PostgreSQL it would hold a connection idle in transaction.
+    db.session.rollback()
     config = current_app.config
     status = None
     try:
-        target = network.resolve(endpoint.url, network.allowed_hosts(config["WEBHOOK_ALLOWED_HOSTS"]))
+        target = network.resolve(url, network.allowed_hosts(config["WEBHOOK_ALLOWED_HOSTS"]))
         answer = network.post(
-            target, delivery.payload.encode("utf-8"), signed_headers(delivery, endpoint.secret, now),
+            target, delivery.payload.encode("utf-8"), signed_headers(delivery, secret, now),
             timeout=config["WEBHOOK_TIMEOUT"],
         )  # fmt: skip
         status = answer.status
@@ -138,10 +145,10 @@ def _send_one(delivery: sa.Row, now: datetime) -> bool:
         error = f"Not sent: {refusal.message}"
     except OSError as failure:
         error = f"{type(failure).__name__}: {failure}"
-    fields = {"delivery_id": delivery.id, "endpoint_id": endpoint.id, "kind": delivery.kind, "status": status}
+    fields = {"delivery_id": delivery.id, "endpoint_id": delivery.endpoint_id, "kind": delivery.kind, "status": status}
     if error is None:
         _record(delivery.id, delivered_at=now, next_attempt_at=None, last_status_code=status, last_error=None, now=now)
-        _endpoint_succeeded(endpoint)
+        _endpoint_succeeded(delivery.endpoint_id)
         log.info("webhook delivered", extra=fields)
         return True
     attempts = delivery.attempts + 1
@@ -152,7 +159,7 @@ def _send_one(delivery: sa.Row, now: datetime) -> bool:
         next_attempt_at = min(now + retry_delay(attempts), delivery.give_up_at)  # the last try at the deadline
         _record(delivery.id, next_attempt_at=next_attempt_at, last_status_code=status, last_error=error, now=now)
         log.warning("webhook failed", extra={**fields, "attempts": attempts, "next_attempt_at": next_attempt_at})
-    _endpoint_failed(endpoint, now)
+    _endpoint_failed(delivery.endpoint_id, now)
     return False
 
 
@@ -163,24 +170,37 @@ def _refusal(status: int) -> str:
 
 
 def _record(delivery_id: int, *, now: datetime, **values) -> None:
-    """The outcome of one attempt, committed at once so a crash later cannot send it twice."""
+    """The outcome of one attempt, committed at once in a transaction of its own that takes the write lock first
+    (on SQLite it waits for the lock rather than failing), so a crash or a busy database cannot send it twice."""
     statement = sa.update(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
     values["last_error"] = values["last_error"][:500] if values.get("last_error") else None
-    db.session.execute(statement.values(attempts=WebhookDelivery.attempts + 1, last_attempt_at=now, **values))
-    db.session.commit()
-
-
-def _endpoint_succeeded(endpoint: WebhookEndpoint) -> None:
-    if endpoint.failure_streak:
-        endpoint.failure_streak = 0
-        endpoint.failing_since = None
+    with database.write_transaction():
+        db.session.execute(statement.values(attempts=WebhookDelivery.attempts + 1, last_attempt_at=now, **values))
         db.session.commit()
 
 
-def _endpoint_failed(endpoint: WebhookEndpoint, now: datetime) -> None:
+def _endpoint_succeeded(endpoint_id: int) -> None:
+    with database.write_transaction():
+        db.session.execute(
+            sa.update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.failure_streak > 0)
+            .values(failure_streak=0, failing_since=None)
+        )
+        db.session.commit()
+
+
+def _endpoint_failed(endpoint_id: int, now: datetime) -> None:
     """Count the failure; past FAILURES_TO_DISABLE over DISABLE_AFTER, disable the endpoint and tell its host."""
+    with database.write_transaction():
+        disabled = _count_failure(endpoint_id, now)
+    if disabled:
+        mail_sending.send_queued(now)
+
+
+def _count_failure(endpoint_id: int, now: datetime) -> bool:
+    """Whether this failure disabled the endpoint (its host's mail is queued and committed)."""
     endpoint = db.session.execute(
-        sa.select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint.id).with_for_update()
+        sa.select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id).with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()  # fmt: skip
     endpoint.failure_streak += 1
@@ -200,8 +220,7 @@ def _endpoint_failed(endpoint: WebhookEndpoint, now: datetime) -> None:
         )  # fmt: skip
         log.error("webhook endpoint disabled", extra={"endpoint_id": endpoint.id, "failures": endpoint.failure_streak})
     db.session.commit()
-    if disabling:
-        mail_sending.send_queued(now)
+    return disabling
 
 
 def _disabled_context(endpoint: WebhookEndpoint, held: int) -> dict:

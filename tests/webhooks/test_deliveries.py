@@ -8,6 +8,7 @@ from standardwebhooks.webhooks import Webhook
 
 from eventreg.clock import SystemClock
 from eventreg.core.extensions import db
+from eventreg.events.models import Event
 from eventreg.registrations.models import Registration
 from eventreg.webhooks import sending
 from eventreg.webhooks.models import WebhookDelivery
@@ -148,3 +149,56 @@ def test_emit_takes_a_listed_type_and_refuses_any_other(
     assert receiver.payloads()[0]["data"]["certificate"] == {"id": 7}
     with pytest.raises(ValueError, match="unknown webhook event type"):
         operations.emit("certificate.revoked", event, {}, clock.now())
+
+
+def commit_elsewhere(app, event_id):
+    """What another request does meanwhile: a write committed on another connection."""
+
+    def write(_record):
+        with app.app_context():
+            db.session.execute(sa.update(Event).where(Event.id == event_id).values(summary=Event.summary + "."))
+            db.session.commit()
+
+    return write
+
+
+def test_an_outcome_is_recorded_though_another_connection_commits_while_the_receiver_answers(
+    app, make_host, make_event, make_endpoint, receiver, register, db_session, clock, deliveries
+):
+    """SQLite refuses to turn a read transaction into a write once another connection has committed: the sender
+    must hold no transaction while it posts, or the outcome is lost and the message sent again."""
+    host = make_host()
+    event = make_event()
+    event.hosts = [host]
+    make_endpoint(host, receiver.url)
+    register(event)
+    db_session.commit()
+    receiver.on_request = commit_elsewhere(app, event.id)
+    assert sending.send_pending(clock.now()) == (1, 0)
+    [delivery] = deliveries()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 200)
+    assert sending.send_pending(clock.now() + timedelta(hours=1)) == (0, 0)
+    assert len(receiver.requests) == 1
+
+
+def test_a_burst_in_the_background_while_other_requests_commit_arrives_once_each(
+    app, client, make_host, make_event, make_endpoint, receiver, registration_form, db_session, clock, deliveries,
+    monkeypatch,
+):  # fmt: skip
+    host = make_host()
+    event = make_event(starts_at=clock.now() + timedelta(days=10))
+    event.hosts = [host]
+    make_endpoint(host, receiver.url, types=["registration.created"])
+    db_session.commit()
+    url, event_id = f"/events/{event.slug}/register", event.id
+    db_session.commit()  # the test's session (which the requests share) holds no read open between them
+    receiver.on_request = commit_elsewhere(app, event_id)
+    monkeypatch.setitem(app.config, "WEBHOOK_DELIVERY", "background")
+    for n in range(12):
+        form = {**registration_form, "email": f"reader{n}@library.example.org", "form_key": f"k{n}"}
+        assert client.post(url, data=form).status_code == 200
+    assert sending.background_sender(app).drain(timeout=30)
+    ids = [record["headers"]["webhook-id"] for record in receiver.requests]
+    assert len(ids) == len(set(ids)) == 12
+    assert {(d.status, d.attempts) for d in deliveries()} == {("delivered", 1)}
+    assert sending.send_pending(clock.now() + timedelta(hours=1)) == (0, 0)  # nothing left to send again
