@@ -343,10 +343,11 @@ def update_event(data, event_id: int):
 def publish_event(event_id: int):
     """Put the event on the public pages (from a draft)."""
     event = _managed_event(event_id)
-    if event.status == Status.CANCELLED:
-        fail(409, "event_cancelled", "A cancelled event cannot be published again.")
     if event.status != Status.PUBLISHED:
-        event_operations.publish(event, now=clock.now())
+        try:
+            event_operations.publish(event, now=clock.now())
+        except event_operations.EventError as error:
+            fail(409, "event_cancelled", error.message)
     return _host_event(event)
 
 

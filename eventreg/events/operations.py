@@ -97,6 +97,8 @@ class EventError(Exception):
         "bad_contact_hours": f"Enter contact hours above 0 and at most {MAX_CONTACT_HOURS}, with at most two "
         "decimals, like 1.5 or 0.75. Leave it empty if the event awards none.",
         "bad_minutes": "The minimum must be between 0 and {limit} minutes (the event's length).",
+        "cancelled": "A cancelled event stays cancelled: its registrants were told it will not take place. To "
+        "offer it again, use “Run it again (copy)”.",
     }
 
     def __init__(self, code: str, **values):
@@ -196,6 +198,9 @@ def check_slug(slug: str, event_id: int | None) -> None:
 
 
 def publish(event: Event, *, now: datetime) -> None:
+    """On the public pages. EventError("cancelled") for a cancelled event, from the editor and the API alike."""
+    if event.status == Status.CANCELLED:
+        raise EventError("cancelled")
     event.status = Status.PUBLISHED
     event.updated_at = now
     db.session.flush()
@@ -203,7 +208,10 @@ def publish(event: Event, *, now: datetime) -> None:
 
 
 def unpublish(event: Event, *, now: datetime) -> None:
-    """Back to draft: off the public pages. Registrations are kept."""
+    """Back to draft: off the public pages. Registrations are kept. EventError("cancelled") for a cancelled
+    event (a draft could then be published, undoing the cancellation its registrants were told of)."""
+    if event.status == Status.CANCELLED:
+        raise EventError("cancelled")
     event.status = Status.DRAFT
     event.updated_at = now
     db.session.flush()

@@ -306,12 +306,16 @@ def event_action(event_id: int, action: str):
     if not _csrf_ok():
         abort(400)
     now = clock.now()
-    if action == "publish":
-        event_operations.publish(event, now=now)
-        flash("Published: the event is on the public pages.")
-    elif action == "unpublish":
-        event_operations.unpublish(event, now=now)
-        flash("Unpublished: the event is a draft again.")
+    if action in ("publish", "unpublish"):
+        try:
+            if action == "publish":
+                event_operations.publish(event, now=now)
+                flash("Published: the event is on the public pages.")
+            else:
+                event_operations.unpublish(event, now=now)
+                flash("Unpublished: the event is a draft again.")
+        except event_operations.EventError as error:
+            flash(error.message, "error")
     elif action == "cancel":
         if event.status == Status.CANCELLED:
             flash("This event was already cancelled; nobody was emailed again.")

@@ -360,3 +360,19 @@ def test_a_save_with_the_browsers_crlf_line_breaks_changes_nothing_and_a_real_ch
     assert client.post(f"/host/events/{event.id}/edit", data=changed).status_code == 303
     db_session.expire_all()
     assert (event.updated_at, event.description) == (clock.now(), "# A\n\n- b\n- c")
+
+
+@pytest.mark.parametrize("action", ["publish", "unpublish"])
+def test_a_cancelled_event_is_neither_published_nor_made_a_draft_again(
+    client, hosted_event, db_session, clock, text_of, action
+):
+    """A stale page or a second tab may still post Publish: the event stays cancelled, as the API refuses too."""
+    event = hosted_event(status=Status.CANCELLED)
+    db_session.commit()
+    before = event.updated_at
+    clock.advance(timedelta(minutes=5))
+    response = client.post(f"/host/events/{event.id}/{action}")
+    assert response.status_code == 303
+    db_session.expire_all()
+    assert (event.status, event.updated_at) == (Status.CANCELLED, before)
+    assert "A cancelled event stays cancelled" in text_of(client.get(response.headers["Location"]))
