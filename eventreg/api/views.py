@@ -51,6 +51,16 @@ host = bodies.Blueprint(
 docs = flask.Blueprint("api_docs", __name__, url_prefix=PREFIX)
 
 
+@public.after_request
+def allow_any_origin(response: flask.Response) -> flask.Response:
+    """CORS on the public catalog, so a library's own page can read it from the browser: any origin, no
+    credentials (it needs none, and reveals nothing a visitor's cookies could unlock), the paging and cache
+    headers readable. The host endpoints send none: a token belongs on a server, not in a page."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Link, ETag"
+    return response
+
+
 def documented_errors(blueprint: bodies.Blueprint, *statuses: int):
     """Document these error statuses on an operation, each a problem document."""
 

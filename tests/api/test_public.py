@@ -223,3 +223,17 @@ def test_events_carry_their_contact_hours_and_whether_a_certificate_is_offered(c
     one = client.get(f"/api/v1/events/{with_hours.slug}").get_json()
     assert (one["contact_hours"], one["certificate"]) == ("1.50", True)
     assert "credit_min_minutes" not in one  # the rule's detail is for its hosts
+
+
+def test_the_public_catalog_may_be_read_from_any_origin_and_the_host_api_may_not(client, make_event, db_session):
+    event = make_event()
+    db_session.commit()
+    origin = {"Origin": "https://library.example.org"}
+    for path in ("/api/v1/events", f"/api/v1/events/{event.slug}", "/api/v1/topics", "/api/v1/events?cursor=x"):
+        response = client.get(path, headers=origin)
+        assert response.headers["Access-Control-Allow-Origin"] == "*", path
+        assert "Access-Control-Allow-Credentials" not in response.headers
+        assert set(response.headers["Access-Control-Expose-Headers"].split(", ")) == {"Link", "ETag"}
+    host = client.get("/api/v1/host/events", headers=origin)
+    assert host.status_code == 401
+    assert "Access-Control-Allow-Origin" not in host.headers
