@@ -149,6 +149,11 @@ class Plan:
     absent: list[Registration]  # confirmed registrants the report does not mention
 
     @property
+    def people(self) -> list[Person]:
+        """Everyone in the report, matched first, in the preview's order."""
+        return [m.person for m in self.matched] + [u.person for u in self.unmatched]
+
+    @property
     def attended_count(self) -> int:
         return sum(1 for m in self.matched if m.attended)
 
@@ -185,21 +190,21 @@ OVERRUN = 60  # minutes past the scheduled length before a person's minutes look
 def doubts(event: Event, plan: Plan) -> list[str]:
     """Reasons the preview's figures may be wrong, for the host to check the columns before applying: everyone
     with the same minutes, minutes longer than the meeting plus an hour, nobody reaching the rule."""
-    people = [m.minutes for m in plan.matched] + [u.minutes for u in plan.unmatched]
+    minutes_each = [person.minutes for person in plan.people]
     found = []
-    if len(people) > 1 and len(set(people)) == 1:
+    if len(minutes_each) > 1 and len(set(minutes_each)) == 1:
         found.append(
-            f"Everyone has {people[0]} minutes. A real report almost never says so: is the minutes or join "
+            f"Everyone has {minutes_each[0]} minutes. A real report almost never says so: is the minutes or join "
             "column the meeting's own rather than each person's?"
         )
     longest = credit.scheduled_minutes(event) + OVERRUN
-    over = sum(1 for minutes in people if minutes > longest)
+    over = sum(1 for minutes in minutes_each if minutes > longest)
     if over:
         found.append(
             f"{over} {'person has' if over == 1 else 'people have'} more than {longest} minutes, longer than "
             "the event plus an hour: is this the report of this meeting, and are the columns right?"
         )
-    if people and not any(credit.has_attended(event, minutes) for minutes in people):
+    if minutes_each and not any(credit.has_attended(event, minutes) for minutes in minutes_each):
         found.append(
             f"Nobody reaches the {plan.required_minutes} minutes the credit rule asks: check the columns, "
             "the zone, and the rule."
@@ -209,11 +214,9 @@ def doubts(event: Event, plan: Plan) -> list[str]:
 
 def clipped(plan: Plan) -> list[Person]:
     """People whose minutes the plausible window cut, in the preview's order, for its notice."""
-    people = [m.person for m in plan.matched] + [u.person for u in plan.unmatched]
-    return [person for person in people if person.is_clipped]
+    return [person for person in plan.people if person.is_clipped]
 
 
 def merged_segments(plan: Plan) -> int:
     """Visits beyond the first of each person: rows the preview added together or merged."""
-    people = [m.person for m in plan.matched] + [u.person for u in plan.unmatched]
-    return sum(len(person.rows) - 1 for person in people)
+    return sum(len(person.rows) - 1 for person in plan.people)

@@ -1,6 +1,7 @@
 """Keeping an uploaded report for its preview, applying it, and the credit rule. Add and flush, never commit."""
 
 import contextlib
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -82,7 +83,7 @@ def store_import(event: Event, *, host: Host, filename: str, data: bytes, zone: 
     return imported
 
 
-MAPPING_FIELDS = ("email", "name", "minutes", "joined", "left")
+MAPPING_FIELDS = tuple(f.name for f in dataclasses.fields(reports.Mapping))  # email, name, minutes, joined, left
 
 
 def _remembered_mapping(host: Host, columns_key: str) -> reports.Mapping | None:
@@ -111,7 +112,7 @@ def mapping_of(stored: dict | None) -> reports.Mapping | None:
 def _mapping_json(report: reports.Report) -> dict | None:
     if report.mapping is None:
         return None
-    stored = {key: getattr(report.mapping, key) for key in MAPPING_FIELDS}
+    stored = dataclasses.asdict(report.mapping)
     stored["stated_zones"] = report.stated_zones
     return stored
 
@@ -178,8 +179,9 @@ def apply_import(
 
     changed = []  # registrations whose minutes or attendance this apply wrote, for attendance.recorded
     updated = marked_absent = 0
+    window = matching.plausible_window(event)
     for registration_id, rows in rows_for.items():
-        person = matching.Person(key="", email="", name="", rows=rows, window=matching.plausible_window(event))
+        person = matching.Person(key="", email="", name="", rows=rows, window=window)
         minutes = person.minutes  # cut to the window, so always within the database's INTEGER
         if _record(confirmed[registration_id], minutes, credit.has_attended(event, minutes)):
             updated += 1

@@ -511,11 +511,6 @@ def parse(
     return report
 
 
-def _fields(mapping: Mapping) -> dict[str, str]:
-    return {"email": mapping.email, "name": mapping.name, "minutes": mapping.minutes, "joined": mapping.joined,
-            "left": mapping.left}  # fmt: skip
-
-
 def _read_rows(records, table: Table, labels: list[str], mapping: Mapping, zone: str, report: Report) -> list[Row]:
     header = [_norm(c) for c in records[table.header][1]]
 
