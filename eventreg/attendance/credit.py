@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from eventreg.events import models as events_models
 from eventreg.events.models import Event
 from eventreg.registrations.models import Registration
 
@@ -12,7 +13,7 @@ DEFAULT_SHARE = Decimal("0.75")  # of the scheduled length, when the host has se
 
 
 def scheduled_minutes(event: Event) -> int:
-    return int((event.ends_at - event.starts_at).total_seconds() // 60)
+    return events_models.scheduled_minutes(event.starts_at, event.ends_at)
 
 
 def required_minutes(event: Event) -> int:

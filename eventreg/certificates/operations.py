@@ -63,25 +63,21 @@ def config_defaults() -> dict[str, str]:
 def site_issuer_settings() -> dict[str, str]:
     """The site's issuer, signer and signer title: the admin's settings, else the configuration's. The signer's
     title goes with the signer: an admin who names a signer gives their title (or none) with them."""
-    chosen = config_defaults()
-    settings = get_settings()
-    if settings is not None and settings.issuer:
-        chosen["issuer"] = settings.issuer
-    if settings is not None and settings.signer:
-        chosen["signer"], chosen["signer_title"] = settings.signer, settings.signer_title
-    return chosen
+    return _overridden(config_defaults(), get_settings())
 
 
 def issuer_settings(event: Event | None = None) -> dict[str, str]:
     """What a certificate of this event is issued with: the event's own issuer and signer where its host set
     them, else the site's (site_issuer_settings). A certificate copies these in when it is issued."""
-    chosen = site_issuer_settings()
-    override = get_event_signer(event) if event is not None else None
-    if override is not None:
-        if override.issuer:
-            chosen["issuer"] = override.issuer
-        if override.signer:
-            chosen["signer"], chosen["signer_title"] = override.signer, override.signer_title
+    return _overridden(site_issuer_settings(), get_event_signer(event) if event is not None else None)
+
+
+def _overridden(chosen: dict[str, str], source: CertificateSettings | EventSigner | None) -> dict[str, str]:
+    """`chosen` with the source's issuer where it names one, and its signer with their title where it names one."""
+    if source is not None and source.issuer:
+        chosen["issuer"] = source.issuer
+    if source is not None and source.signer:
+        chosen["signer"], chosen["signer_title"] = source.signer, source.signer_title
     return chosen
 
 
@@ -185,9 +181,9 @@ def finalise(event: Event, *, host: Host, now: datetime) -> list[Certificate]:
     "no_contact_hours", "not_ended" or "nobody_qualifies"."""
     # The lock makes a second finalise (a double click, a co-host) wait and then find these certificates.
     event = registration_operations.lock_event(event.id)
-    if event.contact_hours is None or event.contact_hours <= 0:
+    if not event.offers_certificate:
         raise CertificateError("no_contact_hours")
-    if now < event.ends_at:
+    if not event.has_ended(now):
         raise CertificateError("not_ended")
     qualifying = queries.list_qualifying(event)
     if not qualifying:

@@ -62,7 +62,7 @@ def render_index(event: Event, signer_form: SignerForm, status: int = 200):
         certificates=queries.list_for_event(event),
         qualifying=len(queries.list_qualifying(event)),
         required_minutes=credit.required_minutes(event),
-        ended=clock.now() >= event.ends_at,
+        ended=event.has_ended(clock.now()),
         signer_form=signer_form,
         site=operations.site_issuer_settings(),
         chosen=operations.issuer_settings(event),
@@ -114,9 +114,9 @@ def finalise(event_id: int):
             flash(f"{count} certificate{'s' if count != 1 else ''} issued and emailed.")
             return redirect(url_for("certificates.index", event_id=event.id), code=303)
     else:
-        if event.contact_hours is None or event.contact_hours <= 0:
+        if not event.offers_certificate:
             error = CertificateError("no_contact_hours").message
-        elif clock.now() < event.ends_at:
+        elif not event.has_ended(clock.now()):
             error = CertificateError("not_ended").message
     return render_template(
         "certificates/finalise.html",
@@ -240,9 +240,10 @@ def remove_logo():
         operations.remove_logo(host=current_user, now=clock.now())
         flash("Logo removed. Certificates show the issuer's name without a logo.")
         return redirect(url_for("certificates.settings"), code=303)
-    if operations.look()["logo"] is None:
+    look = operations.look()  # the logo as a data: URI, encoded once
+    if look["logo"] is None:
         return redirect(url_for("certificates.settings"), code=303)
-    return render_template("certificates/remove_logo.html", form=form, look=operations.look())
+    return render_template("certificates/remove_logo.html", form=form, look=look)
 
 
 # The registrant's own, under their manage link

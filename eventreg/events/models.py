@@ -24,6 +24,16 @@ class Format:
     LABELS = {WEBINAR: "Webinar", IN_PERSON: "In person", HYBRID: "Hybrid (in person and online)"}
 
 
+def shows_place(format: str, location: str | None) -> bool:
+    """Whether an event of this format at this location has a place to show: in person or hybrid, and named."""
+    return format in (Format.IN_PERSON, Format.HYBRID) and bool(location)
+
+
+def scheduled_minutes(starts_at: datetime, ends_at: datetime) -> int:
+    """An event's length in whole minutes: the bound of its minimum for credit, and the base of the default."""
+    return int((ends_at - starts_at).total_seconds() // 60)
+
+
 # Contact hours an event may state: more than none, at most this, in hundredths (the column's two places).
 MAX_CONTACT_HOURS = Decimal("999")
 
@@ -124,6 +134,9 @@ class Event(db.Model):
     def has_started(self, now: datetime) -> bool:
         return now >= self.starts_at
 
+    def has_ended(self, now: datetime) -> bool:
+        return now >= self.ends_at
+
     def is_open_for_registration(self, now: datetime) -> bool:
         return self.status == Status.PUBLISHED and now < self.registration_closes_at
 
@@ -145,4 +158,4 @@ class Event(db.Model):
 
     @property
     def has_place(self) -> bool:
-        return self.format in (Format.IN_PERSON, Format.HYBRID) and bool(self.location)
+        return shows_place(self.format, self.location)

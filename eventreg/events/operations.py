@@ -10,7 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from eventreg.core.extensions import db
-from eventreg.events.models import MAX_CONTACT_HOURS, Event, Status, Topic
+from eventreg.events.models import MAX_CONTACT_HOURS, Event, Status, Topic, scheduled_minutes
 from eventreg.webhooks import operations as webhooks
 
 # Paths under /events/ that a slug must not shadow.
@@ -119,7 +119,7 @@ def check_contact_hours(hours: Decimal | None) -> None:
 def check_min_minutes(minutes: int | None, *, starts_at: datetime, ends_at: datetime) -> None:
     """The one rule for the minimum minutes that count as attended (None: attendance.credit's default share of
     the length): from 0 to the scheduled length. EventError("bad_minutes") names the length."""
-    limit = int((ends_at - starts_at).total_seconds() // 60)
+    limit = scheduled_minutes(starts_at, ends_at)
     if minutes is not None and not 0 <= minutes <= limit:
         raise EventError("bad_minutes", limit=limit)
 

@@ -410,7 +410,7 @@ def attendees(event_id: int):
         list_args=list_args(),
         add_form=AddRegistrantForm(formdata=None),
         started=event.has_started(clock.now()),
-        ended=seats.has_ended(event, clock.now()),
+        ended=event.has_ended(clock.now()),
     )
 
 
@@ -497,7 +497,7 @@ def _added_message(event: Event, added: seats.Added, now: datetime) -> str:
         mail = f"a confirmation{' with the join link' if event.join_url else ''} was emailed"
     elif added.emailed:
         mail = "a note with their place in the queue was emailed"
-    elif seats.has_ended(event, now):
+    elif event.has_ended(now):
         mail = "no email was sent (the event has ended)"
     else:
         mail = "no email was sent"

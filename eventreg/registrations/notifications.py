@@ -8,7 +8,7 @@ from flask import current_app
 from eventreg import timezones
 from eventreg.calendars import ics
 from eventreg.core.links import external_url
-from eventreg.events.models import Event, Format
+from eventreg.events.models import Event, shows_place
 from eventreg.mail import outbox
 from eventreg.registrations import tokens
 from eventreg.registrations.models import Registration
@@ -133,7 +133,7 @@ class EventBefore:
 
     @property
     def has_place(self) -> bool:
-        return self.format in (Format.IN_PERSON, Format.HYBRID) and bool(self.location)
+        return shows_place(self.format, self.location)
 
 
 def queue_update(registration: Registration, *, changes: list[str], now: datetime, previous: EventBefore | None = None):

@@ -92,7 +92,7 @@ def register(
     if registration is not None and not registration.is_cancelled:
         raise RegistrationError("already_registered", registration)
     # Count before adding the new row, so the count cannot include it.
-    confirmed = (by_host and has_ended(event, now)) or has_free_seat(event)
+    confirmed = (by_host and event.has_ended(now)) or has_free_seat(event)
     if registration is None:
         registration = Registration(event=event, email=email)
         db.session.add(registration)
@@ -122,16 +122,12 @@ def register(
     return registration
 
 
-def has_ended(event: Event, now: datetime) -> bool:
-    return now >= event.ends_at
-
-
 def mails_added_person(event: Event, *, email_them: bool, now: datetime) -> bool:
     """Whether someone a host adds to an event is emailed (their confirmation with the join link, or their place
     in the queue): only when the host asks for it, and never once the event has ended. Adding people to a past
     event records who was there; a confirmation, an invitation or a join link for it would only surprise them.
     (Walk-ins from an attendance report are never mailed either: attendance.operations.add_walk_in.)"""
-    return email_them and not has_ended(event, now)
+    return email_them and not event.has_ended(now)
 
 
 @dataclass
