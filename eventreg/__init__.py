@@ -48,7 +48,11 @@ def create_app(config: dict | None = None) -> Flask:
     database.configure_engine_events(app)
 
     _register_blueprints(app)
-    requests.init_app(app)  # before ratelimits: a refused request never reaches the commit
+    from eventreg.mail import sending as mail_sending
+    from eventreg.webhooks import sending as webhook_sending
+
+    # before ratelimits: a refused request never reaches the commit
+    requests.init_app(app, senders=[mail_sending.deliver_queued, webhook_sending.deliver_queued])
     _register_template_helpers(app)
     _register_error_pages(app)
     from eventreg.api import problems as api_problems
@@ -105,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg.core import health
     from eventreg.embeds import views as embed_views
     from eventreg.events import views as event_views
+    from eventreg.hosts import attendee_views, editor_views  # noqa: F401 - their routes are on hosts.bp
     from eventreg.hosts import views as host_views
     from eventreg.registrations import views as registration_views
     from eventreg.transcripts import views as transcript_views

@@ -90,7 +90,6 @@ def upload(event_id: int):
                 now=clock.now(),
             )  # fmt: skip
         except (ReportError, AttendanceError) as error:
-            db.session.rollback()
             form.report.errors = [error.message]
             status = 400
         else:
@@ -120,11 +119,9 @@ def columns(event_id: int, import_id: int):
         try:
             operations.map_columns(imported, event, mapping)
         except (ReportError, AttendanceError) as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
         else:
             return redirect(url_for("attendance.preview", event_id=event.id, import_id=imported.id), code=303)
-    imported = event_import(event, import_id)  # as stored, after the rollback
     return _preview(event, imported, ApplyForm(formdata=None, mark_absent=True), {}, columns_form=form)
 
 
@@ -187,7 +184,6 @@ def apply(event_id: int, import_id: int):
             imported, event, decisions=decisions, mark_absent=form.mark_absent.data, now=clock.now()
         )
     except AttendanceError as error:
-        db.session.rollback()
         return _preview(event, imported, form, decisions, error=error.message)
     if applied.changed_nothing:
         flash("Attendance applied: nothing changed (this report was applied already).")

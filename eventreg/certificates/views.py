@@ -105,7 +105,6 @@ def finalise(event_id: int):
         try:
             issued = operations.finalise(event, host=current_user, now=clock.now())
         except CertificateError as refused:
-            db.session.rollback()
             error = refused.message
         else:
             count = len(issued)
@@ -142,7 +141,6 @@ def reissue(event_id: int, certificate_id: int):
         try:
             changes = operations.reissue(certificate, name=form.name.data, host=current_user, now=clock.now())
         except CertificateError as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
             status = 409
         else:
@@ -165,7 +163,6 @@ def revoke(event_id: int, certificate_id: int):
         try:
             operations.revoke(certificate, reason=form.reason.data, host=current_user, now=clock.now())
         except CertificateError as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
             status = 409
         else:
@@ -290,7 +287,6 @@ def correct_name(signed: str):
         try:
             operations.correct_name(registration, name=form.name.data)
         except CertificateError as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
             status = 409
         else:

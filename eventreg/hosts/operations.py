@@ -200,10 +200,16 @@ def save_event(
     """Save a host's edits of an event with its co-hosts, topics and capacity, and tell its registrants what
     changed. The co-hosts named replace all but the editor, who stays a host if they were one. Raising the
     capacity promotes people waiting. Returns what changed and who was emailed, and those promoted.
-    HostError("unknown_host"), RegistrationError("capacity_below_confirmed"), EventError for the slug."""
+    HostError("unknown_host"), RegistrationError("capacity_below_confirmed"), EventError for the slug: each
+    refused before the first write, so a refused save promotes nobody and mails nobody."""
     cohosts = hosts_by_emails(cohost_emails)
-    promoted = registration_operations.change_capacity(event, capacity, now=now)
+    registration_operations.check_capacity(registration_operations.lock_event(event.id), capacity)
+    if fields.get("slug", event.slug) != event.slug:
+        event_operations.check_slug(fields["slug"], event.id)
+    # update_event still refuses a slug another save took since the check, at its first write (a SAVEPOINT);
+    # the commit point rolls that back. Promotions and their mail come after it.
     update = event_operations.update_event(event, now=now, topics=topics, **fields)
+    promoted = registration_operations.change_capacity(event, capacity, now=now)
     registration_operations.tell_of_event_update(event, update, now=now)
     keep = [h for h in event.hosts if h.id == editor.id]
     event.hosts = keep + [h for h in cohosts if h.id != editor.id]

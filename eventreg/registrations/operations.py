@@ -195,11 +195,17 @@ def cancel_registration(registration: Registration, *, now: datetime) -> list[Re
 def change_capacity(event: Event, capacity: int | None, *, now: datetime) -> list[Registration]:
     """Set the capacity (None: unlimited). Never below those confirmed; raising it promotes people waiting."""
     event = lock_event(event.id)
-    if capacity is not None and capacity < count_confirmed(event):
-        raise RegistrationError("capacity_below_confirmed")
+    check_capacity(event, capacity)
     event.capacity = capacity
     db.session.flush()
     return promote_waiting(event, now=now)
+
+
+def check_capacity(event: Event, capacity: int | None) -> None:
+    """RegistrationError("capacity_below_confirmed") when capacity is below those confirmed; under lock_event, so
+    that no one is confirmed between this check and the change."""
+    if capacity is not None and capacity < count_confirmed(event):
+        raise RegistrationError("capacity_below_confirmed")
 
 
 def tell_of_event_update(event: Event, update: EventUpdate, *, now: datetime) -> EventUpdate:

@@ -5,7 +5,6 @@ from flask import Blueprint, Response, abort, g, redirect, render_template, url_
 from eventreg import clock
 from eventreg.calendars import ics
 from eventreg.core import requests
-from eventreg.core.extensions import db
 from eventreg.core.links import external_url
 from eventreg.events import queries
 from eventreg.events.models import Event
@@ -56,7 +55,6 @@ def register(slug: str):
             now=clock.now(),
         )
     except RegistrationError as error:
-        db.session.rollback()
         log.info("registration refused", extra={"event_id": event.id, "reason": error.code})
         form.form_errors.append(error.message)
         return render_registration_page(event, form, 409)

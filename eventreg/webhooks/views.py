@@ -56,7 +56,6 @@ def new():
                 description=form.description.data or "", allowed=_allowed(), now=clock.now(),
             )  # fmt: skip
         except (network.UrlRefused, WebhookError) as error:
-            db.session.rollback()
             (form.url if isinstance(error, network.UrlRefused) else form.event_types).errors.append(error.message)
             return render_template("webhooks/form.html", form=form, endpoint=None), 400
         # The secret is shown on this answer only (private, no-store), never in a flash or a redirect.
@@ -76,7 +75,6 @@ def edit(endpoint_id: int):
                 description=form.description.data or "", allowed=_allowed(),
             )  # fmt: skip
         except (network.UrlRefused, WebhookError) as error:
-            db.session.rollback()
             (form.url if isinstance(error, network.UrlRefused) else form.event_types).errors.append(error.message)
             return render_template("webhooks/form.html", form=form, endpoint=endpoint), 400
         flash("Saved.")

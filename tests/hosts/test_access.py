@@ -75,7 +75,9 @@ def test_post_routes(client, login, setup, role, route, data):
     ids = {"id": setup["event"].id, "rid": setup["registration"].id}
     form = {key: value.format(**ids) for key, value in data.items()}
     response = client.post(route.format(**ids), data=form)
-    expected = {"anonymous": 302, "other_host": 404, "owner": 303, "admin": 303}[role]
+    # The event is full, so a promotion the access check lets through is refused: 409, the list with the reason.
+    allowed = 409 if route.endswith("/promote") else 303
+    expected = {"anonymous": 302, "other_host": 404, "owner": allowed, "admin": allowed}[role]
     assert response.status_code == expected, response.get_data(as_text=True)[:500]
 
 

@@ -7,7 +7,11 @@ import pytz
 import sqlalchemy as sa
 
 from eventreg.events.models import Event, Status
+from eventreg.events.operations import EventError
+from eventreg.hosts import operations as host_operations
 from eventreg.mail import outbox, sending
+from eventreg.mail.models import OutboxMessage
+from eventreg.registrations.models import Registration
 
 FORM = {
     "title": "Teen tech week planning",
@@ -376,3 +380,44 @@ def test_a_cancelled_event_is_neither_published_nor_made_a_draft_again(
     db_session.expire_all()
     assert (event.status, event.updated_at) == (Status.CANCELLED, before)
     assert "A cancelled event stays cancelled" in text_of(client.get(response.headers["Location"]))
+
+
+def test_a_save_refused_for_its_slug_promotes_nobody_and_mails_nobody(
+    client, hosted_event, make_event, register, editor_form, db_session, mailbox
+):
+    """Raising the capacity would promote the waiting person; the slug is taken, so the save is refused first."""
+    make_event(title="Taken", slug="taken")
+    event = hosted_event(capacity=1)
+    register(event)
+    waiting = register(event)
+    db_session.commit()
+    queued = db_session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+    mailbox.clear()
+    response = client.post(f"/host/events/{event.id}/edit", data={**editor_form, "capacity": "5", "slug": "taken"})
+    assert response.status_code == 400
+    assert "Another event already uses this address" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Registration, waiting.id).is_waiting
+    assert db_session.get(Event, event.id).capacity == 1
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == queued
+    assert mailbox == []
+
+
+def test_save_event_refuses_a_taken_slug_before_it_writes(make_host, make_event, register, db_session, clock):
+    """The operation itself, with no commit point to roll back: nobody promoted, nothing queued."""
+    make_event(title="Taken", slug="taken")
+    host = make_host()
+    event = make_event(capacity=1)
+    register(event)
+    waiting = register(event)
+    queued = db_session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage))
+    fields = {name: getattr(event, name) for name in ("title", "timezone", "starts_at", "ends_at")}
+    with pytest.raises(EventError) as refused:
+        host_operations.save_event(
+            event, host, cohost_emails=[], topics=[], capacity=5, now=clock.now(), slug="taken", **fields
+        )
+    assert refused.value.code == "slug_taken"
+    db_session.flush()
+    assert waiting.is_waiting
+    assert event.capacity == 1
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == queued

@@ -1,0 +1,225 @@
+"""The event editor: creating an event, changing it (with what the save mailed, in plain words), publishing,
+unpublishing, cancelling and copying it, and previewing its public page."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from eventreg import clock, timezones
+from eventreg.attendance import credit
+from eventreg.events import operations as event_operations
+from eventreg.events import queries as event_queries
+from eventreg.events.models import Event, Status
+from eventreg.events.pages import event_page_context
+from eventreg.hosts import operations as host_operations
+from eventreg.hosts.access import managed_event
+from eventreg.hosts.forms import EventForm
+from eventreg.hosts.operations import HostError
+from eventreg.hosts.views import bp, counted, csrf_ok
+from eventreg.registrations import operations as seats
+from eventreg.registrations import queries as registration_queries
+from eventreg.registrations.forms import RegistrationForm
+from eventreg.registrations.models import Registration
+from eventreg.registrations.operations import RegistrationError
+
+
+def _topic_choices(form: EventForm) -> None:
+    form.topics.choices = [SelectChoice(t.id, t.name) for t in event_queries.list_topics()]
+
+
+def _event_fields(form: EventForm) -> dict:
+    return {
+        "title": form.title.data,
+        "summary": form.summary.data or "",
+        "description": form.description.data or "",
+        "format": form.format.data,
+        "location": form.location.data or None,
+        "host_name": form.host_name.data or None,
+        "timezone": form.timezone.data,
+        "starts_at": form.starts_at,
+        "ends_at": form.ends_at,
+        "join_url": form.join_url.data or None,
+        "archive_url": form.archive_url.data or None,
+        "reminder_hours": form.reminder_hours.data or "",
+        "registration_deadline_at": form.registration_deadline_at,
+        "contact_hours": form.contact_hours.data,
+        "credit_min_minutes": form.credit_min_minutes.data,
+    }
+
+
+def _confirm_past_start(form: EventForm, event: Event | None) -> bool:
+    """True when the start may be saved; else asks, on the form, whether a start in the past is meant."""
+    if form.past_ok.data or not host_operations.needs_past_confirmation(event, form.starts_at, now=clock.now()):
+        return True
+    form.past_ok.flags.needed = True
+    form.start_date.errors.append(
+        f"This start, {timezones.local_date(form.starts_at, form.timezone.data)}, is in the "
+        "past. Registrants are not emailed about changes to an event that has ended. If you mean it, tick "
+        f"“{form.past_ok.label.text}” below and save again."
+    )
+    return False
+
+
+def _selected_topics(form: EventForm):
+    return [t for t in event_queries.list_topics() if t.id in (form.topics.data or [])]
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+def new_event():
+    form = EventForm()
+    _topic_choices(form)
+    if request.method == "GET":
+        form.timezone.data = current_user.timezone
+    if form.validate_on_submit() and _confirm_past_start(form, None):
+        try:
+            event = host_operations.create_event(
+                current_user, cohost_emails=form.cohost_emails(), topics=_selected_topics(form),
+                slug=form.slug.data or None, capacity=form.capacity.data, now=clock.now(), **_event_fields(form),
+            )  # fmt: skip
+        except (HostError, event_operations.EventError) as error:
+            (form.cohosts if isinstance(error, HostError) else form.slug).errors.append(error.message)
+            return render_template("hosts/event_form.html", form=form, event=None), 400
+        flash("Draft saved. Preview it, then publish when it is ready.")
+        return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
+    return render_template("hosts/event_form.html", form=form, event=None), 400 if form.errors else 200
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_event(event_id: int):
+    event = managed_event(event_id)
+    form = EventForm(obj=event)
+    _topic_choices(form)
+    if event.timezone not in timezones.canonical_zones():  # saved before the list held only canonical zones
+        form.timezone.choices = [*form.timezone.choices, SelectChoice(event.timezone, event.timezone)]
+    if request.method == "GET":
+        _fill_times(form, event)
+    if form.validate_on_submit() and _confirm_past_start(form, event):
+        try:
+            update, promoted = host_operations.save_event(
+                event, current_user, cohost_emails=form.cohost_emails(), topics=_selected_topics(form),
+                capacity=form.capacity.data, now=clock.now(), slug=form.slug.data or event.slug, **_event_fields(form),
+            )  # fmt: skip
+        except (HostError, RegistrationError, event_operations.EventError) as error:
+            field = {HostError: form.cohosts, RegistrationError: form.capacity}.get(type(error), form.slug)
+            field.errors.append(error.message)
+            return render_template(
+                "hosts/event_form.html", form=form, event=event, required_minutes=credit.required_minutes(event)
+            ), 400
+        flash(saved_message(update, promoted))
+        return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
+    if request.method == "GET":
+        form.cohosts.data = ", ".join(h.email for h in event.hosts if h.id != current_user.id)
+        form.topics.data = [t.id for t in event.topics]
+    return render_template(
+        "hosts/event_form.html", form=form, event=event, required_minutes=credit.required_minutes(event)
+    ), 400 if form.errors else 200
+
+
+NOT_INVITED = {
+    "draft": "Nobody was emailed: the event is a draft.",
+    "cancelled": "Nobody was emailed: the event is cancelled.",
+    "ended": "Nobody was emailed: the event has ended.",
+    "nobody": "Nobody was emailed: no one is confirmed yet.",
+}
+RECORDING_KINDS = {
+    "thanks": "{n} attended (a thank-you)",
+    "missed": "{n} marked absent (sorry we missed you)",
+    "recording": "{n} who asked for the recording",
+}
+RECORDING_HELD = {
+    "not_ended": "The recording link will be emailed after the event ends, to those who attended, those marked "
+    "absent and those who asked for it.",
+    "nobody": "Nobody was emailed the recording link: no one attended, was marked absent or asked for it.",
+}
+
+
+def saved_message(update: event_operations.EventUpdate, promoted: list[Registration]) -> str:
+    """What the save did, mail included, in plain words: never a message that was not sent."""
+    parts = ["Saved."]
+    if update.invited:
+        parts.append(
+            f"{counted(update.invited, 'confirmed registrant was', 'confirmed registrants were')} emailed an updated "
+            f"invitation ({' and '.join(update.told)} changed)."
+        )
+    elif update.not_invited:
+        parts.append(NOT_INVITED[update.not_invited])
+    if promoted:
+        parts.append(f"{counted(len(promoted))} moved from the waiting list to confirmed and emailed.")
+    corrections = update.recording.get("recording_correction", 0)
+    if corrections:
+        parts.append(f"The corrected recording link was emailed to {counted(corrections)}.")
+    elif update.recording:
+        each = [
+            text.format(n=update.recording[kind]) for kind, text in RECORDING_KINDS.items() if update.recording[kind]
+        ]
+        parts.append(f"The recording link was emailed to {counted(update.recording.total())}: {', '.join(each)}.")
+    elif update.recording_held:
+        parts.append(RECORDING_HELD[update.recording_held])
+    return " ".join(parts)
+
+
+def _fill_times(form: EventForm, event: Event) -> None:
+    start, end = timezones.to_zone(event.starts_at, event.timezone), timezones.to_zone(event.ends_at, event.timezone)
+    form.start_date.data, form.start_time.data = start.date(), start.time().replace(tzinfo=None)
+    form.end_time.data = end.time().replace(tzinfo=None)
+    form.end_date.data = end.date() if end.date() != start.date() else None
+    if event.registration_deadline_at is not None:
+        deadline = timezones.to_zone(event.registration_deadline_at, event.timezone)
+        form.deadline_date.data, form.deadline_time.data = deadline.date(), deadline.time().replace(tzinfo=None)
+
+
+@bp.post("/events/<int:event_id>/<any(publish, unpublish, cancel, duplicate):action>")
+@login_required
+def event_action(event_id: int, action: str):
+    event = managed_event(event_id)
+    if not csrf_ok():
+        abort(400)
+    now = clock.now()
+    if action in ("publish", "unpublish"):
+        try:
+            if action == "publish":
+                event_operations.publish(event, now=now)
+                flash("Published: the event is on the public pages.")
+            else:
+                event_operations.unpublish(event, now=now)
+                flash("Unpublished: the event is a draft again.")
+        except event_operations.EventError as error:
+            flash(error.message, "error")
+    elif action == "cancel":
+        if event.status == Status.CANCELLED:
+            flash("This event was already cancelled; nobody was emailed again.")
+        else:
+            event_operations.cancel_event(event, now=now)
+            told = seats.tell_of_event_cancelled(event, now=now)
+            flash(
+                f"Cancelled. {told} registrant{'s were' if told != 1 else ' was'} emailed."
+                if told
+                else "Cancelled. Nobody was registered, so no one was emailed."
+            )
+    else:
+        copy = event_operations.duplicate_event(event, now=now)
+        flash("A draft copy one week later. Check the date, then publish.")
+        return redirect(url_for("hosts.edit_event", event_id=copy.id), code=303)
+    return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
+
+
+@bp.get("/events/<int:event_id>/confirm-cancel")
+@login_required
+def confirm_cancel_event(event_id: int):
+    """The step before cancelling: it says who will be emailed. The POST to the same address cancels."""
+    event = managed_event(event_id)
+    if event.status == Status.CANCELLED:
+        flash("This event is already cancelled.")
+        return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
+    counts = registration_queries.counts_by_status([event.id])[event.id]
+    return render_template("hosts/confirm_cancel_event.html", event=event, counts=counts)
+
+
+@bp.get("/events/<int:event_id>/preview")
+@login_required
+def preview(event_id: int):
+    event = managed_event(event_id)
+    context = event_page_context(event, form=RegistrationForm(formdata=None))
+    return render_template("events/show.html", preview=True, **context)
