@@ -15,7 +15,6 @@ from eventreg.core.inputs import MAX_ID
 from eventreg.events import operations as event_operations
 from eventreg.events import queries as event_queries
 from eventreg.events.models import Event, Status
-from eventreg.events.pages import event_page_context
 from eventreg.hosts import exports
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts import queries as host_queries
@@ -31,6 +30,7 @@ from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.forms import RegistrationForm
 from eventreg.registrations.models import Registration, RegistrationStatus
 from eventreg.registrations.operations import RegistrationError
+from eventreg.registrations.pages import event_page_context
 
 bp = Blueprint("hosts", __name__, url_prefix="/host")
 ATTENDEES_PER_PAGE = 50

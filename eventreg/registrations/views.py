@@ -9,11 +9,11 @@ from eventreg.core.extensions import db
 from eventreg.core.links import external_url
 from eventreg.events import queries
 from eventreg.events.models import Event
-from eventreg.events.pages import event_page_context
 from eventreg.registrations import links, notifications, operations
 from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.forms import CancelForm, RegistrationForm
 from eventreg.registrations.operations import RegistrationError
+from eventreg.registrations.pages import event_page_context
 
 bp = Blueprint("registrations", __name__)
 log = logging.getLogger(__name__)
