@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from eventreg import clock, timezones
 from eventreg.attendance import credit
+from eventreg.attendance import exports as attendance_exports
 from eventreg.certificates import queries as certificate_queries
 from eventreg.core import paging
 from eventreg.core.extensions import db, login_manager
@@ -563,7 +564,7 @@ def attendance_csv():
         host_operations.managed_events_query(current_user).where(Event.ends_at <= clock.now()).order_by(Event.starts_at)
     ).all()
     counts = registration_queries.counts_by_status([e.id for e in events])
-    return _csv_response(exports.attendance_csv(events, counts), "attendance.csv")
+    return _csv_response(attendance_exports.attendance_csv(events, counts), "attendance.csv")
 
 
 def _csv_response(body: str, filename: str) -> Response:
