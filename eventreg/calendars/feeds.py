@@ -1,24 +1,46 @@
-"""What a public feed answers a GET: its validator, a 304 when the client's copy is current, else its body.
+"""Calendar files as HTTP answers: one event's download, and the public feeds (every public event, or one
+topic's) with their validator, a 304 when the client's copy is current, else their body.
 
-The feed views (eventreg/calendars/views.py) answer through these functions; nginx in front keeps the public
-answers for a few seconds (deploy/nginx.conf) and revalidates them with the ETag."""
+Events in, bytes out: the views (eventreg/calendars/views.py) load the event or topic and answer through these
+functions, and the personal feed (eventreg/registrations/feeds.py) builds on uid_domain, page_url and
+FEED_WINDOW. Feeds answer 304 from a narrow read of their events' ids and last changes, before any calendar is
+built; the validator changes whenever an entry in the feed does. nginx in front keeps the public answers for a
+few seconds (deploy/nginx.conf) and revalidates them with the ETag."""
 
 import gzip
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import Response
+from flask import Response, current_app, url_for
 from werkzeug.wrappers import Request
 
 from eventreg.calendars import ics
+from eventreg.core.extensions import db
 from eventreg.events import queries
-from eventreg.events.models import Event
+from eventreg.events.models import Event, Topic, event_topics
 from eventreg.timezones import UTCDateTime
 
 FEED_WINDOW = timedelta(days=90)
+
+
+def uid_domain() -> str:
+    return current_app.config["CALENDAR_UID_DOMAIN"]
+
+
+def page_url(event: Event) -> str:
+    return url_for("events.show", slug=event.slug, _external=True)
+
+
+def _page_url_builder() -> Callable[[str], str]:
+    """slug -> the event page's URL, with one url_for for a whole feed instead of one per event (url_for is
+    slow enough to show in a large feed). Slugs are made of [a-z0-9-] (slugify, and SLUG_PATTERN in the
+    editor), which a URL carries unchanged."""
+    template = url_for("events.show", slug="__slug__", _external=True)
+    return lambda slug: template.replace("__slug__", slug)
 
 
 def _last_modified_statement() -> sa.Select:
@@ -53,7 +75,7 @@ def _latest(values: list[datetime | None]) -> datetime | None:
 def validator(connection: sa.Connection, entries: str, host: str, now: datetime) -> Validator:
     """A feed's ETag and Last-Modified, from the database alone, so every process agrees. `entries` stands
     for the feed's rows: each event's id, last change and whether it has passed, and the topics' names
-    (calendars/views.py), so an edit shows even when a later one committed first, and so do a deletion
+    (_fingerprint), so an edit shows even when a later one committed first, and so do a deletion
     and a renamed topic. The host is part of the ETag because the body's links carry it."""
     latest, *ends = connection.execute(_LAST_MODIFIED, {"now": now}).one()
     etag = hashlib.sha256(f"{entries}|{host}".encode()).hexdigest()[:32]
@@ -92,3 +114,79 @@ def answer(request: Request, current: Validator, build: Callable[[], bytes]) -> 
     response.set_data(body)
     response.headers.update(ics.response_headers())
     return response
+
+
+def download(event: Event, *, now: datetime) -> Response:
+    """One event's calendar file, to open once (no subscription)."""
+    body = ics.download(event, now=now, domain=uid_domain(), page_url=page_url(event))
+    return Response(body, headers=ics.response_headers(filename=f"{event.slug}.ics"))
+
+
+def _in_feed(query: sa.Select, topic: Topic | None, now: datetime) -> sa.Select:
+    query = query.where(Event.status.in_(queries.PUBLIC_STATUSES), Event.ends_at >= now - FEED_WINDOW)
+    if topic is not None:
+        query = query.where(Event.topics.any(Topic.id == topic.id))
+    return query
+
+
+def _entry_keys(topic: Topic | None, now: datetime) -> dict[int, tuple]:
+    """Each feed event's entry key, in the feed's order, from a narrow read of the columns an entry shows:
+    they name the cached pieces its body is made of, so no two versions of an entry share one."""
+    domain, event_url = uid_domain(), _page_url_builder()
+    # One row per event and topic, so that the events are filtered once.
+    query = (
+        sa.select(*ics.entry_key_columns(now), Topic.name.label("topic_name"))
+        .outerjoin(event_topics, event_topics.c.event_id == Event.id)
+        .outerjoin(Topic, Topic.id == event_topics.c.topic_id)
+    )
+    entries, topic_names = {}, defaultdict(list)
+    for row in db.session.execute(_in_feed(query, topic, now).order_by(Event.starts_at, Event.id)):
+        entries.setdefault(row.id, row)
+        if row.topic_name is not None:
+            topic_names[row.id].append(row.topic_name)
+    return {
+        event_id: ics.piece_key(tuple(row[:-1]), topic_names[event_id], domain, event_url(row.slug))
+        for event_id, row in entries.items()
+    }
+
+
+def _build(keys: dict[int, tuple], topic: Topic | None, now: datetime, *, name: str, description: str) -> bytes:
+    """The feed from cached entries: only the events whose entries are missing are loaded and built, so one
+    change costs one event's work."""
+    domain, event_url = uid_domain(), _page_url_builder()
+    pieces = {event_id: ics.cached_vevent(key) for event_id, key in keys.items()}
+    missing = [event_id for event_id, piece in pieces.items() if piece is None]
+    if missing:
+        query = sa.select(Event).where(Event.id.in_(missing)).options(sa.orm.selectinload(Event.topics))
+        for event in db.session.scalars(query):
+            url = event_url(event.slug)
+            pieces[event.id] = ics.keep_vevent(keys[event.id], event, now=now, domain=domain, page_url=url)
+    spans = sa.select(Event.timezone, sa.func.min(Event.starts_at), sa.func.max(Event.ends_at))
+    zones = ics.zone_years_from(db.session.execute(_in_feed(spans, topic, now).group_by(Event.timezone)))
+    # An event deleted between the two reads has no piece: it is simply not in this body.
+    vevents = [piece for piece in pieces.values() if piece is not None]
+    return ics.feed(vevents, zones, name=name, description=description)
+
+
+def _fingerprint(topic: Topic | None, now: datetime, *, name: str, description: str) -> str:
+    """What the feed's validator stands for: a narrow read of each event's id, last change (every change to
+    an event, its topics included, sets updated_at) and whether it has passed, plus the topics' names. It
+    reads no text, so it costs a small part of a body. A script that changes events behind the ORM must set
+    updated_at, as the ORM does."""
+    updated_at = sa.type_coerce(Event.updated_at, sa.String)  # as the driver returns it: only compared
+    rows = db.session.execute(_in_feed(sa.select(Event.id, updated_at, Event.ends_at <= now), topic, now)
+                              .order_by(Event.id)).all()  # fmt: skip
+    topics = db.session.execute(sa.select(Topic.id, Topic.name).order_by(Topic.id)).all()
+    return hashlib.sha256(repr((name, description, rows, topics)).encode()).hexdigest()
+
+
+def public_feed(request: Request, topic: Topic | None, *, now: datetime, name: str, description: str) -> Response:
+    """The public feed of every public event, or of one topic's, from 90 days back: a 304 when the client's
+    copy is current, else the body."""
+    fingerprint = _fingerprint(topic, now, name=name, description=description)
+    current = validator(db.session.connection(), fingerprint, request.host, now)
+
+    def build() -> bytes:
+        return _build(_entry_keys(topic, now), topic, now, name=name, description=description)
+
+    return answer(request, current, build)

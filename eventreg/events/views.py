@@ -6,8 +6,7 @@ from eventreg.core import caching, paging
 from eventreg.core.extensions import db
 from eventreg.events import month as months
 from eventreg.events import queries
-from eventreg.events.pages import event_page_context
-from eventreg.registrations import operations as seats
+from eventreg.registrations.pages import event_page_context, list_seats
 from eventreg.timezones import to_zone
 
 bp = Blueprint("events", __name__)
@@ -81,7 +80,7 @@ def _event_list(kind: str, *, topic_slug: str | None):
         "events/list.html",
         kind=kind,
         pagination=pagination,
-        seats=seats.seat_counts_of(pagination.items, now=now) if kind == "upcoming" else {},
+        seats=list_seats(pagination.items, now=now) if kind == "upcoming" else {},
         topic=topic,
         topics=queries.list_topics(),
         q=q,

@@ -10,7 +10,6 @@ from eventreg.attendance import credit
 from eventreg.events import operations as event_operations
 from eventreg.events import queries as event_queries
 from eventreg.events.models import Event, Status
-from eventreg.events.pages import event_page_context
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts.access import managed_event
 from eventreg.hosts.forms import EventForm
@@ -21,6 +20,7 @@ from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.forms import RegistrationForm
 from eventreg.registrations.models import Registration
 from eventreg.registrations.operations import RegistrationError
+from eventreg.registrations.pages import event_page_context
 
 
 def _topic_choices(form: EventForm) -> None:

@@ -5,7 +5,6 @@ import io
 from collections.abc import Iterable
 
 from eventreg import timezones
-from eventreg.events.models import Event
 from eventreg.registrations.models import Registration
 
 BOM = "\ufeff"
@@ -44,19 +43,3 @@ def attendees_csv(registrations: Iterable[Registration], positions: dict[int, in
         ]  # fmt: skip
 
     return to_csv(ATTENDEE_COLUMNS, (row(r) for r in registrations))
-
-
-def attendance_csv(events: list[Event], counts: dict[int, dict[str, int]]) -> str:
-    from eventreg.attendance.queries import average_minutes
-
-    minutes = average_minutes([e.id for e in events])
-
-    def row(event: Event) -> list:
-        registered = counts[event.id]["confirmed"]
-        attended = counts[event.id]["attended"]
-        rate = f"{attended / registered:.0%}" if registered else ""
-        return [event.title, timezones.local_date(event.starts_at, event.timezone), registered,
-                attended, rate, minutes.get(event.id, "")]  # fmt: skip
-
-    header = ["Event", "Date", "Registered", "Attended", "Attendance rate", "Average minutes attended"]
-    return to_csv(header, (row(e) for e in events))

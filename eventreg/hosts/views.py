@@ -10,10 +10,10 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user, login_required, login_user, logout_user
 
 from eventreg import clock
+from eventreg.attendance import exports as attendance_exports
 from eventreg.core import requests
 from eventreg.core.extensions import db, login_manager
 from eventreg.events.models import Event
-from eventreg.hosts import exports
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts import queries as host_queries
 from eventreg.hosts.forms import ActionForm, LoginForm, PasswordForm
@@ -121,7 +121,7 @@ def attendance_csv():
         host_operations.managed_events_query(current_user).where(Event.ends_at <= clock.now()).order_by(Event.starts_at)
     ).all()
     counts = registration_queries.counts_by_status([e.id for e in events])
-    return csv_response(exports.attendance_csv(events, counts), "attendance.csv")
+    return csv_response(attendance_exports.attendance_csv(events, counts), "attendance.csv")
 
 
 def csrf_ok() -> bool:

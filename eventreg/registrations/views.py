@@ -1,6 +1,6 @@
 import logging
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 
 from eventreg import clock
 from eventreg.calendars import ics
@@ -8,11 +8,11 @@ from eventreg.core import requests
 from eventreg.core.links import external_url
 from eventreg.events import queries
 from eventreg.events.models import Event
-from eventreg.events.pages import event_page_context
-from eventreg.registrations import links, notifications, operations
+from eventreg.registrations import feeds, links, notifications, operations
 from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.forms import CancelForm, RegistrationForm
 from eventreg.registrations.operations import RegistrationError
+from eventreg.registrations.pages import event_page_context
 
 bp = Blueprint("registrations", __name__)
 log = logging.getLogger(__name__)
@@ -124,3 +124,25 @@ def invitation(signed: str):
     link = external_url("registrations.manage", signed=signed)
     body = notifications.download(registration, manage_link=link)
     return Response(body, headers=ics.response_headers(filename=f"{registration.event.slug}.ics"))
+
+
+@bp.get("/feeds/<token>.ics")
+def personal_feed(token: str):
+    """Every event registered with one address, join links included (registrations/feeds.py)."""
+    feed = feeds.get_feed(token)
+    if feed is None:
+        abort(404)
+    return feeds.answer(request, feed, now=clock.now())
+
+
+@bp.post("/r/<signed>/feed/replace")
+def replace_feed(signed: str):
+    """A leaked personal feed URL: give the address a new one; the old URL stops working. Offered only
+    through links mailed to the address, including those of cancelled or replaced registrations."""
+    registration, link = links.read_link(signed)
+    if not link.mailed:
+        abort(404)
+    if not CancelForm().validate_on_submit():
+        abort(400)
+    operations.replace_personal_feed(registration.email, now=clock.now())
+    return redirect(url_for("registrations.manage", signed=signed, _anchor="calendar-feed"), code=303)

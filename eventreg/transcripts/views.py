@@ -3,10 +3,10 @@
 import logging
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, g, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
 from flask_login import current_user, login_required
 
-from eventreg import PROJECT_ROOT, clock, timezones
+from eventreg import clock, timezones
 from eventreg.core import pdf, requests
 from eventreg.hosts import operations as host_operations
 from eventreg.transcripts import exports, operations, queries, records, tokens
@@ -81,7 +81,8 @@ def download_pdf(link: str):
         "transcripts/pdf.html", **context, made_on=timezones.local_date(now, zone), made_zone=zone,
         visitor_zone=g.get("visitor_zone"),
     )  # fmt: skip
-    base_url = Path(PROJECT_ROOT, "templates", "transcripts").as_uri() + "/"
+    # The app's own template folder (the factory sets it), not a path of this package's.
+    base_url = Path(current_app.root_path, current_app.template_folder, "transcripts").as_uri() + "/"
     # A 304 without rendering when the browser holds this version (ETag of the HTML: core/pdf.py).
     return pdf.download(html, filename="transcript.pdf", base_url=base_url, headers={"Referrer-Policy": "no-referrer"})
 

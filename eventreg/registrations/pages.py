@@ -1,4 +1,8 @@
-"""What the event page shows, shared by the public page, the registration page and the hosts' preview."""
+"""What registrations add to the catalog's pages: the seats left and the waiting list, for the event page
+(public, the registration page and the hosts' preview) and for event lists. The catalog (eventreg/events/)
+shows them but does not count them: this module is the one place its pages read registrations through."""
+
+from datetime import datetime
 
 from eventreg import clock
 from eventreg.events.models import Event
@@ -18,3 +22,9 @@ def event_page_context(event: Event, *, form=None) -> dict:
         "seats_left": seats_left,
         "waiting": waiting,
     }
+
+
+def list_seats(events: list[Event], *, now: datetime) -> dict[int, tuple[int | None, int]]:
+    """The seat figures an event list shows, in one query: (free seats or None, people waiting) by event id,
+    for the events open for registration."""
+    return seats.seat_counts_of(events, now=now)

@@ -1,0 +1,68 @@
+"""The personal feed: every event registered with one address, join links included, as a calendar
+subscription. Its URL is only ever mailed to that address; it answers 304 from one narrow read, and is never
+kept by a shared cache. The calendar itself is built by calendars/ (ics.py, feeds.py)."""
+
+import hashlib
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Response, current_app
+from werkzeug.wrappers import Request
+
+from eventreg.calendars import feeds, ics
+from eventreg.core.extensions import db
+from eventreg.events import queries
+from eventreg.events.models import Event
+from eventreg.registrations.models import PersonalFeed, Registration, RegistrationStatus
+
+
+def get_feed(token: str) -> PersonalFeed | None:
+    return db.session.scalar(sa.select(PersonalFeed).where(PersonalFeed.token == token))
+
+
+def _registrations(feed: PersonalFeed, now: datetime) -> sa.Select:
+    """The confirmed registrations of the feed's address whose events a feed shows."""
+    return (
+        sa.select(Registration)
+        .join(Event)
+        .where(Registration.email == feed.email, Registration.status == RegistrationStatus.CONFIRMED,
+               Event.status.in_(queries.PUBLIC_STATUSES), Event.ends_at >= now - feeds.FEED_WINDOW)
+        .order_by(Event.starts_at, Event.id)
+    )  # fmt: skip
+
+
+def _etag(feed: PersonalFeed, host: str, now: datetime) -> str:
+    """Changes whenever the body would: the registrations in it, any change to their events (updated_at),
+    an event passing its end (its join link leaves), the host the links carry. One narrow read."""
+    rows = db.session.execute(
+        _registrations(feed, now).with_only_columns(
+            Registration.id, Event.id, sa.type_coerce(Event.updated_at, sa.String), Event.status, Event.ends_at <= now
+        )
+    ).all()
+    fingerprint = repr((feed.token, host, [tuple(row) for row in rows]))
+    return hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+
+
+def answer(request: Request, feed: PersonalFeed, *, now: datetime) -> Response:
+    """A 304 when the client's copy is current, else the feed's body."""
+    response = Response()
+    response.set_etag(_etag(feed, request.host, now))
+    response.headers["Cache-Control"] = "private, no-cache"
+    if request.if_none_match.contains(response.get_etag()[0]):
+        response.status_code = 304
+        return response
+    registrations = db.session.scalars(_registrations(feed, now)).all()
+    events = [r.event for r in registrations]
+    domain = feeds.uid_domain()
+    vevents = [
+        ics.personal_vevent(
+            r.event, now=now, domain=domain, page_url=feeds.page_url(r.event), join_url=r.event.join_url
+        )
+        for r in registrations
+    ]
+    site = current_app.config["SITE_NAME"]
+    body = ics.feed(vevents, ics.zone_years(events), name=f"My {site} events",
+                    description=f"The {site} events you are registered for.")  # fmt: skip
+    response.set_data(body)
+    response.headers.update(ics.response_headers())
+    return response
