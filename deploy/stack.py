@@ -52,7 +52,7 @@ def nginx_config(*, prefix: Path, port: int, app_port: int) -> str:
         "listen 80;": f"listen 127.0.0.1:{port};",
         "server_name events.example.org;": "server_name 127.0.0.1 localhost;",
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
-        "/var/cache/nginx/eventreg": str(prefix / "cache"),
+        "/var/lib/nginx/eventreg": str(prefix / "cache"),
         "/srv/eventreg/eventreg/static/": f"{ROOT / 'eventreg' / 'static'}/",
     }.items():
         if old not in site:

@@ -141,6 +141,7 @@ def _register_template_helpers(app: Flask) -> None:
         without_lead=markup.without_lead,
         event_date=templating.event_date,
         time_range=timezones.time_range,
+        duration=timezones.length_text,
         clock_time=timezones.format_time,
         short_zone=timezones.short_zone_label,
         long_date=timezones.format_long_date,

@@ -345,6 +345,25 @@ def to_utc_choosing(naive: datetime, zone: str, *, first: bool) -> datetime:
     return pytz.timezone(zone).localize(naive, is_dst=first).astimezone(pytz.utc)
 
 
+def occurrence(instant: datetime, zone: str) -> str | None:
+    """Which of the two instants a repeated wall-clock time can mean this one is: "first" or "second" (as
+    to_utc_choosing takes them), or None when its wall-clock time in the zone happens only once."""
+    if not is_repeated(instant, zone):
+        return None
+    local = to_zone(instant, zone).replace(tzinfo=None)
+    return "first" if to_utc_choosing(local, zone, first=True) == instant else "second"
+
+
+def length_text(starts_at: datetime, ends_at: datetime) -> str:
+    """How long an event lasts, counted between its instants (so a clock change inside it is not counted):
+    "1 hour", "45 minutes", "1 hour 30 minutes", "2 days 3 hours"."""
+    minutes = int((ends_at - starts_at).total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n) or "0 minutes"
+
+
 def gap_bounds(naive: datetime, zone: str) -> tuple[datetime, datetime]:
     """For a wall-clock time inside a spring-forward gap: the last valid local minute before the gap
     and the first one after it (1:59 AM and 3:00 AM for 2:30 AM in New York on 9 March 2025)."""

@@ -5,6 +5,8 @@ works with the client address and CSRF checks the app would see without it."""
 import http.client
 import os
 import re
+import shutil
+import subprocess
 import time
 import urllib.parse
 from datetime import datetime, timedelta
@@ -227,3 +229,51 @@ def test_only_the_sites_own_name_is_answered(site, upcoming):
             site.request("/", headers={"Host": host})
     assert site.request("/", headers={"Host": ""}).status == 400
     assert site.app_requests().count("GET / ") == 1
+
+
+# The README's steps ("nginx in front"), as a Debian administrator types them; the site file's header repeats them.
+README_STEPS = """\
+apt-get install nginx-light
+cp deploy/nginx-eventreg.conf /etc/nginx/sites-available/eventreg  # then set server_name and the static path
+ln -s ../sites-available/eventreg /etc/nginx/sites-enabled/eventreg
+rm /etc/nginx/sites-enabled/default  # Debian's welcome page claims port 80's default server too
+nginx -t && systemctl reload nginx
+"""
+# What a Debian system has before those steps: base-files' /var/cache, /var/lib, /var/log and /run, and
+# nginx-common's /var/lib/nginx and /var/log/nginx. There is no /var/cache/nginx.
+DEBIAN_DIRECTORIES = ("var/cache", "var/lib/nginx", "var/log/nginx", "run")
+# Absolute paths in the configuration, read inside the copy instead.
+ABSOLUTE = re.compile(r"(?<![\w.-])/(etc/nginx|var|run)/")
+TEMP_PATHS = {"client_body": "body", "proxy": "proxy", "fastcgi": "fastcgi", "uwsgi": "uwsgi", "scgi": "scgi"}
+
+
+def test_the_readmes_steps_pass_nginx_t_on_a_stock_debian_nginx_light(tmp_path):
+    """The README's commands, exactly, on a copy of this machine's stock /etc/nginx (Debian's nginx-light, as
+    installed) inside a scratch root: `nginx -t` then accepts the configuration."""
+    readme = (stack.ROOT / "README.md").read_text()
+    assert f"```sh\n{README_STEPS}```" in readme
+    assert "".join(f"#   {line}\n" for line in README_STEPS.splitlines()) in stack.SITE.read_text()
+    root = tmp_path / "root"
+    etc = root / "etc" / "nginx"
+    shutil.copytree("/etc/nginx", etc)  # its links (sites-enabled/default, modules) copied as the files they name
+    for directory in DEBIAN_DIRECTORIES:
+        (root / directory).mkdir(parents=True, exist_ok=True)
+
+    shutil.copy(stack.SITE, etc / "sites-available" / "eventreg")  # cp deploy/nginx-eventreg.conf ...
+    os.symlink("../sites-available/eventreg", etc / "sites-enabled" / "eventreg")  # ln -s ...
+    (etc / "sites-enabled" / "default").unlink()  # rm /etc/nginx/sites-enabled/default
+
+    for path in etc.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            text = path.read_text(encoding="latin-1")
+            path.write_text(ABSOLUTE.sub(lambda m: f"{root}/{m[1]}/", text), encoding="latin-1")
+    # nginx's compiled-in temporary folders (/var/lib/nginx/body, ...) in the copy too, so nginx -t, which
+    # creates them, writes nothing outside it. conf.d is included in http {} by the stock nginx.conf.
+    temp = [f"{kind}_temp_path {root}/var/lib/nginx/{folder};" for kind, folder in TEMP_PATHS.items()]
+    (etc / "conf.d" / "test-temp-paths.conf").write_text("\n".join(temp) + "\n")
+
+    # nginx -t (Debian's prefix, /usr/share/nginx, stays: the stock modules-enabled files load from it)
+    check = subprocess.run([stack.NGINX, "-t", "-c", str(etc / "nginx.conf")], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    assert "test is successful" in check.stderr
+    assert (root / "var" / "lib" / "nginx" / "eventreg").is_dir()  # the cache, where the site file keeps it

@@ -213,3 +213,34 @@ def test_is_repeated_finds_both_occurrences_of_a_folded_time_and_nothing_else(zo
     assert timezones.is_repeated(second, zone)
     assert not timezones.is_repeated(first - timedelta(hours=2), zone)
     assert not timezones.is_repeated(second + timedelta(hours=2), zone)
+
+
+@pytest.mark.parametrize(
+    ("instant", "expected"),
+    [
+        (datetime(2025, 11, 2, 5, 30, tzinfo=pytz.utc), "first"),  # 1:30 AM EDT
+        (datetime(2025, 11, 2, 6, 30, tzinfo=pytz.utc), "second"),  # 1:30 AM EST
+        (datetime(2025, 11, 2, 7, 30, tzinfo=pytz.utc), None),  # 2:30 AM EST happens once
+        (datetime(2025, 11, 2, 4, 30, tzinfo=pytz.utc), None),  # 0:30 AM EDT
+    ],
+)
+def test_occurrence_says_which_of_a_repeated_times_instants_it_is(instant, expected):
+    assert timezones.occurrence(instant, "America/New_York") == expected
+    if expected:
+        local = timezones.to_zone(instant, "America/New_York").replace(tzinfo=None)
+        assert timezones.to_utc_choosing(local, "America/New_York", first=expected == "first") == instant
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [
+        (60, "1 hour"),
+        (45, "45 minutes"),
+        (90, "1 hour 30 minutes"),
+        (1, "1 minute"),
+        (3 * 24 * 60 + 61, "3 days 1 hour 1 minute"),
+    ],
+)
+def test_length_text_counts_between_instants(minutes, text):
+    start = datetime(2025, 11, 2, 5, 30, tzinfo=pytz.utc)
+    assert timezones.length_text(start, start + timedelta(minutes=minutes)) == text

@@ -7,7 +7,7 @@ Building blocks, each cached because icalendar is slow at scale:
 - event_vevent(event, now, ...): one event's serialized VEVENT, cached until anything it shows changes
   (entry_key) or it passes its end (the archive flip). A feed computes the keys from a narrow read of the
   rows and loads and builds only the events whose pieces it does not have.
-- assemble(header, zones, vevents): a VCALENDAR from those pieces.
+- assemble(header, zones, vevents): a VCALENDAR from those pieces, with the VTIMEZONEs its TZIDs name.
 
 Public artifacts (downloads and feeds) carry no METHOD, no ATTENDEE and no join link; invitations carry
 METHOD:REQUEST or METHOD:CANCEL, the registrant as ATTENDEE and the join link as LOCATION and URL.
@@ -460,7 +460,10 @@ def event_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> 
 
 
 def assemble(properties: dict, zones: dict[str, tuple[int, int]], vevents: Iterable[bytes]) -> bytes:
-    """A VCALENDAR from serialized pieces: header properties, one VTIMEZONE per zone, the VEVENTs."""
+    """A VCALENDAR from serialized pieces: header properties, a VTIMEZONE for each of the zones that some
+    VEVENT names in a TZID, the VEVENTs. A zone whose every time here is written in UTC (each falls in a
+    repeated hour) gets none: a VTIMEZONE nothing refers to is noise to every reader."""
+    vevents = list(vevents)
     header = icalendar.Calendar()
     header.add("PRODID", PRODID)
     header.add("VERSION", "2.0")
@@ -470,10 +473,17 @@ def assemble(properties: dict, zones: dict[str, tuple[int, int]], vevents: Itera
     head = serialize(header)
     end = b"END:VCALENDAR\r\n"
     parts = [head[: -len(end)]]
-    parts += [vtimezone(zone, *years) for zone, years in sorted(zones.items())]
+    parts += [vtimezone(zone, *years) for zone, years in sorted(zones.items()) if _is_named(zone, vevents)]
     parts += list(vevents)
     parts.append(end)
     return b"".join(parts)
+
+
+def _is_named(zone: str, vevents: list[bytes]) -> bool:
+    """Whether a property of the VEVENTs carries TZID=zone. Only DTSTART and DTEND carry one, right after
+    the property's name, so it always lies within a line's first 75 octets: folding never splits it."""
+    tzid = b";" + _tzid(zone).encode("utf-8")
+    return any(tzid + b":" in vevent or tzid + b";" in vevent for vevent in vevents)
 
 
 def download(event: Event, *, now: datetime, domain: str, page_url: str) -> bytes:

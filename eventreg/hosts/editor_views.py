@@ -168,6 +168,7 @@ def _fill_times(form: EventForm, event: Event) -> None:
     if event.registration_deadline_at is not None:
         deadline = timezones.to_zone(event.registration_deadline_at, event.timezone)
         form.deadline_date.data, form.deadline_time.data = deadline.date(), deadline.time().replace(tzinfo=None)
+    form.keep_occurrences(event)
 
 
 @bp.post("/events/<int:event_id>/<any(publish, unpublish, cancel, duplicate):action>")

@@ -34,7 +34,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventreg import timezones
 from eventreg.events import operations as event_operations
-from eventreg.events.models import Format
+from eventreg.events.models import Event, Format
 from eventreg.events.queries import MAX_EVENT_DURATION as MAX_DURATION
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH
 from eventreg.registrations.forms import EMAIL_INPUT, _strip, email_field, multi_line, plain_text, single_line
@@ -64,6 +64,15 @@ def contact_hours_field(label: str = "Contact hours") -> DecimalField:
 def min_minutes_field(label: str = "Minimum minutes to count as attended") -> IntegerField:
     """Whole minutes; whether they fit the event's length is checked with the times (check_min_minutes)."""
     return IntegerField(label, validators=[Optional()])
+
+
+def occurrence_field(label: str) -> RadioField:
+    """Which of the two instants a wall-clock time in a fall-back hour means, asked only for such a time."""
+    choices = [
+        SelectChoice("first", "The first (before the clocks go back)"),
+        SelectChoice("second", "The second (after)"),
+    ]
+    return RadioField(label, choices=choices, validators=[Optional()], validate_choice=True)
 
 
 def _domain_rule(check):
@@ -152,15 +161,11 @@ class EventForm(FlaskForm):
     deadline_date = DateField("Registration closes on", validators=[Optional(), within_years])
     deadline_time = TimeField("Registration closes at", validators=[Optional()])
     past_ok = BooleanField("Yes, the start is in the past: save it anyway")
-    repeated_time = RadioField(
-        "This time happens twice that night (clocks go back). Which one do you mean?",
-        choices=[
-            SelectChoice("first", "The first (before the clocks go back)"),
-            SelectChoice("second", "The second (after)"),
-        ],
-        validators=[Optional()],
-        validate_choice=True,
-    )
+    # One choice per time, so an event may run from the first 1:30 AM to the second. An existing event's stored
+    # choice is pre-selected (keep_occurrences): saving it again must not move it by an hour.
+    start_occurrence = occurrence_field("The start time happens twice that night (clocks go back). Which one?")
+    end_occurrence = occurrence_field("The end time happens twice that night (clocks go back). Which one?")
+    deadline_occurrence = occurrence_field("The closing time happens twice that night (clocks go back). Which one?")
     capacity = IntegerField(
         "Seats (leave empty for no limit)",
         validators=[Optional(), NumberRange(min=0, max=100_000, message="Seats must be between 0 and 100,000.")],
@@ -195,7 +200,7 @@ class EventForm(FlaskForm):
 
     # The fields the rules across fields read: when one of them is wrong, those rules wait for it.
     WHEN_FIELDS = ("timezone", "start_date", "start_time", "end_date", "end_time", "deadline_date", "deadline_time",
-                   "repeated_time")  # fmt: skip
+                   "start_occurrence", "end_occurrence", "deadline_occurrence")  # fmt: skip
 
     def validate(self, extra_validators=None) -> bool:
         fields_ok = super().validate(extra_validators)
@@ -255,11 +260,20 @@ class EventForm(FlaskForm):
         except timezones.NonExistentTimeError:
             field.errors.append(timezones.gap_message(local, zone))
         except timezones.AmbiguousTimeError:
-            if self.repeated_time.data in ("first", "second"):
-                return timezones.to_utc_choosing(local, zone, first=self.repeated_time.data == "first")
+            occurrence = self[field.short_name.replace("_time", "_occurrence")]  # start_time: start_occurrence
+            if occurrence.data in ("first", "second"):
+                return timezones.to_utc_choosing(local, zone, first=occurrence.data == "first")
             field.errors.append(timezones.fold_message(local, zone))
-            self.repeated_time.flags.needed = True
+            occurrence.flags.needed = True
         return None
+
+    def keep_occurrences(self, event: Event) -> None:
+        """For each of the event's stored times whose wall-clock time happens twice, pre-select the occurrence
+        it is, so that saving the page unchanged keeps every instant."""
+        times = {"start": event.starts_at, "end": event.ends_at, "deadline": event.registration_deadline_at}
+        for name, instant in times.items():
+            if instant is not None:
+                self[f"{name}_occurrence"].data = timezones.occurrence(instant, event.timezone)
 
     def cohost_emails(self) -> list[str]:
         return [e.strip().lower() for e in re.split(r"[,\s;]+", self.cohosts.data or "") if e.strip()]

@@ -254,3 +254,40 @@ def test_saving_the_editor_unchanged_changes_nothing_though_the_browser_sends_cr
     db_session.rollback()  # a fresh read, of what the server wrote
     saved = db_session.get(Event, event.id)
     assert (saved.updated_at, saved.sequence, saved.summary, saved.description) == before
+
+
+def test_an_event_in_the_repeated_hour_is_saved_again_unmoved_after_a_title_fix(
+    page, axe, make_host, make_event, register, db_session, sign_in
+):
+    """1:30 AM EDT to 1:30 AM EST on the New York fall-back night: the editor shows the stored occurrences
+    chosen, the length and the host's own time, and Save keeps both instants."""
+    import pytz
+    from sqlalchemy import inspect
+
+    host = make_host()
+    starts_at = datetime(2025, 11, 2, 5, 30, tzinfo=pytz.utc)
+    event = make_event(title="Night owls", starts_at=starts_at, duration=timedelta(hours=1), hosts=[host])
+    register(event)
+    db_session.commit()
+    before = {c.key: getattr(event, c.key) for c in inspect(type(event)).column_attrs}
+    sign_in(page, host)
+    page.goto(f"/host/events/{event.id}/edit")
+    start = page.get_by_role("group", name="The start time happens twice that night (clocks go back). Which one?")
+    end = page.get_by_role("group", name="The end time happens twice that night (clocks go back). Which one?")
+    expect(start.get_by_label("The first (before the clocks go back)")).to_be_checked()
+    expect(end.get_by_label("The second (after)")).to_be_checked()
+    expect(page.locator("#saved-times")).to_contain_text("it lasts 1 hour.")
+    # The browser is in Berlin, the host's account in New York: the page says what the account's zone shows.
+    expect(page.locator("#saved-times")).to_contain_text(
+        "1:30 AM Eastern Daylight Time, North America [UTC -4] – 1:30 AM Eastern Standard Time"
+    )
+    axe(page)
+
+    page.get_by_label("Title").fill("Night owls: a late session")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".flash")).to_have_text("Saved.")
+    db_session.commit()  # a new transaction, which sees the live server's commit
+    after = {c.key: getattr(event, c.key) for c in inspect(type(event)).column_attrs}
+    assert after.pop("title") == "Night owls: a late session"
+    after.pop("updated_at"), before.pop("title"), before.pop("updated_at")
+    assert after == before  # the same instants and SEQUENCE: nothing moved, nobody was told

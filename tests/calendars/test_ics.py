@@ -383,3 +383,71 @@ def test_every_zones_repeated_hour_reads_as_the_chosen_instant(zone):
         body = ics.assemble({}, ics.zone_years([event]), [piece])
         for parser, start, end in instants_read(body):
             assert (start, end) == (event.starts_at, event.ends_at), (zone, starts_at, parser)
+
+
+def zones_named_and_declared(body: bytes) -> tuple[set[str], list[str]]:
+    """The TZIDs the body's properties name, and the VTIMEZONEs it carries, in order."""
+    calendar = icalendar.Calendar.from_ical(body)
+    named = {
+        value.params["TZID"]
+        for vevent in calendar.walk("VEVENT")
+        for values in vevent.values()
+        for value in (values if isinstance(values, list) else [values])
+        if "TZID" in getattr(value, "params", {})
+    }
+    return named, [str(vtimezone["TZID"]) for vtimezone in calendar.walk("VTIMEZONE")]
+
+
+NEW_YORK_FALL_BACK = datetime(2025, 11, 2, 6, tzinfo=pytz.utc)  # 2:00 AM EDT becomes 1:00 AM EST
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "ends_at", "named"),
+    [
+        (NEW_YORK_FALL_BACK - timedelta(minutes=30), NEW_YORK_FALL_BACK + timedelta(minutes=15), set()),  # 1:30-1:15
+        (NEW_YORK_FALL_BACK - timedelta(minutes=30), NEW_YORK_FALL_BACK + timedelta(minutes=30), set()),  # 1:30-1:30
+        (NEW_YORK_FALL_BACK + timedelta(minutes=30), NEW_YORK_FALL_BACK + timedelta(minutes=90), {"America/New_York"}),
+        (NEW_YORK_FALL_BACK - timedelta(minutes=90), NEW_YORK_FALL_BACK - timedelta(minutes=15), {"America/New_York"}),
+    ],
+    ids=["wholly-in-the-repeated-hour", "first-to-second-occurrence", "starts-in-it", "ends-in-it"],
+)
+def test_a_vtimezone_only_for_a_zone_some_time_is_written_in(make_event, clock, starts_at, ends_at, named):
+    """Times in a repeated hour are written in UTC: a zone no property names gets no VTIMEZONE."""
+    event = make_event(timezone="America/New_York", starts_at=starts_at, ends_at=ends_at)
+    entry = ics.event_vevent(event, now=clock.now(), domain="eventreg.test", page_url="http://eventreg.test/e")
+    bodies = {
+        "download": download(event, clock),
+        "feed": ics.feed([entry], ics.zone_years([event]), name="All", description="All"),
+        "invitation": ics.invitation(
+            event,
+            uid="u@eventreg.test",
+            sequence=1,
+            method="REQUEST",
+            attendee_email="ana@library.example.org",
+            attendee_name="Ana",
+            organizer_email="events@x.org",
+            organizer_name="Host",
+            join_url=None,
+            description="See you",
+        ),
+    }
+    for kind, body in bodies.items():
+        assert zones_named_and_declared(body) == (named, sorted(named)), kind
+        for parser, start, end in instants_read(body):
+            assert (start, end) == (starts_at, ends_at), (kind, parser)
+
+
+def test_a_feed_declares_each_zone_its_entries_name_once_and_no_other(make_event, clock):
+    in_the_fold = {"starts_at": NEW_YORK_FALL_BACK - timedelta(minutes=30), "duration": timedelta(minutes=45)}
+    cases = {
+        ("America/New_York",): [make_event(title="A", **in_the_fold), make_event(title="B")],
+        ("Asia/Kolkata",): [make_event(title="C", **in_the_fold), make_event(title="D", timezone="Asia/Kolkata")],
+        (): [make_event(title="E", **in_the_fold), make_event(title="F", **in_the_fold)],
+    }
+    for declared, events in cases.items():
+        entries = [
+            ics.event_vevent(e, now=clock.now(), domain="eventreg.test", page_url=f"http://eventreg.test/{e.id}")
+            for e in events
+        ]
+        body = ics.feed(entries, ics.zone_years(events), name="All", description="All")
+        assert zones_named_and_declared(body) == (set(declared), list(declared))

@@ -1,10 +1,12 @@
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 import pytz
 import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 
 from eventreg.events.models import Event, Status
 from eventreg.events.operations import EventError
@@ -95,12 +97,12 @@ def test_a_time_that_happens_twice_asks_which_one(client, make_host, login, db_s
     page = text_of(response)
     assert "1:30 AM happens twice on 2 November 2025 in America/New_York" in page
     assert "first in Eastern Daylight Time, North America [UTC -4], then in Eastern Standard Time" in page
-    assert 'name="repeated_time"' in response.get_data(as_text=True)
-    assert client.post("/host/events/new", data={**data, "repeated_time": "second"}).status_code == 303
+    assert 'name="start_occurrence"' in response.get_data(as_text=True)
+    assert 'name="end_occurrence"' not in response.get_data(as_text=True)  # 3:00 AM happens once
+    assert client.post("/host/events/new", data={**data, "start_occurrence": "second"}).status_code == 303
     assert events(db_session)[0].starts_at == datetime(2025, 11, 2, 6, 30, tzinfo=pytz.utc)
-    assert (
-        client.post("/host/events/new", data={**data, "title": "Earlier", "repeated_time": "first"}).status_code == 303
-    )
+    earlier = client.post("/host/events/new", data={**data, "title": "Earlier", "start_occurrence": "first"})
+    assert earlier.status_code == 303
     assert events(db_session)[1].starts_at == datetime(2025, 11, 2, 5, 30, tzinfo=pytz.utc)
 
 
@@ -421,3 +423,152 @@ def test_save_event_refuses_a_taken_slug_before_it_writes(make_host, make_event,
     assert waiting.is_waiting
     assert event.capacity == 1
     assert db_session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == queued
+
+
+class _EditorForm(HTMLParser):
+    """The fields the editor's own form (the one with a title) sends when submitted as the page shows them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[list[tuple[str, str]]] = []
+        self.select: str | None = None
+        self.options: list[tuple[str, bool]] = []
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append([])
+        elif tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind not in ("radio", "checkbox") or "checked" in a:
+                self.forms[-1].append((a["name"], a.get("value") or ("on" if kind == "checkbox" else "")))
+        elif tag == "select":
+            self.select, self.options = a["name"], []
+        elif tag == "option" and self.select:
+            self.options.append((a.get("value", ""), "selected" in a))
+        elif tag == "textarea":
+            self.textarea = a["name"]
+            self.forms[-1].append((self.textarea, ""))
+
+    def handle_data(self, data) -> None:
+        if self.textarea:
+            name, text = self.forms[-1][-1]
+            self.forms[-1][-1] = (name, text + data)
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "select":
+            chosen = [value for value, selected in self.options if selected] or [self.options[0][0]]
+            self.forms[-1].extend((self.select, value) for value in chosen)
+            self.select = None
+        elif tag == "textarea":
+            name, text = self.forms[-1][-1]
+            self.forms[-1][-1] = (name, text.removeprefix("\n"))  # the newline after <textarea> is not content
+            self.textarea = None
+
+
+def submitted_fields(html: str) -> MultiDict:
+    parser = _EditorForm()
+    parser.feed(html)
+    (fields,) = [form for form in parser.forms if any(name == "title" for name, _ in form)]
+    return MultiDict(fields)
+
+
+def columns(event: Event) -> dict:
+    return {column.key: getattr(event, column.key) for column in sa.inspect(Event).column_attrs}
+
+
+FALL_BACK_1_30 = {
+    "first": datetime(2025, 11, 2, 5, 30, tzinfo=pytz.utc),
+    "second": datetime(2025, 11, 2, 6, 30, tzinfo=pytz.utc),
+}
+
+
+@pytest.mark.parametrize("occurrence", ["first", "second"])
+def test_an_event_in_a_repeated_hour_saved_again_with_a_new_title_keeps_its_times_and_mails_nobody(
+    client, hosted_event, register, db_session, clock, mailbox, deliver_and_clear, text_of, occurrence
+):
+    """1:30 AM on the New York fall-back night happens twice. Opened in the editor, the stored one is chosen
+    already (start, end and closing time each), so fixing the title moves nothing and tells nobody."""
+    starts_at = FALL_BACK_1_30[occurrence]
+    event = hosted_event(
+        timezone="America/New_York", starts_at=starts_at, duration=timedelta(hours=1),
+        registration_deadline_at=starts_at - timedelta(minutes=10),
+    )  # fmt: skip
+    register(event)
+    deliver_and_clear()
+    before = columns(event)
+    clock.advance(timedelta(minutes=5))
+
+    page = client.get(f"/host/events/{event.id}/edit")
+    fields = submitted_fields(page.get_data(as_text=True))
+    assert (fields["start_time"], fields["end_time"], fields["deadline_time"]) == (
+        "01:30",
+        "01:30" if occurrence == "first" else "02:30",
+        "01:20",
+    )
+    assert fields["start_occurrence"] == occurrence
+    assert fields.get("end_occurrence") == ("second" if occurrence == "first" else None)  # 2:30 AM happens once
+    assert fields["deadline_occurrence"] == occurrence
+    fields["title"] = "Hiring for cultural knowledge"
+    response = client.post(f"/host/events/{event.id}/edit", data=fields)
+    assert response.status_code == 303, text_of(response)
+
+    db_session.expire_all()
+    after = columns(event)
+    assert (after.pop("title"), after.pop("updated_at")) == ("Hiring for cultural knowledge", clock.now())
+    del before["title"], before["updated_at"]
+    assert after == before  # the instants exactly, and the SEQUENCE calendars compare
+    db_session.commit()
+    outbox.take_queued_ids()
+    assert sending.send_pending(clock.now()) == (0, 0)
+    assert mailbox == []
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.findall(r'<p class="flash[^"]*"[^>]*>(.*?)</p>', html) == ["Saved."]  # and no word of mail
+
+
+def test_the_editor_shows_the_stored_times_their_length_and_the_hosts_own_time(
+    client, hosted_event, make_host, db_session, text_of
+):
+    event = hosted_event(
+        host=make_host(timezone="Europe/Berlin"), timezone="America/New_York", starts_at=FALL_BACK_1_30["first"],
+        duration=timedelta(hours=1),
+    )  # fmt: skip
+    db_session.commit()
+    page = text_of(client.get(f"/host/events/{event.id}/edit"))
+    assert (
+        "Saved as 2 November 2025, 1:30 AM Eastern Daylight Time, North America [UTC -4] – 1:30 AM Eastern Standard "
+        "Time, North America [UTC -5]; it lasts 1 hour. Your time (Europe/Berlin): 6:30 AM – 7:30 AM Central "
+        "European Standard Time, Europe [UTC +1], Sunday 2 November 2025."
+    ) in page
+    # A visitor zone the host chose on the public pages is their own time too.
+    client.get("/?tz=Asia/Kolkata")
+    page = text_of(client.get(f"/host/events/{event.id}/edit"))
+    assert "Your time (Asia/Kolkata): 11:00 AM – 12:00 PM India Standard Time, Asia [UTC +5:30]" in page
+
+
+def test_an_event_may_run_from_the_first_to_the_second_occurrence_of_a_repeated_time(
+    client, make_host, login, db_session, text_of
+):
+    login(make_host())
+    data = {
+        **FORM,
+        "timezone": "America/New_York",
+        "start_date": "2025-11-02",
+        "start_time": "01:30",
+        "end_time": "01:30",
+    }
+    asked = client.post("/host/events/new", data=data)
+    assert asked.status_code == 400
+    html = asked.get_data(as_text=True)
+    assert 'name="start_occurrence"' in html
+    assert 'name="end_occurrence"' in html
+    assert 'name="deadline_occurrence"' not in html  # no closing time was entered
+    same = client.post("/host/events/new", data={**data, "start_occurrence": "first", "end_occurrence": "first"})
+    assert same.status_code == 400
+    assert "The event must end after it starts." in text_of(same)
+    response = client.post("/host/events/new", data={**data, "start_occurrence": "first", "end_occurrence": "second"})
+    assert response.status_code == 303
+    (event,) = events(db_session)
+    assert (event.starts_at, event.ends_at) == (FALL_BACK_1_30["first"], FALL_BACK_1_30["second"])
+    assert "it lasts 1 hour" in text_of(client.get(response.headers["Location"]))
