@@ -11,13 +11,13 @@ import sqlalchemy as sa
 
 from eventreg.attendance import credit, matching, reports
 from eventreg.attendance.models import AttendanceImport
+from eventreg.core import signals
 from eventreg.core.extensions import db
 from eventreg.events import operations as event_operations
 from eventreg.events.models import Event
 from eventreg.hosts.models import Host
 from eventreg.registrations import operations as seats
 from eventreg.registrations.models import Registration, RegistrationStatus
-from eventreg.webhooks import operations as webhooks
 
 
 class AttendanceError(Exception):
@@ -198,7 +198,8 @@ def apply_import(
     imported.applied_at = now
     imported.content = b""  # its rows stay, the record of what was applied; the file itself is not needed again
     db.session.flush()
-    webhooks.emit_attendance(event, changed, now)
+    if changed:
+        signals.attendance_recorded.send(event, registrations=changed, now=now)
     return Applied(updated=updated, walk_ins=len(walk_ins), marked_absent=marked_absent)
 
 

@@ -8,12 +8,12 @@ from flask import current_app
 
 from eventreg.certificates import logos, notifications, queries
 from eventreg.certificates.models import Certificate, CertificateLogEntry, CertificateSettings, EventSigner
+from eventreg.core import signals
 from eventreg.core.extensions import db
 from eventreg.events.models import Event
 from eventreg.hosts.models import Host
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.models import Registration
-from eventreg.webhooks import operations as webhooks
 
 
 class CertificateError(Exception):
@@ -205,7 +205,7 @@ def finalise(event: Event, *, host: Host, now: datetime) -> list[Certificate]:
     db.session.flush()
     for certificate in issued:
         notifications.queue_issued(certificate, now=now)
-        webhooks.emit_certificate(certificate, now)
+        signals.certificate_issued.send(certificate, now=now)
     return issued
 
 
@@ -229,7 +229,7 @@ def reissue(certificate: Certificate, *, name: str, host: Host, now: datetime) -
     _log(certificate, "reissued", host, now, "; ".join(changes) or "unchanged")
     db.session.flush()
     notifications.queue_issued(certificate, now=now, again=True)
-    webhooks.emit_certificate(certificate, now)
+    signals.certificate_issued.send(certificate, now=now)
     return changes
 
 

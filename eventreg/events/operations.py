@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from eventreg.core import signals
 from eventreg.core.extensions import db
 from eventreg.events.models import MAX_CONTACT_HOURS, Event, Status, Topic, scheduled_minutes
-from eventreg.webhooks import operations as webhooks
 
 # Paths under /events/ that a slug must not shadow.
 RESERVED_SLUGS = {"on-demand", "new"}
@@ -173,7 +173,7 @@ def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = No
         event.sequence += 1  # SEQUENCE must grow on every change or calendars keep the stale entry
     db.session.flush()
     if changed:
-        webhooks.emit("event.updated", event, {"changed": changed}, now)
+        signals.event_updated.send(event, changed=changed, now=now)
     return EventUpdate(changed=changed, told=told, before=before)
 
 
@@ -204,7 +204,7 @@ def publish(event: Event, *, now: datetime) -> None:
     event.status = Status.PUBLISHED
     event.updated_at = now
     db.session.flush()
-    webhooks.emit("event.published", event, {}, now)
+    signals.event_published.send(event, now=now)
 
 
 def unpublish(event: Event, *, now: datetime) -> None:
@@ -215,7 +215,7 @@ def unpublish(event: Event, *, now: datetime) -> None:
     event.status = Status.DRAFT
     event.updated_at = now
     db.session.flush()
-    webhooks.emit("event.updated", event, {"changed": ["status"]}, now)
+    signals.event_updated.send(event, changed=["status"], now=now)
 
 
 def cancel_event(event: Event, *, now: datetime) -> bool:
@@ -227,7 +227,7 @@ def cancel_event(event: Event, *, now: datetime) -> bool:
     event.sequence += 1
     event.updated_at = now
     db.session.flush()
-    webhooks.emit("event.cancelled", event, {}, now)
+    signals.event_cancelled.send(event, now=now)
     return True
 
 

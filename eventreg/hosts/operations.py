@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from eventreg.core import signals
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events import operations as event_operations
@@ -14,7 +15,6 @@ from eventreg.events.operations import EventUpdate
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH, Host, HostSession, LoginAttempt, event_hosts, password_matches
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.models import Registration
-from eventreg.webhooks import operations as webhooks
 
 FAILURES_PER_EMAIL = 5
 FAILURES_PER_ADDRESS = 20
@@ -155,7 +155,8 @@ def record_attendance(event: Event, registrations: list, attended: bool | None, 
     for registration in marked:
         registration.attended = attended
     db.session.flush()
-    webhooks.emit_attendance(event, marked, now)
+    if marked:
+        signals.attendance_recorded.send(event, registrations=marked, now=now)
     return len(marked)
 
 

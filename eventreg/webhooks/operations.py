@@ -1,8 +1,9 @@
 """Endpoints and the deliveries other areas emit. Add and flush, never commit: a delivery exists exactly when
 the change it reports does, as a mail outbox row does.
 
-Other areas call emit() (or emit_registration / emit_attendance) where they make the change; the deliveries
-are sent after the commit (eventreg/core/requests.py hands them to webhooks.sending)."""
+Other areas send domain signals (eventreg/core/signals.py) where they make the change; receivers.py turns them
+into emit() (or emit_registration / emit_attendance / emit_certificate) calls. The deliveries are sent after the
+commit (eventreg/core/requests.py hands them to webhooks.sending)."""
 
 import base64
 import json
