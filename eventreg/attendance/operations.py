@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from eventreg.attendance import credit, matching, reports
 from eventreg.attendance.models import AttendanceImport
 from eventreg.core import signals
+from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.events import operations as event_operations
 from eventreg.events.models import Event
@@ -20,7 +21,7 @@ from eventreg.registrations import operations as seats
 from eventreg.registrations.models import Registration, RegistrationStatus
 
 
-class AttendanceError(Exception):
+class AttendanceError(CodedError):
     MESSAGES = {
         "not_started": "Attendance can be imported once the event has started.",
         "not_mapped": "Choose the report's columns first.",
@@ -30,11 +31,6 @@ class AttendanceError(Exception):
         "applied": "This report has been applied and its file is no longer kept. To read it with other columns, "
         "upload the file again.",
     }
-
-    def __init__(self, code: str, **values):
-        super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code].format(**values)
 
 
 IGNORE, WALK_IN, REGISTRANT = "ignore", "walk_in", "registration-"

@@ -10,6 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from eventreg.core import signals
+from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.events.models import MAX_CONTACT_HOURS, Event, Status, Topic, scheduled_minutes
 
@@ -89,7 +90,7 @@ def create_event(
         return event
 
 
-class EventError(Exception):
+class EventError(CodedError):
     MESSAGES = {
         "slug_taken": "Another event already uses this address. Choose a different one.",
         "slug_reserved": "This address is reserved. Choose a different one.",
@@ -100,11 +101,6 @@ class EventError(Exception):
         "cancelled": "A cancelled event stays cancelled: its registrants were told it will not take place. To "
         "offer it again, use “Run it again (copy)”.",
     }
-
-    def __init__(self, code: str, **values):
-        super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code].format(**values)
 
 
 def check_contact_hours(hours: Decimal | None) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from eventreg.core import signals
+from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events import operations as event_operations
@@ -21,7 +22,7 @@ FAILURES_PER_ADDRESS = 20
 FAILURE_WINDOW = timedelta(minutes=15)
 
 
-class HostError(Exception):
+class HostError(CodedError):
     MESSAGES = {
         "email_taken": "A host with this email already exists.",
         "password_too_short": f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
@@ -31,11 +32,6 @@ class HostError(Exception):
         "unknown_host": "There is no host with the email {email}.",
         "not_started": "Attendance can be recorded once the event has started. Nothing was recorded.",
     }
-
-    def __init__(self, code: str, **values):
-        super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code].format(**values)
 
 
 def get_host_by_email(email: str) -> Host | None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from eventreg.core import signals
+from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.events.models import Event, Status
 from eventreg.events.operations import EventUpdate
@@ -25,7 +26,7 @@ RESENDS_PER_ADDRESS_PER_DAY = 3
 RESEND_KINDS = ("confirmation_again", "waiting_again")
 
 
-class RegistrationError(Exception):
+class RegistrationError(CodedError):
     MESSAGES = {
         "closed": "Registration for this event has closed.",
         "event_cancelled": "This event has been cancelled, so registration is closed.",
@@ -37,9 +38,7 @@ class RegistrationError(Exception):
 
     def __init__(self, code: str, registration: Registration | None = None):
         super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code]
-        self.registration = registration
+        self.registration = registration  # the one already holding the place ("already_registered")
 
 
 def lock_event(event_id: int) -> Event:

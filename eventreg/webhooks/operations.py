@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.core.links import external_url
 from eventreg.events.models import Event
@@ -25,7 +26,7 @@ GIVE_UP_AFTER = timedelta(days=3)  # a delivery not accepted this long after it 
 ENDPOINTS_PER_HOST = 20
 
 
-class WebhookError(Exception):
+class WebhookError(CodedError):
     MESSAGES = {
         "unknown_type": "Choose event types from the list.",
         "no_types": "Choose at least one event type to receive.",
@@ -33,11 +34,6 @@ class WebhookError(Exception):
         "not_failed": "Only a delivery that failed can be sent again.",
         "endpoint_disabled": "The endpoint is disabled. Enable it first, then send again.",
     }
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code]
 
 
 def new_secret() -> str:
