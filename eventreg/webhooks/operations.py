@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from eventreg.core.deliveries import note_queued, take_queued
 from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.core.links import external_url
@@ -124,7 +125,7 @@ def send_again(delivery: WebhookDelivery, *, now: datetime) -> None:
     delivery.next_attempt_at = now
     delivery.give_up_at = now + GIVE_UP_AFTER
     db.session.flush()
-    db.session.info.setdefault(QUEUED_KEY, []).append(delivery.id)
+    note_queued(QUEUED_KEY, [delivery.id])
 
 
 def count_endpoints(host: Host) -> int:
@@ -193,7 +194,7 @@ def emit(kind: str, event: Event, data: dict, now: datetime) -> list[WebhookDeli
     ]
     db.session.add_all(deliveries)
     db.session.flush()
-    db.session.info.setdefault(QUEUED_KEY, []).extend(delivery.id for delivery in deliveries)
+    note_queued(QUEUED_KEY, [delivery.id for delivery in deliveries])
     return deliveries
 
 
@@ -242,4 +243,4 @@ def _endpoints_for(event: Event) -> list[WebhookEndpoint]:
 
 def take_queued_ids() -> list[int]:
     """Ids queued in this session since last asked (rolled-back ones are skipped when sending)."""
-    return db.session.info.pop(QUEUED_KEY, [])
+    return take_queued(QUEUED_KEY)
