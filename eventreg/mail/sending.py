@@ -102,10 +102,16 @@ def _send_batch(messages: list[sa.Row], now: datetime) -> Iterator[bool]:
 
 
 QUEUE = deliveries.DeliveryQueue(
-    OutboxMessage, name="mail", done="sent_at", setting="MAIL_DELIVERY", queued_key=outbox.QUEUED_KEY,
-    send_batch=_send_batch, retry_first=RETRY_FIRST, retry_max=RETRY_MAX,
+    OutboxMessage,
+    name="mail",
+    done="sent_at",
+    setting="MAIL_DELIVERY",
+    queued_key=outbox.QUEUED_KEY,
+    send_batch=_send_batch,
+    retry_first=RETRY_FIRST,
+    retry_max=RETRY_MAX,
     drain_timeout=lambda config: config["MAIL_TIMEOUT"],
-)  # fmt: skip
+)
 retry_delay = QUEUE.retry_delay
 
 

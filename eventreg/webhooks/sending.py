@@ -2,11 +2,10 @@
 
 Deliveries are a delivery queue, as the mail outbox is (eventreg/core/deliveries.py: claimed before sending, so two
 workers or cron runs never both send one; each outcome committed as soon as it is known); this module is its send
-step. Only a 2xx answer counts;
-a redirect, another status, a refused URL, a network error or the deadline is a failure, retried 5 minutes
-later, then 10, 20, ... at most 12 hours apart, until three days after the delivery was made. An endpoint
-that has failed FAILURES_TO_DISABLE times in a row over at least DISABLE_AFTER is disabled, and its host told
-by e-mail."""
+step. Only a 2xx answer counts; a redirect, another status, a refused URL, a network error or the deadline is
+a failure, retried 5 minutes later, then 10, 20, ... at most 12 hours apart, until three days after the delivery
+was made. An endpoint that has failed FAILURES_TO_DISABLE times in a row over at least DISABLE_AFTER is disabled,
+and its host told by e-mail."""
 
 import logging
 from collections.abc import Iterator
@@ -56,11 +55,17 @@ def _send_batch(deliveries: list[sa.Row], now: datetime) -> Iterator[bool]:
 
 
 QUEUE = DeliveryQueue(
-    WebhookDelivery, name="webhooks", done="delivered_at", setting="WEBHOOK_DELIVERY",
-    queued_key=operations.QUEUED_KEY, send_batch=_send_batch, claimable=_claimable,
-    retry_first=RETRY_FIRST, retry_max=RETRY_MAX,
+    WebhookDelivery,
+    name="webhooks",
+    done="delivered_at",
+    setting="WEBHOOK_DELIVERY",
+    queued_key=operations.QUEUED_KEY,
+    send_batch=_send_batch,
+    claimable=_claimable,
+    retry_first=RETRY_FIRST,
+    retry_max=RETRY_MAX,
     drain_timeout=lambda config: config["WEBHOOK_TIMEOUT"] * CLAIM_BATCH,
-)  # fmt: skip
+)
 retry_delay = QUEUE.retry_delay
 
 
@@ -116,9 +121,13 @@ def _send_one(delivery: sa.Row, now: datetime) -> bool:
         return True
     attempts = delivery.attempts + 1
     next_attempt_at = QUEUE.failed(
-        delivery, now, deadline=delivery.give_up_at, last_status_code=status, last_error=error[:500],
+        delivery,
+        now,
+        deadline=delivery.give_up_at,
+        last_status_code=status,
+        last_error=error[:500],
         last_attempt_at=now,
-    )  # fmt: skip
+    )
     if next_attempt_at is None:
         log.error("webhook given up", extra={**fields, "attempts": attempts})
     else:
