@@ -61,6 +61,9 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     ratelimits.init_app(app)  # after the blueprints: it wraps their views
     _register_cli(app)
+    from eventreg.webhooks import receivers as webhook_receivers
+
+    webhook_receivers.connect()  # operations' signals become webhook deliveries in their transaction
     if not app.config.get("MAIL_SERVER") and not app.testing:
         from eventreg.mail.sending import outbox_folder
 

@@ -108,6 +108,7 @@ class RecordingHandler:
 
     def __init__(self):
         self.messages: list[EmailMessage] = []
+        self.on_message = None  # called with each message before it is accepted, in the server's thread
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("refused"):
@@ -121,6 +122,8 @@ class RecordingHandler:
         message = BytesParser(policy=email.policy.default).parsebytes(envelope.original_content or envelope.content)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         message["X-Connection"] = f"{session.peer[0]}:{session.peer[1]}"
+        if self.on_message:
+            self.on_message(message)
         self.messages.append(message)
         return "250 OK"
 
@@ -151,7 +154,8 @@ def smtp_server():
 def mailbox(smtp_server):
     """What the test's SMTP server received during this test."""
     smtp_server.handler.messages.clear()
-    return smtp_server.handler.messages
+    yield smtp_server.handler.messages
+    smtp_server.handler.on_message = None
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from eventreg.api.models import ApiToken
 from eventreg.attendance import credit
+from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event
@@ -24,16 +25,11 @@ MAX_TOKENS_PER_HOST = 50
 USE_RESOLUTION = timedelta(minutes=1)
 
 
-class ApiError(Exception):
+class ApiError(CodedError):
     MESSAGES = {
         "too_many_tokens": f"You have {MAX_TOKENS_PER_HOST} tokens. Revoke one you no longer use first.",
         "not_confirmed": "Attendance is recorded for confirmed registrants only.",
     }
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code]
 
 
 def hash_secret(secret: str) -> str:

@@ -11,16 +11,17 @@ import sqlalchemy as sa
 
 from eventreg.attendance import credit, matching, reports
 from eventreg.attendance.models import AttendanceImport
+from eventreg.core import signals
+from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.events import operations as event_operations
 from eventreg.events.models import Event
 from eventreg.hosts.models import Host
 from eventreg.registrations import operations as seats
 from eventreg.registrations.models import Registration, RegistrationStatus
-from eventreg.webhooks import operations as webhooks
 
 
-class AttendanceError(Exception):
+class AttendanceError(CodedError):
     MESSAGES = {
         "not_started": "Attendance can be imported once the event has started.",
         "not_mapped": "Choose the report's columns first.",
@@ -30,11 +31,6 @@ class AttendanceError(Exception):
         "applied": "This report has been applied and its file is no longer kept. To read it with other columns, "
         "upload the file again.",
     }
-
-    def __init__(self, code: str, **values):
-        super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code].format(**values)
 
 
 IGNORE, WALK_IN, REGISTRANT = "ignore", "walk_in", "registration-"
@@ -198,7 +194,8 @@ def apply_import(
     imported.applied_at = now
     imported.content = b""  # its rows stay, the record of what was applied; the file itself is not needed again
     db.session.flush()
-    webhooks.emit_attendance(event, changed, now)
+    if changed:
+        signals.attendance_recorded.send(event, registrations=changed, now=now)
     return Applied(updated=updated, walk_ins=len(walk_ins), marked_absent=marked_absent)
 
 

@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 import pytz
 
 from eventreg import timezones
+from eventreg.core.errors import CodedError
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024  # a 3,000-person webinar's reports stay under 1 MB, UTF-16 included
 DELIMITERS = (",", "\t", ";")
@@ -50,7 +51,7 @@ class Format:
     }
 
 
-class ReportError(Exception):
+class ReportError(CodedError):
     MESSAGES = {
         "empty": "The file is empty.",
         "too_large": "The file is {size}; reports up to {limit} are accepted. Export only this meeting's report.",
@@ -94,10 +95,8 @@ class ReportError(Exception):
     }
 
     def __init__(self, code: str, **values):
-        super().__init__(code)
-        self.code = code
+        super().__init__(code, **values)
         self.line = values.get("line")
-        self.message = self.MESSAGES[code].format(**values)
 
 
 @dataclass(frozen=True)

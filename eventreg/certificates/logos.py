@@ -17,6 +17,8 @@ import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 from PIL import Image, UnidentifiedImageError
 
+from eventreg.core.errors import CodedError
+
 MAX_BYTES = 512 * 1024
 MAX_PIXELS = 4000  # each side of a PNG; a certificate shows it about an inch high
 MIN_PIXELS = 16
@@ -37,7 +39,7 @@ KEPT_NAMESPACED = {f"{{{XLINK}}}href", f"{{{XML}}}space"}  # xml:space is writte
 UNSAFE_VALUE = re.compile(r"url\s*\(\s*(?![\"']?\s*#)|@import|\\|javascript:|expression\s*\(", re.IGNORECASE)
 
 
-class LogoError(Exception):
+class LogoError(CodedError):
     MESSAGES = {
         "too_big": f"The logo is larger than {MAX_BYTES // 1024} kB. Please upload a smaller file.",
         "not_an_image": "The logo must be a PNG or an SVG file.",
@@ -47,11 +49,6 @@ class LogoError(Exception):
         "dimensions": f"The PNG must be between {MIN_PIXELS} and {MAX_PIXELS} pixels on each side.",
         "empty_svg": "Nothing drawable is left in the SVG once scripts and outside references are removed.",
     }
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code]
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,16 @@ from flask import current_app
 
 from eventreg.certificates import logos, notifications, queries
 from eventreg.certificates.models import Certificate, CertificateLogEntry, CertificateSettings, EventSigner
+from eventreg.core import signals
+from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.events.models import Event
 from eventreg.hosts.models import Host
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.models import Registration
-from eventreg.webhooks import operations as webhooks
 
 
-class CertificateError(Exception):
+class CertificateError(CodedError):
     MESSAGES = {
         "no_contact_hours": "Set the contact hours in the event’s credit rule first: a certificate states them.",
         "not_ended": "Attendance can be finalised once the event has ended.",
@@ -31,11 +32,6 @@ class CertificateError(Exception):
         "accent_contrast": "This colour is too pale to read on white (contrast below 4.5 to 1). Please choose a "
         "darker one.",
     }
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code]
 
 
 DEFAULT_ACCENT = "#2f4f6f"
@@ -205,7 +201,7 @@ def finalise(event: Event, *, host: Host, now: datetime) -> list[Certificate]:
     db.session.flush()
     for certificate in issued:
         notifications.queue_issued(certificate, now=now)
-        webhooks.emit_certificate(certificate, now)
+        signals.certificate_issued.send(certificate, now=now)
     return issued
 
 
@@ -229,7 +225,7 @@ def reissue(certificate: Certificate, *, name: str, host: Host, now: datetime) -
     _log(certificate, "reissued", host, now, "; ".join(changes) or "unchanged")
     db.session.flush()
     notifications.queue_issued(certificate, now=now, again=True)
-    webhooks.emit_certificate(certificate, now)
+    signals.certificate_issued.send(certificate, now=now)
     return changes
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from flask import url_for
 from markupsafe import escape
 
+from eventreg.core.errors import CodedError
+
 MIN_LIMIT = 1
 MAX_LIMIT = 20
 DEFAULT_LIMIT = 5
@@ -17,16 +19,11 @@ THEMES = {"": "Follow the site's light or dark setting", "light": "Always light"
 FRAME_HEIGHT = 600
 
 
-class EmbedError(Exception):
+class EmbedError(CodedError):
     MESSAGES = {
         "limit": f"limit must be a whole number from {MIN_LIMIT} to {MAX_LIMIT}.",
         "theme": "theme must be light or dark (or left out to follow the site's setting).",
     }
-
-    def __init__(self, code: str):
-        self.code = code
-        self.message = self.MESSAGES[code]
-        super().__init__(self.message)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from eventreg.core import signals
+from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.events.models import MAX_CONTACT_HOURS, Event, Status, Topic, scheduled_minutes
-from eventreg.webhooks import operations as webhooks
 
 # Paths under /events/ that a slug must not shadow.
 RESERVED_SLUGS = {"on-demand", "new"}
@@ -89,7 +90,7 @@ def create_event(
         return event
 
 
-class EventError(Exception):
+class EventError(CodedError):
     MESSAGES = {
         "slug_taken": "Another event already uses this address. Choose a different one.",
         "slug_reserved": "This address is reserved. Choose a different one.",
@@ -100,11 +101,6 @@ class EventError(Exception):
         "cancelled": "A cancelled event stays cancelled: its registrants were told it will not take place. To "
         "offer it again, use “Run it again (copy)”.",
     }
-
-    def __init__(self, code: str, **values):
-        super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code].format(**values)
 
 
 def check_contact_hours(hours: Decimal | None) -> None:
@@ -173,7 +169,7 @@ def update_event(event: Event, *, now: datetime, topics: list[Topic] | None = No
         event.sequence += 1  # SEQUENCE must grow on every change or calendars keep the stale entry
     db.session.flush()
     if changed:
-        webhooks.emit("event.updated", event, {"changed": changed}, now)
+        signals.event_updated.send(event, changed=changed, now=now)
     return EventUpdate(changed=changed, told=told, before=before)
 
 
@@ -204,7 +200,7 @@ def publish(event: Event, *, now: datetime) -> None:
     event.status = Status.PUBLISHED
     event.updated_at = now
     db.session.flush()
-    webhooks.emit("event.published", event, {}, now)
+    signals.event_published.send(event, now=now)
 
 
 def unpublish(event: Event, *, now: datetime) -> None:
@@ -215,7 +211,7 @@ def unpublish(event: Event, *, now: datetime) -> None:
     event.status = Status.DRAFT
     event.updated_at = now
     db.session.flush()
-    webhooks.emit("event.updated", event, {"changed": ["status"]}, now)
+    signals.event_updated.send(event, changed=["status"], now=now)
 
 
 def cancel_event(event: Event, *, now: datetime) -> bool:
@@ -227,7 +223,7 @@ def cancel_event(event: Event, *, now: datetime) -> bool:
     event.sequence += 1
     event.updated_at = now
     db.session.flush()
-    webhooks.emit("event.cancelled", event, {}, now)
+    signals.event_cancelled.send(event, now=now)
     return True
 
 

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from eventreg.core import signals
+from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events import operations as event_operations
@@ -14,14 +16,13 @@ from eventreg.events.operations import EventUpdate
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH, Host, HostSession, LoginAttempt, event_hosts, password_matches
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.models import Registration
-from eventreg.webhooks import operations as webhooks
 
 FAILURES_PER_EMAIL = 5
 FAILURES_PER_ADDRESS = 20
 FAILURE_WINDOW = timedelta(minutes=15)
 
 
-class HostError(Exception):
+class HostError(CodedError):
     MESSAGES = {
         "email_taken": "A host with this email already exists.",
         "password_too_short": f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
@@ -31,11 +32,6 @@ class HostError(Exception):
         "unknown_host": "There is no host with the email {email}.",
         "not_started": "Attendance can be recorded once the event has started. Nothing was recorded.",
     }
-
-    def __init__(self, code: str, **values):
-        super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code].format(**values)
 
 
 def get_host_by_email(email: str) -> Host | None:
@@ -155,7 +151,8 @@ def record_attendance(event: Event, registrations: list, attended: bool | None, 
     for registration in marked:
         registration.attended = attended
     db.session.flush()
-    webhooks.emit_attendance(event, marked, now)
+    if marked:
+        signals.attendance_recorded.send(event, registrations=marked, now=now)
     return len(marked)
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask import render_template
 
+from eventreg.core import deliveries
 from eventreg.core.extensions import db
 from eventreg.mail.models import OutboxMessage
 
@@ -41,10 +42,10 @@ def queue(
     )
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(QUEUED_KEY, []).append(message.id)
+    deliveries.note_queued(QUEUED_KEY, [message.id])
     return message
 
 
 def take_queued_ids() -> list[int]:
     """Ids queued in this session since last asked (rolled-back ones are skipped when sending)."""
-    return db.session.info.pop(QUEUED_KEY, [])
+    return deliveries.take_queued(QUEUED_KEY)

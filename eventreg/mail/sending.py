@@ -1,7 +1,7 @@
 """Deliver queued e-mail over SMTP (or into a folder of .eml files when no server is configured).
 
-Each message is claimed with a conditional UPDATE before it is sent, so two workers or two cron runs
-never both send it; a claim older than CLAIM_TIMEOUT is taken to be a crashed sender's and retried.
+The outbox is a delivery queue (eventreg/core/deliveries.py: claimed before sending, so two workers or two
+cron runs never both send a message, each outcome committed at once); this module is its send step.
 A temporary failure is retried with exponential backoff; a permanent refusal (5xx), or three days of
 temporary ones, marks the message failed, which its registration's host sees on the attendee list."""
 
@@ -26,14 +26,12 @@ from email.utils import format_datetime, formataddr
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from eventreg.core import deliveries
 from eventreg.core.background import BackgroundSender
-from eventreg.core.extensions import db
 from eventreg.mail import outbox
 from eventreg.mail.models import OutboxMessage
 
 log = logging.getLogger(__name__)
-CLAIM_TIMEOUT = timedelta(minutes=10)
-CLAIM_BATCH = 20  # messages claimed, and sent over one SMTP connection, at a time
 RETRY_FIRST = timedelta(minutes=5)  # after a temporary failure; doubling each time ...
 RETRY_MAX = timedelta(days=1)  # ... up to a day
 GIVE_UP_AFTER = timedelta(days=3)  # a message still undelivered this long after it was queued is given up
@@ -96,10 +94,30 @@ _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP  # readable in a raw .eml, unlike base64, and 7-bit safe for any relay
 
 
+def _send_batch(messages: list[sa.Row], now: datetime) -> Iterator[bool]:
+    """The mail queue's send step: one SMTP connection serves the batch."""
+    with _Connection() as connection:
+        for message in messages:
+            yield _send_one(connection, message, now)
+
+
+QUEUE = deliveries.DeliveryQueue(
+    OutboxMessage,
+    name="mail",
+    done="sent_at",
+    setting="MAIL_DELIVERY",
+    queued_key=outbox.QUEUED_KEY,
+    send_batch=_send_batch,
+    retry_first=RETRY_FIRST,
+    retry_max=RETRY_MAX,
+    drain_timeout=lambda config: config["MAIL_TIMEOUT"],
+)
+retry_delay = QUEUE.retry_delay
+
+
 def send_queued(now: datetime) -> tuple[int, int]:
     """Send what this session queued, now; call right after commit. Failures wait for send-pending-mail."""
-    ids = outbox.take_queued_ids()
-    return send_pending(now, ids=ids) if ids else (0, 0)
+    return QUEUE.send_queued(now)
 
 
 def deliver_queued(now: datetime) -> None:
@@ -107,59 +125,18 @@ def deliver_queued(now: datetime) -> None:
     sender thread takes the messages, so a slow mail server never holds a page; the rows are committed
     already, so a process that dies first leaves them to send-pending-mail. MAIL_DELIVERY=request sends
     before the response, as the CLI commands always do."""
-    if current_app.config["MAIL_DELIVERY"] != "background":
-        send_queued(now)
-        return
-    ids = outbox.take_queued_ids()
-    if ids:
-        background_sender(current_app._get_current_object()).submit(ids)
+    QUEUE.deliver_queued(now)
 
 
 def background_sender(app: Flask) -> BackgroundSender:
-    return BackgroundSender.of(
-        app, "mail", send_pending, batch_size=CLAIM_BATCH, drain_timeout=app.config["MAIL_TIMEOUT"]
-    )
+    return QUEUE.background_sender(app)
 
 
 def send_pending(now: datetime, *, ids: list[int] | None = None) -> tuple[int, int]:
-    """Send the messages that are due (all, or those ids), in next-attempt order. Returns (sent, failed).
-
-    Messages are claimed a few at a time and each outcome is committed as soon as it is known, so a
-    crash resends at most the message in flight; one SMTP connection serves each batch. Each message is
-    tried at most once per call: a claim, and then a failure, moves its next attempt past `now`, so a run
-    goes on until nothing is due and refused messages cannot hold back the ones behind them."""
-    if ids is None:
-        batches = _due_batches(now)
-    else:
-        ids = sorted(ids)
-        batches = (ids[start : start + CLAIM_BATCH] for start in range(0, len(ids), CLAIM_BATCH))
-    sent = failed = 0
-    for batch in batches:
-        # Claimed rows we do not get (sent already, another sender's, rolled back, not due) are simply not ours.
-        with _Connection() as connection:
-            for message in _claim(batch, now):
-                if _send_one(connection, message, now):
-                    sent += 1
-                else:
-                    failed += 1
-    return sent, failed
-
-
-def _due_batches(now: datetime) -> Iterator[list[int]]:
-    while True:
-        query = sa.select(OutboxMessage.id).where(*_claimable(now))
-        ids = list(
-            db.session.scalars(query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(CLAIM_BATCH))
-        )
-        db.session.commit()
-        if not ids:
-            return
-        yield ids
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """The wait after a message's `attempts`-th failed attempt: RETRY_FIRST, doubling each time, at most RETRY_MAX."""
-    return min(RETRY_FIRST * 2 ** min(attempts - 1, 16), RETRY_MAX)
+    """Send the messages that are due (all, or those ids), in next-attempt order, each at most once per call
+    (see core/deliveries.py). Returns (sent, failed). Each outcome is committed as soon as it is known, so a
+    crash resends at most the message in flight."""
+    return QUEUE.send_pending(now, ids=ids)
 
 
 def is_permanent(error: Exception) -> bool:
@@ -201,7 +178,7 @@ def _send_one(connection: "_Connection", message: sa.Row, now: datetime) -> bool
     except (OSError, smtplib.SMTPException) as error:
         _record_failure(message, error, now)
         return False
-    _record(message.id, sent_at=now, next_attempt_at=None, last_error=None)
+    QUEUE.succeeded(message.id, now)
     log.info("mail sent", extra={"outbox_id": message.id, "kind": message.kind,
                                  "registration_id": message.registration_id})  # fmt: skip
     return True
@@ -211,53 +188,17 @@ def _record_failure(message: sa.Row, error: Exception, now: datetime) -> None:
     """Try again later with backoff, or give up: at a permanent refusal, or once the message is
     GIVE_UP_AFTER old. Logs carry ids and the SMTP code, never the server's reply (it often quotes the
     address)."""
-    attempts = message.attempts + 1
-    deadline = message.created_at + GIVE_UP_AFTER
-    if is_permanent(error):
-        reason = "refused"
-    elif now >= deadline:
-        reason = "expired"
-    else:
-        reason = None
+    permanent = is_permanent(error)
     fields = {"outbox_id": message.id, "kind": message.kind, "registration_id": message.registration_id,
-              "attempts": attempts, "error": type(error).__name__, "smtp_code": _smtp_code(error)}  # fmt: skip
-    if reason is None:
-        # The last try falls at the deadline rather than up to a day after it.
-        next_attempt_at = min(now + retry_delay(attempts), deadline)
-        _record(message.id, next_attempt_at=next_attempt_at, last_error=_describe(error))
+              "attempts": message.attempts + 1, "error": type(error).__name__,
+              "smtp_code": _smtp_code(error)}  # fmt: skip
+    next_attempt_at = QUEUE.failed(
+        message, now, deadline=message.created_at + GIVE_UP_AFTER, give_up=permanent, last_error=_describe(error)
+    )
+    if next_attempt_at is not None:
         log.warning("mail failed", extra={**fields, "next_attempt_at": next_attempt_at.isoformat()})
     else:
-        _record(message.id, failed_at=now, next_attempt_at=None, last_error=_describe(error))
-        log.error("mail given up", extra={**fields, "reason": reason})
-
-
-def _claimable(now: datetime) -> tuple:
-    return (
-        OutboxMessage.next_attempt_at <= now,
-        OutboxMessage.sent_at.is_(None),
-        OutboxMessage.failed_at.is_(None),
-    )
-
-
-def _claim(ids: list[int], now: datetime) -> list[sa.Row]:
-    """Take these messages for sending and read them in the same statement: those that are ours to send.
-
-    A claim holds a message for CLAIM_TIMEOUT by moving its next attempt; a crashed sender's is then due again."""
-    statement = (
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), *_claimable(now))
-        .values(claimed_at=now, next_attempt_at=now + CLAIM_TIMEOUT)
-    )
-    messages = sorted(db.session.execute(statement.returning(*OutboxMessage.__table__.c)), key=lambda m: m.id)
-    db.session.commit()
-    return messages
-
-
-def _record(message_id: int, **values) -> None:
-    """The outcome of one attempt, committed at once so that a crash later cannot send it twice."""
-    statement = sa.update(OutboxMessage).where(OutboxMessage.id == message_id)
-    db.session.execute(statement.values(attempts=OutboxMessage.attempts + 1, **values))
-    db.session.commit()
+        log.error("mail given up", extra={**fields, "reason": "refused" if permanent else "expired"})
 
 
 class _Connection:

@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from eventreg.core import signals
+from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.events.models import Event, Status
 from eventreg.events.operations import EventUpdate
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations import notifications, queries
 from eventreg.registrations.models import PersonalFeed, Registration, RegistrationStatus, new_token
-from eventreg.webhooks import operations as webhooks
 
 # Registering an address that is already registered re-sends its current state to that address. Anyone
 # can type anyone's address, so this must not become a way to flood a mailbox from our server.
@@ -25,7 +26,7 @@ RESENDS_PER_ADDRESS_PER_DAY = 3
 RESEND_KINDS = ("confirmation_again", "waiting_again")
 
 
-class RegistrationError(Exception):
+class RegistrationError(CodedError):
     MESSAGES = {
         "closed": "Registration for this event has closed.",
         "event_cancelled": "This event has been cancelled, so registration is closed.",
@@ -37,9 +38,7 @@ class RegistrationError(Exception):
 
     def __init__(self, code: str, registration: Registration | None = None):
         super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code]
-        self.registration = registration
+        self.registration = registration  # the one already holding the place ("already_registered")
 
 
 def lock_event(event_id: int) -> Event:
@@ -118,7 +117,7 @@ def register(
         notifications.queue_confirmation(registration, now=now)
     elif notify:
         notifications.queue_waiting(registration, position=waiting_position(registration), now=now)
-    webhooks.emit_registration("registration.created", registration, now)
+    signals.registration_changed.send(registration, change="created", now=now)
     return registration
 
 
@@ -188,7 +187,7 @@ def cancel_registration(registration: Registration, *, now: datetime) -> list[Re
     registration.sequence += 1  # the calendar must replace the entry, not keep it
     db.session.flush()
     notifications.queue_cancellation(registration, had_invitation=was_confirmed, now=now)
-    webhooks.emit_registration("registration.cancelled", registration, now)
+    signals.registration_changed.send(registration, change="cancelled", now=now)
     return promote_waiting(event, now=now) if was_confirmed else []
 
 
@@ -250,7 +249,7 @@ def promote(registration: Registration, *, now: datetime) -> None:
     registration.confirmed_at = now
     db.session.flush()
     notifications.queue_confirmation(registration, now=now, promoted=True)
-    webhooks.emit_registration("registration.promoted", registration, now)
+    signals.registration_changed.send(registration, change="promoted", now=now)
 
 
 def promote_waiting(event: Event, *, now: datetime) -> list[Registration]:
@@ -272,7 +271,7 @@ def promote_waiting(event: Event, *, now: datetime) -> list[Registration]:
     db.session.flush()
     for registration in promoted:
         notifications.queue_confirmation(registration, now=now, promoted=True)
-        webhooks.emit_registration("registration.promoted", registration, now)
+        signals.registration_changed.send(registration, change="promoted", now=now)
     return promoted
 
 

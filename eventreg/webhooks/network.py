@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from eventreg.core.errors import CodedError
+
 RESPONSE_LIMIT = 4096  # bytes of the receiver's answer we read, at most
 URL_MAX = 2000
 
@@ -27,7 +29,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 
 
-class UrlRefused(Exception):
+class UrlRefused(CodedError):
     MESSAGES = {
         "not_url": "Enter a full web address, starting with https://.",
         "too_long": f"Web addresses can have at most {URL_MAX} characters.",
@@ -38,11 +40,6 @@ class UrlRefused(Exception):
         "private": "The address {name} leads to {address}, a private, local or reserved network address. "
         "Webhooks go only to public internet addresses.",
     }
-
-    def __init__(self, code: str, **values):
-        super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code].format(**values)
 
 
 @dataclass(frozen=True)

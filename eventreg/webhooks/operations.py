@@ -1,8 +1,9 @@
 """Endpoints and the deliveries other areas emit. Add and flush, never commit: a delivery exists exactly when
 the change it reports does, as a mail outbox row does.
 
-Other areas call emit() (or emit_registration / emit_attendance) where they make the change; the deliveries
-are sent after the commit (eventreg/core/requests.py hands them to webhooks.sending)."""
+Other areas send domain signals (eventreg/core/signals.py) where they make the change; receivers.py turns them
+into emit() (or emit_registration / emit_attendance / emit_certificate) calls. The deliveries are sent after the
+commit (eventreg/core/requests.py hands them to webhooks.sending)."""
 
 import base64
 import json
@@ -12,6 +13,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from eventreg.core.deliveries import note_queued, take_queued
+from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.core.links import external_url
 from eventreg.events.models import Event
@@ -24,7 +27,7 @@ GIVE_UP_AFTER = timedelta(days=3)  # a delivery not accepted this long after it 
 ENDPOINTS_PER_HOST = 20
 
 
-class WebhookError(Exception):
+class WebhookError(CodedError):
     MESSAGES = {
         "unknown_type": "Choose event types from the list.",
         "no_types": "Choose at least one event type to receive.",
@@ -32,11 +35,6 @@ class WebhookError(Exception):
         "not_failed": "Only a delivery that failed can be sent again.",
         "endpoint_disabled": "The endpoint is disabled. Enable it first, then send again.",
     }
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-        self.message = self.MESSAGES[code]
 
 
 def new_secret() -> str:
@@ -127,7 +125,7 @@ def send_again(delivery: WebhookDelivery, *, now: datetime) -> None:
     delivery.next_attempt_at = now
     delivery.give_up_at = now + GIVE_UP_AFTER
     db.session.flush()
-    db.session.info.setdefault(QUEUED_KEY, []).append(delivery.id)
+    note_queued(QUEUED_KEY, [delivery.id])
 
 
 def count_endpoints(host: Host) -> int:
@@ -196,7 +194,7 @@ def emit(kind: str, event: Event, data: dict, now: datetime) -> list[WebhookDeli
     ]
     db.session.add_all(deliveries)
     db.session.flush()
-    db.session.info.setdefault(QUEUED_KEY, []).extend(delivery.id for delivery in deliveries)
+    note_queued(QUEUED_KEY, [delivery.id for delivery in deliveries])
     return deliveries
 
 
@@ -245,4 +243,4 @@ def _endpoints_for(event: Event) -> list[WebhookEndpoint]:
 
 def take_queued_ids() -> list[int]:
     """Ids queued in this session since last asked (rolled-back ones are skipped when sending)."""
-    return db.session.info.pop(QUEUED_KEY, [])
+    return take_queued(QUEUED_KEY)

@@ -1,13 +1,14 @@
 """Sending deliveries: signed the Standard Webhooks way, claimed before sending, retried with backoff.
 
-As the mail outbox does (eventreg/mail/sending.py): a conditional UPDATE claims each delivery, so two workers
-or cron runs never both send it; each outcome is committed as soon as it is known. Only a 2xx answer counts;
-a redirect, another status, a refused URL, a network error or the deadline is a failure, retried 5 minutes
-later, then 10, 20, ... at most 12 hours apart, until three days after the delivery was made. An endpoint
-that has failed FAILURES_TO_DISABLE times in a row over at least DISABLE_AFTER is disabled, and its host told
-by e-mail."""
+Deliveries are a delivery queue, as the mail outbox is (eventreg/core/deliveries.py: claimed before sending, so two
+workers or cron runs never both send one; each outcome committed as soon as it is known); this module is its send
+step. Only a 2xx answer counts; a redirect, another status, a refused URL, a network error or the deadline is
+a failure, retried 5 minutes later, then 10, 20, ... at most 12 hours apart, until three days after the delivery
+was made. An endpoint that has failed FAILURES_TO_DISABLE times in a row over at least DISABLE_AFTER is disabled,
+and its host told by e-mail."""
 
 import logging
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from standardwebhooks.webhooks import Webhook
 
 from eventreg.core import database
 from eventreg.core.background import BackgroundSender
+from eventreg.core.deliveries import CLAIM_BATCH, DeliveryQueue
 from eventreg.core.extensions import db
 from eventreg.core.links import external_url
 from eventreg.mail import outbox
@@ -24,17 +26,10 @@ from eventreg.webhooks import network, operations
 from eventreg.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
-CLAIM_TIMEOUT = timedelta(minutes=10)
-CLAIM_BATCH = 20
 RETRY_FIRST = timedelta(minutes=5)  # after a failure; doubling each time ...
 RETRY_MAX = timedelta(hours=12)  # ... up to twice a day
 FAILURES_TO_DISABLE = 10  # consecutive failed attempts of an endpoint ...
 DISABLE_AFTER = timedelta(days=1)  # ... spread over at least this long, disable it
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """The wait after a delivery's `attempts`-th failed attempt."""
-    return min(RETRY_FIRST * 2 ** min(attempts - 1, 16), RETRY_MAX)
 
 
 def signed_headers(delivery: WebhookDelivery | sa.Row, secret: str, now: datetime) -> dict[str, str]:
@@ -49,76 +44,49 @@ def signed_headers(delivery: WebhookDelivery | sa.Row, secret: str, now: datetim
     }
 
 
+def _claimable(now: datetime) -> tuple:
+    return (WebhookDelivery.endpoint_id.in_(sa.select(WebhookEndpoint.id).where(WebhookEndpoint.is_enabled)),)
+
+
+def _send_batch(deliveries: list[sa.Row], now: datetime) -> Iterator[bool]:
+    """The webhook queue's send step: each delivery posted on its own."""
+    for delivery in deliveries:
+        yield _send_one(delivery, now)
+
+
+QUEUE = DeliveryQueue(
+    WebhookDelivery,
+    name="webhooks",
+    done="delivered_at",
+    setting="WEBHOOK_DELIVERY",
+    queued_key=operations.QUEUED_KEY,
+    send_batch=_send_batch,
+    claimable=_claimable,
+    retry_first=RETRY_FIRST,
+    retry_max=RETRY_MAX,
+    drain_timeout=lambda config: config["WEBHOOK_TIMEOUT"] * CLAIM_BATCH,
+)
+retry_delay = QUEUE.retry_delay
+
+
 def send_queued(now: datetime) -> tuple[int, int]:
     """Send what this session queued, now; call right after commit."""
-    ids = operations.take_queued_ids()
-    return send_pending(now, ids=ids) if ids else (0, 0)
+    return QUEUE.send_queued(now)
 
 
 def deliver_queued(now: datetime) -> None:
     """What a request calls after its commit: with WEBHOOK_DELIVERY=background (the default) this process's
     sender thread posts, so a slow receiver never holds a page; "request" posts before the response."""
-    if current_app.config["WEBHOOK_DELIVERY"] != "background":
-        send_queued(now)
-        return
-    ids = operations.take_queued_ids()
-    if ids:
-        background_sender(current_app._get_current_object()).submit(ids)
+    QUEUE.deliver_queued(now)
 
 
 def background_sender(app: Flask) -> BackgroundSender:
-    return BackgroundSender.of(
-        app, "webhooks", send_pending, batch_size=CLAIM_BATCH,
-        drain_timeout=app.config["WEBHOOK_TIMEOUT"] * CLAIM_BATCH,
-    )  # fmt: skip
+    return QUEUE.background_sender(app)
 
 
 def send_pending(now: datetime, *, ids: list[int] | None = None) -> tuple[int, int]:
     """Send the deliveries that are due (all, or those ids), each at most once per call. Returns (sent, failed)."""
-    if ids is None:
-        batches = _due_batches(now)
-    else:
-        ids = sorted(ids)
-        batches = (ids[start : start + CLAIM_BATCH] for start in range(0, len(ids), CLAIM_BATCH))
-    sent = failed = 0
-    for batch in batches:
-        for delivery in _claim(batch, now):
-            if _send_one(delivery, now):
-                sent += 1
-            else:
-                failed += 1
-    return sent, failed
-
-
-def _claimable(now: datetime) -> tuple:
-    enabled = sa.select(WebhookEndpoint.id).where(WebhookEndpoint.is_enabled)
-    return (
-        WebhookDelivery.next_attempt_at <= now,
-        WebhookDelivery.delivered_at.is_(None),
-        WebhookDelivery.failed_at.is_(None),
-        WebhookDelivery.endpoint_id.in_(enabled),
-    )
-
-
-def _due_batches(now: datetime):
-    while True:
-        query = sa.select(WebhookDelivery.id).where(*_claimable(now))
-        ids = list(db.session.scalars(query.order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(20)))
-        db.session.commit()
-        if not ids:
-            return
-        yield ids
-
-
-def _claim(ids: list[int], now: datetime) -> list[sa.Row]:
-    statement = (
-        sa.update(WebhookDelivery)
-        .where(WebhookDelivery.id.in_(ids), *_claimable(now))
-        .values(claimed_at=now, next_attempt_at=now + CLAIM_TIMEOUT)
-    )
-    deliveries = sorted(db.session.execute(statement.returning(*WebhookDelivery.__table__.c)), key=lambda d: d.id)
-    db.session.commit()
-    return deliveries
+    return QUEUE.send_pending(now, ids=ids)
 
 
 def _send_one(delivery: sa.Row, now: datetime) -> bool:
@@ -147,17 +115,22 @@ def _send_one(delivery: sa.Row, now: datetime) -> bool:
         error = f"{type(failure).__name__}: {failure}"
     fields = {"delivery_id": delivery.id, "endpoint_id": delivery.endpoint_id, "kind": delivery.kind, "status": status}
     if error is None:
-        _record(delivery.id, delivered_at=now, next_attempt_at=None, last_status_code=status, last_error=None, now=now)
+        QUEUE.succeeded(delivery.id, now, last_status_code=status, last_attempt_at=now)
         _endpoint_succeeded(delivery.endpoint_id)
         log.info("webhook delivered", extra=fields)
         return True
     attempts = delivery.attempts + 1
-    if now >= delivery.give_up_at:
-        _record(delivery.id, failed_at=now, next_attempt_at=None, last_status_code=status, last_error=error, now=now)
+    next_attempt_at = QUEUE.failed(
+        delivery,
+        now,
+        deadline=delivery.give_up_at,
+        last_status_code=status,
+        last_error=error[:500],
+        last_attempt_at=now,
+    )
+    if next_attempt_at is None:
         log.error("webhook given up", extra={**fields, "attempts": attempts})
     else:
-        next_attempt_at = min(now + retry_delay(attempts), delivery.give_up_at)  # the last try at the deadline
-        _record(delivery.id, next_attempt_at=next_attempt_at, last_status_code=status, last_error=error, now=now)
         log.warning("webhook failed", extra={**fields, "attempts": attempts, "next_attempt_at": next_attempt_at})
     _endpoint_failed(delivery.endpoint_id, now)
     return False
@@ -167,16 +140,6 @@ def _refusal(status: int) -> str:
     if 300 <= status < 400:
         return f"HTTP {status}: a redirect, which is not followed. Give the final address instead."
     return f"HTTP {status}: only a 2xx answer counts as delivered."
-
-
-def _record(delivery_id: int, *, now: datetime, **values) -> None:
-    """The outcome of one attempt, committed at once in a transaction of its own that takes the write lock first
-    (on SQLite it waits for the lock rather than failing), so a crash or a busy database cannot send it twice."""
-    statement = sa.update(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
-    values["last_error"] = values["last_error"][:500] if values.get("last_error") else None
-    with database.write_transaction():
-        db.session.execute(statement.values(attempts=WebhookDelivery.attempts + 1, last_attempt_at=now, **values))
-        db.session.commit()
 
 
 def _endpoint_succeeded(endpoint_id: int) -> None:

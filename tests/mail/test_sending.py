@@ -4,7 +4,7 @@ import contextlib
 import errno
 import logging
 import resource
-from datetime import datetime
+from datetime import datetime, timedelta
 from email import policy as email_policy
 from email.parser import BytesParser
 from zoneinfo import ZoneInfo
@@ -14,6 +14,9 @@ import pytest
 import sqlalchemy as sa
 import vobject
 
+from eventreg.core import deliveries
+from eventreg.core.extensions import db
+from eventreg.events.models import Event
 from eventreg.mail import sending
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations import operations
@@ -153,9 +156,9 @@ def test_a_claimed_message_is_not_sent_by_a_second_sender(make_event, register, 
     register(event)
     db_session.commit()
     message = db_session.scalars(sa.select(OutboxMessage)).one()
-    assert sending._claim([message.id], clock.now())
+    assert sending.QUEUE.claim([message.id], clock.now())
     assert send_all(clock) == (0, 0)  # someone else holds it
-    clock.advance(sending.CLAIM_TIMEOUT)
+    clock.advance(deliveries.CLAIM_TIMEOUT)
     clock.advance(seconds=1)
     assert send_all(clock) == (1, 0)  # a crashed sender's claim expires
     assert len(mailbox) == 1
@@ -349,3 +352,37 @@ def test_names_that_look_like_encoded_words_arrive_as_typed(
     for header in ("Subject", "To", "From"):
         assert not message[header].defects, header
     assert all(not part.defects for part in message.walk())
+
+
+def test_a_burst_in_the_background_while_other_requests_commit_arrives_once_each(
+    app, client, smtp_server, make_event, db_session, clock, mailbox, registration_form, background_delivery
+):
+    """The outcome of each message is recorded though another connection commits while the server answers (on
+    SQLite a read that outlived the send could not become the outcome's write): nothing is sent twice."""
+    event = make_event(starts_at=clock.now() + timedelta(days=10))
+    db_session.commit()
+    url, event_id = f"/events/{event.slug}/register", event.id
+    db_session.commit()  # the test's session (which the requests share) holds no read open between them
+
+    def commit_elsewhere(_message):  # what another request does meanwhile: a write committed on another connection
+        with app.app_context():
+            db.session.execute(sa.update(Event).where(Event.id == event_id).values(summary=Event.summary + "."))
+            db.session.commit()
+
+    smtp_server.handler.on_message = commit_elsewhere
+    for n in range(12):
+        form = {**registration_form, "email": f"reader{n}@library.example.org", "form_key": f"k{n}"}
+        assert client.post(url, data=form).status_code == 200
+    assert background_delivery.drain(timeout=60)
+    ids = [message["Message-ID"] for message in mailbox]
+    assert len(ids) == len(set(ids)) == 12
+    assert sorted(message["To"].addresses[0].addr_spec for message in mailbox) == sorted(
+        f"reader{n}@library.example.org" for n in range(12)
+    )
+    db_session.expire_all()
+    rows = db_session.scalars(sa.select(OutboxMessage)).all()
+    assert {(row.sent_at is not None, row.attempts, row.failed_at) for row in rows} == {(True, 1, None)}
+    assert len(rows) == 12
+    assert send_all(clock) == (0, 0)  # nothing left to send again
+    clock.advance(hours=1)
+    assert send_all(clock) == (0, 0)
