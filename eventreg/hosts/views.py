@@ -457,7 +457,7 @@ def attendance(event_id: int):
     registrations = [event_registration(event, int(i)) for i in ids]  # all found (or 404) before any is marked
     try:
         marked = host_operations.record_attendance(event, registrations, value, now=clock.now())
-    except HostError as error:
+    except event_operations.EventError as error:
         flash(error.message, "error")
         return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
     what = {True: "attended", False: "absent", None: "not recorded"}[value]
