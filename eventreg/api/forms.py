@@ -3,13 +3,13 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from eventreg.registrations.forms import _strip, single_line
+from eventreg.core.forms import single_line, strip
 
 
 class TokenForm(FlaskForm):
     name = StringField(
         "Name (what the token is for)",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Please name the token, like “Library website”."), Length(max=120), single_line],
     )
     access = RadioField(

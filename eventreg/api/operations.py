@@ -12,6 +12,7 @@ from eventreg.attendance import credit
 from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
+from eventreg.events import rules
 from eventreg.events.models import Event
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts.models import Host
@@ -120,10 +121,9 @@ def mark_attendance(
 ) -> None:  # fmt: skip
     """Record one confirmed registrant's attendance, as the attendee list does, with the minutes they stayed.
     Without `attended` (attended_given false) the event's credit rule decides from the minutes.
-    HostError("not_started") before the start; ApiError("not_confirmed") for anyone not confirmed."""
+    EventError("not_started") before the start; ApiError("not_confirmed") for anyone not confirmed."""
     if not registration.is_confirmed:
-        if not event.has_started(now):
-            raise host_operations.HostError("not_started")
+        rules.check_attendance_open(event, now)  # the first refusal, as for someone confirmed
         raise ApiError("not_confirmed")
     if not attended_given:
         attended = credit.has_attended(event, minutes)

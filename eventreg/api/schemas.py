@@ -1,6 +1,7 @@
 """The shapes the API reads and writes, as marshmallow schemas: flask-smorest validates requests with them and
 writes the OpenAPI document from them. Input rules are the editor's (eventreg/hosts/forms.py): the same lengths,
-years, URL and line rules, so a value the editor refuses the API refuses too."""
+years, URL and line rules, so a value the editor refuses the API refuses too. The event's bounds and rules across
+fields are events.rules', which the editor calls as well; each of their codes is given to the field it concerns."""
 
 import re
 from datetime import datetime
@@ -12,15 +13,13 @@ from marshmallow import fields, validate
 
 from eventreg import timezones
 from eventreg.core.text import is_plain_text, is_single_line, normalise_multi_line
-from eventreg.events import operations as event_operations
+from eventreg.events import rules
 from eventreg.events.models import MAX_CONTACT_HOURS, Format, State, Status
 from eventreg.hosts.forms import SLUG_PATTERN
 from eventreg.registrations.models import RegistrationStatus
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
-REMINDER_PATTERN = r"^\d{1,3}(\s*,\s*\d{1,3})*$"
-MAX_CAPACITY = 100_000
-MAX_MINUTES = 14 * 24 * 60  # no event lasts longer
+MAX_MINUTES = int(rules.MAX_DURATION.total_seconds()) // 60  # no event lasts longer
 
 
 def single_line(value: str) -> None:
@@ -66,18 +65,45 @@ class Instant(fields.AwareDateTime):
 
 class Hours(fields.Decimal):
     """Contact hours as a decimal string with two places ("1.50"), as the webhooks write them; read from a string
-    or a number, by the editor's rule (events.operations.check_contact_hours). The document calls it a string
+    or a number, by the editor's rule (events.rules.check_contact_hours). The document calls it a string
     (views.init_app registers it so)."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else f"{Decimal(value):.2f}"
 
 
-def contact_hours(value: Decimal) -> None:
+def rule(check):
+    """A field validator from one of events.rules' checks of a single value: its message is the field's error."""
+
+    def validate_value(value) -> None:
+        try:
+            check(value)
+        except rules.EventError as error:
+            raise ma.ValidationError(error.message) from None
+
+    return validate_value
+
+
+# The field each of events.rules' rules across fields speaks of.
+RULE_FIELDS = {
+    "ends_before_start": "ends_at",
+    "too_long": "ends_at",
+    "deadline_after_start": "registration_deadline_at",
+    "bad_minutes": "credit_min_minutes",
+}
+
+
+def broken_event_rule(data: dict) -> tuple[str, str] | None:
+    """The first of events.rules' rules across fields that an event's fields (all of them: a change merged with
+    the stored values) break, as (field, message); None when they keep them all."""
+    starts_at, ends_at = data["starts_at"], data["ends_at"]
     try:
-        event_operations.check_contact_hours(value)
-    except event_operations.EventError as error:
-        raise ma.ValidationError(error.message) from None
+        rules.check_times(starts_at, ends_at)
+        rules.check_min_minutes(data.get("credit_min_minutes"), starts_at=starts_at, ends_at=ends_at)
+        rules.check_deadline(data.get("registration_deadline_at"), starts_at=starts_at)
+    except rules.EventError as error:
+        return RULE_FIELDS[error.code], error.message
+    return None
 
 
 class MultiLineString(fields.String):
@@ -241,13 +267,23 @@ class EventInSchema(Schema):
     starts_at = Instant(required=True)
     ends_at = Instant(required=True)
     registration_deadline_at = Instant(allow_none=True)
-    capacity = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_CAPACITY))
+    capacity = fields.Integer(
+        allow_none=True, validate=rule(rules.check_capacity), metadata={"minimum": 0, "maximum": rules.MAX_CAPACITY}
+    )
     join_url = fields.String(allow_none=True, validate=[validate.Length(max=500), web_address])
     archive_url = fields.String(allow_none=True, validate=[validate.Length(max=500), web_address])
-    reminder_hours = fields.String(validate=[validate.Length(max=40), validate.Regexp(REMINDER_PATTERN)])
+    reminder_hours = fields.String(
+        validate=rule(rules.check_reminder_hours),
+        metadata={
+            "description": "Whole hours before the start, comma separated; empty: no reminders.",
+            "example": "24,1",
+            "pattern": rules.REMINDER_PATTERN,
+            "maxLength": rules.MAX_REMINDER_LENGTH,
+        },
+    )
     contact_hours = Hours(
         allow_none=True,
-        validate=contact_hours,
+        validate=rule(rules.check_contact_hours),
         metadata={
             "description": f"Above 0 and at most {MAX_CONTACT_HOURS}, in hundredths at most; null: none. With contact "
             "hours the event offers a certificate of completion.",

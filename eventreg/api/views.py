@@ -225,19 +225,10 @@ def _check_event_input(data: dict, event: Event | None) -> None:
     zone = data["timezone"]
     if zone not in timezones.canonical_zones() and (event is None or zone != event.timezone):
         _invalid("timezone", "Use a canonical IANA zone name, such as America/New_York.")
-    starts_at, ends_at = data["starts_at"], data["ends_at"]
-    if ends_at <= starts_at:
-        _invalid("ends_at", "The event must end after it starts.")
-    if ends_at - starts_at > queries.MAX_EVENT_DURATION:
-        _invalid("ends_at", "An event can last at most 14 days.")
-    try:
-        event_operations.check_min_minutes(data.get("credit_min_minutes"), starts_at=starts_at, ends_at=ends_at)
-    except event_operations.EventError as error:
-        _invalid("credit_min_minutes", error.message)
-    deadline = data.get("registration_deadline_at")
-    if deadline is not None and deadline > starts_at:
-        _invalid("registration_deadline_at", "Registration must close before the event starts.")
-    past = host_operations.needs_past_confirmation(event, starts_at, now=clock.now())
+    broken = s.broken_event_rule(data)
+    if broken:
+        _invalid(*broken)
+    past = host_operations.needs_past_confirmation(event, data["starts_at"], now=clock.now())
     if past and not data.get("confirm_past_start"):
         _invalid(
             "starts_at",
@@ -453,7 +444,7 @@ def mark_attendance(data, event_id: int, registration_id: int):
             event, registration, attended=data.get("attended"), minutes=data.get("minutes"), now=clock.now(),
             attended_given="attended" in data,
         )  # fmt: skip
-    except (HostError, ApiError) as error:
+    except (HostError, ApiError, event_operations.EventError) as error:
         fail(409, error.code, error.message)
     return _shown(registration)
 

@@ -15,6 +15,7 @@ from eventreg.core import signals
 from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.events import operations as event_operations
+from eventreg.events import rules as event_rules
 from eventreg.events.models import Event
 from eventreg.hosts.models import Host
 from eventreg.registrations import operations as seats
@@ -23,7 +24,6 @@ from eventreg.registrations.models import Registration, RegistrationStatus
 
 class AttendanceError(CodedError):
     MESSAGES = {
-        "not_started": "Attendance can be imported once the event has started.",
         "not_mapped": "Choose the report's columns first.",
         "unknown_choice": "Something in the form was not one of the choices. Please look at the preview again.",
         "walk_in_needs_email": "{name} has no email in the report, so cannot be added as a walk-in. "
@@ -50,9 +50,9 @@ def store_import(event: Event, *, host: Host, filename: str, data: bytes, zone: 
 
     ReportError when the file cannot be read. A recognised layout is read with its own columns. An unrecognised
     one is read with the columns this host applied before for the same header (remembered only from an applied
-    import); otherwise it is kept unread until the host chooses its columns on the preview (map_columns)."""
-    if now < event.starts_at:
-        raise AttendanceError("not_started")
+    import); otherwise it is kept unread until the host chooses its columns on the preview (map_columns).
+    EventError("not_started") before the event starts."""
+    event_rules.check_attendance_open(event, now)
     window = (event.starts_at, event.ends_at)
     report = reports.parse(data, zone=zone, event_window=window)
     if report.format == reports.Format.GENERIC:
@@ -230,6 +230,6 @@ def set_credit_rule(event: Event, *, min_minutes: int | None, contact_hours: Dec
     editor's rules and as its save (events.operations.update_event: an unchanged save changes nothing, a change
     is an event.updated). EventError("bad_minutes") or ("bad_contact_hours"). Attendance already imported is not
     re-judged until a report is applied again."""
-    event_operations.check_contact_hours(contact_hours)
-    event_operations.check_min_minutes(min_minutes, starts_at=event.starts_at, ends_at=event.ends_at)
+    event_rules.check_contact_hours(contact_hours)
+    event_rules.check_min_minutes(min_minutes, starts_at=event.starts_at, ends_at=event.ends_at)
     event_operations.update_event(event, now=now, credit_min_minutes=min_minutes, contact_hours=contact_hours)

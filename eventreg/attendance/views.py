@@ -13,7 +13,7 @@ from eventreg.attendance.reports import ReportError
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event
-from eventreg.events.operations import EventError
+from eventreg.events.rules import EventError, check_attendance_open
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts.access import managed_event
 
@@ -89,15 +89,17 @@ def upload(event_id: int):
                 event, host=current_user, filename=form.report.data.filename or "", data=data, zone=form.zone.data,
                 now=clock.now(),
             )  # fmt: skip
-        except (ReportError, AttendanceError) as error:
+        except (ReportError, AttendanceError, EventError) as error:
             form.report.errors = [error.message]
             status = 400
         else:
             return redirect(url_for("attendance.preview", event_id=event.id, import_id=imported.id), code=303)
     elif form.errors:
         status = 400
-    if clock.now() < event.starts_at:
-        form.form_errors.append(AttendanceError("not_started").message)
+    try:
+        check_attendance_open(event, clock.now())
+    except EventError as error:
+        form.form_errors.append(error.message)
     return render_template("attendance/upload.html", event=event, form=form, imports=_recent_imports(event)), status
 
 

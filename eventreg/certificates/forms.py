@@ -3,7 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from eventreg.registrations.forms import _strip, multi_line, plain_text, single_line
+from eventreg.core.forms import multi_line, plain_text, single_line, strip
 
 
 class NameForm(FlaskForm):
@@ -12,7 +12,7 @@ class NameForm(FlaskForm):
     name = StringField(
         "Your name as it should appear on the certificate",
         validators=[DataRequired("Please enter the name."), Length(max=120), single_line],
-        filters=[_strip],
+        filters=[strip],
     )
 
 
@@ -33,7 +33,7 @@ class FinaliseForm(FlaskForm):
 
 
 def _line(label: str, **kwargs) -> StringField:
-    return StringField(label, validators=[Optional(), Length(max=200), single_line], filters=[_strip], **kwargs)
+    return StringField(label, validators=[Optional(), Length(max=200), single_line], filters=[strip], **kwargs)
 
 
 class SignerForm(FlaskForm):
@@ -46,7 +46,7 @@ class SignerForm(FlaskForm):
 
 
 class SettingsForm(SignerForm):
-    accent_colour = StringField("Accent colour", filters=[_strip], render_kw={"type": "color"})
+    accent_colour = StringField("Accent colour", filters=[strip], render_kw={"type": "color"})
     logo_file = FileField("Logo (PNG or SVG, up to 512 kB)", render_kw={"accept": "image/png,image/svg+xml"})
 
 

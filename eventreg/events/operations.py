@@ -5,14 +5,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 import sqlalchemy as sa
 
 from eventreg.core import signals
-from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
-from eventreg.events.models import MAX_CONTACT_HOURS, Event, Status, Topic, scheduled_minutes
+from eventreg.events.models import Event, Status, Topic
+from eventreg.events.rules import EventError
 
 # Paths under /events/ that a slug must not shadow.
 RESERVED_SLUGS = {"on-demand", "new"}
@@ -88,36 +87,6 @@ def create_event(
                 raise EventError("slug_taken") from None
             continue  # taken meanwhile: the next suffix
         return event
-
-
-class EventError(CodedError):
-    MESSAGES = {
-        "slug_taken": "Another event already uses this address. Choose a different one.",
-        "slug_reserved": "This address is reserved. Choose a different one.",
-        "not_passed": "The recording can be sent once the event has ended.",
-        "bad_contact_hours": f"Enter contact hours above 0 and at most {MAX_CONTACT_HOURS}, with at most two "
-        "decimals, like 1.5 or 0.75. Leave it empty if the event awards none.",
-        "bad_minutes": "The minimum must be between 0 and {limit} minutes (the event's length).",
-        "cancelled": "A cancelled event stays cancelled: its registrants were told it will not take place. To "
-        "offer it again, use “Run it again (copy)”.",
-    }
-
-
-def check_contact_hours(hours: Decimal | None) -> None:
-    """The one rule for the contact hours an event states (the editor, the credit page and the API): None for
-    none, else above 0, at most MAX_CONTACT_HOURS, in hundredths. EventError("bad_contact_hours")."""
-    if hours is None:
-        return
-    if not hours.is_finite() or not 0 < hours <= MAX_CONTACT_HOURS or hours != hours.quantize(Decimal("0.01")):
-        raise EventError("bad_contact_hours")
-
-
-def check_min_minutes(minutes: int | None, *, starts_at: datetime, ends_at: datetime) -> None:
-    """The one rule for the minimum minutes that count as attended (None: attendance.credit's default share of
-    the length): from 0 to the scheduled length. EventError("bad_minutes") names the length."""
-    limit = scheduled_minutes(starts_at, ends_at)
-    if minutes is not None and not 0 <= minutes <= limit:
-        raise EventError("bad_minutes", limit=limit)
 
 
 # What a registrant is told changed, by field.

@@ -1,15 +1,15 @@
 """Reads for the public catalog. Each returns a select for the caller to paginate or run."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import abort
 
 from eventreg.core.extensions import db
 from eventreg.events.models import Event, Status, Topic
+from eventreg.events.rules import MAX_DURATION
 
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.CANCELLED)
-MAX_EVENT_DURATION = timedelta(days=14)  # the editor refuses longer events
 MAX_SEARCH_WORDS = 8
 
 
@@ -29,7 +29,7 @@ def list_upcoming(now: datetime, *, topic: Topic | None = None, q: str = "") -> 
         Event.ends_at > now,
         # No event lasts longer than the editor allows, so the scan of (starts_at, id) can start here
         # instead of at the oldest event: the page costs the same however many events have passed.
-        Event.starts_at > now - MAX_EVENT_DURATION,
+        Event.starts_at > now - MAX_DURATION,
     )
     return _filtered(query, topic, q).order_by(Event.starts_at, Event.id).options(_list_entry())
 

@@ -14,11 +14,11 @@ from eventreg.core import paging
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event
+from eventreg.events.rules import EventError
 from eventreg.hosts import exports
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts.access import managed_event
 from eventreg.hosts.forms import AddRegistrantForm, MessageForm
-from eventreg.hosts.operations import HostError
 from eventreg.hosts.views import bp, counted, csrf_ok, csv_response
 from eventreg.mail import queries as mail_queries
 from eventreg.mail import sending
@@ -154,7 +154,7 @@ def attendance(event_id: int):
     registrations = [event_registration(event, int(i)) for i in ids]  # all found (or 404) before any is marked
     try:
         marked = host_operations.record_attendance(event, registrations, value, now=clock.now())
-    except HostError as error:
+    except EventError as error:
         flash(error.message, "error")
         return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
     what = {True: "attended", False: "absent", None: "not recorded"}[value]

@@ -25,7 +25,6 @@ from wtforms.validators import (
     DataRequired,
     EqualTo,
     Length,
-    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -33,11 +32,10 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventreg import timezones
-from eventreg.events import operations as event_operations
+from eventreg.core.forms import EMAIL_INPUT, email_field, multi_line, plain_text, single_line, strip
+from eventreg.events import rules
 from eventreg.events.models import Event, Format
-from eventreg.events.queries import MAX_EVENT_DURATION as MAX_DURATION
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH
-from eventreg.registrations.forms import EMAIL_INPUT, _strip, email_field, multi_line, plain_text, single_line
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -57,8 +55,8 @@ def zone_choices() -> list[SelectChoice]:
 
 
 def contact_hours_field(label: str = "Contact hours") -> DecimalField:
-    """Contact hours, as the editor and the credit page ask for them; the bounds are events.operations'."""
-    return DecimalField(label, validators=[Optional(), _domain_rule(event_operations.check_contact_hours)])
+    """Contact hours, as the editor and the credit page ask for them; the bounds are events.rules'."""
+    return DecimalField(label, validators=[Optional(), _domain_rule(rules.check_contact_hours)])
 
 
 def min_minutes_field(label: str = "Minimum minutes to count as attended") -> IntegerField:
@@ -81,7 +79,7 @@ def _domain_rule(check):
     def validate(form, field) -> None:
         try:
             check(field.data)
-        except event_operations.EventError as error:
+        except rules.EventError as error:
             raise ValidationError(error.message) from None
 
     return validate
@@ -95,7 +93,7 @@ class LoginForm(FlaskForm):
     # An e-mail keyboard on a phone, never autocapitalised; the template names it "username" for password managers.
     # No syntax check: a malformed address simply fails to sign in, with the same message as a wrong password.
     email = EmailField(
-        "Email", filters=[_strip], validators=[DataRequired("Please enter your email."), Length(max=254)],
+        "Email", filters=[strip], validators=[DataRequired("Please enter your email."), Length(max=254)],
         render_kw=EMAIL_INPUT,
     )  # fmt: skip
     password = PasswordField("Password", validators=[DataRequired("Please enter your password."), Length(max=200)])
@@ -116,12 +114,12 @@ class PasswordForm(FlaskForm):
 class EventForm(FlaskForm):
     title = StringField(
         "Title",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Please give the event a title."), Length(max=200), single_line],
     )
     slug = StringField(
         "Web address (slug)",
-        filters=[_strip, lambda v: v.lower() if isinstance(v, str) else v],
+        filters=[strip, lambda v: v.lower() if isinstance(v, str) else v],
         validators=[
             Optional(),
             Length(max=80),
@@ -146,9 +144,9 @@ class EventForm(FlaskForm):
         "Format", choices=[SelectChoice(k, v) for k, v in Format.LABELS.items()], default=Format.WEBINAR
     )
     location = StringField(
-        "Place (for in-person and hybrid)", filters=[_strip], validators=[Length(max=300), single_line]
+        "Place (for in-person and hybrid)", filters=[strip], validators=[Length(max=300), single_line]
     )
-    host_name = StringField("Presented by", filters=[_strip], validators=[Length(max=200), single_line])
+    host_name = StringField("Presented by", filters=[strip], validators=[Length(max=200), single_line])
     # Checkboxes: a multiple <select> needs Ctrl-click, which few people know.
     topics = SelectMultipleField(
         "Topics", coerce=int, choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
@@ -168,28 +166,25 @@ class EventForm(FlaskForm):
     deadline_occurrence = occurrence_field("The closing time happens twice that night (clocks go back). Which one?")
     capacity = IntegerField(
         "Seats (leave empty for no limit)",
-        validators=[Optional(), NumberRange(min=0, max=100_000, message="Seats must be between 0 and 100,000.")],
+        validators=[Optional(), _domain_rule(rules.check_capacity)],
     )
     join_url = URLField(
         "Join link (sent only to confirmed registrants)",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), URL(message="Please enter a full web address starting with https://"), Length(max=500)],
     )
     archive_url = URLField(
         "Recording (archive) link",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), URL(message="Please enter a full web address starting with https://"), Length(max=500)],
     )
     reminder_hours = StringField(
         "Reminders, hours before the start",
         default="24,1",
-        filters=[_strip],
-        validators=[
-            Optional(),
-            Regexp(r"^\d{1,3}(\s*,\s*\d{1,3})*$", message="Use whole hours separated by commas, like 24, 1."),
-        ],
+        filters=[strip],
+        validators=[Optional(), _domain_rule(rules.check_reminder_hours)],
     )
-    cohosts = StringField("Co-hosts (emails of host accounts, comma separated)", filters=[_strip])
+    cohosts = StringField("Co-hosts (emails of host accounts, comma separated)", filters=[strip])
     # Named as the columns, so EventForm(obj=event) fills them in.
     contact_hours = contact_hours_field()
     credit_min_minutes = min_minutes_field()
@@ -213,25 +208,35 @@ class EventForm(FlaskForm):
         self.ends_at = self._instant(end, zone, self.end_time)
         if self.starts_at is None or self.ends_at is None:
             return False
-        if self.ends_at <= self.starts_at:
-            self.end_time.errors.append("The event must end after it starts.")
-            return False
-        if self.ends_at - self.starts_at > MAX_DURATION:
-            self.end_time.errors.append("An event can last at most 14 days.")
+        if not self._rule(rules.check_times, self.starts_at, self.ends_at):
             return False
         # Every error at once: the host should not fix the hours, save, and only then hear of the minimum.
         deadline_ok, minutes_ok = self._validate_deadline(zone), self._validate_min_minutes()
         return fields_ok and deadline_ok and minutes_ok
 
-    def _validate_min_minutes(self) -> bool:
+    # The field each rule across fields speaks of (events.rules' codes).
+    RULE_FIELDS = {
+        "ends_before_start": "end_time",
+        "too_long": "end_time",
+        "deadline_after_start": "deadline_time",
+        "bad_minutes": "credit_min_minutes",
+    }
+    # Beside the rule's own words, what to do about it in this form's two deadline fields.
+    RULE_HINTS = {"deadline_after_start": " Leave both empty to close it at the start."}
+
+    def _rule(self, check, *args, **kwargs) -> bool:
+        """Run one of events.rules' checks; its error goes on the field it concerns."""
         try:
-            event_operations.check_min_minutes(
-                self.credit_min_minutes.data, starts_at=self.starts_at, ends_at=self.ends_at
-            )
-        except event_operations.EventError as error:
-            self.credit_min_minutes.errors.append(error.message)
+            check(*args, **kwargs)
+        except rules.EventError as error:
+            self[self.RULE_FIELDS[error.code]].errors.append(error.message + self.RULE_HINTS.get(error.code, ""))
             return False
         return True
+
+    def _validate_min_minutes(self) -> bool:
+        return self._rule(
+            rules.check_min_minutes, self.credit_min_minutes.data, starts_at=self.starts_at, ends_at=self.ends_at
+        )
 
     def _validate_deadline(self, zone: str) -> bool:
         """Optional; both parts or neither. Registration then closes at it, which must be before the start."""
@@ -246,12 +251,7 @@ class EventForm(FlaskForm):
         self.registration_deadline_at = self._instant(datetime.combine(date, time), zone, self.deadline_time)
         if self.registration_deadline_at is None:
             return False
-        if self.registration_deadline_at > self.starts_at:
-            self.deadline_time.errors.append(
-                "Registration must close before the event starts. Leave both empty to close it at the start."
-            )
-            return False
-        return True
+        return self._rule(rules.check_deadline, self.registration_deadline_at, starts_at=self.starts_at)
 
     def _instant(self, local: datetime, zone: str, field) -> datetime | None:
         """The UTC instant, or None with an error on the field explaining the gap or the fold."""
@@ -281,12 +281,12 @@ class EventForm(FlaskForm):
 
 class AddRegistrantForm(FlaskForm):
     name = StringField(
-        "Name", filters=[_strip], validators=[DataRequired("Please enter a name."), Length(max=120), single_line]
+        "Name", filters=[strip], validators=[DataRequired("Please enter a name."), Length(max=120), single_line]
     )
     email = email_field("Email", "Please enter an email.", "Please enter a valid email.")
     organization = StringField(
         "Organization",
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired("Please enter an organization."), Length(max=200), single_line],
     )
     # Unticked, the person is emailed their confirmation with the join link (before the event ends; after it,
@@ -296,7 +296,7 @@ class AddRegistrantForm(FlaskForm):
 
 class MessageForm(FlaskForm):
     subject = StringField(
-        "Subject", filters=[_strip], validators=[DataRequired("Please write a subject."), Length(max=150), single_line]
+        "Subject", filters=[strip], validators=[DataRequired("Please write a subject."), Length(max=150), single_line]
     )
     body = TextAreaField(
         "Message (plain text)",
@@ -319,4 +319,4 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search by name, email or organization", filters=[_strip], validators=[Length(max=200)])
+    q = StringField("Search by name, email or organization", filters=[strip], validators=[Length(max=200)])

@@ -11,6 +11,7 @@ from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events import operations as event_operations
+from eventreg.events import rules as event_rules
 from eventreg.events.models import Event, Status, Topic
 from eventreg.events.operations import EventUpdate
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH, Host, HostSession, LoginAttempt, event_hosts, password_matches
@@ -30,7 +31,6 @@ class HostError(CodedError):
         "too_many_attempts": "Too many failed sign-in attempts. Please wait 15 minutes and try again.",
         "wrong_password": "Your current password is not right.",
         "unknown_host": "There is no host with the email {email}.",
-        "not_started": "Attendance can be recorded once the event has started. Nothing was recorded.",
     }
 
 
@@ -143,10 +143,9 @@ def managed_events_query(host: Host) -> sa.Select:
 
 
 def record_attendance(event: Event, registrations: list, attended: bool | None, *, now: datetime) -> int:
-    """Mark confirmed registrants as attended (True), absent (False) or not recorded (None). HostError
+    """Mark confirmed registrants as attended (True), absent (False) or not recorded (None). EventError
     ("not_started") before the event starts: nobody can have attended yet. Returns how many were marked."""
-    if not event.has_started(now):
-        raise HostError("not_started")
+    event_rules.check_attendance_open(event, now)
     marked = [registration for registration in registrations if registration.is_confirmed]
     for registration in marked:
         registration.attended = attended

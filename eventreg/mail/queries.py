@@ -1,5 +1,7 @@
 """Reads over the outbox for other areas' pages."""
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 
 from eventreg.core.extensions import db
@@ -20,6 +22,26 @@ KIND_LABELS = {
     "recording_correction": "Recording correction",
     "host_message": "Host message",
 }
+
+
+# The window of the per-address caps: anyone can type anyone's address into a form, so what one address is sent
+# of some kinds (repeated confirmations, transcript links) is capped per day.
+CAP_WINDOW = timedelta(days=1)
+
+
+def has_had_daily(address: str, kinds: tuple[str, ...], limit: int, *, now: datetime) -> bool:
+    """Whether `address` (as stored: lower-case) was queued `limit` or more messages of these kinds in the
+    CAP_WINDOW before `now`: the one count of every per-address mail cap."""
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.to_address == address,
+            OutboxMessage.created_at > now - CAP_WINDOW,
+            OutboxMessage.kind.in_(kinds),
+        )
+    )
+    return count >= limit
 
 
 def kind_label(kind: str) -> str:

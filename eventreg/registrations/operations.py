@@ -15,6 +15,7 @@ from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.events.models import Event, Status
 from eventreg.events.operations import EventUpdate
+from eventreg.mail import queries as mail_queries
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations import notifications, queries
 from eventreg.registrations.models import PersonalFeed, Registration, RegistrationStatus, new_token
@@ -254,11 +255,7 @@ def promote(registration: Registration, *, now: datetime) -> None:
 
 def promote_waiting(event: Event, *, now: datetime) -> list[Registration]:
     """Confirm people from the front of the waiting list while seats are free. The caller holds the lock."""
-    query = (
-        sa.select(Registration)
-        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITING)
-        .order_by(Registration.created_at, Registration.id)
-    )
+    query = queries.waiting_list(event)
     if event.capacity is not None:
         free = event.capacity - count_confirmed(event)
         if free <= 0:
@@ -284,16 +281,7 @@ def resend_confirmation(registration: Registration, *, now: datetime) -> bool:
         .select_from(OutboxMessage)
         .where(OutboxMessage.registration_id == registration.id, OutboxMessage.created_at > now - RESEND_INTERVAL)
     )
-    today = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(OutboxMessage)
-        .where(
-            OutboxMessage.to_address == registration.email,
-            OutboxMessage.created_at > now - timedelta(days=1),
-            OutboxMessage.kind.in_(RESEND_KINDS),
-        )
-    )
-    if recent or today >= RESENDS_PER_ADDRESS_PER_DAY:
+    if recent or mail_queries.has_had_daily(registration.email, RESEND_KINDS, RESENDS_PER_ADDRESS_PER_DAY, now=now):
         return False
     if registration.is_confirmed:
         notifications.queue_confirmation(registration, now=now, again=True)
@@ -378,19 +366,8 @@ def waiting_position(registration: Registration) -> int | None:
     """1 for the first person waiting; None for anyone not waiting."""
     if not registration.is_waiting:
         return None
-    ahead = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Registration)
-        .where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITING,
-            sa.or_(
-                Registration.created_at < registration.created_at,
-                sa.and_(Registration.created_at == registration.created_at, Registration.id < registration.id),
-            ),
-        )
-    )
-    return ahead + 1
+    line = queries.waiting_list(registration.event, Registration.id).where(queries.ahead_in_line(registration))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(line.order_by(None).subquery())) + 1
 
 
 def _count(event: Event, status: str) -> int:

@@ -58,23 +58,32 @@ def attendees_query(event: Event, *, q: str = "", sort: str = "registered") -> s
     return query.order_by(*SORTS.get(sort, SORTS["registered"]))
 
 
-def first_waiting(event: Event) -> Registration | None:
-    """The person at the front of the waiting list: the one a freed seat goes to."""
-    return db.session.scalar(
-        sa.select(Registration)
+def waiting_list(event: Event, *columns) -> sa.Select:
+    """The event's waiting list (its registrations, or these columns of them) in its one order: first come, first
+    served, by when they registered, then by id. Every position and promotion reads it so."""
+    return (
+        sa.select(*(columns or (Registration,)))
         .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITING)
         .order_by(Registration.created_at, Registration.id)
-        .limit(1)
     )
+
+
+def ahead_in_line(registration: Registration) -> sa.ColumnElement[bool]:
+    """Those before `registration` in waiting_list's order."""
+    return sa.or_(
+        Registration.created_at < registration.created_at,
+        sa.and_(Registration.created_at == registration.created_at, Registration.id < registration.id),
+    )
+
+
+def first_waiting(event: Event) -> Registration | None:
+    """The person at the front of the waiting list: the one a freed seat goes to."""
+    return db.session.scalar(waiting_list(event).limit(1))
 
 
 def waiting_positions(event: Event) -> dict[int, int]:
     """Registration id -> waiting-list position, in one query."""
-    ids = db.session.scalars(
-        sa.select(Registration.id)
-        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITING)
-        .order_by(Registration.created_at, Registration.id)
-    )
+    ids = db.session.scalars(waiting_list(event, Registration.id))
     return {registration_id: position for position, registration_id in enumerate(ids, start=1)}
 
 

@@ -5,14 +5,14 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
+from eventreg.core.forms import email_field, strip
 from eventreg.hosts.forms import within_years
-from eventreg.registrations.forms import _strip, email_field
 
 
 class TranscriptRequestForm(FlaskForm):
     email = email_field()
     # A honeypot, as on the registration form: hidden from people by CSS, filled in by simple bots.
-    website = StringField("Leave this field empty", filters=[_strip])
+    website = StringField("Leave this field empty", filters=[strip])
 
     @property
     def is_bot(self) -> bool:

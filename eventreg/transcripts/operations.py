@@ -1,11 +1,12 @@
 """Mailing a transcript link. Operations add and flush, never commit."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 
 from eventreg.core.links import external_url
 from eventreg.mail import outbox
+from eventreg.mail import queries as mail_queries
 from eventreg.transcripts import queries, tokens
 
 # Anyone can type anyone's address into the form, so what it sends to one address is capped, as repeated
@@ -25,7 +26,7 @@ def request_transcript(email: str, *, now: datetime) -> str | None:
     An address with no attendance is told so: its owner gets an answer, nothing on screen differs, and the
     same daily budget applies either way, so the mail reveals nothing to whoever typed the address."""
     email = normalise_email(email)
-    if queries.count_mail_to(email, KINDS, since=now - timedelta(days=1)) >= LINKS_PER_ADDRESS_PER_DAY:
+    if mail_queries.has_had_daily(email, KINDS, LINKS_PER_ADDRESS_PER_DAY, now=now):
         return None
     attended = queries.list_attended(email)
     if attended:

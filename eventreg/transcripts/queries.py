@@ -10,7 +10,6 @@ from eventreg.core.extensions import db
 from eventreg.events.models import Event
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts.models import Host
-from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import Registration, RegistrationStatus
 
 # Every zone's wall clock lies within 14 hours of UTC: a local date's events start inside this margin of it.
@@ -32,14 +31,6 @@ def list_attended(email: str) -> list[Registration]:
             .where(Registration.email == email, attendance_recorded())
             .order_by(Event.starts_at, Event.id)
         )
-    )
-
-
-def count_mail_to(email: str, kinds: tuple[str, ...], *, since: datetime) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(OutboxMessage)
-        .where(OutboxMessage.to_address == email, OutboxMessage.created_at > since, OutboxMessage.kind.in_(kinds))
     )
 
 
