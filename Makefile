@@ -40,6 +40,7 @@ host: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: install chromium nginx fonts axe lint
 	$(BIN)/pytest $(PYTEST_ARGS)

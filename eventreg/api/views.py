@@ -25,6 +25,7 @@ from eventreg.events import operations as event_operations
 from eventreg.events import queries
 from eventreg.events.models import Event, Status, Topic
 from eventreg.hosts import operations as host_operations
+from eventreg.hosts import queries as host_queries
 from eventreg.hosts.operations import HostError
 from eventreg.registrations import operations as seats
 from eventreg.registrations import queries as registration_queries
@@ -196,7 +197,7 @@ def _host():
 
 def _managed_event(event_id: int) -> Event:
     """404 alike for an event that does not exist and one this token's host may not manage."""
-    event = host_operations.get_managed_event(_host(), event_id)
+    event = host_queries.get_managed_event(_host(), event_id)
     if event is None:
         fail(404)
     return event
@@ -267,7 +268,7 @@ def _operation_failed(error: Exception):
 @by_token
 def list_managed_events(limit, cursor=None):
     """The events this token's host manages (an admin: every event), drafts included, oldest first."""
-    query = host_operations.managed_events_query(_host()).order_by(Event.id)
+    query = host_queries.managed_events_query(_host()).order_by(Event.id)
     events, more = _page(query, limit, cursor, lambda c: Event.id > cursors.decode_id(c))
     now = clock.now()
     counts = registration_queries.counts_by_status([e.id for e in events])

@@ -14,7 +14,7 @@ from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event
 from eventreg.events.rules import EventError, check_attendance_open
-from eventreg.hosts import operations as host_operations
+from eventreg.hosts import queries as host_queries
 from eventreg.hosts.access import managed_event
 
 bp = Blueprint("attendance", __name__, url_prefix="/host/events/<int:event_id>/attendance")
@@ -43,7 +43,7 @@ def allow_report_uploads(endpoint, values):
 def too_large(error):
     """A file over the limit never reaches the view: say so on the form, with what to do."""
     event_id = (request.view_args or {}).get("event_id", 0)
-    event = host_operations.get_managed_event(current_user, event_id) if current_user.is_authenticated else None
+    event = host_queries.get_managed_event(current_user, event_id) if current_user.is_authenticated else None
     if event is None:
         return error
     form = UploadForm(formdata=None, zone=event.timezone)

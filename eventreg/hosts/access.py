@@ -4,12 +4,12 @@ from flask import abort
 from flask_login import current_user
 
 from eventreg.events.models import Event
-from eventreg.hosts import operations
+from eventreg.hosts import queries
 
 
 def managed_event(event_id: int) -> Event:
     """The event if the signed-in host may manage it; 404 otherwise, so ids reveal nothing."""
-    event = operations.get_managed_event(current_user, event_id) if current_user.is_authenticated else None
+    event = queries.get_managed_event(current_user, event_id) if current_user.is_authenticated else None
     if event is None:
         abort(404)
     return event

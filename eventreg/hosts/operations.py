@@ -9,12 +9,11 @@ import sqlalchemy as sa
 from eventreg.core import signals
 from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
-from eventreg.core.inputs import MAX_ID
 from eventreg.events import operations as event_operations
 from eventreg.events import rules as event_rules
 from eventreg.events.models import Event, Status, Topic
 from eventreg.events.operations import EventUpdate
-from eventreg.hosts.models import MIN_PASSWORD_LENGTH, Host, HostSession, LoginAttempt, event_hosts, password_matches
+from eventreg.hosts.models import MIN_PASSWORD_LENGTH, Host, HostSession, LoginAttempt, password_matches
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.models import Registration
 
@@ -120,26 +119,6 @@ def host_for_session(session_id: str, *, now: datetime, max_age: timedelta) -> H
     if host is not None:
         host.session_id = session_id
     return host
-
-
-def can_manage(host: Host, event: Event) -> bool:
-    return host.is_admin or any(h.id == host.id for h in event.hosts)
-
-
-def get_managed_event(host: Host, event_id: int) -> Event | None:
-    """The event if the host may manage it, else None (the caller answers 404, so ids reveal nothing)."""
-    if not 0 < event_id <= MAX_ID:
-        return None
-    # Topics load when a page reads them (the edit form); most host pages never do.
-    event = db.session.get(Event, event_id, options=[sa.orm.lazyload(Event.topics)])
-    return event if event is not None and can_manage(host, event) else None
-
-
-def managed_events_query(host: Host) -> sa.Select:
-    query = sa.select(Event)
-    if not host.is_admin:
-        query = query.where(Event.id.in_(sa.select(event_hosts.c.event_id).where(event_hosts.c.host_id == host.id)))
-    return query
 
 
 def record_attendance(event: Event, registrations: list, attended: bool | None, *, now: datetime) -> int:

@@ -1,4 +1,4 @@
-"""Reads for the host dashboard: totals over the events a host manages."""
+"""Reads for hosts: which events a host may manage, and the dashboard's totals over them."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -6,13 +6,33 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from eventreg.core.extensions import db
+from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event, Status
-from eventreg.hosts.models import Host
-from eventreg.hosts.operations import managed_events_query
+from eventreg.hosts.models import Host, event_hosts
 from eventreg.registrations.models import Registration, RegistrationStatus
 
 RECENT_WINDOW = timedelta(days=90)  # "recent events" for the attendance rate
 WEEK = timedelta(days=7)
+
+
+def can_manage(host: Host, event: Event) -> bool:
+    return host.is_admin or any(h.id == host.id for h in event.hosts)
+
+
+def get_managed_event(host: Host, event_id: int) -> Event | None:
+    """The event if the host may manage it, else None (the caller answers 404, so ids reveal nothing)."""
+    if not 0 < event_id <= MAX_ID:
+        return None
+    # Topics load when a page reads them (the edit form); most host pages never do.
+    event = db.session.get(Event, event_id, options=[sa.orm.lazyload(Event.topics)])
+    return event if event is not None and can_manage(host, event) else None
+
+
+def managed_events_query(host: Host) -> sa.Select:
+    query = sa.select(Event)
+    if not host.is_admin:
+        query = query.where(Event.id.in_(sa.select(event_hosts.c.event_id).where(event_hosts.c.host_id == host.id)))
+    return query
 
 
 @dataclass

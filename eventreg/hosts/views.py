@@ -92,7 +92,7 @@ def password():
 @login_required
 def dashboard():
     now = clock.now()
-    query = host_operations.managed_events_query(current_user)
+    query = host_queries.managed_events_query(current_user)
     upcoming = db.session.scalars(query.where(Event.ends_at > now).order_by(Event.starts_at)).all()
     recent = db.session.scalars(query.where(Event.ends_at <= now).order_by(Event.starts_at.desc()).limit(20)).all()
     counts = registration_queries.counts_by_status([e.id for e in (*upcoming, *recent)])
@@ -118,7 +118,7 @@ def integrations():
 @login_required
 def attendance_csv():
     events = db.session.scalars(
-        host_operations.managed_events_query(current_user).where(Event.ends_at <= clock.now()).order_by(Event.starts_at)
+        host_queries.managed_events_query(current_user).where(Event.ends_at <= clock.now()).order_by(Event.starts_at)
     ).all()
     counts = registration_queries.counts_by_status([e.id for e in events])
     return csv_response(attendance_exports.attendance_csv(events, counts), "attendance.csv")

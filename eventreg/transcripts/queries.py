@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from eventreg import timezones
 from eventreg.core.extensions import db
 from eventreg.events.models import Event
-from eventreg.hosts import operations as host_operations
+from eventreg.hosts import queries as host_queries
 from eventreg.hosts.models import Host
 from eventreg.registrations.models import Registration, RegistrationStatus
 
@@ -36,7 +36,7 @@ def list_attended(email: str) -> list[Registration]:
 
 def list_report_events(host: Host, *, now: datetime, limit: int = 300) -> list[Event]:
     """The events the host manages that have started, newest first: those that can have attendance."""
-    query = host_operations.managed_events_query(host).where(Event.starts_at <= now)
+    query = host_queries.managed_events_query(host).where(Event.starts_at <= now)
     return list(db.session.scalars(query.order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit)))
 
 
@@ -45,7 +45,7 @@ def list_events_between(host: Host, first: date, last: date) -> list[Event]:
     the order of those dates."""
     after = pytz.utc.localize(datetime.combine(first, time())) - ZONE_MARGIN
     before = pytz.utc.localize(datetime.combine(last, time())) + timedelta(days=1) + ZONE_MARGIN
-    query = host_operations.managed_events_query(host).where(Event.starts_at >= after, Event.starts_at < before)
+    query = host_queries.managed_events_query(host).where(Event.starts_at >= after, Event.starts_at < before)
     dated = [(timezones.to_zone(e.starts_at, e.timezone).date(), e) for e in db.session.scalars(query)]
     # By their own dates, as they were chosen: 31 December in New York before 1 January in Kolkata.
     dated.sort(key=lambda pair: (pair[0], pair[1].starts_at, pair[1].id))

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from eventreg import clock, timezones
 from eventreg.core import pdf, requests
-from eventreg.hosts import operations as host_operations
+from eventreg.hosts import queries as host_queries
 from eventreg.transcripts import exports, operations, queries, records, tokens
 from eventreg.transcripts.forms import CeReportForm, TranscriptRequestForm
 
@@ -115,7 +115,7 @@ def ce_report_csv():
     if not form.validate():
         return render_template("transcripts/ce_report.html", form=form), 400
     if form.chosen_event_id is not None:
-        event = host_operations.get_managed_event(current_user, form.chosen_event_id)
+        event = host_queries.get_managed_event(current_user, form.chosen_event_id)
         if event is None:
             abort(404)
         events, name = [event], f"ce-report-{event.slug}.csv"
