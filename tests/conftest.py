@@ -404,8 +404,9 @@ def make_host(db_session, clock, host_password_hash):
     from eventreg.hosts.models import Host
 
     def make(email="host@library.example.org", *, admin=False, timezone="America/New_York"):
-        host = Host(email=email, password_hash=host_password_hash, is_admin=admin, timezone=timezone,
-                    created_at=clock.now())  # fmt: skip
+        host = Host(
+            email=email, password_hash=host_password_hash, is_admin=admin, timezone=timezone, created_at=clock.now()
+        )
         db_session.add(host)
         db_session.flush()
         return host

@@ -15,10 +15,19 @@ def catalog(make_event, make_topic, db_session):
 
 def public_urls(event) -> list[str]:
     return [
-        "/", "/events", "/events/on-demand", "/events?q=data", "/events?topic=data", "/topics/data",
-        "/topics/data/on-demand", f"/events/{event.slug}", f"/events/{event.slug}.ics", "/calendar.ics",
-        "/topics/data/calendar.ics", "/events?page=1",
-    ]  # fmt: skip
+        "/",
+        "/events",
+        "/events/on-demand",
+        "/events?q=data",
+        "/events?topic=data",
+        "/topics/data",
+        "/topics/data/on-demand",
+        f"/events/{event.slug}",
+        f"/events/{event.slug}.ics",
+        "/calendar.ics",
+        "/topics/data/calendar.ics",
+        "/events?page=1",
+    ]
 
 
 def assert_public(response, app) -> None:

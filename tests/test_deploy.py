@@ -76,15 +76,22 @@ class Site:
 def upcoming(make_event, make_topic, db_session):
     """An event a month from the real now: gunicorn runs on the system clock, not the tests' fixed one."""
     starts = datetime.now(pytz.utc).replace(microsecond=0) + timedelta(days=30)
-    event = make_event(title="Open data for community needs", starts_at=starts, capacity=10,
-                       topics=[make_topic("data", "Data")])  # fmt: skip
+    event = make_event(
+        title="Open data for community needs", starts_at=starts, capacity=10, topics=[make_topic("data", "Data")]
+    )
     db_session.commit()
     return event
 
 
 def test_public_pages_are_served_from_the_cache_and_gzipped(site, upcoming):
-    for path in ("/", f"/events/{upcoming.slug}", "/topics/data", "/events?q=open", "/calendar.ics",
-                 f"/events/{upcoming.slug}.ics"):  # fmt: skip
+    for path in (
+        "/",
+        f"/events/{upcoming.slug}",
+        "/topics/data",
+        "/events?q=open",
+        "/calendar.ics",
+        f"/events/{upcoming.slug}.ics",
+    ):
         first = site.request(path, headers={"Accept-Encoding": "gzip"})
         assert first.status == 200, (path, first.text[:300])
         again = site.request(path, headers={"Accept-Encoding": "gzip"})
@@ -113,8 +120,13 @@ def test_personal_answers_never_come_from_the_cache(site, upcoming, db_session, 
     make_host(admin=True)
     db_session.commit()
     host = site.request("/host/login")
-    for path, headers in ((manage, {}), (feed, {}), ("/host/login", {}), (f"/events/{upcoming.slug}/register", {}),
-                          (f"/events/{upcoming.slug}", {"Cookie": session_cookie(host)})):  # fmt: skip
+    for path, headers in (
+        (manage, {}),
+        (feed, {}),
+        ("/host/login", {}),
+        (f"/events/{upcoming.slug}/register", {}),
+        (f"/events/{upcoming.slug}", {"Cookie": session_cookie(host)}),
+    ):
         for _ in range(2):
             response = site.request(path, headers=headers)
             assert response.status == 200, (path, response.status)
@@ -208,8 +220,9 @@ def register_through(site, event, email: str, *, forwarded_for: str | None = Non
     if forwarded_for:
         headers["X-Forwarded-For"] = forwarded_for
     form = {"csrf_token": token, "name": "Reader", "email": email, "organization": "Library"}
-    return site.request(f"/events/{event.slug}/register", method="POST", headers=headers,
-                        body=urllib.parse.urlencode(form))  # fmt: skip
+    return site.request(
+        f"/events/{event.slug}/register", method="POST", headers=headers, body=urllib.parse.urlencode(form)
+    )
 
 
 def last_mail_manage_page(site, db_session) -> str:

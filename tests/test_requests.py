@@ -16,9 +16,21 @@ from eventreg.mail.models import OutboxMessage
 from eventreg.registrations import notifications
 from eventreg.registrations.models import Registration
 
-CONFIG = ("TESTING", "SQLALCHEMY_DATABASE_URI", "CLOCK", "SECRET_KEY", "WTF_CSRF_ENABLED", "RATELIMIT_ENABLED",
-          "SERVER_NAME", "BASE_URL", "MAIL_SERVER", "MAIL_PORT", "MAIL_OUTBOX_DIR", "MAIL_DELIVERY",
-          "WEBHOOK_DELIVERY")  # fmt: skip
+CONFIG = (
+    "TESTING",
+    "SQLALCHEMY_DATABASE_URI",
+    "CLOCK",
+    "SECRET_KEY",
+    "WTF_CSRF_ENABLED",
+    "RATELIMIT_ENABLED",
+    "SERVER_NAME",
+    "BASE_URL",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_OUTBOX_DIR",
+    "MAIL_DELIVERY",
+    "WEBHOOK_DELIVERY",
+)
 ANSWERS = {
     "tuple": lambda: ("refused", 409),
     "tuple_with_headers": lambda: ("refused", 400, {"X-Why": "test"}),
@@ -41,9 +53,14 @@ def writer(app, make_event, db_session):
     def write(answer: str):
         event_operations.get_or_create_topic(f"topic-{answer}", "Written")
         notifications.queue_host_message_test(
-            db.session.get(Event, event_id), to_address="reader@library.example.org", to_name="Reader",
-            subject="Queued", body="Queued in the request", reply_to=None, now=clock.now(),
-        )  # fmt: skip
+            db.session.get(Event, event_id),
+            to_address="reader@library.example.org",
+            to_name="Reader",
+            subject="Queued",
+            body="Queued in the request",
+            reply_to=None,
+            now=clock.now(),
+        )
         requests.after_commit(lambda: after.append(answer))
         if answer.startswith("kept"):
             requests.keep_on_error()

@@ -104,22 +104,43 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     confirmed.attended, confirmed.minutes_attended = True, 50  # so a transcript has a row
     register(event)  # waiting
     imported = AttendanceImport(
-        event_id=event.id, host_id=host.id, filename="r.csv", sha256="0" * 64, content=b"Email,Minutes\r\n",
-        format="generic", encoding="UTF-8", delimiter=",", zone="UTC", columns=["Email", "Minutes"], columns_key="",
-        warnings=[], created_at=event.starts_at,
-    )  # fmt: skip
+        event_id=event.id,
+        host_id=host.id,
+        filename="r.csv",
+        sha256="0" * 64,
+        content=b"Email,Minutes\r\n",
+        format="generic",
+        encoding="UTF-8",
+        delimiter=",",
+        zone="UTC",
+        columns=["Email", "Minutes"],
+        columns_key="",
+        warnings=[],
+        created_at=event.starts_at,
+    )
     db_session.add(imported)
     endpoint = webhook_operations.create_endpoint(
-        host, url="http://127.0.0.1:9/hook", event_types=["registration.created"], description="",
-        allowed=frozenset({"127.0.0.1"}), now=event.starts_at,  # refused when sent: the app allows no host
-    )  # fmt: skip
+        host,
+        url="http://127.0.0.1:9/hook",
+        event_types=["registration.created"],
+        description="",
+        allowed=frozenset({"127.0.0.1"}),
+        now=event.starts_at,  # refused when sent: the app allows no host
+    )
     delivery = webhook_operations.emit_registration("registration.created", confirmed, event.starts_at)[0]
     delivery.failed_at = event.starts_at  # so "Send again" is offered, and taken
     certificate = Certificate(
-        registration=confirmed, event_id=event.id, number="2025-0001-0001", name=confirmed.name,
-        event_title=event.title, contact_hours=1, event_starts_at=event.starts_at, zone=event.timezone,
-        issuer="eventreg", issued_at=event.ends_at,
-    )  # fmt: skip
+        registration=confirmed,
+        event_id=event.id,
+        number="2025-0001-0001",
+        name=confirmed.name,
+        event_title=event.title,
+        contact_hours=1,
+        event_starts_at=event.starts_at,
+        zone=event.timezone,
+        issuer="eventreg",
+        issued_at=event.ends_at,
+    )
     db_session.add(certificate)
     token, secret = api_operations.create_token(host, name="Walk", can_write=True, now=event.starts_at)
     db_session.commit()
@@ -128,11 +149,20 @@ def world(app, make_event, make_topic, make_host, register, db_session):
         link = transcript_tokens.transcript_token(confirmed.email)
     feed = db_session.query(PersonalFeed).first()
     real = {
-        "slug": event.slug, "event_id": str(event.id), "registration_id": str(confirmed.id), "signed": signed,
-        "token": feed.token, "topic": topic.slug, "import_id": str(imported.id), "link": link,
-        "endpoint_id": str(endpoint.id), "delivery_id": str(delivery.id), "certificate_id": str(certificate.id),
-        "code": certificate.grouped_code, "token_id": str(token.id),
-    }  # fmt: skip
+        "slug": event.slug,
+        "event_id": str(event.id),
+        "registration_id": str(confirmed.id),
+        "signed": signed,
+        "token": feed.token,
+        "topic": topic.slug,
+        "import_id": str(imported.id),
+        "link": link,
+        "endpoint_id": str(endpoint.id),
+        "delivery_id": str(delivery.id),
+        "certificate_id": str(certificate.id),
+        "code": certificate.grouped_code,
+        "token_id": str(token.id),
+    }
     return host, real, secret
 
 
@@ -224,8 +254,12 @@ def test_same_titled_events_created_at_once_through_the_editor_and_the_api(
         secrets.append(api_operations.create_token(host, name="Site", can_write=True, now=clock.now())[1])
     db_session.commit()
     title = "Teen tech week"
-    body = {"title": title, "timezone": "America/New_York", "starts_at": "2025-01-30T20:00:00Z",
-            "ends_at": "2025-01-30T21:00:00Z"}  # fmt: skip
+    body = {
+        "title": title,
+        "timezone": "America/New_York",
+        "starts_at": "2025-01-30T20:00:00Z",
+        "ends_at": "2025-01-30T21:00:00Z",
+    }
 
     def create(n: int) -> int:
         client = app.test_client()  # in this thread, each request has a session and connection of its own
@@ -294,9 +328,10 @@ def test_no_attendance_import_gives_a_5xx_to_hostile_reports(app, client, login,
             body = text.format(email=email).encode()
             answers = []
             response = client.post(
-                f"/host/events/{event_id}/attendance/import", data={"report": (io.BytesIO(body), name), "zone": zone},
+                f"/host/events/{event_id}/attendance/import",
+                data={"report": (io.BytesIO(body), name), "zone": zone},
                 content_type="multipart/form-data",
-            )  # fmt: skip
+            )
             answers.append(("upload", response))
             if response.status_code == 303:
                 preview = response.headers["Location"]

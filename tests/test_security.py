@@ -56,8 +56,14 @@ def test_a_body_over_the_limit_gets_a_413_page_and_stores_nothing(client, make_e
 @pytest.fixture
 def error_app(tmp_path):
     """An app with routes that fail on purpose, and exceptions handled as in production."""
-    app = create_app({"TESTING": True, "PROPAGATE_EXCEPTIONS": False, "SECRET_KEY": "x",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/errors.sqlite"})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "PROPAGATE_EXCEPTIONS": False,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/errors.sqlite",
+        }
+    )
 
     @app.get("/fail/<int:code>")
     def fail(code):
@@ -98,8 +104,14 @@ def test_a_crash_is_logged_with_its_traceback(error_app, caplog):
 
 
 def test_production_adds_hsts(tmp_path):
-    app = create_app({"PRODUCTION": True, "SECRET_KEY": "a-real-secret-" * 4, "BASE_URL": "https://events.example.org",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})  # fmt: skip
+    app = create_app(
+        {
+            "PRODUCTION": True,
+            "SECRET_KEY": "a-real-secret-" * 4,
+            "BASE_URL": "https://events.example.org",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite",
+        }
+    )
     assert app.test_client().get("/healthz").headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
@@ -140,8 +152,12 @@ def test_registrations_are_logged_with_ids_and_no_personal_data(
     registered = [r for r in caplog.records if r.getMessage() == "registration submitted"]
     assert len(registered) == 1
     registration_id = db_session.scalar(sa.select(Registration.id))
-    assert logs.fields_of(registered[0]) == {"event_id": event.id, "registration_id": registration_id,
-                                             "outcome": "registered", "status": "confirmed"}  # fmt: skip
+    assert logs.fields_of(registered[0]) == {
+        "event_id": event.id,
+        "registration_id": registration_id,
+        "outcome": "registered",
+        "status": "confirmed",
+    }
     ours = [record for record in caplog.records if record.name.startswith("eventreg")]  # not the test SMTP server
     everything = "\n".join(logs.TextFormatter().format(record) for record in ours)
     assert registration_form["email"] not in everything

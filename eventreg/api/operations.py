@@ -44,9 +44,13 @@ def create_token(host: Host, *, name: str, can_write: bool, now: datetime) -> tu
         raise ApiError("too_many_tokens")
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        host_id=host.id, name=name, hint=secret[:HINT_LENGTH], token_hash=hash_secret(secret), can_write=can_write,
+        host_id=host.id,
+        name=name,
+        hint=secret[:HINT_LENGTH],
+        token_hash=hash_secret(secret),
+        can_write=can_write,
         created_at=now,
-    )  # fmt: skip
+    )
     db.session.add(token)
     db.session.flush()
     return token, secret
@@ -116,9 +120,14 @@ def get_registration(event: Event, registration_id: int) -> Registration | None:
 
 
 def mark_attendance(
-    event: Event, registration: Registration, *, attended: bool | None, minutes: int | None, now: datetime,
+    event: Event,
+    registration: Registration,
+    *,
+    attended: bool | None,
+    minutes: int | None,
+    now: datetime,
     attended_given: bool = True,
-) -> None:  # fmt: skip
+) -> None:
     """Record one confirmed registrant's attendance, as the attendee list does, with the minutes they stayed.
     Without `attended` (attended_given false) the event's credit rule decides from the minutes.
     EventError("not_started") before the start; ApiError("not_confirmed") for anyone not confirmed."""

@@ -68,8 +68,9 @@ SPECIFIC_CODES = {
 
 def all_codes() -> list[tuple[str, int, str]]:
     """(code, status, when) for every code a problem document may carry."""
-    defaults = [(code, status, DEFAULT_DETAILS.get(status, HTTP_STATUS_CODES[status])) for status, code in
-                DEFAULT_CODES.items()]  # fmt: skip
+    defaults = [
+        (code, status, DEFAULT_DETAILS.get(status, HTTP_STATUS_CODES[status])) for status, code in DEFAULT_CODES.items()
+    ]
     return sorted(defaults + [(code, status, when) for code, (status, when) in SPECIFIC_CODES.items()])
 
 

@@ -36,8 +36,11 @@ def type_of(schema: dict) -> dict:
         text += ": " + ", ".join(str(value) for value in schema["enum"] if value is not None)
     if "pattern" in schema:
         text += f", matching {schema['pattern']}"
-    bounds = [f"{word} {schema[key]}" for key, word in (("minimum", "≥"), ("maximum", "≤"), ("maxLength", "length ≤"))
-              if key in schema]  # fmt: skip
+    bounds = [
+        f"{word} {schema[key]}"
+        for key, word in (("minimum", "≥"), ("maximum", "≤"), ("maxLength", "length ≤"))
+        if key in schema
+    ]
     if bounds:
         text += " (" + ", ".join(bounds) + ")"
     return {"text": text, "ref": None}
@@ -95,9 +98,15 @@ def _example(schema: dict, spec: dict, depth: int = 0):
 
 
 def context(spec: dict, problem_codes: list[tuple[str, int, str]]) -> dict:
-    tags = {tag["name"]: {"name": tag["name"], "title": TAG_TITLES.get(tag["name"], tag["name"]),
-                          "description": tag.get("description", ""), "operations": []}
-            for tag in spec.get("tags", [])}  # fmt: skip
+    tags = {
+        tag["name"]: {
+            "name": tag["name"],
+            "title": TAG_TITLES.get(tag["name"], tag["name"]),
+            "description": tag.get("description", ""),
+            "operations": [],
+        }
+        for tag in spec.get("tags", [])
+    }
     for path, item in spec.get("paths", {}).items():
         shared = item.get("parameters", [])
         for method in METHODS:
@@ -139,7 +148,7 @@ def context(spec: dict, problem_codes: list[tuple[str, int, str]]) -> dict:
                         "read_only": prop.get("readOnly", False),
                     }
                     for prop_name, prop in schema.get("properties", {}).items()
-                ],  # fmt: skip
+                ],
                 "example": json.dumps(_example(schema, spec), indent=2, ensure_ascii=False),
             }
         )

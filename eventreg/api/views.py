@@ -106,8 +106,12 @@ def _page(query, limit: int, cursor: str | None, after) -> tuple[list, bool]:
 def _topic_or_fail(slug: str) -> Topic:
     topic = api_queries.get_topic(slug)
     if topic is None:
-        fail(422, "unknown_topic", "No topic has this slug; GET /api/v1/topics lists them.",
-             errors={"query": {"topic": ["No topic has this slug."]}})  # fmt: skip
+        fail(
+            422,
+            "unknown_topic",
+            "No topic has this slug; GET /api/v1/topics lists them.",
+            errors={"query": {"topic": ["No topic has this slug."]}},
+        )
     return topic
 
 
@@ -290,9 +294,14 @@ def create_event(data):
     topics = _topics(data.get("topics", []))
     try:
         event = host_operations.create_event(
-            _host(), cohost_emails=[e.lower() for e in data.get("cohosts", [])], topics=topics,
-            slug=data.get("slug"), capacity=data.get("capacity"), now=clock.now(), **_fields(data),
-        )  # fmt: skip
+            _host(),
+            cohost_emails=[e.lower() for e in data.get("cohosts", [])],
+            topics=topics,
+            slug=data.get("slug"),
+            capacity=data.get("capacity"),
+            now=clock.now(),
+            **_fields(data),
+        )
     except (HostError, event_operations.EventError) as error:
         _operation_failed(error)
     location = url_for("api_host.get_managed_event", event_id=event.id, _external=True)
@@ -325,10 +334,15 @@ def update_event(data, event_id: int):
     cohosts = data.get("cohosts", [h.email for h in event.hosts if h.id != editor.id])
     try:
         update, promoted = host_operations.save_event(
-            event, editor, cohost_emails=[e.lower() for e in cohosts], topics=topics,
-            capacity=data.get("capacity", event.capacity), now=clock.now(), slug=data.get("slug") or event.slug,
+            event,
+            editor,
+            cohost_emails=[e.lower() for e in cohosts],
+            topics=topics,
+            capacity=data.get("capacity", event.capacity),
+            now=clock.now(),
+            slug=data.get("slug") or event.slug,
             **_fields(merged),
-        )  # fmt: skip
+        )
     except (HostError, RegistrationError, event_operations.EventError) as error:
         _operation_failed(error)
     return {
@@ -442,9 +456,13 @@ def mark_attendance(data, event_id: int, registration_id: int):
     registration = _registration(event, registration_id)
     try:
         operations.mark_attendance(
-            event, registration, attended=data.get("attended"), minutes=data.get("minutes"), now=clock.now(),
+            event,
+            registration,
+            attended=data.get("attended"),
+            minutes=data.get("minutes"),
+            now=clock.now(),
             attended_given="attended" in data,
-        )  # fmt: skip
+        )
     except (HostError, ApiError, event_operations.EventError) as error:
         fail(409, error.code, error.message)
     return _shown(registration)

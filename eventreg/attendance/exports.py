@@ -14,8 +14,14 @@ def attendance_csv(events: list[Event], counts: dict[int, dict[str, int]]) -> st
         registered = counts[event.id]["confirmed"]
         attended = counts[event.id]["attended"]
         rate = f"{attended / registered:.0%}" if registered else ""
-        return [event.title, timezones.local_date(event.starts_at, event.timezone), registered,
-                attended, rate, minutes.get(event.id, "")]  # fmt: skip
+        return [
+            event.title,
+            timezones.local_date(event.starts_at, event.timezone),
+            registered,
+            attended,
+            rate,
+            minutes.get(event.id, ""),
+        ]
 
     header = ["Event", "Date", "Registered", "Attended", "Attendance rate", "Average minutes attended"]
     return to_csv(header, (row(e) for e in events))

@@ -69,11 +69,22 @@ def store_import(event: Event, *, host: Host, filename: str, data: bytes, zone: 
         )
     )
     imported = AttendanceImport(
-        event_id=event.id, host_id=host.id, filename=(filename or "report.csv")[-255:], sha256=reports.file_hash(data),
-        content=data, format=report.format, encoding=report.encoding, delimiter=report.delimiter, zone=zone,
-        columns=report.columns, columns_key=report.columns_key, mapping=_mapping_json(report),
-        rows=[row.to_json() for row in report.rows] if report.rows else None, warnings=report.warnings, created_at=now,
-    )  # fmt: skip
+        event_id=event.id,
+        host_id=host.id,
+        filename=(filename or "report.csv")[-255:],
+        sha256=reports.file_hash(data),
+        content=data,
+        format=report.format,
+        encoding=report.encoding,
+        delimiter=report.delimiter,
+        zone=zone,
+        columns=report.columns,
+        columns_key=report.columns_key,
+        mapping=_mapping_json(report),
+        rows=[row.to_json() for row in report.rows] if report.rows else None,
+        warnings=report.warnings,
+        created_at=now,
+    )
     db.session.add(imported)
     db.session.flush()
     return imported

@@ -257,8 +257,21 @@ MEETING_NAMES = (
 )  # fmt: skip
 DATE_NAMES = ("date", "meeting date", "session date")
 # Sections that list people who are not attendees (before or after the attendee table).
-OTHER_SECTIONS = ("host", "panelist", "staff", "organizer", "presenter", "other", "poll", "question", "q&a", "chat",
-                  "survey", "summary", "general")  # fmt: skip
+OTHER_SECTIONS = (
+    "host",
+    "panelist",
+    "staff",
+    "organizer",
+    "presenter",
+    "other",
+    "poll",
+    "question",
+    "q&a",
+    "chat",
+    "survey",
+    "summary",
+    "general",
+)
 # Sections that hold the attendees, best first (Teams: each visit beats first-join-to-last-leave).
 ATTENDEE_SECTIONS = ("in-meeting activities", "attendee details", "session details", "attendees", "participants")
 
@@ -521,13 +534,17 @@ def _read_rows(records, table: Table, labels: list[str], mapping: Mapping, zone:
         return labels.index(label) if label else None
 
     at = {
-        "email": chosen(mapping.email), "name": chosen(mapping.name), "minutes": chosen(mapping.minutes),
+        "email": chosen(mapping.email),
+        "name": chosen(mapping.name),
+        "minutes": chosen(mapping.minutes),
         "joined": chosen(mapping.joined) if mapping.joined and mapping.left else None,
         "left": chosen(mapping.left) if mapping.joined and mapping.left else None,
-        "first": named(("first name",)), "last": named(("last name",)), "date": named(DATE_NAMES),
+        "first": named(("first name",)),
+        "last": named(("last name",)),
+        "date": named(DATE_NAMES),
         "attended": named(("attended",)),
         "meeting_start": named(("meeting start time", "webinar start time", "meeting start date", "start time")),
-    }  # fmt: skip
+    }
     label = {key: labels[i] for key, i in at.items() if i is not None}
     for key in ("joined", "left"):
         # The meeting's start or end printed on every row is not when each person came and went. Everyone
@@ -575,9 +592,7 @@ def _read_rows(records, table: Table, labels: list[str], mapping: Mapping, zone:
             if row.left_at < row.joined_at and day and _is_time_only(cell("left")):
                 row.left_at += timedelta(days=1)  # left after midnight, on the day after the date column's
             if row.left_at < row.joined_at:
-                raise ReportError(
-                    "leave_before_join", line=line, left=cell("left"), joined=cell("joined")
-                )  # fmt: skip
+                raise ReportError("leave_before_join", line=line, left=cell("left"), joined=cell("joined"))
         else:
             value = cell("minutes")
             if _norm(value) in NO_VALUE:
@@ -608,9 +623,13 @@ def _check_one_meeting(records, table: Table) -> None:
                 first = (line, value)
             elif value != first[1]:
                 raise ReportError(
-                    "other_meeting", line=line, column=records[table.header][1][i], value=value[:60],
-                    first=first[1][:60], first_line=first[0],
-                )  # fmt: skip
+                    "other_meeting",
+                    line=line,
+                    column=records[table.header][1][i],
+                    value=value[:60],
+                    first=first[1][:60],
+                    first_line=first[0],
+                )
 
 
 OUTSIDE_MARGIN = timedelta(hours=3)
@@ -623,9 +642,12 @@ def _check_within(rows: list[Row], window: tuple[datetime, datetime], zone: str)
             continue
         if row.left_at < start - OUTSIDE_MARGIN or row.joined_at > end + OUTSIDE_MARGIN:
             raise ReportError(
-                "outside_event", line=row.line, zone=zone, when=timezones.date_and_time(row.joined_at, zone),
+                "outside_event",
+                line=row.line,
+                zone=zone,
+                when=timezones.date_and_time(row.joined_at, zone),
                 event_times=timezones.time_range(start, end, zone),
-            )  # fmt: skip
+            )
 
 
 # --- values ---------------------------------------------------------------------------------------------------

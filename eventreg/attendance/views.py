@@ -86,9 +86,13 @@ def upload(event_id: int):
         data = form.report.data.read(reports.MAX_REPORT_BYTES + 1)
         try:
             imported = operations.store_import(
-                event, host=current_user, filename=form.report.data.filename or "", data=data, zone=form.zone.data,
+                event,
+                host=current_user,
+                filename=form.report.data.filename or "",
+                data=data,
+                zone=form.zone.data,
                 now=clock.now(),
-            )  # fmt: skip
+            )
         except (ReportError, AttendanceError, EventError) as error:
             form.report.errors = [error.message]
             status = 400
@@ -115,9 +119,12 @@ def columns(event_id: int, import_id: int):
     form = _columns_form(imported)
     if form.validate_on_submit():
         mapping = reports.Mapping(
-            email=form.email.data, name=form.name.data, minutes=form.minutes.data, joined=form.joined.data,
+            email=form.email.data,
+            name=form.name.data,
+            minutes=form.minutes.data,
+            joined=form.joined.data,
             left=form.left.data,
-        )  # fmt: skip
+        )
         try:
             operations.map_columns(imported, event, mapping)
         except (ReportError, AttendanceError) as error:
@@ -141,8 +148,14 @@ def preview(event_id: int, import_id: int):
     return _preview(event, imported, ApplyForm(formdata=None, mark_absent=True), {})
 
 
-def _preview(event: Event, imported: AttendanceImport, form: ApplyForm, decisions: dict, error: str = "",
-             columns_form: ColumnsForm | None = None):  # fmt: skip
+def _preview(
+    event: Event,
+    imported: AttendanceImport,
+    form: ApplyForm,
+    decisions: dict,
+    error: str = "",
+    columns_form: ColumnsForm | None = None,
+):
     mapping = operations.mapping_of(imported.mapping)
     if columns_form is None:
         columns_form = _columns_form(imported, posted=False)
@@ -162,14 +175,26 @@ def _preview(event: Event, imported: AttendanceImport, form: ApplyForm, decision
     )
     status = 400 if error or columns_form.form_errors else 200
     return render_template(
-        "attendance/preview.html", event=event, imported=imported, plan=plan, form=form, decisions=decisions,
-        decision_field=operations.decision_field, same_file_applied=same_file_applied, error=error,
-        format_label=reports.Format.LABELS[imported.format], contact_hours=event.contact_hours,
-        columns_form=columns_form, mapping=mapping, stated_zones=(imported.mapping or {}).get("stated_zones", []),
+        "attendance/preview.html",
+        event=event,
+        imported=imported,
+        plan=plan,
+        form=form,
+        decisions=decisions,
+        decision_field=operations.decision_field,
+        same_file_applied=same_file_applied,
+        error=error,
+        format_label=reports.Format.LABELS[imported.format],
+        contact_hours=event.contact_hours,
+        columns_form=columns_form,
+        mapping=mapping,
+        stated_zones=(imported.mapping or {}).get("stated_zones", []),
         doubts=matching.doubts(event, plan) if plan else [],
-        merged=matching.merged_segments(plan) if plan else 0, has_attended=credit.has_attended,
-        clipped=matching.clipped(plan) if plan else [], window=matching.plausible_window(event),
-    ), status  # fmt: skip
+        merged=matching.merged_segments(plan) if plan else 0,
+        has_attended=credit.has_attended,
+        clipped=matching.clipped(plan) if plan else [],
+        window=matching.plausible_window(event),
+    ), status
 
 
 @bp.post("/imports/<int:import_id>/apply")

@@ -174,8 +174,9 @@ def _fingerprint(topic: Topic | None, now: datetime, *, name: str, description: 
     reads no text, so it costs a small part of a body. A script that changes events behind the ORM must set
     updated_at, as the ORM does."""
     updated_at = sa.type_coerce(Event.updated_at, sa.String)  # as the driver returns it: only compared
-    rows = db.session.execute(_in_feed(sa.select(Event.id, updated_at, Event.ends_at <= now), topic, now)
-                              .order_by(Event.id)).all()  # fmt: skip
+    rows = db.session.execute(
+        _in_feed(sa.select(Event.id, updated_at, Event.ends_at <= now), topic, now).order_by(Event.id)
+    ).all()
     topics = db.session.execute(sa.select(Topic.id, Topic.name).order_by(Topic.id)).all()
     return hashlib.sha256(repr((name, description, rows, topics)).encode()).hexdigest()
 

@@ -99,8 +99,15 @@ def _onsets(zone: str, first_year: int, last_year: int) -> tuple[list[_Onset], _
 
 def _rule(onset: _Onset) -> tuple:
     """What stays the same year to year for a recurring change: kind, month, weekday, time, offsets."""
-    return (onset.is_dst, onset.local.month, onset.local.weekday(), onset.local.time(), onset.offset_from,
-            onset.offset_to, onset.name)  # fmt: skip
+    return (
+        onset.is_dst,
+        onset.local.month,
+        onset.local.weekday(),
+        onset.local.time(),
+        onset.offset_from,
+        onset.offset_to,
+        onset.name,
+    )
 
 
 def _expressible(days: list[date]) -> bool:
@@ -415,8 +422,22 @@ _vevents = PieceCache(50_000)
 
 # The columns a public entry shows (created_at, which it shows too, never changes): with whether it has
 # passed, the topic names and the links, an entry's cache key.
-ENTRY_COLUMNS = ("id", "slug", "updated_at", "sequence", "starts_at", "ends_at", "timezone", "status", "title",
-                 "summary", "description", "format", "location", "archive_url")  # fmt: skip
+ENTRY_COLUMNS = (
+    "id",
+    "slug",
+    "updated_at",
+    "sequence",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "status",
+    "title",
+    "summary",
+    "description",
+    "format",
+    "location",
+    "archive_url",
+)
 
 
 def entry_key(event: Event, topic_names: Iterable[str], *, now: datetime, domain: str, page_url: str) -> tuple:

@@ -23,14 +23,30 @@ def _location(event: Event, join_url: str | None) -> str | None:
 
 def google_url(event: Event, page_url: str, *, join_url: str | None = None) -> str:
     """join_url only for the registrant's own links, never on a public page."""
-    return _google_url(event.title, event.starts_at, event.ends_at, event.timezone, event.summary,
-                       _location(event, join_url), page_url, join_url)  # fmt: skip
+    return _google_url(
+        event.title,
+        event.starts_at,
+        event.ends_at,
+        event.timezone,
+        event.summary,
+        _location(event, join_url),
+        page_url,
+        join_url,
+    )
 
 
 def outlook_url(event: Event, page_url: str, *, office365: bool = False, join_url: str | None = None) -> str:
     """join_url only for the registrant's own links, never on a public page."""
-    return _outlook_url(event.title, event.starts_at, event.ends_at, event.summary,
-                        _location(event, join_url), page_url, office365, join_url)  # fmt: skip
+    return _outlook_url(
+        event.title,
+        event.starts_at,
+        event.ends_at,
+        event.summary,
+        _location(event, join_url),
+        page_url,
+        office365,
+        join_url,
+    )
 
 
 # Cached on the fields they show: list pages build four links for each of twenty events on every request.

@@ -165,7 +165,7 @@ def _log(certificate: Certificate, action: str, host: Host | None, now: datetime
             host_email=host.email if host else "",
             at=now,
             detail=detail,
-        )  # fmt: skip
+        )
     )
 
 
@@ -190,11 +190,17 @@ def finalise(event: Event, *, host: Host, now: datetime) -> list[Certificate]:
     for registration in qualifying:
         sequence += 1
         certificate = Certificate(
-            registration=registration, event_id=event.id,
+            registration=registration,
+            event_id=event.id,
             number=f"{event.starts_at.year}-{event.id:04d}-{sequence:04d}",
-            name=registration.name, event_title=event.title, contact_hours=event.contact_hours,
-            event_starts_at=event.starts_at, zone=registration.zone, issued_at=now, **settings,
-        )  # fmt: skip
+            name=registration.name,
+            event_title=event.title,
+            contact_hours=event.contact_hours,
+            event_starts_at=event.starts_at,
+            zone=registration.zone,
+            issued_at=now,
+            **settings,
+        )
         db.session.add(certificate)
         _log(certificate, "issued", host, now)
         issued.append(certificate)

@@ -205,10 +205,14 @@ def settings():
                 finally:
                     upload.close()  # a large upload is spooled to a temporary file: closed here, not by GC
             operations.save_settings(
-                issuer=form.issuer.data or "", signer=form.signer.data or "",
-                signer_title=form.signer_title.data or "", accent=form.accent_colour.data or "",
-                logo=logo, host=current_user, now=clock.now(),
-            )  # fmt: skip
+                issuer=form.issuer.data or "",
+                signer=form.signer.data or "",
+                signer_title=form.signer_title.data or "",
+                accent=form.accent_colour.data or "",
+                logo=logo,
+                host=current_user,
+                now=clock.now(),
+            )
         except logos.LogoError as error:
             form.logo_file.errors.append(error.message)
         except CertificateError as error:
@@ -220,9 +224,12 @@ def settings():
             flash(message)
             return redirect(url_for("certificates.settings"), code=303)
     return render_template(
-        "certificates/settings.html", form=form, current=current, look=operations.look(),
+        "certificates/settings.html",
+        form=form,
+        current=current,
+        look=operations.look(),
         defaults=operations.config_defaults(),
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.route("/host/certificate-settings/remove-logo", methods=["GET", "POST"])
@@ -293,9 +300,13 @@ def correct_name(signed: str):
             flash("Your name is saved. Your certificate will carry it as you wrote it.")
             return redirect(url_for("registrations.manage", signed=signed, _anchor="certificate"), code=303)
     return render_template(
-        "certificates/name.html", registration=registration, event=registration.event, form=form, signed=signed,
+        "certificates/name.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+        signed=signed,
         issued=issued,
-    ), status  # fmt: skip
+    ), status
 
 
 # Public

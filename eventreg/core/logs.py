@@ -49,8 +49,13 @@ class TextFormatter(logging.Formatter):
 
 class JSONFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": _timestamp(record), "level": record.levelname, "logger": record.name,
-                 "message": message_of(record), **fields_of(record)}  # fmt: skip
+        entry = {
+            "time": _timestamp(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": message_of(record),
+            **fields_of(record),
+        }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)

@@ -223,14 +223,35 @@ def seed_demo(now: datetime) -> int:
     for day, title, topic_slugs, summary in ON_DEMAND:
         slug = operations.slugify(title)
         start = timezones.to_utc(datetime.combine(day, time(15)), "America/New_York")
-        added += _add(slug, title, start, start + timedelta(hours=1), "America/New_York", topic_slugs, topics, now,
-                      summary=summary, archive_url=ARCHIVE_BASE + slug + ".html")  # fmt: skip
+        added += _add(
+            slug,
+            title,
+            start,
+            start + timedelta(hours=1),
+            "America/New_York",
+            topic_slugs,
+            topics,
+            now,
+            summary=summary,
+            archive_url=ARCHIVE_BASE + slug + ".html",
+        )
     for days, local_start, minutes, zone, title, topic_slugs, extra in _upcoming(now):
         today = timezones.to_zone(now, zone).date()
         start = timezones.to_utc(datetime.combine(today + timedelta(days=days), local_start), zone)
         summary, points = BLURBS[title]
-        added += _add(operations.slugify(title), title, start, start + timedelta(minutes=minutes), zone, topic_slugs,
-                      topics, now, summary=summary, points=points, **extra)  # fmt: skip
+        added += _add(
+            operations.slugify(title),
+            title,
+            start,
+            start + timedelta(minutes=minutes),
+            zone,
+            topic_slugs,
+            topics,
+            now,
+            summary=summary,
+            points=points,
+            **extra,
+        )
     db.session.flush()
     return added
 
@@ -241,8 +262,17 @@ def _upcoming(now: datetime) -> list:
     change = timezones.next_transition("America/New_York", now + timedelta(days=2))
     if change is not None:
         days = timezones.to_zone(change, "America/New_York").date() - timezones.to_zone(now, "America/New_York").date()
-        events.append((days.days, time(15), 60, "America/New_York", "Clocks change today: planning seasonal programs",
-                       ["leadership-change"], {}))  # fmt: skip
+        events.append(
+            (
+                days.days,
+                time(15),
+                60,
+                "America/New_York",
+                "Clocks change today: planning seasonal programs",
+                ["leadership-change"],
+                {},
+            )
+        )
     return events
 
 

@@ -175,9 +175,13 @@ def add_registrant(event_id: int):
     now = clock.now()
     try:
         added = seats.add_registrant(
-            event, name=form.name.data, email=form.email.data, organization=form.organization.data,
-            email_them=not form.dont_email.data, now=now,
-        )  # fmt: skip
+            event,
+            name=form.name.data,
+            email=form.email.data,
+            organization=form.organization.data,
+            email_them=not form.dont_email.data,
+            now=now,
+        )
     except RegistrationError as error:
         return _refused(event, error.message)
     flash(_added_message(event, added, now))

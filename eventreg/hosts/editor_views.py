@@ -74,9 +74,14 @@ def new_event():
     if form.validate_on_submit() and _confirm_past_start(form, None):
         try:
             event = host_operations.create_event(
-                current_user, cohost_emails=form.cohost_emails(), topics=_selected_topics(form),
-                slug=form.slug.data or None, capacity=form.capacity.data, now=clock.now(), **_event_fields(form),
-            )  # fmt: skip
+                current_user,
+                cohost_emails=form.cohost_emails(),
+                topics=_selected_topics(form),
+                slug=form.slug.data or None,
+                capacity=form.capacity.data,
+                now=clock.now(),
+                **_event_fields(form),
+            )
         except (HostError, event_operations.EventError) as error:
             (form.cohosts if isinstance(error, HostError) else form.slug).errors.append(error.message)
             return render_template("hosts/event_form.html", form=form, event=None), 400
@@ -98,9 +103,15 @@ def edit_event(event_id: int):
     if form.validate_on_submit() and _confirm_past_start(form, event):
         try:
             update, promoted = host_operations.save_event(
-                event, current_user, cohost_emails=form.cohost_emails(), topics=_selected_topics(form),
-                capacity=form.capacity.data, now=clock.now(), slug=form.slug.data or event.slug, **_event_fields(form),
-            )  # fmt: skip
+                event,
+                current_user,
+                cohost_emails=form.cohost_emails(),
+                topics=_selected_topics(form),
+                capacity=form.capacity.data,
+                now=clock.now(),
+                slug=form.slug.data or event.slug,
+                **_event_fields(form),
+            )
         except (HostError, RegistrationError, event_operations.EventError) as error:
             field = {HostError: form.cohosts, RegistrationError: form.capacity}.get(type(error), form.slug)
             field.errors.append(error.message)

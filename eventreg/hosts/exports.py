@@ -36,10 +36,19 @@ def to_csv(header: list[str], rows: Iterable[list]) -> str:
 def attendees_csv(registrations: Iterable[Registration], positions: dict[int, int], host_zone: str) -> str:
     def row(r: Registration) -> list:
         return [
-            r.name, r.email, r.organization, r.job_role, r.status, positions.get(r.id, ""),
-            timezones.spreadsheet_time(r.created_at, host_zone), r.timezone or "", r.accessibility_label if
-            r.accessibility else "", r.accessibility_details, "yes" if r.wants_recording else "no",
-            {True: "yes", False: "no", None: ""}[r.attended], "" if r.minutes_attended is None else r.minutes_attended,
-        ]  # fmt: skip
+            r.name,
+            r.email,
+            r.organization,
+            r.job_role,
+            r.status,
+            positions.get(r.id, ""),
+            timezones.spreadsheet_time(r.created_at, host_zone),
+            r.timezone or "",
+            r.accessibility_label if r.accessibility else "",
+            r.accessibility_details,
+            "yes" if r.wants_recording else "no",
+            {True: "yes", False: "no", None: ""}[r.attended],
+            "" if r.minutes_attended is None else r.minutes_attended,
+        ]
 
     return to_csv(ATTENDEE_COLUMNS, (row(r) for r in registrations))

@@ -93,9 +93,11 @@ class LoginForm(FlaskForm):
     # An e-mail keyboard on a phone, never autocapitalised; the template names it "username" for password managers.
     # No syntax check: a malformed address simply fails to sign in, with the same message as a wrong password.
     email = EmailField(
-        "Email", filters=[strip], validators=[DataRequired("Please enter your email."), Length(max=254)],
+        "Email",
+        filters=[strip],
+        validators=[DataRequired("Please enter your email."), Length(max=254)],
         render_kw=EMAIL_INPUT,
-    )  # fmt: skip
+    )
     password = PasswordField("Password", validators=[DataRequired("Please enter your password."), Length(max=200)])
 
 
@@ -194,8 +196,18 @@ class EventForm(FlaskForm):
     registration_deadline_at: datetime | None = None
 
     # The fields the rules across fields read: when one of them is wrong, those rules wait for it.
-    WHEN_FIELDS = ("timezone", "start_date", "start_time", "end_date", "end_time", "deadline_date", "deadline_time",
-                   "start_occurrence", "end_occurrence", "deadline_occurrence")  # fmt: skip
+    WHEN_FIELDS = (
+        "timezone",
+        "start_date",
+        "start_time",
+        "end_date",
+        "end_time",
+        "deadline_date",
+        "deadline_time",
+        "start_occurrence",
+        "end_occurrence",
+        "deadline_occurrence",
+    )
 
     def validate(self, extra_validators=None) -> bool:
         fields_ok = super().validate(extra_validators)

@@ -152,9 +152,15 @@ def hosts_by_emails(emails: list[str]) -> list[Host]:
 
 
 def create_event(
-    host: Host, *, cohost_emails: list[str], topics: list[Topic], slug: str | None, capacity: int | None,
-    now: datetime, **fields,
-) -> Event:  # fmt: skip
+    host: Host,
+    *,
+    cohost_emails: list[str],
+    topics: list[Topic],
+    slug: str | None,
+    capacity: int | None,
+    now: datetime,
+    **fields,
+) -> Event:
     """A new draft hosted by `host` and the co-hosts named, with its topics; the host's next new event starts in
     the same zone. HostError("unknown_host") for a co-host without an account, EventError for the slug."""
     cohosts = hosts_by_emails(cohost_emails)
@@ -169,9 +175,15 @@ def create_event(
 
 
 def save_event(
-    event: Event, editor: Host, *, cohost_emails: list[str], topics: list[Topic], capacity: int | None,
-    now: datetime, **fields,
-) -> tuple[EventUpdate, list[Registration]]:  # fmt: skip
+    event: Event,
+    editor: Host,
+    *,
+    cohost_emails: list[str],
+    topics: list[Topic],
+    capacity: int | None,
+    now: datetime,
+    **fields,
+) -> tuple[EventUpdate, list[Registration]]:
     """Save a host's edits of an event with its co-hosts, topics and capacity, and tell its registrants what
     changed. The co-hosts named replace all but the editor, who stays a host if they were one. Raising the
     capacity promotes people waiting. Returns what changed and who was emailed, and those promoted.

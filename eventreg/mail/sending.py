@@ -179,8 +179,9 @@ def _send_one(connection: "_Connection", message: sa.Row, now: datetime) -> bool
         _record_failure(message, error, now)
         return False
     QUEUE.succeeded(message.id, now)
-    log.info("mail sent", extra={"outbox_id": message.id, "kind": message.kind,
-                                 "registration_id": message.registration_id})  # fmt: skip
+    log.info(
+        "mail sent", extra={"outbox_id": message.id, "kind": message.kind, "registration_id": message.registration_id}
+    )
     return True
 
 
@@ -189,9 +190,14 @@ def _record_failure(message: sa.Row, error: Exception, now: datetime) -> None:
     GIVE_UP_AFTER old. Logs carry ids and the SMTP code, never the server's reply (it often quotes the
     address)."""
     permanent = is_permanent(error)
-    fields = {"outbox_id": message.id, "kind": message.kind, "registration_id": message.registration_id,
-              "attempts": message.attempts + 1, "error": type(error).__name__,
-              "smtp_code": _smtp_code(error)}  # fmt: skip
+    fields = {
+        "outbox_id": message.id,
+        "kind": message.kind,
+        "registration_id": message.registration_id,
+        "attempts": message.attempts + 1,
+        "error": type(error).__name__,
+        "smtp_code": _smtp_code(error),
+    }
     next_attempt_at = QUEUE.failed(
         message, now, deadline=message.created_at + GIVE_UP_AFTER, give_up=permanent, last_error=_describe(error)
     )

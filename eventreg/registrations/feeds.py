@@ -25,10 +25,14 @@ def _registrations(feed: PersonalFeed, now: datetime) -> sa.Select:
     return (
         sa.select(Registration)
         .join(Event)
-        .where(Registration.email == feed.email, Registration.status == RegistrationStatus.CONFIRMED,
-               Event.status.in_(queries.PUBLIC_STATUSES), Event.ends_at >= now - feeds.FEED_WINDOW)
+        .where(
+            Registration.email == feed.email,
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Event.status.in_(queries.PUBLIC_STATUSES),
+            Event.ends_at >= now - feeds.FEED_WINDOW,
+        )
         .order_by(Event.starts_at, Event.id)
-    )  # fmt: skip
+    )
 
 
 def _etag(feed: PersonalFeed, host: str, now: datetime) -> str:
@@ -61,8 +65,12 @@ def answer(request: Request, feed: PersonalFeed, *, now: datetime) -> Response:
         for r in registrations
     ]
     site = current_app.config["SITE_NAME"]
-    body = ics.feed(vevents, ics.zone_years(events), name=f"My {site} events",
-                    description=f"The {site} events you are registered for.")  # fmt: skip
+    body = ics.feed(
+        vevents,
+        ics.zone_years(events),
+        name=f"My {site} events",
+        description=f"The {site} events you are registered for.",
+    )
     response.set_data(body)
     response.headers.update(ics.response_headers())
     return response

@@ -235,8 +235,9 @@ def host_message_context(event, *, body: str) -> dict:
     }
 
 
-def queue_host_message_test(event, *, to_address: str, to_name: str, subject: str, body: str, reply_to: str | None,
-                            now: datetime):  # fmt: skip
+def queue_host_message_test(
+    event, *, to_address: str, to_name: str, subject: str, body: str, reply_to: str | None, now: datetime
+):
     """The host's own copy of a message before sending it to everyone; no registration is involved."""
     return outbox.queue(
         kind="host_message_test",

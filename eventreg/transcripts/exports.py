@@ -25,10 +25,16 @@ def _minutes(a: Attendance) -> str | int:
 def transcript_csv(attendances: Iterable[Attendance], certificates: dict[int, str]) -> str:
     def row(a: Attendance) -> list:
         return [
-            a.event.title, a.local_date.isoformat(), a.event.timezone,
-            timezones.spreadsheet_time(a.event.starts_at, a.event.timezone), _minutes(a), a.required_minutes,
-            "yes" if a.met_rule else "no", format_hours(a.hours), certificates.get(a.registration.id, ""),
-        ]  # fmt: skip
+            a.event.title,
+            a.local_date.isoformat(),
+            a.event.timezone,
+            timezones.spreadsheet_time(a.event.starts_at, a.event.timezone),
+            _minutes(a),
+            a.required_minutes,
+            "yes" if a.met_rule else "no",
+            format_hours(a.hours),
+            certificates.get(a.registration.id, ""),
+        ]
 
     return to_csv(TRANSCRIPT_COLUMNS, (row(a) for a in attendances))
 
@@ -47,9 +53,17 @@ def ce_report_csv(attendances: Iterable[Attendance]) -> str:
 
     def row(a: Attendance) -> list:
         return [
-            a.event.title, a.local_date.isoformat(), a.event.timezone, a.registration.name, a.registration.email,
-            STATUS_WORDS.get(a.registration.status, a.registration.status), attendance_record(a), a.minutes or 0,
-            a.required_minutes, "yes" if a.met_rule else "no", format_hours(a.hours) or "0",
-        ]  # fmt: skip
+            a.event.title,
+            a.local_date.isoformat(),
+            a.event.timezone,
+            a.registration.name,
+            a.registration.email,
+            STATUS_WORDS.get(a.registration.status, a.registration.status),
+            attendance_record(a),
+            a.minutes or 0,
+            a.required_minutes,
+            "yes" if a.met_rule else "no",
+            format_hours(a.hours) or "0",
+        ]
 
     return to_csv(CE_REPORT_COLUMNS, (row(a) for a in attendances))

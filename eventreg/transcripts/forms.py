@@ -27,9 +27,11 @@ class CeReportForm(FlaskForm):
 
     event_id = SelectField("Event", choices=[], validate_choice=False, default="")
     start = DateField(
-        "From (the event’s date)", validators=[Optional(), within_years],
-        format="%Y-%m-%d", render_kw={"type": "date"},
-    )  # fmt: skip
+        "From (the event’s date)",
+        validators=[Optional(), within_years],
+        format="%Y-%m-%d",
+        render_kw={"type": "date"},
+    )
     end = DateField(
         "To (inclusive)", validators=[Optional(), within_years], format="%Y-%m-%d", render_kw={"type": "date"}
     )

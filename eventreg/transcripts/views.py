@@ -78,9 +78,12 @@ def download_pdf(link: str):
     now = clock.now()
     zone = g.get("visitor_zone") or "UTC"
     html = render_template(
-        "transcripts/pdf.html", **context, made_on=timezones.local_date(now, zone), made_zone=zone,
+        "transcripts/pdf.html",
+        **context,
+        made_on=timezones.local_date(now, zone),
+        made_zone=zone,
         visitor_zone=g.get("visitor_zone"),
-    )  # fmt: skip
+    )
     # The app's own template folder (the factory sets it), not a path of this package's.
     base_url = Path(current_app.root_path, current_app.template_folder, "transcripts").as_uri() + "/"
     # A 304 without rendering when the browser holds this version (ETag of the HTML: core/pdf.py).

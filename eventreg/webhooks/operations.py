@@ -60,9 +60,14 @@ def create_endpoint(
         raise WebhookError("too_many")
     network.resolve(url, allowed)
     endpoint = WebhookEndpoint(
-        host_id=host.id, url=url, event_types=event_types, description=description, secret=new_secret(),
-        is_enabled=True, created_at=now,
-    )  # fmt: skip
+        host_id=host.id,
+        url=url,
+        event_types=event_types,
+        description=description,
+        secret=new_secret(),
+        is_enabled=True,
+        created_at=now,
+    )
     db.session.add(endpoint)
     db.session.flush()
     return endpoint
@@ -189,7 +194,7 @@ def emit(kind: str, event: Event, data: dict, now: datetime) -> list[WebhookDeli
             created_at=now,
             give_up_at=now + GIVE_UP_AFTER,
             next_attempt_at=now,
-        )  # fmt: skip
+        )
         for endpoint in endpoints
     ]
     db.session.add_all(deliveries)

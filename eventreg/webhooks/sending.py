@@ -104,9 +104,11 @@ def _send_one(delivery: sa.Row, now: datetime) -> bool:
     try:
         target = network.resolve(url, network.allowed_hosts(config["WEBHOOK_ALLOWED_HOSTS"]))
         answer = network.post(
-            target, delivery.payload.encode("utf-8"), signed_headers(delivery, secret, now),
+            target,
+            delivery.payload.encode("utf-8"),
+            signed_headers(delivery, secret, now),
             timeout=config["WEBHOOK_TIMEOUT"],
-        )  # fmt: skip
+        )
         status = answer.status
         error = None if 200 <= status < 300 else _refusal(status)
     except network.UrlRefused as refusal:
@@ -163,9 +165,11 @@ def _endpoint_failed(endpoint_id: int, now: datetime) -> None:
 def _count_failure(endpoint_id: int, now: datetime) -> bool:
     """Whether this failure disabled the endpoint (its host's mail is queued and committed)."""
     endpoint = db.session.execute(
-        sa.select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id).with_for_update()
+        sa.select(WebhookEndpoint)
+        .where(WebhookEndpoint.id == endpoint_id)
+        .with_for_update()
         .execution_options(populate_existing=True)
-    ).scalar_one()  # fmt: skip
+    ).scalar_one()
     endpoint.failure_streak += 1
     endpoint.failing_since = endpoint.failing_since or now
     disabling = (
@@ -176,11 +180,14 @@ def _count_failure(endpoint_id: int, now: datetime) -> bool:
     if disabling:
         held = operations.disable_endpoint(endpoint, reason="failing", now=now)
         outbox.queue(
-            kind="webhook_disabled", to_address=endpoint.host.email, to_name=endpoint.host.name or "",
-            subject="Webhook endpoint disabled after repeated failures", template="webhook_disabled",
+            kind="webhook_disabled",
+            to_address=endpoint.host.email,
+            to_name=endpoint.host.name or "",
+            subject="Webhook endpoint disabled after repeated failures",
+            template="webhook_disabled",
             context=_disabled_context(endpoint, held),
             now=now,
-        )  # fmt: skip
+        )
         log.error("webhook endpoint disabled", extra={"endpoint_id": endpoint.id, "failures": endpoint.failure_streak})
     db.session.commit()
     return disabling

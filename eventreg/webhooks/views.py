@@ -52,9 +52,13 @@ def new():
     if form.validate_on_submit():
         try:
             endpoint = operations.create_endpoint(
-                current_user, url=form.url.data, event_types=form.event_types.data,
-                description=form.description.data or "", allowed=_allowed(), now=clock.now(),
-            )  # fmt: skip
+                current_user,
+                url=form.url.data,
+                event_types=form.event_types.data,
+                description=form.description.data or "",
+                allowed=_allowed(),
+                now=clock.now(),
+            )
         except (network.UrlRefused, WebhookError) as error:
             (form.url if isinstance(error, network.UrlRefused) else form.event_types).errors.append(error.message)
             return render_template("webhooks/form.html", form=form, endpoint=None), 400
@@ -71,9 +75,12 @@ def edit(endpoint_id: int):
     if form.validate_on_submit():
         try:
             operations.update_endpoint(
-                endpoint, url=form.url.data, event_types=form.event_types.data,
-                description=form.description.data or "", allowed=_allowed(),
-            )  # fmt: skip
+                endpoint,
+                url=form.url.data,
+                event_types=form.event_types.data,
+                description=form.description.data or "",
+                allowed=_allowed(),
+            )
         except (network.UrlRefused, WebhookError) as error:
             (form.url if isinstance(error, network.UrlRefused) else form.event_types).errors.append(error.message)
             return render_template("webhooks/form.html", form=form, endpoint=endpoint), 400

@@ -142,9 +142,14 @@ def test_create_publish_and_cancel_an_event(
     make_topic("books", "Books")
     db_session.commit()
     new = {
-        "title": "Zines at the library", "timezone": "Europe/Berlin", "starts_at": "2025-03-04T14:00:00+01:00",
-        "ends_at": "2025-03-04T13:30:00Z", "capacity": 20, "topics": ["books"], "join_url": "https://meet.example.org/z",
-    }  # fmt: skip
+        "title": "Zines at the library",
+        "timezone": "Europe/Berlin",
+        "starts_at": "2025-03-04T14:00:00+01:00",
+        "ends_at": "2025-03-04T13:30:00Z",
+        "capacity": 20,
+        "topics": ["books"],
+        "join_url": "https://meet.example.org/z",
+    }
     response = client.post("/api/v1/host/events", json=new, headers=headers)
     assert response.status_code == 201, response.get_data(as_text=True)
     made = response.get_json()
@@ -205,8 +210,13 @@ def test_create_publish_and_cancel_an_event(
 def test_event_input_is_refused_as_the_editor_refuses_it(client, setup, db_session, as_problem, change, field, code):
     _event, headers = setup()
     db_session.commit()
-    new = {"title": "Zines", "timezone": "Europe/Berlin", "starts_at": "2025-03-04T13:00:00Z",
-           "ends_at": "2025-03-04T14:00:00Z", **change}  # fmt: skip
+    new = {
+        "title": "Zines",
+        "timezone": "Europe/Berlin",
+        "starts_at": "2025-03-04T13:00:00Z",
+        "ends_at": "2025-03-04T14:00:00Z",
+        **change,
+    }
     response = client.post("/api/v1/host/events", json=new, headers=headers)
     assert response.status_code == 422, response.get_data(as_text=True)
     problem = as_problem(response)
@@ -218,8 +228,13 @@ def test_event_input_is_refused_as_the_editor_refuses_it(client, setup, db_sessi
 def test_past_start_is_saved_when_confirmed(client, setup, db_session):
     _event, headers = setup()
     db_session.commit()
-    new = {"title": "Looking back", "timezone": "UTC", "starts_at": "2025-01-01T13:00:00Z",
-           "ends_at": "2025-01-01T14:00:00Z", "confirm_past_start": True}  # fmt: skip
+    new = {
+        "title": "Looking back",
+        "timezone": "UTC",
+        "starts_at": "2025-01-01T13:00:00Z",
+        "ends_at": "2025-01-01T14:00:00Z",
+        "confirm_past_start": True,
+    }
     assert client.post("/api/v1/host/events", json=new, headers=headers).status_code == 201
 
 
@@ -230,9 +245,19 @@ def _text(message) -> str:
 
 
 def test_an_update_through_the_api_sends_the_same_mail_as_the_editor(
-    client, make_event, make_host, login, register, make_token, bearer, db_session, mailbox, deliver_and_clear,
-    calendar_part, editor_form,
-):  # fmt: skip
+    client,
+    make_event,
+    make_host,
+    login,
+    register,
+    make_token,
+    bearer,
+    db_session,
+    mailbox,
+    deliver_and_clear,
+    calendar_part,
+    editor_form,
+):
     host = make_host()
     by_editor, by_api = make_event(), make_event()
     by_editor.hosts, by_api.hosts = [host], [host]
@@ -305,12 +330,19 @@ def test_a_body_over_the_limit_is_a_413_problem(client, setup, db_session, as_pr
     assert as_problem(response)["code"] == "too_large"
 
 
-def test_the_credit_rule_is_set_and_changed_as_the_editor_does_it(client, setup, register, db_session, mailbox,
-                                                                   deliver_and_clear, as_problem):  # fmt: skip
+def test_the_credit_rule_is_set_and_changed_as_the_editor_does_it(
+    client, setup, register, db_session, mailbox, deliver_and_clear, as_problem
+):
     _event, headers = setup()
     db_session.commit()
-    new = {"title": "Readers' advisory", "timezone": "America/New_York", "starts_at": "2025-03-04T15:00:00Z",
-           "ends_at": "2025-03-04T16:30:00Z", "contact_hours": "1.5", "credit_min_minutes": 60}  # fmt: skip
+    new = {
+        "title": "Readers' advisory",
+        "timezone": "America/New_York",
+        "starts_at": "2025-03-04T15:00:00Z",
+        "ends_at": "2025-03-04T16:30:00Z",
+        "contact_hours": "1.5",
+        "credit_min_minutes": 60,
+    }
     response = client.post("/api/v1/host/events", json=new, headers=headers)
     assert response.status_code == 201, response.get_data(as_text=True)
     made = response.get_json()

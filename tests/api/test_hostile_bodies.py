@@ -137,7 +137,7 @@ def deep_cursor(depth: int) -> str:
         "140-digit cursor",
         "surrogate cursor",
         "surrogate status",
-    ],  # fmt: skip
+    ],
 )
 def test_hostile_query_parameters_are_4xx_problems(client, started, as_problem, caplog, query):
     _event, _person, headers, base = started

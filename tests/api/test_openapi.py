@@ -43,8 +43,10 @@ def test_document_is_valid_openapi_3_1_and_describes_every_api_route(app, client
     }
     assert routes == documented
     assert spec["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer", "description": "A host's API token, ereg_..."
-    }  # fmt: skip
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A host's API token, ereg_...",
+    }
     problem = spec["components"]["responses"]["NOT_FOUND"]["content"]
     assert list(problem) == ["application/problem+json"]
 
@@ -57,8 +59,15 @@ def test_reference_page_is_ours_with_no_script_and_the_strict_csp(client, text_o
     assert "cdn" not in html.lower()
     assert all(src.startswith("/static/") for src in __import__("re").findall(r'src="([^"]+)"', html))
     text = text_of(response)
-    for expected in ("GET /api/v1/events", "PATCH /api/v1/host/events/{event_id}", "Authorization: Bearer",
-                     "read_only_token", "time_line", "application/problem+json", 'rel="next"'):  # fmt: skip
+    for expected in (
+        "GET /api/v1/events",
+        "PATCH /api/v1/host/events/{event_id}",
+        "Authorization: Bearer",
+        "read_only_token",
+        "time_line",
+        "application/problem+json",
+        'rel="next"',
+    ):
         assert expected in text, expected
     assert 'id="problem-not_found"' in html  # the target of every problem's type
 
@@ -87,9 +96,12 @@ def test_every_operation_answers_as_documented(app, world, db_session, mode):
 
         @hypothesis.settings(
             max_examples=POSITIVE_EXAMPLES if mode == "positive" else NEGATIVE_EXAMPLES,
-            deadline=None, database=None, derandomize=True, suppress_health_check=list(hypothesis.HealthCheck),
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(hypothesis.HealthCheck),
             phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
-        )  # fmt: skip
+        )
         @hypothesis.given(case=operation.as_strategy(generation_mode))
         def run(case):
             db.session.commit()  # the shared session starts each request fresh (see tests/api/conftest.py)

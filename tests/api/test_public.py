@@ -63,9 +63,14 @@ def test_no_public_answer_ever_holds_the_join_link(client, make_event, make_topi
     make_event(title="Cancelled", status=Status.CANCELLED, join_url="https://meet.example.org/j/secret-room")
     db_session.commit()
     urls = [
-        "/api/v1/events", "/api/v1/events?when=on-demand", f"/api/v1/events?topic={topic.slug}",
-        f"/api/v1/events/{passed.slug}", "/api/v1/topics", "/api/v1/openapi.json", "/api/v1/docs",
-    ]  # fmt: skip
+        "/api/v1/events",
+        "/api/v1/events?when=on-demand",
+        f"/api/v1/events?topic={topic.slug}",
+        f"/api/v1/events/{passed.slug}",
+        "/api/v1/topics",
+        "/api/v1/openapi.json",
+        "/api/v1/docs",
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -109,9 +114,13 @@ def test_filters_by_topic_words_dates_and_last_change(client, make_event, make_t
 
 def test_bad_filters_are_422_problems_naming_the_field(client, db_session, as_problem):
     refused = [
-        ("when=soon", "when"), ("from=yesterday", "from"), ("from=2025-01-01T00:00:00", "from"),
-        ("topic=no-such-topic", "topic"), ("limit=0", "limit"), ("from=9999-01-01T00:00:00Z", "from"),
-    ]  # fmt: skip
+        ("when=soon", "when"),
+        ("from=yesterday", "from"),
+        ("from=2025-01-01T00:00:00", "from"),
+        ("topic=no-such-topic", "topic"),
+        ("limit=0", "limit"),
+        ("from=9999-01-01T00:00:00Z", "from"),
+    ]
     for query, field in refused:
         response = client.get(f"/api/v1/events?{query}")
         assert response.status_code == 422, query

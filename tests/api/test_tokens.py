@@ -83,8 +83,11 @@ def test_requests_without_a_valid_token_get_401_and_cookies_do_not_count(
     event = hosted_event()  # its host is signed in: the session cookie is sent with every request below
     db_session.commit()
     for headers in ({}, bearer("ereg_not-a-real-token"), {"Authorization": "Basic dXNlcjpwYXNz"}, bearer("")):
-        for method, url in (("GET", "/api/v1/host/events"), ("GET", f"/api/v1/host/events/{event.id}"),
-                            ("POST", f"/api/v1/host/events/{event.id}/cancel")):  # fmt: skip
+        for method, url in (
+            ("GET", "/api/v1/host/events"),
+            ("GET", f"/api/v1/host/events/{event.id}"),
+            ("POST", f"/api/v1/host/events/{event.id}/cancel"),
+        ):
             response = client.open(url, method=method, headers=headers)
             assert response.status_code == 401, (headers, url)
             assert as_problem(response)["code"] in ("unauthorized", "invalid_token")
@@ -131,12 +134,16 @@ def test_another_hosts_event_is_the_same_404_as_one_that_does_not_exist(
     pairs = [
         (f"/api/v1/host/events/{theirs.id}", f"/api/v1/host/events/{missing_id}"),
         (f"/api/v1/host/events/{theirs.id}/registrations", f"/api/v1/host/events/{missing_id}/registrations"),
-        (f"/api/v1/host/events/{theirs.id}/registrations/{their_registration.id}",
-         f"/api/v1/host/events/{missing_id}/registrations/{their_registration.id}"),
+        (
+            f"/api/v1/host/events/{theirs.id}/registrations/{their_registration.id}",
+            f"/api/v1/host/events/{missing_id}/registrations/{their_registration.id}",
+        ),
         # Someone else's registration through my own event: as missing as a registration that never was.
-        (f"/api/v1/host/events/{mine.id}/registrations/{their_registration.id}",
-         f"/api/v1/host/events/{mine.id}/registrations/{their_registration.id + 1000}"),
-    ]  # fmt: skip
+        (
+            f"/api/v1/host/events/{mine.id}/registrations/{their_registration.id}",
+            f"/api/v1/host/events/{mine.id}/registrations/{their_registration.id + 1000}",
+        ),
+    ]
     for theirs_url, missing_url in pairs:
         assert answer(theirs_url) == answer(missing_url), theirs_url
         assert answer(theirs_url)[0] == 404
@@ -193,12 +200,18 @@ def strict_app(app, database_url, smtp_server, db_session):
     """The app with CSRF protection and rate limits on, as in production, on the test database."""
     strict = create_app(
         {
-            "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SERVER_NAME": "eventreg.test",
-            "CLOCK": FixedClock(datetime(2025, 1, 15, 17, tzinfo=pytz.utc)), "SECRET_KEY": "test-secret",
-            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.port, "MAIL_DELIVERY": "request",
-            "RATELIMIT_ENABLED": True, "API_RATE_LIMIT": "3 per minute",
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SERVER_NAME": "eventreg.test",
+            "CLOCK": FixedClock(datetime(2025, 1, 15, 17, tzinfo=pytz.utc)),
+            "SECRET_KEY": "test-secret",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_server.port,
+            "MAIL_DELIVERY": "request",
+            "RATELIMIT_ENABLED": True,
+            "API_RATE_LIMIT": "3 per minute",
         }
-    )  # fmt: skip
+    )
     yield strict
     with strict.app_context():
         db.engine.dispose()

@@ -166,21 +166,54 @@ def test_minutes_beyond_the_databases_integer_in_a_kept_import_are_clipped_at_ap
         return datetime(*parts, tzinfo=pytz.utc).isoformat()
 
     rows = [
-        {"line": 2, "name": "Ana Lopez", "email": "ana.lopez@library.example.org", "joined_at": None,
-         "left_at": None, "seconds": 6 * 10**21},
-        {"line": 3, "name": "Ben Okafor", "email": "ben.okafor@library.example.org", "joined_at": at(2, 1, 1),
-         "left_at": at(9998, 12, 31), "seconds": None},
-        {"line": 4, "name": "Dana Walker", "email": "dana.walkin@county.example.org", "joined_at": None,
-         "left_at": None, "seconds": 10**30},
-    ]  # fmt: skip
+        {
+            "line": 2,
+            "name": "Ana Lopez",
+            "email": "ana.lopez@library.example.org",
+            "joined_at": None,
+            "left_at": None,
+            "seconds": 6 * 10**21,
+        },
+        {
+            "line": 3,
+            "name": "Ben Okafor",
+            "email": "ben.okafor@library.example.org",
+            "joined_at": at(2, 1, 1),
+            "left_at": at(9998, 12, 31),
+            "seconds": None,
+        },
+        {
+            "line": 4,
+            "name": "Dana Walker",
+            "email": "dana.walkin@county.example.org",
+            "joined_at": None,
+            "left_at": None,
+            "seconds": 10**30,
+        },
+    ]
     imported = AttendanceImport(
-        event_id=hosted.id, host_id=hosted.hosts[0].id, filename="old.csv", sha256="0" * 64, content=b"",
-        format="zoom_webinar", encoding="UTF-8", delimiter=",", zone="America/New_York",
-        columns=["User Name", "Email", "Time in Session (minutes)"], columns_key="",
-        mapping={"email": "Email", "name": "User Name", "minutes": "Time in Session (minutes)", "joined": "",
-                 "left": ""},
-        rows=rows, warnings=[], created_at=hosted.ends_at,
-    )  # fmt: skip
+        event_id=hosted.id,
+        host_id=hosted.hosts[0].id,
+        filename="old.csv",
+        sha256="0" * 64,
+        content=b"",
+        format="zoom_webinar",
+        encoding="UTF-8",
+        delimiter=",",
+        zone="America/New_York",
+        columns=["User Name", "Email", "Time in Session (minutes)"],
+        columns_key="",
+        mapping={
+            "email": "Email",
+            "name": "User Name",
+            "minutes": "Time in Session (minutes)",
+            "joined": "",
+            "left": "",
+        },
+        rows=rows,
+        warnings=[],
+        created_at=hosted.ends_at,
+    )
     db_session.add(imported)
     db_session.commit()
     preview_url = f"/host/events/{hosted.id}/attendance/imports/{imported.id}"

@@ -251,9 +251,11 @@ def test_recording_follow_up_uses_the_imported_attendance(client, hosted, db_ses
         db_session.execute(sa.text("SELECT to_address, kind FROM outbox WHERE kind IN ('thanks', 'missed')")).all()
     )
     assert kinds == {
-        "ana.lopez@library.example.org": "thanks", "chen.wei@library.example.org": "thanks",
-        "ben.okafor@library.example.org": "missed", "dee.absent@library.example.org": "missed",
-    }  # fmt: skip
+        "ana.lopez@library.example.org": "thanks",
+        "chen.wei@library.example.org": "thanks",
+        "ben.okafor@library.example.org": "missed",
+        "dee.absent@library.example.org": "missed",
+    }
 
 
 def test_applying_drops_the_file_and_keeps_the_rows_it_applied(client, hosted, db_session):

@@ -115,8 +115,13 @@ def test_the_meetings_start_and_end_are_refused_as_a_persons_join_and_leave(clie
     """The Webex report that once gave everyone 67 minutes: a person who stayed 25 must not be marked attended."""
     preview_url = upload(client, hosted, "webex_meetings_attendee_report.csv").headers["Location"]
     before = registrations(db_session, hosted)
-    wrong = {"email": "Attendee Email", "name": "Display Name", "minutes": "", "joined": "Meeting Start Time",
-             "left": "Meeting End Time"}  # fmt: skip
+    wrong = {
+        "email": "Attendee Email",
+        "name": "Display Name",
+        "minutes": "",
+        "joined": "Meeting Start Time",
+        "left": "Meeting End Time",
+    }
     refused = client.post(preview_url + "/columns", data=wrong)
     assert refused.status_code == 400
     assert "the meeting&#39;s own time" in html_of(refused)

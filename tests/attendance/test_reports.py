@@ -29,8 +29,10 @@ def test_each_sample_is_read_as_expected(name):
     expected = EXPECTED[name]
     report = read(name)
     assert (report.format, report.encoding, report.delimiter) == (
-        expected["format"], expected["encoding"], expected["delimiter"]
-    )  # fmt: skip
+        expected["format"],
+        expected["encoding"],
+        expected["delimiter"],
+    )
     people = matching.gather(report.rows)
     assert {p.email: p.minutes for p in people if p.email} == expected["minutes"]
     assert sum(1 for p in people if not p.email) == expected["without_email"]

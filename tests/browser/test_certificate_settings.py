@@ -119,10 +119,17 @@ def test_a_transcript_on_a_phone_shows_attended_minutes_and_certificate_without_
 ):
     host = make_host()
     email = "zoe@library.example.org"
-    earned = make_event(title="Building community connections by hiring for cultural knowledge",
-                        contact_hours=Decimal("1.5"), hosts=[host])  # fmt: skip
-    short = make_event(title="Readers' advisory for reluctant readers", contact_hours=Decimal("1"), hosts=[host],
-                       local_start=datetime(2025, 1, 10, 15))  # fmt: skip  # noqa: DTZ001 - wall-clock time in New York
+    earned = make_event(
+        title="Building community connections by hiring for cultural knowledge",
+        contact_hours=Decimal("1.5"),
+        hosts=[host],
+    )
+    short = make_event(
+        title="Readers' advisory for reluctant readers",
+        contact_hours=Decimal("1"),
+        hosts=[host],
+        local_start=datetime(2025, 1, 10, 15),  # noqa: DTZ001 - wall-clock time in New York
+    )
     for event, minutes in ((earned, 58), (short, 20)):
         registration = register(event, name="Zoë Ångström", email=email, now=event.starts_at - timedelta(days=30))
         registration.attended, registration.minutes_attended = minutes >= 45, minutes

@@ -254,8 +254,13 @@ def test_visitor_times_say_the_next_day_and_label_each_end_across_a_clock_change
     late = make_topic("late", "Late")
     evening = datetime(2025, 1, 30, 17, 30)  # noqa: DTZ001 - wall-clock time in New York
     make_event(title="Evening in New York", local_start=evening, duration=timedelta(minutes=90), topics=[late])
-    make_event(title="Across the change", timezone="UTC", local_start=datetime(2025, 3, 30, 0, 30),  # noqa: DTZ001
-               duration=timedelta(hours=2), topics=[late])  # fmt: skip
+    make_event(
+        title="Across the change",
+        timezone="UTC",
+        local_start=datetime(2025, 3, 30, 0, 30),  # noqa: DTZ001
+        duration=timedelta(hours=2),
+        topics=[late],
+    )
     db_session.commit()
     page = open_page()
     page.goto("/embed/events?topic=late")

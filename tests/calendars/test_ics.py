@@ -178,9 +178,19 @@ def test_cancelled_events_say_so_and_take_no_time(make_event, clock):
     assert vevent["TRANSP"] == "TRANSPARENT"  # a client that still shows it must not count the time as busy
     live = make_event(title="On")
     assert icalendar.Calendar.from_ical(download(live, clock)).walk("VEVENT")[0]["TRANSP"] == "OPAQUE"
-    withdrawn = ics.invitation(event, uid="u@eventreg.test", sequence=2, method="CANCEL", attendee_email="a@x.org",
-                               attendee_name="A", organizer_email="e@x.org", organizer_name="H", join_url=None,
-                               description="Cancelled", status="CANCELLED")  # fmt: skip
+    withdrawn = ics.invitation(
+        event,
+        uid="u@eventreg.test",
+        sequence=2,
+        method="CANCEL",
+        attendee_email="a@x.org",
+        attendee_name="A",
+        organizer_email="e@x.org",
+        organizer_name="H",
+        join_url=None,
+        description="Cancelled",
+        status="CANCELLED",
+    )
     assert icalendar.Calendar.from_ical(withdrawn).walk("VEVENT")[0]["TRANSP"] == "TRANSPARENT"
 
 
@@ -195,8 +205,12 @@ def test_a_description_that_opens_with_the_summary_says_it_once(make_event, cloc
 def test_a_time_change_bumps_sequence_and_last_modified(event, clock, db_session):
     before = icalendar.Calendar.from_ical(download(event, clock)).walk("VEVENT")[0]
     clock.advance(hours=1)
-    operations.update_event(event, now=clock.now(), starts_at=event.starts_at + timedelta(hours=1),
-                            ends_at=event.ends_at + timedelta(hours=1))  # fmt: skip
+    operations.update_event(
+        event,
+        now=clock.now(),
+        starts_at=event.starts_at + timedelta(hours=1),
+        ends_at=event.ends_at + timedelta(hours=1),
+    )
     after = icalendar.Calendar.from_ical(download(event, clock)).walk("VEVENT")[0]
     assert after["UID"] == before["UID"]
     assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
@@ -206,8 +220,10 @@ def test_a_time_change_bumps_sequence_and_last_modified(event, clock, db_session
 
 def test_feed_assembles_one_vtimezone_per_zone_and_names_itself(make_event, clock):
     events = [make_event(title="A"), make_event(title="B"), make_event(title="C", timezone="Asia/Kolkata")]
-    entries = [ics.event_vevent(e, now=clock.now(), domain="eventreg.test", page_url=f"http://eventreg.test/{e.id}")
-               for e in events]  # fmt: skip
+    entries = [
+        ics.event_vevent(e, now=clock.now(), domain="eventreg.test", page_url=f"http://eventreg.test/{e.id}")
+        for e in events
+    ]
     body = ics.feed(entries, ics.zone_years(events), name="All events", description="Everything")
     calendar = icalendar.Calendar.from_ical(body)
     assert sorted(tz["TZID"] for tz in calendar.walk("VTIMEZONE")) == ["America/New_York", "Asia/Kolkata"]
@@ -219,10 +235,18 @@ def test_feed_assembles_one_vtimezone_per_zone_and_names_itself(make_event, cloc
 
 
 def test_invitation_carries_method_attendee_and_join_link(event, clock):
-    body = ics.invitation(event, uid="registration-1@eventreg.test", sequence=3, method="REQUEST",
-                          attendee_email="ana@library.example.org", attendee_name="Ana", organizer_email="events@x.org",
-                          organizer_name="WebJunction", join_url="https://meet.example.org/j/room",
-                          description="See you")  # fmt: skip
+    body = ics.invitation(
+        event,
+        uid="registration-1@eventreg.test",
+        sequence=3,
+        method="REQUEST",
+        attendee_email="ana@library.example.org",
+        attendee_name="Ana",
+        organizer_email="events@x.org",
+        organizer_name="WebJunction",
+        join_url="https://meet.example.org/j/room",
+        description="See you",
+    )
     calendar = icalendar.Calendar.from_ical(body)
     assert calendar["METHOD"] == "REQUEST"
     vevent = calendar.walk("VEVENT")[0]
@@ -274,10 +298,22 @@ def test_public_vevent_writes_exactly_what_icalendar_writes(
 ):
     title, summary, description, location = text
     event = Event(
-        id=42, slug="a-long-slug-" * 6, title=title, summary=summary, description=description, location=location,
-        format=event_format, timezone=zone, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes),
-        created_at=min(changed), updated_at=max(changed), sequence=sequence, status=status, archive_url=archive_url,
-    )  # fmt: skip
+        id=42,
+        slug="a-long-slug-" * 6,
+        title=title,
+        summary=summary,
+        description=description,
+        location=location,
+        format=event_format,
+        timezone=zone,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        created_at=min(changed),
+        updated_at=max(changed),
+        sequence=sequence,
+        status=status,
+        archive_url=archive_url,
+    )
     event.topics = [Topic(slug=f"t{n}", name=name) for n, name in enumerate(topic_names)]
     arguments = {"now": starts_at + now_offset, "domain": "eventreg.test", "page_url": "https://e.org/" + "p" * 80}
     assert ics.public_vevent(event, **arguments) == ics.serialize(ics.build_vevent(event, **arguments))
@@ -316,8 +352,9 @@ def instants_read(body: bytes) -> list[tuple[str, datetime, datetime]]:
 
 @pytest.mark.parametrize("first", [True, False], ids=["first", "second"])
 @pytest.mark.parametrize(("zone", "wall"), FOLDS)
-def test_a_repeated_time_reads_as_the_instant_the_host_chose_everywhere(make_event, clock, db_session, zone, wall,
-                                                                        first):  # fmt: skip
+def test_a_repeated_time_reads_as_the_instant_the_host_chose_everywhere(
+    make_event, clock, db_session, zone, wall, first
+):
     from eventreg.timezones import to_utc_choosing
 
     starts_at = to_utc_choosing(datetime(*wall), zone, first=first)  # noqa: DTZ001 - wall-clock time in `zone`
@@ -341,7 +378,7 @@ def test_a_repeated_time_reads_as_the_instant_the_host_chose_everywhere(make_eve
             organizer_name="Host",
             join_url=None,
             description="See you",
-        ),  # fmt: skip
+        ),
     }
     for kind, body in bodies.items():
         assert f"DTSTART:{starts_at:%Y%m%dT%H%M%S}Z".encode() in body, kind  # no local time to read two ways
@@ -373,9 +410,21 @@ def test_every_zone_we_offer_with_a_repeated_hour_is_checked():
 def test_every_zones_repeated_hour_reads_as_the_chosen_instant(zone):
     change, drop = last_fold(zone)
     for starts_at in (change - drop / 2, change + drop / 2):  # the first and the second occurrence
-        event = Event(id=7, slug="s", title="T", summary="", description="", format=Format.WEBINAR, timezone=zone,
-                      starts_at=starts_at, ends_at=starts_at + drop / 4, created_at=change - timedelta(days=9),
-                      updated_at=change - timedelta(days=9), sequence=0, status=Status.PUBLISHED)  # fmt: skip
+        event = Event(
+            id=7,
+            slug="s",
+            title="T",
+            summary="",
+            description="",
+            format=Format.WEBINAR,
+            timezone=zone,
+            starts_at=starts_at,
+            ends_at=starts_at + drop / 4,
+            created_at=change - timedelta(days=9),
+            updated_at=change - timedelta(days=9),
+            sequence=0,
+            status=Status.PUBLISHED,
+        )
         event.topics = []
         arguments = {"now": change - timedelta(days=1), "domain": "eventreg.test", "page_url": "https://e.org/p"}
         piece = ics.public_vevent(event, **arguments)

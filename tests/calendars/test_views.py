@@ -175,8 +175,11 @@ def test_feed_rebuilds_only_what_changed_and_misses_no_change(client, make_event
     # A renamed topic changes no event row, yet the entry's categories follow it.
     topic.name = "Data and technology"
     db_session.commit()
-    (entry,) = [v for v in icalendar.Calendar.from_ical(client.get("/calendar.ics").data).walk("VEVENT")
-                if v["SUMMARY"] == first.title]  # fmt: skip
+    (entry,) = [
+        v
+        for v in icalendar.Calendar.from_ical(client.get("/calendar.ics").data).walk("VEVENT")
+        if v["SUMMARY"] == first.title
+    ]
     assert entry["CATEGORIES"].cats == ["Data and technology"]
 
 
@@ -201,8 +204,9 @@ def test_moving_an_event_to_the_second_of_two_equal_wall_times_changes_the_feed(
     assert start_read_by_each_parser() == {second}
 
 
-def test_saving_the_editor_without_a_change_moves_nothing(client, make_event, make_topic, make_host, login, db_session,
-                                                          clock):  # fmt: skip
+def test_saving_the_editor_without_a_change_moves_nothing(
+    client, make_event, make_topic, make_host, login, db_session, clock
+):
     topic = make_topic()
     event = make_event(summary="Short.", description="Long.", topics=[topic])
     event.hosts = [login(make_host())]
@@ -210,10 +214,19 @@ def test_saving_the_editor_without_a_change_moves_nothing(client, make_event, ma
     before = client.get("/calendar.ics")
     stamp = event.updated_at
     form = {
-        "title": event.title, "summary": "Short.", "description": "Long.", "format": "webinar",
-        "timezone": "America/New_York", "start_date": "2025-01-30", "start_time": "15:00", "end_time": "16:00",
-        "join_url": event.join_url, "reminder_hours": "24,1", "topics": str(topic.id), "slug": event.slug,
-    }  # fmt: skip
+        "title": event.title,
+        "summary": "Short.",
+        "description": "Long.",
+        "format": "webinar",
+        "timezone": "America/New_York",
+        "start_date": "2025-01-30",
+        "start_time": "15:00",
+        "end_time": "16:00",
+        "join_url": event.join_url,
+        "reminder_hours": "24,1",
+        "topics": str(topic.id),
+        "slug": event.slug,
+    }
     clock.advance(minutes=5)
     assert client.post(f"/host/events/{event.id}/edit", data=form).status_code == 303
     db_session.expire_all()

@@ -98,9 +98,17 @@ def test_the_database_refuses_a_second_certificate_for_a_registration(finished, 
     db_session.commit()
     ana = certificates(db_session)["ana"]
     twin = Certificate(
-        registration_id=ana.registration_id, event_id=ana.event_id, number="other", name="x", event_title="x",
-        contact_hours=1, event_starts_at=ana.event_starts_at, zone="UTC", issuer="x", issued_at=clock.now(),
-    )  # fmt: skip
+        registration_id=ana.registration_id,
+        event_id=ana.event_id,
+        number="other",
+        name="x",
+        event_title="x",
+        contact_hours=1,
+        event_starts_at=ana.event_starts_at,
+        zone="UTC",
+        issuer="x",
+        issued_at=clock.now(),
+    )
     db_session.add(twin)
     with pytest.raises(sa.exc.IntegrityError):
         db_session.flush()
@@ -136,8 +144,13 @@ def test_another_host_cannot_see_or_touch_the_certificates(client, finished, mak
     ana = certificates(db_session)["ana"]
     login(make_host("other@library.example.org"))
     base = f"/host/events/{event.id}/certificates"
-    for path in (base, f"{base}/finalise", f"{base}/{ana.id}/reissue", f"{base}/{ana.id}/revoke",
-                 f"{base}/{ana.id}/certificate.pdf"):  # fmt: skip
+    for path in (
+        base,
+        f"{base}/finalise",
+        f"{base}/{ana.id}/reissue",
+        f"{base}/{ana.id}/revoke",
+        f"{base}/{ana.id}/certificate.pdf",
+    ):
         assert client.get(path).status_code == 404, path
     assert client.post(f"{base}/{ana.id}/revoke", data={"reason": "x"}).status_code == 404
     assert certificates(db_session)["ana"].revoked_at is None
@@ -330,9 +343,14 @@ def test_an_unchanged_certificate_is_not_rendered_again_for_a_client_that_holds_
         assert renamed.status_code == 200  # the name changed, so the held copy is stale
         assert renamed.headers["ETag"] != etag
         operations.save_settings(
-            issuer="", signer="", signer_title="", accent="#0b6e4f", logo=None, host=finished["host"],
+            issuer="",
+            signer="",
+            signer_title="",
+            accent="#0b6e4f",
+            logo=None,
+            host=finished["host"],
             now=clock.now(),
-        )  # fmt: skip
+        )
         db_session.commit()
         recoloured = client.get(path, headers={"If-None-Match": renamed.headers["ETag"]})
         assert recoloured.status_code == 200  # so did the site's look

@@ -69,8 +69,14 @@ def test_the_name_comes_out_of_the_pdf_as_typed_in_its_own_font(app, issued, tmp
         assert any(is_subsequence(name.replace(" ", ""), line.replace(" ", "")) for line in lines if "प्रिया" in line)
     else:
         assert name in lines, lines  # Arabic: the logical (typed) order, right to left on the page
-    for expected in ("Certificate of Completion", certificate.event_title, "1.5 contact hours", certificate.number,
-                     "on 30 January 2025", f"certificates/{certificate.grouped_code}"):  # fmt: skip
+    for expected in (
+        "Certificate of Completion",
+        certificate.event_title,
+        "1.5 contact hours",
+        certificate.number,
+        "on 30 January 2025",
+        f"certificates/{certificate.grouped_code}",
+    ):
         assert expected in " ".join(text.split()), expected
 
     subprocess.run(["pdftoppm", "-png", "-r", "50", "-singlefile", str(path), str(tmp_path / script)], check=True)

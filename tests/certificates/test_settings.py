@@ -75,30 +75,44 @@ def test_only_admins_reach_the_settings_and_the_reports_page_links_them(client, 
 def test_the_configuration_is_the_default_until_an_admin_names_others(app, client, admin, text_of, db_session):
     with app.app_context():
         assert operations.site_issuer_settings() == {"issuer": "eventreg", "signer": "", "signer_title": ""}
-    app.config.update(CERTIFICATE_ISSUER="Metro Library", CERTIFICATE_SIGNER="Dana Whitfield",
-                      CERTIFICATE_SIGNER_TITLE="Director")  # fmt: skip
+    app.config.update(
+        CERTIFICATE_ISSUER="Metro Library", CERTIFICATE_SIGNER="Dana Whitfield", CERTIFICATE_SIGNER_TITLE="Director"
+    )
     try:
         assert "Empty: “Metro Library”, from the server’s configuration." in text_of(client.get(SETTINGS))
         with app.app_context():
             assert operations.site_issuer_settings() == {
-                "issuer": "Metro Library", "signer": "Dana Whitfield", "signer_title": "Director"
-            }  # fmt: skip
-        response = post_settings(client, issuer="  State Library Training  ", signer="Ravi Menon",
-                                 signer_title="Head of Learning", accent_colour="#7A1F3D")  # fmt: skip
+                "issuer": "Metro Library",
+                "signer": "Dana Whitfield",
+                "signer_title": "Director",
+            }
+        response = post_settings(
+            client,
+            issuer="  State Library Training  ",
+            signer="Ravi Menon",
+            signer_title="Head of Learning",
+            accent_colour="#7A1F3D",
+        )
         assert response.status_code == 303
         assert client.get(response.headers["Location"]).status_code == 200
         row = stored()
         assert (row.issuer, row.signer, row.signer_title, row.accent_colour, row.updated_by) == (
-            "State Library Training", "Ravi Menon", "Head of Learning", "#7a1f3d", "admin@library.example.org"
-        )  # fmt: skip
+            "State Library Training",
+            "Ravi Menon",
+            "Head of Learning",
+            "#7a1f3d",
+            "admin@library.example.org",
+        )
         with app.app_context():
             assert operations.site_issuer_settings()["issuer"] == "State Library Training"
         # The signer goes with their title: clearing the signer goes back to the configuration's pair.
         post_settings(client, issuer="", signer="", signer_title="Head of Learning")
         with app.app_context():
             assert operations.site_issuer_settings() == {
-                "issuer": "Metro Library", "signer": "Dana Whitfield", "signer_title": "Director"
-            }  # fmt: skip
+                "issuer": "Metro Library",
+                "signer": "Dana Whitfield",
+                "signer_title": "Director",
+            }
     finally:
         app.config.update(CERTIFICATE_ISSUER=None, CERTIFICATE_SIGNER="", CERTIFICATE_SIGNER_TITLE="")
 
@@ -176,8 +190,21 @@ def test_an_svg_logo_keeps_its_drawing_and_loses_scripts_handlers_and_outside_re
     row = stored()
     assert row.logo_type == "image/svg+xml"
     kept = row.logo.decode("utf-8").lower()
-    for gone in ("script", "alert", "onload", "onclick", "foreignobject", "<image", "javascript", "https:",
-                 "file:", "example.com", "@import", "animate", "\\"):  # fmt: skip
+    for gone in (
+        "script",
+        "alert",
+        "onload",
+        "onclick",
+        "foreignobject",
+        "<image",
+        "javascript",
+        "https:",
+        "file:",
+        "example.com",
+        "@import",
+        "animate",
+        "\\",
+    ):
         assert gone not in kept, gone
     assert 'fill="url(#g)"' in kept
     assert 'href="#r"' in kept

@@ -54,9 +54,12 @@ def test_the_list_shows_upcoming_events_with_their_times_seats_and_links_to_the_
     assert response.status_code == 200
     shown = entries(response)
     assert titles(response) == [
-        "Open data for community needs", "Weeding the collection", "Teen services roundtable", "Storytime skills",
+        "Open data for community needs",
+        "Weeding the collection",
+        "Teen services roundtable",
+        "Storytime skills",
         "Grant writing basics",
-    ]  # fmt: skip
+    ]
     assert shown[0] == (
         "Open data for community needs Thursday 30 January 2025, 3:00 PM – 4:00 PM Eastern Standard Time, "
         "North America [UTC -5] 2 seats left"

@@ -34,9 +34,14 @@ def _create_alone(app, *, title: str = SAME_TITLE, slug: str | None = None) -> s
         start = datetime(2025, 2, 10, 14, tzinfo=pytz.utc)
         try:
             event = operations.create_event(
-                title=title, slug=slug, starts_at=start, ends_at=start + timedelta(hours=1), timezone="UTC",
-                now=app.config["CLOCK"].now(), status=Status.DRAFT,
-            )  # fmt: skip
+                title=title,
+                slug=slug,
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                timezone="UTC",
+                now=app.config["CLOCK"].now(),
+                status=Status.DRAFT,
+            )
             db.session.commit()
             return event.slug
         finally:

@@ -332,8 +332,12 @@ def test_every_public_page_offers_hosts_the_same_sign_in_link_and_stays_shared(c
 def test_an_upcoming_search_points_to_matching_past_events_under_on_demand(client, make_event, make_topic, text_of):
     data = make_topic()
     make_event(title="Open data, live", local_start=datetime(2025, 2, 6, 15), topics=[data])  # noqa: DTZ001
-    make_event(title="Open data, recorded", local_start=datetime(2024, 12, 5, 15), topics=[data],  # noqa: DTZ001
-               archive_url="https://archive.example.org/open-data")  # fmt: skip
+    make_event(
+        title="Open data, recorded",
+        local_start=datetime(2024, 12, 5, 15),  # noqa: DTZ001
+        topics=[data],
+        archive_url="https://archive.example.org/open-data",
+    )
     make_event(title="Open stacks, recorded", local_start=datetime(2024, 11, 5, 15))  # noqa: DTZ001
     found = client.get("/events?q=open")
     assert "Looking for a recording? 2 past events matching “open” are under On-demand." in text_of(found)

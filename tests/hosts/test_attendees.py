@@ -109,10 +109,20 @@ def test_csv_export_has_the_expected_columns_accents_and_no_formulas(client, hos
     db_session.commit()
     exported = rows(client, hosted)
     assert list(exported[0]) == [
-        "Name", "Email", "Organization", "Job role", "Status", "Waiting position", "Registered at",
-        "Registrant time zone", "Accessibility request", "Accessibility details", "Wants recording", "Attended",
+        "Name",
+        "Email",
+        "Organization",
+        "Job role",
+        "Status",
+        "Waiting position",
+        "Registered at",
+        "Registrant time zone",
+        "Accessibility request",
+        "Accessibility details",
+        "Wants recording",
+        "Attended",
         "Minutes attended",
-    ]  # fmt: skip
+    ]
     assert exported[0]["Name"] == "Zoë Ångström"
     assert exported[0]["Organization"] == '\'=HYPERLINK("http://evil.example","x")'
     assert exported[0]["Job role"] == "'+1 librarian"
@@ -143,9 +153,15 @@ def test_attendance_report(client, hosted, register, db_session, clock):
     clock.set(hosted.ends_at + timedelta(days=1))
     report = list(csv.DictReader(io.StringIO(client.get("/host/attendance.csv").data.decode("utf-8-sig"))))
     assert report == [
-        {"Event": hosted.title, "Date": "30 January 2025", "Registered": "2", "Attended": "1", "Attendance rate": "50%",
-         "Average minutes attended": "50"}
-    ]  # fmt: skip
+        {
+            "Event": hosted.title,
+            "Date": "30 January 2025",
+            "Registered": "2",
+            "Attended": "1",
+            "Attendance rate": "50%",
+            "Average minutes attended": "50",
+        }
+    ]
 
 
 def test_attendance_goes_back_to_the_same_list_view_and_ignores_other_query_keys(

@@ -492,9 +492,11 @@ def test_an_event_in_a_repeated_hour_saved_again_with_a_new_title_keeps_its_time
     already (start, end and closing time each), so fixing the title moves nothing and tells nobody."""
     starts_at = FALL_BACK_1_30[occurrence]
     event = hosted_event(
-        timezone="America/New_York", starts_at=starts_at, duration=timedelta(hours=1),
+        timezone="America/New_York",
+        starts_at=starts_at,
+        duration=timedelta(hours=1),
         registration_deadline_at=starts_at - timedelta(minutes=10),
-    )  # fmt: skip
+    )
     register(event)
     deliver_and_clear()
     before = columns(event)
@@ -531,9 +533,11 @@ def test_the_editor_shows_the_stored_times_their_length_and_the_hosts_own_time(
     client, hosted_event, make_host, db_session, text_of
 ):
     event = hosted_event(
-        host=make_host(timezone="Europe/Berlin"), timezone="America/New_York", starts_at=FALL_BACK_1_30["first"],
+        host=make_host(timezone="Europe/Berlin"),
+        timezone="America/New_York",
+        starts_at=FALL_BACK_1_30["first"],
         duration=timedelta(hours=1),
-    )  # fmt: skip
+    )
     db_session.commit()
     page = text_of(client.get(f"/host/events/{event.id}/edit"))
     assert (

@@ -222,9 +222,13 @@ def test_someone_back_filled_without_mail_is_not_told_a_confirmation_was_emailed
     event = make_event()
     clock.set(event.ends_at + timedelta(days=1))
     added = operations.add_registrant(
-        event, name="Late Record", email="late@library.example.org", organization="Branch", email_them=False,
+        event,
+        name="Late Record",
+        email="late@library.example.org",
+        organization="Branch",
+        email_them=False,
         now=clock.now(),
-    )  # fmt: skip
+    )
     db_session.commit()
     for mailed in (False, True):
         html = page_of(client, manage_url(app, added.registration, mailed=mailed))
@@ -237,9 +241,13 @@ def test_before_the_event_someone_added_without_email_is_not_told_a_confirmation
 ):
     event = make_event()
     quiet = operations.add_registrant(
-        event, name="Quiet", email="quiet@library.example.org", organization="Branch", email_them=False,
+        event,
+        name="Quiet",
+        email="quiet@library.example.org",
+        organization="Branch",
+        email_them=False,
         now=clock.now(),
-    ).registration  # fmt: skip
+    ).registration
     told = operations.add_registrant(
         event, name="Told", email="told@library.example.org", organization="Branch", email_them=True, now=clock.now()
     ).registration

@@ -65,9 +65,18 @@ def test_every_message_for_the_entry_carries_a_higher_sequence_than_the_last(
     step(confirm)
     step(lambda: operations.cancel_registration(registration, now=clock.now()))
     step(confirm)  # registering again after cancelling
-    step(lambda: operations.tell_of_event_update(event, event_operations.update_event(
-        event, now=clock.now(), starts_at=event.starts_at + timedelta(hours=1),
-        ends_at=event.ends_at + timedelta(hours=1)), now=clock.now()))  # fmt: skip
+    step(
+        lambda: operations.tell_of_event_update(
+            event,
+            event_operations.update_event(
+                event,
+                now=clock.now(),
+                starts_at=event.starts_at + timedelta(hours=1),
+                ends_at=event.ends_at + timedelta(hours=1),
+            ),
+            now=clock.now(),
+        )
+    )
     step(lambda: operations.cancel_registration(registration, now=clock.now()))
     received = calendar_messages(mailbox, ana)
     assert [method for method, _, _ in received] == ["REQUEST", "CANCEL", "REQUEST", "REQUEST", "CANCEL"]

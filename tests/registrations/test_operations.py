@@ -151,10 +151,14 @@ def test_unique_constraint_is_the_backstop(make_event, register, db_session):
     registration = register(event)
     db_session.add(
         Registration(
-            event=event, email=registration.email, name="x", organization="y", status="confirmed",
+            event=event,
+            email=registration.email,
+            name="x",
+            organization="y",
+            status="confirmed",
             created_at=registration.created_at,
         )
-    )  # fmt: skip
+    )
     with pytest.raises(sa.exc.IntegrityError):
         db_session.flush()
 
@@ -204,9 +208,13 @@ def test_adding_someone_to_an_ended_full_event_confirms_them_and_queues_nothing(
     event = make_event(capacity=1)
     register(event)
     added = operations.add_registrant(
-        event, name="Late Record", email="late@library.example.org", organization="Branch", email_them=True,
+        event,
+        name="Late Record",
+        email="late@library.example.org",
+        organization="Branch",
+        email_them=True,
         now=event.ends_at + timedelta(hours=3),
-    )  # fmt: skip
+    )
     assert added.emailed is False
     assert added.registration.status == RegistrationStatus.CONFIRMED  # the seats no longer matter
     assert outbox_kinds(db_session, added.registration) == []

@@ -7,8 +7,18 @@ from hypothesis import strategies as st
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import Registration
 
-FIELDS = ["name", "email", "organization", "job_role", "accessibility", "accessibility_details", "timezone",
-          "form_key", "website", "wants_recording"]  # fmt: skip
+FIELDS = [
+    "name",
+    "email",
+    "organization",
+    "job_role",
+    "accessibility",
+    "accessibility_details",
+    "timezone",
+    "form_key",
+    "website",
+    "wants_recording",
+]
 
 any_text = st.text(st.characters(codec="utf-8"), max_size=300)
 emails = st.emails().map(lambda e: e[:254])

@@ -28,8 +28,13 @@ def test_registration_page_shows_the_event_the_form_and_seats_left(client, make_
     assert f"Register: {event.title}" in page
     assert "Time: 3:00 PM – 4:00 PM Eastern Standard Time" in page
     assert "11 seats left" in page
-    for label in ("Your name", "Email address", "Library or organization", "Accessibility request",
-                  "Email me when the recording is posted"):  # fmt: skip
+    for label in (
+        "Your name",
+        "Email address",
+        "Library or organization",
+        "Accessibility request",
+        "Email me when the recording is posted",
+    ):
         assert label in html
 
 

@@ -11,9 +11,11 @@ def past_event(make_event):
 
     def make(local_start: datetime, zone: str = "America/New_York", contact_hours: str | None = "1.5", **fields):
         return make_event(
-            local_start=local_start, timezone=zone,
-            contact_hours=Decimal(contact_hours) if contact_hours is not None else None, **fields,
-        )  # fmt: skip
+            local_start=local_start,
+            timezone=zone,
+            contact_hours=Decimal(contact_hours) if contact_hours is not None else None,
+            **fields,
+        )
 
     return make
 

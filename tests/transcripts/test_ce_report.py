@@ -75,8 +75,11 @@ def test_one_event_lists_who_earned_how_many_hours(client, season):
         ("No Show", "0", "45", "0"),
     ]
     assert [r["Attendance record"] for r in rows] == [
-        "platform report", "platform report", "marked attended by host", "platform report"
-    ]  # fmt: skip
+        "platform report",
+        "platform report",
+        "marked attended by host",
+        "platform report",
+    ]
     assert {r["Event"] for r in rows} == {"Year-end review"}
     assert {r["Event date (event's time zone)"] for r in rows} == {"2024-12-31"}
     assert rows[1]["Email"] == "ana@library.example.org"
@@ -148,10 +151,17 @@ def test_every_registrant_is_in_the_report_with_zeros_for_absence_never_blanks(
 
     rows = rows_of(client.get("/host/ce-report.csv?start=2025-01-08&end=2025-01-09"))
     table = [
-        (r["Event"], r["Name"], r["Registration"], r["Attendance record"], r["Minutes attended"],
-         r["Credit rule met"], r["Hours earned"])
+        (
+            r["Event"],
+            r["Name"],
+            r["Registration"],
+            r["Attendance record"],
+            r["Minutes attended"],
+            r["Credit rule met"],
+            r["Hours earned"],
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
     assert table == [
         ("Readers' advisory", "Absent Abe", "confirmed", "none", "0", "no", "0"),
         ("Readers' advisory", "Ana Lima", "confirmed", "platform report", "58", "yes", "1.5"),

@@ -125,9 +125,16 @@ def test_csv_download_is_labelled_formula_safe_and_private(client, history, tran
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert list(rows[0]) == [
-        "Event", "Event date (event's time zone)", "Event time zone", "Starts (event's time zone)",
-        "Minutes attended", "Minutes required", "Credit rule met", "Contact hours earned", "Certificate",
-    ]  # fmt: skip
+        "Event",
+        "Event date (event's time zone)",
+        "Event time zone",
+        "Starts (event's time zone)",
+        "Minutes attended",
+        "Minutes required",
+        "Credit rule met",
+        "Contact hours earned",
+        "Certificate",
+    ]
     assert [r["Event date (event's time zone)"] for r in rows] == [
         "2024-12-31",
         "2025-01-01",
@@ -178,8 +185,12 @@ def test_pdf_renders_names_and_titles_in_other_scripts(client, past_event, atten
 
 def test_hours_are_written_without_trailing_zeros():
     assert [records.format_hours(Decimal(v)) for v in ("1.50", "2.00", "0.75", "0", "10")] == [
-        "1.5", "2", "0.75", "0", "10",
-    ]  # fmt: skip
+        "1.5",
+        "2",
+        "0.75",
+        "0",
+        "10",
+    ]
     assert records.format_hours(None) == ""
 
 

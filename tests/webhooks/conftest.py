@@ -101,9 +101,13 @@ def make_endpoint(db_session, clock):
 
     def make(host, url, types=None, **fields):
         return webhook_operations.create_endpoint(
-            host, url=url, event_types=list(types or EVENT_TYPES), description=fields.get("description", ""),
-            allowed=network.allowed_hosts("127.0.0.1"), now=clock.now(),
-        )  # fmt: skip
+            host,
+            url=url,
+            event_types=list(types or EVENT_TYPES),
+            description=fields.get("description", ""),
+            allowed=network.allowed_hosts("127.0.0.1"),
+            now=clock.now(),
+        )
 
     return make
 

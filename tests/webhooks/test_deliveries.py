@@ -42,10 +42,15 @@ def test_a_public_registration_delivers_registration_created_after_commit(
     assert payload["timestamp"] == clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     data = payload["data"]
     assert data["event"] == {
-        "id": event.id, "slug": event.slug, "title": event.title, "status": "published",
-        "starts_at": f"{event.starts_at:%Y-%m-%dT%H:%M:%SZ}", "ends_at": f"{event.ends_at:%Y-%m-%dT%H:%M:%SZ}",
-        "timezone": "Europe/Berlin", "url": f"http://eventreg.test/events/{event.slug}",
-    }  # fmt: skip
+        "id": event.id,
+        "slug": event.slug,
+        "title": event.title,
+        "status": "published",
+        "starts_at": f"{event.starts_at:%Y-%m-%dT%H:%M:%SZ}",
+        "ends_at": f"{event.ends_at:%Y-%m-%dT%H:%M:%SZ}",
+        "timezone": "Europe/Berlin",
+        "url": f"http://eventreg.test/events/{event.slug}",
+    }
     assert data["registration"]["email"] == "ana@library.example.org"
     assert data["registration"]["name"] == "Ana Lima"
     assert data["registration"]["status"] == "confirmed"
@@ -182,9 +187,18 @@ def test_an_outcome_is_recorded_though_another_connection_commits_while_the_rece
 
 
 def test_a_burst_in_the_background_while_other_requests_commit_arrives_once_each(
-    app, client, make_host, make_event, make_endpoint, receiver, registration_form, db_session, clock, deliveries,
+    app,
+    client,
+    make_host,
+    make_event,
+    make_endpoint,
+    receiver,
+    registration_form,
+    db_session,
+    clock,
+    deliveries,
     monkeypatch,
-):  # fmt: skip
+):
     host = make_host()
     event = make_event(starts_at=clock.now() + timedelta(days=10))
     event.hosts = [host]

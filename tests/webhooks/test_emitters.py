@@ -59,10 +59,17 @@ def test_publish_update_and_cancel_emit_event_types(client, hosted_event, make_e
     form = client.get(f"/host/events/{event.id}/edit")
     assert form.status_code == 200
     data = {
-        "title": "A new title", "summary": event.summary, "format": "webinar", "timezone": "America/New_York",
-        "start_date": "2025-01-30", "start_time": "16:00", "end_time": "17:00", "capacity": "",
-        "join_url": event.join_url, "reminder_hours": "24, 1",
-    }  # fmt: skip
+        "title": "A new title",
+        "summary": event.summary,
+        "format": "webinar",
+        "timezone": "America/New_York",
+        "start_date": "2025-01-30",
+        "start_time": "16:00",
+        "end_time": "17:00",
+        "capacity": "",
+        "join_url": event.join_url,
+        "reminder_hours": "24, 1",
+    }
     assert client.post(f"/host/events/{event.id}/edit", data=data).status_code == 303
     client.post(f"/host/events/{event.id}/cancel")
 
@@ -136,10 +143,14 @@ def test_issuing_and_reissuing_a_certificate_emit_certificate_issued(
     assert issued["type"] == "certificate.issued"
     assert issued["data"]["registration"]["email"] == "ana.lopez@library.example.org"
     assert issued["data"]["certificate"] == {
-        "id": certificate.id, "number": certificate.number, "name": "Ana Lopez", "contact_hours": "1.50",
-        "issued_at": issued["timestamp"], "reissued_at": None,
+        "id": certificate.id,
+        "number": certificate.number,
+        "name": "Ana Lopez",
+        "contact_hours": "1.50",
+        "issued_at": issued["timestamp"],
+        "reissued_at": None,
         "verification_url": f"http://eventreg.test/certificates/{certificate.grouped_code}",
-    }  # fmt: skip
+    }
 
     path = f"/host/events/{event.id}/certificates/{certificate.id}/reissue"
     assert client.post(path, data={"name": "Ana López"}).status_code == 303
@@ -168,6 +179,8 @@ def test_attendance_recorded_from_the_api_carries_the_minutes_just_written(
     for minutes in (55, 70):
         response = client.put(url, json={"minutes": minutes}, headers={"Authorization": f"Bearer {secret}"})
         assert response.status_code == 200, response.get_data(as_text=True)
-    recorded = [(p["data"]["registrations"][0]["minutes_attended"], p["data"]["registrations"][0]["attended"])
-                for p in receiver.payloads()]  # fmt: skip
+    recorded = [
+        (p["data"]["registrations"][0]["minutes_attended"], p["data"]["registrations"][0]["attended"])
+        for p in receiver.payloads()
+    ]
     assert recorded == [(55, True), (70, True)]

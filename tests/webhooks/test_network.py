@@ -89,9 +89,13 @@ def test_the_url_is_checked_again_at_send_time(
     make_endpoint(host, receiver.url)  # saved while the allow-list let it through
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOWED_HOSTS", "localhost")
     endpoint = operations.create_endpoint(
-        host, url="https://localhost:1/hook", event_types=["registration.created"], description="",
-        allowed=network.allowed_hosts("localhost"), now=clock.now(),
-    )  # fmt: skip
+        host,
+        url="https://localhost:1/hook",
+        event_types=["registration.created"],
+        description="",
+        allowed=network.allowed_hosts("localhost"),
+        now=clock.now(),
+    )
     register(event)
     db_session.commit()
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOWED_HOSTS", "")

@@ -21,9 +21,12 @@ def test_a_host_adds_an_endpoint_and_sees_the_secret_once(client, login, make_ho
     )
     response = client.post(
         "/host/webhooks/new",
-        data={"url": "http://127.0.0.1:8000/hook", "description": "CRM sync",
-              "event_types": ["registration.created", "certificate.issued"]},
-    )  # fmt: skip
+        data={
+            "url": "http://127.0.0.1:8000/hook",
+            "description": "CRM sync",
+            "event_types": ["registration.created", "certificate.issued"],
+        },
+    )
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, no-store"
     endpoint = db_session.scalars(sa.select(WebhookEndpoint)).one()

@@ -127,6 +127,8 @@ def test_host_disables_and_enables_an_endpoint(
     sending.send_pending(clock.now() + timedelta(days=1))
     assert receiver.requests == []
     client.post(f"/host/webhooks/{endpoint.id}/enable")
-    client.post(f"/events/{event.slug}/register", data={"name": "Dee", "email": "dee@library.example.org",
-                                                         "organization": "Library", "form_key": "k"})  # fmt: skip
+    client.post(
+        f"/events/{event.slug}/register",
+        data={"name": "Dee", "email": "dee@library.example.org", "organization": "Library", "form_key": "k"},
+    )
     assert receiver.types() == ["registration.created"]
