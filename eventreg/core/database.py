@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, exc
 from sqlalchemy.orm import Session
@@ -133,3 +134,13 @@ def configure_engine_events(app: Flask) -> None:
         if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
             return  # the connection asked for no transaction: nothing to begin
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_immediate() else "BEGIN")
+
+
+def every_word_in(words: list[str], *columns) -> list:
+    """WHERE clauses for a search box: each word must appear, in any case, in one of the columns. LIKE works
+    the same on SQLite and PostgreSQL; the escape keeps a typed % or _ literal."""
+    clauses = []
+    for word in words:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(sa.or_(*(column.ilike(pattern, escape="\\") for column in columns)))
+    return clauses

@@ -5,6 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import abort
 
+from eventreg.core.database import every_word_in
 from eventreg.core.extensions import db
 from eventreg.events.models import Event, Status, Topic
 from eventreg.events.rules import MAX_DURATION
@@ -73,15 +74,4 @@ def search_words(q: str) -> list[str]:
 def _filtered(query: sa.Select, topic: Topic | None, q: str) -> sa.Select:
     if topic is not None:
         query = query.where(Event.topics.any(Topic.id == topic.id))
-    # Every word must appear in the title, summary or description, in any case. LIKE works the same
-    # on SQLite and PostgreSQL; the escape keeps a typed % or _ literal.
-    for word in search_words(q):
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            sa.or_(
-                Event.title.ilike(pattern, escape="\\"),
-                Event.summary.ilike(pattern, escape="\\"),
-                Event.description.ilike(pattern, escape="\\"),
-            )
-        )
-    return query
+    return query.where(*every_word_in(search_words(q), Event.title, Event.summary, Event.description))

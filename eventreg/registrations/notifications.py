@@ -71,46 +71,67 @@ def _context(registration: Registration, **extra) -> dict:
     }
 
 
-def queue_confirmation(registration: Registration, *, now: datetime, promoted: bool = False, again: bool = False):
-    title = registration.event.title
+def _queue(
+    registration: Registration,
+    *,
+    kind: str,
+    subject: str,
+    template: str,
+    now: datetime,
+    calendar_method: str | None = None,
+    reply_to: str | None = None,
+    **context,
+):
+    """One mail to the registrant about their registration, with the invitation when calendar_method says so.
+    Its template reads the registration, the event, the links and `kind` (the recording mail's wording)."""
     return outbox.queue(
-        kind="confirmation_again" if again else "confirmation",
+        kind=kind,
         to_address=registration.email,
         to_name=registration.name,
+        subject=subject,
+        template=template,
+        context=_context(registration, kind=kind, **context),
+        calendar=invitation(registration, method=calendar_method) if calendar_method else None,
+        calendar_method=calendar_method,
+        registration_id=registration.id,
+        reply_to=reply_to,
+        now=now,
+    )
+
+
+def queue_confirmation(registration: Registration, *, now: datetime, promoted: bool = False, again: bool = False):
+    title = registration.event.title
+    return _queue(
+        registration,
+        kind="confirmation_again" if again else "confirmation",
         subject=f"You’re registered: {title}" if not promoted else f"A seat opened up — you’re registered: {title}",
         template="confirmation",
-        context=_context(registration, promoted=promoted, again=again),
-        calendar=invitation(registration, method="REQUEST"),
         calendar_method="REQUEST",
-        registration_id=registration.id,
         now=now,
+        promoted=promoted,
+        again=again,
     )
 
 
 def queue_waiting(registration: Registration, *, position: int, now: datetime, again: bool = False):
-    return outbox.queue(
+    return _queue(
+        registration,
         kind="waiting_again" if again else "waiting",
-        to_address=registration.email,
-        to_name=registration.name,
         subject=f"You’re on the waiting list: {registration.event.title}",
         template="waiting",
-        context=_context(registration, position=position, again=again),
-        registration_id=registration.id,
         now=now,
+        position=position,
+        again=again,
     )
 
 
 def queue_cancellation(registration: Registration, *, had_invitation: bool, now: datetime):
-    return outbox.queue(
+    return _queue(
+        registration,
         kind="cancellation",
-        to_address=registration.email,
-        to_name=registration.name,
         subject=f"Registration cancelled: {registration.event.title}",
         template="cancellation",
-        context=_context(registration),
-        calendar=invitation(registration, method="CANCEL") if had_invitation else None,
         calendar_method="CANCEL" if had_invitation else None,
-        registration_id=registration.id,
         now=now,
     )
 
@@ -139,31 +160,25 @@ class EventBefore:
 def queue_update(registration: Registration, *, changes: list[str], now: datetime, previous: EventBefore | None = None):
     """The event changed (time, place or link): an updated invitation with the same UID, higher SEQUENCE. The
     mail says what the time and place were (previous), beside what they are now."""
-    return outbox.queue(
+    return _queue(
+        registration,
         kind="update",
-        to_address=registration.email,
-        to_name=registration.name,
         subject=f"Updated: {registration.event.title}",
         template="update",
-        context=_context(registration, changes=changes, previous=previous),
-        calendar=invitation(registration, method="REQUEST"),
         calendar_method="REQUEST",
-        registration_id=registration.id,
         now=now,
+        changes=changes,
+        previous=previous,
     )
 
 
 def queue_event_cancelled(registration: Registration, *, had_invitation: bool, now: datetime):
-    return outbox.queue(
+    return _queue(
+        registration,
         kind="event_cancelled",
-        to_address=registration.email,
-        to_name=registration.name,
         subject=f"Cancelled: {registration.event.title}",
         template="event_cancelled",
-        context=_context(registration),
-        calendar=invitation(registration, method="CANCEL") if had_invitation else None,
         calendar_method="CANCEL" if had_invitation else None,
-        registration_id=registration.id,
         now=now,
     )
 
@@ -178,29 +193,24 @@ RECORDING_SUBJECTS = {
 
 def queue_recording(registration: Registration, *, kind: str, now: datetime):
     """After the event: the recording link, as a thank-you, a sorry-we-missed-you, or a correction."""
-    return outbox.queue(
+    return _queue(
+        registration,
         kind=kind,
-        to_address=registration.email,
-        to_name=registration.name,
         subject=RECORDING_SUBJECTS[kind].format(title=registration.event.title),
         template="recording",
-        context=_context(registration, kind=kind),
-        registration_id=registration.id,
         now=now,
     )
 
 
 def queue_reminder(registration: Registration, *, hours_before: int, now: datetime):
     when = timezones.reminder_when(hours_before)
-    return outbox.queue(
+    return _queue(
+        registration,
         kind=f"reminder_{hours_before}h",
-        to_address=registration.email,
-        to_name=registration.name,
         subject=f"Reminder: {registration.event.title} starts {when}",
         template="reminder",
-        context=_context(registration, when=when),
-        registration_id=registration.id,
         now=now,
+        when=when,
     )
 
 
@@ -211,16 +221,14 @@ def host_message_subject(event, subject: str) -> str:
 def queue_host_message(registration: Registration, *, subject: str, body: str, reply_to: str | None, now: datetime):
     """A host's message to their registrants, sent as written: no greeting of ours before theirs. The body is
     plain text; the HTML part escapes it. Answers go to reply_to (the host), not to the no-reply sender."""
-    return outbox.queue(
+    return _queue(
+        registration,
         kind="host_message",
-        to_address=registration.email,
-        to_name=registration.name,
         subject=host_message_subject(registration.event, subject),
         template="host_message",
-        context=_context(registration, body=body),
-        registration_id=registration.id,
         reply_to=reply_to,
         now=now,
+        body=body,
     )
 
 

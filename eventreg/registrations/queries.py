@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from eventreg.core.database import every_word_in
 from eventreg.core.extensions import db
 from eventreg.events.models import Event
 from eventreg.mail.models import OutboxMessage
@@ -44,17 +45,11 @@ def attendees_query(event: Event, *, q: str = "", sort: str = "registered") -> s
     """An event's registrations for its hosts: searched by name, email or organization, sorted."""
     # Every row's event is this one, already in the session: joining it to each row would only repeat it.
     query = (
-        sa.select(Registration).where(Registration.event_id == event.id).options(sa.orm.lazyload(Registration.event))
+        sa.select(Registration)
+        .where(Registration.event_id == event.id)
+        .where(*every_word_in(q.split()[:5], Registration.name, Registration.email, Registration.organization))
+        .options(sa.orm.lazyload(Registration.event))
     )
-    for word in q.split()[:5]:
-        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            sa.or_(
-                Registration.name.ilike(pattern, escape="\\"),
-                Registration.email.ilike(pattern, escape="\\"),
-                Registration.organization.ilike(pattern, escape="\\"),
-            )
-        )
     return query.order_by(*SORTS.get(sort, SORTS["registered"]))
 
 
