@@ -1,6 +1,7 @@
 // Inside the framed event list (/embed/). The page is the same for every visitor of every site, so it is
-// written in each event's own zone; this rewrites each <time> into the visitor's zone with the browser's own
-// zone rules (Intl), in the shape the rest of the site uses. It also tells the embedding page our height, for
+// written in each event's own zone; this adds, under each <time>, the visitor's own time with the browser's own
+// zone rules (Intl), in the shape the rest of the site uses ("Your time: ..."), and keeps the event's: for an
+// event in a place, its local time is the one on the door. It also tells the embedding page our height, for
 // the loader (embed.js) to fit the frame. Without this script the list shows the events' zones and scrolls.
 (function () {
   "use strict";
@@ -55,16 +56,22 @@
     if (!zone) { return; }
     var times = document.querySelectorAll("time[data-end]");
     try {
+      var lines = [];
       Array.prototype.forEach.call(times, function (time) {
-        if (time.getAttribute("data-zone") !== zone) {
-          time.textContent = timeLine(new Date(time.getAttribute("datetime")), new Date(time.getAttribute("data-end")), zone);
+        var mine = time.parentNode.nextElementSibling;
+        if (time.getAttribute("data-zone") !== zone && mine && mine.classList.contains("when-visitor")) {
+          var start = new Date(time.getAttribute("datetime")), end = new Date(time.getAttribute("data-end"));
+          lines.push([mine, "Your time: " + timeLine(start, end, zone)]);
         }
       });
+      // Written only once every line could be: a zone this browser cannot format leaves the page as it was.
+      lines.forEach(function (line) { line[0].textContent = line[1]; line[0].hidden = false; });
+      if (!lines.length) { return; }
     } catch (error) {
-      return;  // a zone this browser cannot format: the page keeps what it had, and says so
+      return;
     }
     var note = document.getElementById("zone-note");
-    if (note && times.length) { note.textContent = "Times are in your time zone (" + zone.replace(/_/g, " ") + ")."; }
+    if (note) { note.textContent = "Times are in each event\u2019s own time zone, and in yours (" + zone.replace(/_/g, " ") + ")."; }
   }
 
   // The loader on the embedding page checks that this comes from our origin and has this shape; a height is

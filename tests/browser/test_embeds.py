@@ -119,11 +119,16 @@ def test_a_library_page_frames_the_list_which_fits_its_height_and_opens_events_i
     expect(frame.locator("li.event")).to_have_count(5)
     entry = frame.locator("li.event").first
     expect(entry.get_by_role("link")).to_have_text("Open data for community needs")
-    # The script wrote the time in the visitor's zone (Berlin), and says so.
+    # The event's own time stays; the script added the visitor's (Berlin) under it, and says so.
     expect(entry.locator("time")).to_have_text(
-        "Thursday 30 January 2025, 9:00 PM – 10:00 PM Central European Standard Time [UTC +1]"
+        "Thursday 30 January 2025, 3:00 PM – 4:00 PM Eastern Standard Time, North America [UTC -5]"
     )
-    expect(frame.locator("#zone-note")).to_have_text("Times are in your time zone (Europe/Berlin).")
+    expect(entry.locator(".when-visitor")).to_have_text(
+        "Your time: Thursday 30 January 2025, 9:00 PM – 10:00 PM Central European Standard Time [UTC +1]"
+    )
+    expect(frame.locator("#zone-note")).to_have_text(
+        "Times are in each event’s own time zone, and in yours (Europe/Berlin)."
+    )
     expect(entry).to_contain_text("30 seats left")
     expect(frame.locator("li.event").nth(1)).to_contain_text("Full")
 
@@ -202,7 +207,34 @@ def test_without_javascript_the_list_shows_each_events_own_zone(open_page, live_
     expect(entry.locator("time")).to_have_text(
         "Thursday 30 January 2025, 3:00 PM – 4:00 PM Eastern Standard Time, North America [UTC -5]"
     )
+    expect(entry.locator(".when-visitor")).to_be_hidden()
     expect(page.locator("#zone-note")).to_have_text("Times are in each event’s own time zone.")
+
+
+def test_an_in_person_event_shows_its_place_and_local_time_beside_the_visitors(
+    open_page, live_server, make_event, db_session
+):
+    make_event(
+        title="Makerspace open house",
+        format="in_person",
+        location="Central Library, 1 Main St, Wellington",
+        timezone="Pacific/Auckland",
+        local_start=datetime(2025, 1, 31, 10),  # noqa: DTZ001 - wall-clock time in Wellington
+    )
+    make_event(title="Online only", local_start=datetime(2025, 2, 3, 11))  # noqa: DTZ001
+    db_session.commit()
+    page = open_page(timezone_id="America/Los_Angeles")
+    page.goto("/embed/events")
+    place, online = page.locator("li.event").nth(0), page.locator("li.event").nth(1)
+    expect(place.locator(".place")).to_have_text("Place: Central Library, 1 Main St, Wellington")
+    # On the door in Wellington (summer time, across the date line), and in the visitor's Los Angeles.
+    expect(place.locator("time")).to_have_text(
+        "Friday 31 January 2025, 10:00 AM – 11:00 AM New Zealand Daylight Time, Oceania [UTC +13]"
+    )
+    expect(place.locator(".when-visitor")).to_have_text(
+        "Your time: Thursday 30 January 2025, 1:00 PM – 2:00 PM Pacific Standard Time [UTC -8]"
+    )
+    expect(online.locator(".place")).to_have_count(0)
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
@@ -264,11 +296,11 @@ def test_visitor_times_say_the_next_day_and_label_each_end_across_a_clock_change
     db_session.commit()
     page = open_page()
     page.goto("/embed/events?topic=late")
-    times = page.locator("li.event time")
+    times = page.locator("li.event .when-visitor")
     expect(times.nth(0)).to_have_text(
-        "Thursday 30 January 2025, 11:30 PM – 1:00 AM the next day Central European Standard Time [UTC +1]"
+        "Your time: Thursday 30 January 2025, 11:30 PM – 1:00 AM the next day Central European Standard Time [UTC +1]"
     )
     expect(times.nth(1)).to_have_text(
-        "Sunday 30 March 2025, 1:30 AM Central European Standard Time [UTC +1] – "
+        "Your time: Sunday 30 March 2025, 1:30 AM Central European Standard Time [UTC +1] – "
         "4:30 AM Central European Summer Time [UTC +2]"
     )

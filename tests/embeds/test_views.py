@@ -254,3 +254,13 @@ def test_the_list_states_a_certificate_and_its_contact_hours(client, make_event,
     first, second = entries(client.get("/embed/events"))
     assert "Certificate of completion · 1.5 contact hours" in first
     assert "contact hour" not in second
+
+
+def test_an_in_person_events_place_is_shown_escaped_and_a_webinar_has_none(client, make_event, db_session, text_of):
+    make_event(title="Book sale", format="in_person", location="Room <b>2</b> & hall")
+    make_event(title="Webinar", location="ignored for a webinar")
+    response = client.get("/embed/events")
+    html = response.get_data(as_text=True)
+    assert "Place: Room &lt;b&gt;2&lt;/b&gt; &amp; hall" in html
+    assert "ignored for a webinar" not in html
+    assert html.count('class="place"') == 1
