@@ -31,3 +31,25 @@ class ApiToken(db.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class IdempotentRequest(db.Model):
+    """A POST sent with an Idempotency-Key (api/idempotency.py): what was asked (method, path and the body's
+    SHA-256) and, once done, the answer given, to give again for 24 hours. status is None while in flight."""
+
+    __tablename__ = "idempotent_requests"
+    __table_args__ = (
+        # Two requests with one key cannot both claim it: the second's insert fails and it reads the first's row.
+        sa.UniqueConstraint("token_id", "key", name="uq_idempotent_requests_token_id_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(sa.ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.String(255))
+    method: Mapped[str] = mapped_column(sa.String(10))
+    path: Mapped[str] = mapped_column(sa.String(2000))
+    body_hash: Mapped[str] = mapped_column(sa.String(64))  # sha256 hex of the body's bytes
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    status: Mapped[int | None] = mapped_column()
+    body: Mapped[str | None] = mapped_column(sa.Text())
+    location: Mapped[str | None] = mapped_column(sa.String(2000))

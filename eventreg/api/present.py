@@ -89,4 +89,5 @@ def registration(registration: Registration, *, position: int | None = None) -> 
         "created_at": registration.created_at,
         "confirmed_at": registration.confirmed_at,
         "cancelled_at": registration.cancelled_at,
+        "updated_at": registration.updated_at,
     }

@@ -1,5 +1,7 @@
 """Reads the API needs beyond the catalog's own (eventreg/events/queries.py) and the hosts' lists."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from eventreg.core.extensions import db
@@ -26,12 +28,23 @@ def topics_of(events: list[Event]) -> dict[int, list[Topic]]:
     return topics
 
 
-def registrations_query(event: Event, *, status: str | None, attended: str | None) -> sa.Select:
-    """The event's registrations in the order they were made (id), by status and attendance ("true", "false", or
-    "unknown": not recorded)."""
+def registrations_query(
+    event: Event,
+    *,
+    status: str | None,
+    attended: str | None,
+    email: str | None = None,
+    updated_since: datetime | None = None,
+) -> sa.Select:
+    """The event's registrations in the order they were made (id), by status, attendance ("true", "false", or
+    "unknown": not recorded), address (any case: addresses are stored lower-case) and last change."""
     query = sa.select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
     if status:
         query = query.where(Registration.status == status)
+    if email:
+        query = query.where(Registration.email == email.strip().lower())
+    if updated_since is not None:
+        query = query.where(Registration.updated_at >= updated_since)
     if attended:
         column = Registration.attended
         query = query.where(column.is_(None) if attended == "unknown" else column.is_(attended == "true"))

@@ -125,6 +125,26 @@ class Schema(ma.Schema):
         ordered = True
 
 
+class QueryArgs(Schema):
+    """A query's parameters. One we do not know is refused (a 400 naming it, bodies.JSONBodyParser), never
+    ignored: a misspelt filter would otherwise answer everything as if it had worked. An operation with no
+    parameters reads its query through this empty schema."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class IdempotencyHeaders(Schema):
+    idempotency_key = fields.String(
+        data_key="Idempotency-Key",
+        validate=validate.Length(min=1, max=255),
+        metadata={
+            "description": "Any unique string (a UUID): the same key with the same body within 24 hours answers the "
+            "first answer again (Idempotent-Replayed: true) instead of acting twice."
+        },
+    )
+
+
 # Problems (RFC 9457)
 
 
@@ -206,10 +226,7 @@ class EventListSchema(Schema):
     )
 
 
-class EventListArgs(Schema):
-    class Meta:
-        unknown = ma.EXCLUDE  # page links of the HTML lists, tz and the like are not ours to refuse
-
+class EventListArgs(QueryArgs):
     when = fields.String(load_default="upcoming", validate=validate.OneOf(["upcoming", "on-demand"]))
     topic = fields.String(validate=validate.Length(min=1, max=80), metadata={"description": "A topic's slug."})
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "Words in the title or text."})
@@ -247,7 +264,7 @@ class HostEventListSchema(Schema):
     next = fields.String(required=True, allow_none=True)
 
 
-class PageArgs(Schema):
+class PageArgs(QueryArgs):
     cursor = fields.String(validate=validate.Length(max=200))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
@@ -331,6 +348,7 @@ class RegistrationSchema(Schema):
     created_at = Instant(required=True)
     confirmed_at = Instant(required=True, allow_none=True)
     cancelled_at = Instant(required=True, allow_none=True)
+    updated_at = Instant(required=True, metadata={"description": "The last change: status, attendance or details."})
 
 
 class RegistrationListSchema(Schema):
@@ -338,8 +356,25 @@ class RegistrationListSchema(Schema):
     next = fields.String(required=True, allow_none=True)
 
 
+class HostEventListArgs(PageArgs):
+    status = fields.String(
+        validate=validate.OneOf(Status.ALL), metadata={"description": "draft, published or cancelled."}
+    )
+    starts_after = Instant(metadata={"description": "Events starting at or after this instant (RFC 3339)."})
+    starts_before = Instant(metadata={"description": "Events starting before this instant (RFC 3339)."})
+
+
 class RegistrationListArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(RegistrationStatus.ALL))
+    email = fields.String(
+        validate=validate.Length(min=1, max=254), metadata={"description": "This address exactly, in any case."}
+    )
+    updated_since = Instant(
+        metadata={
+            "description": "Registrations changed at or after this instant (RFC 3339): poll with the time of "
+            "your last poll."
+        }
+    )
     attended = fields.String(
         validate=validate.OneOf(["true", "false", "unknown"]),
         metadata={"description": "true, false, or unknown (not recorded)."},

@@ -45,6 +45,7 @@ public = bodies.Blueprint(
 host = bodies.Blueprint(
     "api_host",
     __name__,
+    idempotent_posts=True,
     url_prefix=f"{PREFIX}/host",
     description="A host's events and registrations, with a token (Authorization: Bearer ereg_...). A token sees "
     "the events its host manages (an admin's, every event); a read-only token may only GET.",
@@ -107,8 +108,8 @@ def _topic_or_fail(slug: str) -> Topic:
     topic = api_queries.get_topic(slug)
     if topic is None:
         fail(
-            422,
-            "unknown_topic",
+            400,
+            "invalid_parameter",
             "No topic has this slug; GET /api/v1/topics lists them.",
             errors={"query": {"topic": ["No topic has this slug."]}},
         )
@@ -116,9 +117,8 @@ def _topic_or_fail(slug: str) -> Topic:
 
 
 @public.route("/events", methods=["GET"])
-@public.arguments(s.EventListArgs, location="query", as_kwargs=True)
+@public.arguments(s.EventListArgs, location="query", as_kwargs=True, error_status_code=400)
 @public.response(200, s.EventListSchema, headers=LINK_HEADER)
-@documented_errors(public, 400)
 @caching.public
 def list_events(when, limit, topic=None, q="", from_=None, to=None, updated_since=None, cursor=None):
     """Events, as the Upcoming (soonest first) and On-demand (latest first) pages list them.
@@ -266,19 +266,26 @@ def _operation_failed(error: Exception):
 
 
 @host.route("/events", methods=["GET"])
-@host.arguments(s.PageArgs, location="query", as_kwargs=True)
+@host.arguments(s.HostEventListArgs, location="query", as_kwargs=True, error_status_code=400)
 @host.response(200, s.HostEventListSchema, headers=LINK_HEADER)
-@documented_errors(host, 400)
 @by_token
-def list_managed_events(limit, cursor=None):
-    """The events this token's host manages (an admin: every event), drafts included, oldest first."""
+def list_managed_events(limit, cursor=None, status=None, starts_after=None, starts_before=None):
+    """The events this token's host manages (an admin: every event), drafts included, oldest first; filtered by
+    status and by start (`starts_after` at or after, `starts_before` before)."""
     query = host_queries.managed_events_query(_host()).order_by(Event.id)
+    if status:
+        query = query.where(Event.status == status)
+    if starts_after is not None:
+        query = query.where(Event.starts_at >= starts_after)
+    if starts_before is not None:
+        query = query.where(Event.starts_at < starts_before)
     events, more = _page(query, limit, cursor, lambda c: Event.id > cursors.decode_id(c))
     now = clock.now()
     counts = registration_queries.counts_by_status([e.id for e in events])
     free = _seat_counts(events, now)
     shown = [present.host_event(e, now=now, seats=free.get(e.id), counts=counts[e.id]) for e in events]
-    url, headers = _next_link(cursors.encode(events[-1].id) if more else None, ("limit",))
+    carried = ("status", "starts_after", "starts_before", "limit")
+    url, headers = _next_link(cursors.encode(events[-1].id) if more else None, carried)
     return {"events": shown, "next": url}, 200, headers
 
 
@@ -393,17 +400,21 @@ def _shown(registration: Registration) -> dict:
 
 
 @host.route("/events/<int:event_id>/registrations", methods=["GET"])
-@host.arguments(s.RegistrationListArgs, location="query", as_kwargs=True)
+@host.arguments(s.RegistrationListArgs, location="query", as_kwargs=True, error_status_code=400)
 @host.response(200, s.RegistrationListSchema, headers=LINK_HEADER)
-@documented_errors(host, 400)
 @by_token
-def list_registrations(event_id: int, limit, cursor=None, status=None, attended=None):
-    """The event's registrations in the order they were made, filtered by status and attendance."""
+def list_registrations(event_id: int, limit, cursor=None, status=None, attended=None, email=None, updated_since=None):
+    """The event's registrations in the order they were made, filtered by status, attendance, address and last
+    change (`updated_since`: poll for what changed since your last poll)."""
     event = _managed_event(event_id)
-    query = api_queries.registrations_query(event, status=status, attended=attended)
+    query = api_queries.registrations_query(
+        event, status=status, attended=attended, email=email, updated_since=updated_since
+    )
     rows, more = _page(query, limit, cursor, lambda c: Registration.id > cursors.decode_id(c))
     positions = registration_queries.waiting_positions(event) if any(r.is_waiting for r in rows) else {}
-    url, headers = _next_link(cursors.encode(rows[-1].id) if more else None, ("status", "attended", "limit"))
+    url, headers = _next_link(
+        cursors.encode(rows[-1].id) if more else None, ("status", "attended", "email", "updated_since", "limit")
+    )
     shown = [present.registration(r, position=positions.get(r.id)) for r in rows]
     return {"registrations": shown, "next": url}, 200, headers
 

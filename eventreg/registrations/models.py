@@ -4,6 +4,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eventreg import clock
 from eventreg.core.extensions import db
 from eventreg.events.models import Event
 from eventreg.timezones import UTCDateTime
@@ -45,6 +46,8 @@ class Registration(db.Model):
         sa.Index("ix_registrations_event_id_created_at_id", "event_id", "created_at", "id"),
         # One address's registrations across every event: transcripts, the personal feed.
         sa.Index("ix_registrations_email", "email"),
+        # The API's updated_since filter, within one event.
+        sa.Index("ix_registrations_event_id_updated_at", "event_id", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +76,9 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Every change of the row (status, attendance, details) moves it, in one place: the column's onupdate, as for
+    # events, so no operation can forget it. The API shows it and filters on it (updated_since).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     event: Mapped[Event] = relationship(lazy="joined")
 

@@ -2,17 +2,22 @@
 once; cookies never open the API; read-only tokens only read; too many requests are refused per token."""
 
 import hashlib
+import os
 import re
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
 import pytz
+import redis
 import sqlalchemy as sa
 
 from eventreg import create_app
 from eventreg.api.models import ApiToken
 from eventreg.clock import FixedClock
 from eventreg.core.extensions import db
+
+REDIS_URL = os.environ.get("EVENTREG_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def test_host_makes_a_token_sees_it_once_and_only_its_hash_is_kept(client, make_host, login, text_of, db_session):
@@ -247,3 +252,39 @@ def test_csrf_does_not_apply_to_token_requests(strict_app, client_of, make_event
     assert response.get_json()["status"] == "published"
     # The host pages still need their CSRF token.
     assert client.post("/host/api-tokens/1/revoke").status_code in (302, 400)
+
+
+def test_two_workers_sharing_a_limit_store_count_one_tokens_requests_once(
+    app, database_url, smtp_server, client_of, make_host, make_token, bearer
+):
+    """Two apps, as two gunicorn workers would be, with RATELIMIT_STORAGE_URI on one Redis: the token's count is
+    one, so the limit holds across them and X-RateLimit-Remaining only goes down, whichever worker answers."""
+    shared = {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex}
+    redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()  # the test needs the real store
+    workers = []
+    for _ in range(2):
+        worker = create_app(
+            {
+                **{key: app.config[key] for key in ("TESTING", "SQLALCHEMY_DATABASE_URI", "SERVER_NAME", "CLOCK")},
+                "MAIL_SERVER": "127.0.0.1",
+                "MAIL_PORT": smtp_server.port,
+                "RATELIMIT_ENABLED": True,
+                "API_RATE_LIMIT": "3 per minute",
+                **shared,
+            }
+        )
+        workers.append(client_of(worker))
+    secret = make_token(make_host())
+    try:
+        remaining = []
+        for n in range(3):
+            response = workers[n % 2].get("/api/v1/host/events", headers=bearer(secret))
+            assert response.status_code == 200
+            remaining.append(int(response.headers["X-RateLimit-Remaining"]))
+        assert remaining == [2, 1, 0]
+        for client in workers:
+            assert client.get("/api/v1/host/events", headers=bearer(secret)).status_code == 429
+    finally:
+        for client in workers:
+            with client.application.app_context():
+                db.engine.dispose()
