@@ -104,6 +104,7 @@ def _apply_production_settings(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from eventreg import visitor
+    from eventreg.api import openapi as api_openapi
     from eventreg.api import pages as api_pages
     from eventreg.api import views as api_views
     from eventreg.attendance import views as attendance_views
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg.hosts import views as host_views
     from eventreg.registrations import views as registration_views
     from eventreg.transcripts import views as transcript_views
+    from eventreg.webhooks import models as webhook_models
     from eventreg.webhooks import views as webhook_views
 
     app.before_request(visitor.load_visitor_zone)
@@ -132,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificate_views.bp)
     app.register_blueprint(api_pages.bp)
     api_views.init_app(app)  # the JSON API at /api/v1, with its OpenAPI document
+    api_openapi.document_webhooks(app.extensions["eventreg.api"].spec, webhook_models.EVENT_TYPES)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -47,7 +47,10 @@ class Instant(fields.AwareDateTime):
     UTC. A time without an offset is refused: whose wall clock would it be?"""
 
     def __init__(self, **kwargs):
-        super().__init__(format="iso", **kwargs)
+        metadata = dict(kwargs.pop("metadata", None) or {})
+        bounds = f"An ISO 8601 instant with an offset, in the years {EARLIEST_YEAR} to {LATEST_YEAR}."
+        metadata["description"] = " ".join(filter(None, [metadata.get("description"), bounds]))
+        super().__init__(format="iso", metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
         if not isinstance(value, str) or not value or len(value) > 40:
@@ -272,6 +275,14 @@ class PageArgs(QueryArgs):
 class EventInSchema(Schema):
     """An event's fields, as the editor has them. Required when creating: title, timezone, starts_at, ends_at."""
 
+    class Meta(Schema.Meta):
+        description = (
+            "An event's fields. Rules across fields (events.rules, as the editor): ends_at after starts_at and at "
+            f"most {rules.MAX_DURATION.days} days after it; registration_deadline_at at or before starts_at; "
+            "credit_min_minutes at most the scheduled length; a starts_at in the past needs confirm_past_start. "
+            "A refusal is a 422 naming the field."
+        )
+
     title = fields.String(required=True, validate=[validate.Length(min=1, max=200), single_line])
     slug = fields.String(validate=[validate.Length(max=80), validate.Regexp(SLUG_PATTERN)])
     summary = text(1000, multi_line=True)
@@ -280,10 +291,20 @@ class EventInSchema(Schema):
     location = text(300, allow_none=True)
     host_name = text(200, allow_none=True)
     topics = fields.List(fields.String(validate=validate.Length(max=80)), metadata={"description": "Topic slugs."})
-    timezone = fields.String(required=True, validate=[validate.Length(max=64), known_zone])
+    timezone = fields.String(
+        required=True,
+        validate=[validate.Length(max=64), known_zone],
+        metadata={"description": "A canonical IANA zone name.", "example": "America/New_York"},
+    )
     starts_at = Instant(required=True)
-    ends_at = Instant(required=True)
-    registration_deadline_at = Instant(allow_none=True)
+    ends_at = Instant(
+        required=True,
+        metadata={"description": f"After starts_at, and at most {rules.MAX_DURATION.days} days after it."},
+    )
+    registration_deadline_at = Instant(
+        allow_none=True,
+        metadata={"description": "When registration closes, at or before starts_at; null: at the start."},
+    )
     capacity = fields.Integer(
         allow_none=True, validate=rule(rules.check_capacity), metadata={"minimum": 0, "maximum": rules.MAX_CAPACITY}
     )
@@ -328,6 +349,12 @@ class EventInSchema(Schema):
 
 class EventChangesSchema(EventInSchema):
     """Some of an event's fields: those left out keep their values."""
+
+    class Meta(EventInSchema.Meta):
+        description = (
+            "Some of an event's fields: those left out keep their values, null clears an optional one. The rules "
+            "across fields apply to the event as it would be after the change. " + EventInSchema.Meta.description
+        )
 
 
 class RegistrationSchema(Schema):

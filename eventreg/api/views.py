@@ -12,7 +12,7 @@ from flask import current_app, g, render_template, request, url_for
 from flask_smorest.spec.plugins import integerconverter2paramschema
 
 from eventreg import clock, timezones
-from eventreg.api import bodies, cursors, operations, present, problems, reference
+from eventreg.api import bodies, cursors, openapi, operations, present, problems, reference
 from eventreg.api import queries as api_queries
 from eventreg.api import schemas as s
 from eventreg.api.operations import ApiError
@@ -362,6 +362,7 @@ def update_event(data, event_id: int):
 
 @host.route("/events/<int:event_id>/publish", methods=["POST"])
 @host.response(200, s.HostEventSchema)
+@documented_errors(host, 409)
 @by_token
 def publish_event(event_id: int):
     """Put the event on the public pages (from a draft)."""
@@ -511,7 +512,7 @@ def init_app(app: flask.Flask) -> None:
             "servers": [{"url": "/"}],
         },
     )
-    api = problems.Api(app)
+    api = problems.Api(app, spec_kwargs={"extra_plugins": [openapi.Plugin()]})  # operationIds, statuses, headers
     api.register_converter(IdConverter, integerconverter2paramschema)
     api.register_field(s.Hours, "string", "decimal")
     api.spec.components.security_scheme(

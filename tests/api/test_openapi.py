@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import (
 
 from eventreg.core.extensions import db
 from eventreg.core.security import CONTENT_SECURITY_POLICY
+from eventreg.webhooks.models import EVENT_TYPES
 
 CHECKS = [
     not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
@@ -49,6 +50,66 @@ def test_document_is_valid_openapi_3_1_and_describes_every_api_route(app, client
     }
     problem = spec["components"]["responses"]["NOT_FOUND"]["content"]
     assert list(problem) == ["application/problem+json"]
+
+
+def operations_of(spec: dict, section: str = "paths"):
+    for path, item in spec[section].items():
+        for method, operation in item.items():
+            if method != "parameters":
+                yield f"{method.upper()} {path}", operation
+
+
+def test_every_operation_is_named_and_lists_the_statuses_it_answers_with_their_headers(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operations = dict(operations_of(spec))
+    ids = [operation["operationId"] for operation in operations.values()]
+    assert len(set(ids)) == len(ids) == 14
+    assert {"listEvents", "getEvent", "createEvent", "addRegistration", "getRegistration"} <= set(ids)
+    for label, operation in operations.items():
+        responses = operation["responses"]
+        assert "default" not in responses, label
+        token = "security" in operation
+        writes = not label.startswith("GET")
+        assert ("401" in responses, "429" in responses) == (token, token), label
+        assert ("403" in responses) == (token and writes), label  # a read-only token may GET
+        assert ("404" in responses) == ("{" in label), label  # only an address naming something can miss
+        assert ("413" in responses) == ("415" in responses) == ("requestBody" in operation), label
+        for status, response in responses.items():
+            if status >= "400":
+                assert response == {"$ref": f"#/components/responses/{__import__('http').HTTPStatus(int(status)).name}"}
+            elif status != "304" and token:
+                assert {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"} <= set(response["headers"])
+        if "201" in responses:
+            assert "Location" in responses["201"]["headers"], label
+        assert ("304" in responses) == (not token and label.startswith("GET")), label
+        if "304" in responses:
+            assert "ETag" in responses["200"]["headers"]
+    assert set(spec["components"]["responses"]["TOO_MANY_REQUESTS"]["headers"]) >= {"Retry-After", "X-RateLimit-Reset"}
+    for name in ("BAD_REQUEST", "NOT_FOUND", "UNSUPPORTED_MEDIA_TYPE", "TOO_MANY_REQUESTS"):
+        assert list(spec["components"]["responses"][name]["content"]) == ["application/problem+json"]
+
+
+def test_the_document_states_the_rules_the_server_enforces(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    event_in = schemas["EventIn"]
+    assert "14 days" in event_in["description"]
+    assert "registration_deadline_at at or before starts_at" in (event_in["description"])
+    assert "2000 to 2100" in event_in["properties"]["starts_at"]["description"]
+    assert event_in["properties"]["title"]["pattern"].startswith("^[^\\u0000-\\u001f")
+    assert event_in["properties"]["join_url"]["pattern"].startswith("^[Hh][Tt][Tt][Pp][Ss]?://")
+    assert event_in["properties"]["slug"]["pattern"] == "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+    assert schemas["RegistrationIn"]["properties"]["email"]["format"] == "email"
+
+
+def test_the_webhooks_section_describes_every_event_type_and_its_signed_headers(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert set(spec["webhooks"]) == set(EVENT_TYPES)
+    for kind, operation in operations_of(spec, "webhooks"):
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header" and p["required"]}
+        assert headers == {"webhook-id", "webhook-timestamp", "webhook-signature"}
+        body = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert body["properties"]["type"]["const"] == kind.split()[1]
+        assert operation["operationId"].endswith("Webhook")
 
 
 def test_reference_page_is_ours_with_no_script_and_the_strict_csp(client, text_of):
@@ -114,3 +175,56 @@ def test_every_operation_answers_as_documented(app, world, db_session, mode):
 
         if mode == "positive" or operation.label not in NOTHING_TO_NEGATE:
             run()
+
+
+def test_every_webhook_sent_matches_the_document(app, client, make_host, make_token, clock, db_session, monkeypatch):
+    """Real deliveries (written by the API's operations) validate against the webhooks section's bodies."""
+    from datetime import timedelta
+
+    import jsonschema
+    import sqlalchemy as sa
+
+    from eventreg.webhooks import network
+    from eventreg.webhooks import operations as webhook_operations
+    from eventreg.webhooks.models import WebhookDelivery
+
+    monkeypatch.setitem(app.config, "WEBHOOK_DELIVERY", "request")
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+    host = make_host(admin=True)
+    webhook_operations.create_endpoint(
+        host, url="http://127.0.0.1:9/hook", event_types=list(EVENT_TYPES), description="", now=clock.now(),
+        allowed=network.allowed_hosts("127.0.0.1"),
+    )  # fmt: skip
+    headers = {"Authorization": f"Bearer {make_token(host)}"}
+    starts_at = clock.now() + timedelta(days=3)
+    created = client.post(
+        "/api/v1/host/events",
+        headers=headers,
+        json={"title": "Hooks", "timezone": "UTC", "capacity": 1, "starts_at": starts_at.isoformat(),
+              "ends_at": (starts_at + timedelta(hours=1)).isoformat()},
+    )  # fmt: skip
+    event = created.get_json()["id"]
+    base = f"/api/v1/host/events/{event}"
+    assert client.post(f"{base}/publish", headers=headers).status_code == 200
+    assert client.patch(base, headers=headers, json={"title": "Hooks, again"}).status_code == 200
+    people = [
+        client.post(f"{base}/registrations", headers=headers, json=person).get_json()["id"]
+        for person in ({"name": "Ada", "email": "ada@example.org", "organization": "Lib"},
+                       {"name": "Grace", "email": "grace@example.org", "organization": "Lib"})
+    ]  # fmt: skip
+    assert client.post(f"{base}/registrations/{people[0]}/cancel", headers=headers).status_code == 200
+    clock.set(starts_at + timedelta(hours=2))
+    attendance = client.put(f"{base}/registrations/{people[1]}/attendance", headers=headers, json={"minutes": 50})
+    assert attendance.status_code == 200
+    assert client.post(f"{base}/cancel", headers=headers).status_code == 200
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    db_session.expire_all()
+    sent = list(db_session.scalars(sa.select(WebhookDelivery).order_by(WebhookDelivery.id)))
+    assert {delivery.kind for delivery in sent} == set(EVENT_TYPES) - {"certificate.issued"}
+    for delivery in sent:
+        body = spec["webhooks"][delivery.kind]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        schema = {**body, "components": spec["components"]}  # the body's $refs point into the document
+        jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(
+            __import__("json").loads(delivery.payload)
+        )
