@@ -86,6 +86,7 @@ def error_statuses(method: str, operation: dict, rule: Rule) -> set[int]:
     - with a token: 401, and 429 past its rate limit; a change: 403 for a read-only token;
     - with a JSON body: 400 (unreadable JSON), 413 (too large), 415 (not JSON) and 422 (invalid values);
     - with query arguments: 422;
+    - with an Idempotency-Key: 409 (the same key still in flight) and 422 (the key used for another request);
     and whatever the view itself documents (409 for a conflict, 400 for a cursor we never gave out)."""
     statuses = {int(status) for status in operation.get("responses", {}) if str(status).isdigit()}
     statuses = {status for status in statuses if status >= 400} - {401, 403, 404, 429}
@@ -97,8 +98,11 @@ def error_statuses(method: str, operation: dict, rule: Rule) -> set[int]:
             statuses.add(403)
     if "requestBody" in operation:
         statuses |= {400, 413, 415, 422}
-    if any(parameter.get("in") == "query" for parameter in operation.get("parameters", [])):
+    parameters = operation.get("parameters", [])
+    if any(parameter.get("in") == "query" for parameter in parameters):
         statuses.add(422)
+    if any(parameter.get("in") == "header" and parameter.get("name") == "Idempotency-Key" for parameter in parameters):
+        statuses |= {409, 422}
     if not rule.arguments:
         statuses.discard(404)
     if method.upper() in READ_ONLY_METHODS:
