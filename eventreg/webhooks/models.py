@@ -34,7 +34,7 @@ class WebhookEndpoint(db.Model):
     secret: Mapped[str] = mapped_column(sa.String(100))  # whsec_<base64 of 32 random bytes>
     is_enabled: Mapped[bool] = mapped_column(default=True)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    disabled_reason: Mapped[str | None] = mapped_column(sa.String(20))  # "host" or "failing"
+    disabled_reason: Mapped[str | None] = mapped_column(sa.String(20))  # "host", "failing" or "gone" (a 410)
     # Consecutive failed attempts, and when the run began; a success clears both.
     failure_streak: Mapped[int] = mapped_column(default=0, server_default="0")
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
