@@ -25,6 +25,8 @@ from eventreg.webhooks.models import EVENT_TYPES, WebhookDelivery, WebhookEndpoi
 QUEUED_KEY = "eventreg.webhooks_queued"
 GIVE_UP_AFTER = timedelta(days=3)  # a delivery not accepted this long after it was made is given up
 ENDPOINTS_PER_HOST = 20
+# "Send test event": not one of EVENT_TYPES, so no endpoint subscribes to it; it goes only where a host asks.
+TEST_TYPE = "webhook.test"
 
 
 class WebhookError(CodedError):
@@ -180,11 +182,21 @@ def emit(kind: str, event: Event, data: dict, now: datetime) -> list[WebhookDeli
     endpoints = [endpoint for endpoint in _endpoints_for(event) if endpoint.receives(kind)]
     if not endpoints:
         return []
-    payload = json.dumps(
-        {"type": kind, "timestamp": iso(now), "data": {"event": event_data(event), **data}},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    return _queue(endpoints, kind, {"event": event_data(event), **data}, now)
+
+
+def send_test(endpoint: WebhookEndpoint, *, now: datetime) -> WebhookDelivery:
+    """Queue a TEST_TYPE message to this endpoint alone, signed and logged like the rest, to check the receiver.
+    WebhookError("endpoint_disabled") unless the endpoint is enabled."""
+    if not endpoint.is_enabled:
+        raise WebhookError("endpoint_disabled")
+    data = {"endpoint": {"id": endpoint.id, "url": endpoint.url}, "message": "A test event from eventreg."}
+    [delivery] = _queue([endpoint], TEST_TYPE, data, now)
+    return delivery
+
+
+def _queue(endpoints: list[WebhookEndpoint], kind: str, data: dict, now: datetime) -> list[WebhookDelivery]:
+    payload = json.dumps({"type": kind, "timestamp": iso(now), "data": data}, ensure_ascii=False, separators=(",", ":"))
     deliveries = [
         WebhookDelivery(
             endpoint_id=endpoint.id,

@@ -128,6 +128,22 @@ def _held(held: int) -> str:
     return f" {held} waiting deliver{'ies were' if held != 1 else 'y was'} marked failed; each can be sent again."
 
 
+@bp.post("/<int:endpoint_id>/test")
+@login_required
+def send_test(endpoint_id: int):
+    endpoint = own_endpoint(endpoint_id)
+    if not _csrf_ok():
+        abort(400)
+    back = url_for("webhooks.show", endpoint_id=endpoint.id)
+    try:
+        delivery = operations.send_test(endpoint, now=clock.now())
+    except WebhookError as error:
+        flash(error.message, "error")
+        return redirect(back, code=303)
+    flash(f"A test event ({operations.TEST_TYPE}, {delivery.message_id}) is being sent; this log shows the outcome.")
+    return redirect(back, code=303)
+
+
 @bp.get("/<int:endpoint_id>/confirm-delete")
 @login_required
 def confirm_delete(endpoint_id: int):

@@ -157,3 +157,47 @@ def test_webhook_pages_need_a_signed_in_host(client, two_hosts):
         response = client.get(url)
         assert response.status_code == 302
         assert "/host/login" in response.headers["Location"]
+
+
+def test_send_test_event_posts_a_signed_test_message_and_logs_its_outcome(
+    client, hosted_event, make_endpoint, receiver, db_session, clock, deliveries, text_of
+):
+    from eventreg.clock import SystemClock
+    from eventreg.webhooks.models import EVENT_TYPES
+    from eventreg.webhooks.operations import TEST_TYPE
+
+    clock.set(SystemClock().now())  # standardwebhooks checks the timestamp against the real time
+    event = hosted_event()
+    endpoint = make_endpoint(event.hosts[0], receiver.url, types=["event.updated"])
+    db_session.commit()
+    assert "Send test event" in text_of(client.get(f"/host/webhooks/{endpoint.id}"))
+
+    response = client.post(f"/host/webhooks/{endpoint.id}/test")
+
+    assert response.status_code == 303
+    [record] = receiver.requests
+    payload = Webhook(endpoint.secret).verify(record["body"], record["headers"])
+    assert TEST_TYPE == "webhook.test"
+    assert TEST_TYPE not in EVENT_TYPES
+    assert payload == {
+        "type": "webhook.test",
+        "timestamp": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "data": {"endpoint": {"id": endpoint.id, "url": receiver.url}, "message": "A test event from eventreg."},
+    }
+    [delivery] = deliveries()
+    assert (delivery.kind, delivery.status, delivery.last_status_code) == ("webhook.test", "delivered", 200)
+    page = text_of(client.get(response.headers["Location"]))
+    assert "A test event (webhook.test" in page
+    assert "webhook.test" in page
+    assert "Delivered" in page
+
+    # A failing receiver shows as such in the log; a disabled endpoint is not sent a test.
+    receiver.status = 500
+    client.post(f"/host/webhooks/{endpoint.id}/test")
+    assert [d.status for d in deliveries()] == ["delivered", "retrying"]
+    assert "500" in text_of(client.get(f"/host/webhooks/{endpoint.id}"))
+    client.post(f"/host/webhooks/{endpoint.id}/disable")
+    response = client.post(f"/host/webhooks/{endpoint.id}/test")
+    assert "Enable it first" in text_of(client.get(response.headers["Location"]))
+    assert len(receiver.requests) == 2
+    assert "Send test event" not in text_of(client.get(f"/host/webhooks/{endpoint.id}"))
