@@ -27,6 +27,7 @@ GIVE_UP_AFTER = timedelta(days=3)  # a delivery not accepted this long after it 
 ENDPOINTS_PER_HOST = 20
 # "Send test event": not one of EVENT_TYPES, so no endpoint subscribes to it; it goes only where a host asks.
 TEST_TYPE = "webhook.test"
+ROTATION_GRACE = timedelta(hours=24)  # after a rotation, the previous secret also signs this long
 
 
 class WebhookError(CodedError):
@@ -102,6 +103,17 @@ def disable_endpoint(endpoint: WebhookEndpoint, *, reason: str, now: datetime) -
     ).rowcount
     db.session.flush()
     return held
+
+
+def rotate_secret(endpoint: WebhookEndpoint, *, now: datetime) -> str:
+    """A new secret for the endpoint, returned to be shown once. For ROTATION_GRACE every message carries a
+    signature with the previous secret too, so the receiver can switch at its own pace; a second rotation within
+    the grace drops the oldest secret at once."""
+    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_expires_at = now + ROTATION_GRACE
+    endpoint.secret = new_secret()
+    db.session.flush()
+    return endpoint.secret
 
 
 def enable_endpoint(endpoint: WebhookEndpoint) -> None:

@@ -33,15 +33,16 @@ DISABLE_AFTER = timedelta(days=1)  # ... spread over at least this long, disable
 GONE = 410  # the receiver's way to say "stop": the endpoint is disabled at once, nothing is retried
 
 
-def signed_headers(delivery: WebhookDelivery | sa.Row, secret: str, now: datetime) -> dict[str, str]:
+def signed_headers(delivery: WebhookDelivery | sa.Row, secrets: list[str], now: datetime) -> dict[str, str]:
     """The Standard Webhooks headers: webhook-id (the same on every attempt), webhook-timestamp (this attempt,
-    in seconds) and webhook-signature (v1, HMAC-SHA256 of "id.timestamp.body")."""
+    in seconds) and webhook-signature (v1, HMAC-SHA256 of "id.timestamp.body"): one space-separated v1,<sig>
+    per secret, the current secret's first (two during a rotation's grace period)."""
     return {
         "Content-Type": "application/json",
         "User-Agent": "eventreg-webhooks",
         "webhook-id": delivery.message_id,
         "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": Webhook(secret).sign(delivery.message_id, now, delivery.payload),
+        "webhook-signature": " ".join(Webhook(s).sign(delivery.message_id, now, delivery.payload) for s in secrets),
     }
 
 
@@ -96,7 +97,7 @@ def _send_one(delivery: sa.Row, now: datetime) -> bool:
         # Deleted since the claim (and the delivery with it), or disabled since: disabling marked it failed.
         db.session.rollback()
         return False
-    url, secret = endpoint.url, endpoint.secret
+    url, secrets = endpoint.url, endpoint.signing_secrets(now)
     # No transaction is held while the receiver answers: on SQLite a read transaction cannot become a write
     # once another connection has committed ("database is locked"), so the outcome would be lost and the
     # message sent again when its claim expired; on PostgreSQL it would hold a connection idle in transaction.
@@ -108,7 +109,7 @@ def _send_one(delivery: sa.Row, now: datetime) -> bool:
         answer = network.post(
             target,
             delivery.payload.encode("utf-8"),
-            signed_headers(delivery, secret, now),
+            signed_headers(delivery, secrets, now),
             timeout=config["WEBHOOK_TIMEOUT"],
         )
         status = answer.status

@@ -100,7 +100,7 @@ def show(endpoint_id: int):
         db.select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id).order_by(WebhookDelivery.id.desc())
     )
     pagination = db.paginate(query, page=page, per_page=DELIVERIES_PER_PAGE)
-    return render_template("webhooks/show.html", endpoint=endpoint, pagination=pagination)
+    return render_template("webhooks/show.html", endpoint=endpoint, pagination=pagination, now=clock.now())
 
 
 @bp.post("/<int:endpoint_id>/<any(enable, disable, delete):action>")
@@ -142,6 +142,21 @@ def send_test(endpoint_id: int):
         return redirect(back, code=303)
     flash(f"A test event ({operations.TEST_TYPE}, {delivery.message_id}) is being sent; this log shows the outcome.")
     return redirect(back, code=303)
+
+
+@bp.route("/<int:endpoint_id>/rotate-secret", methods=["GET", "POST"])
+@login_required
+def rotate_secret(endpoint_id: int):
+    """GET asks first (saying what the grace period means); POST rotates and shows the new secret once."""
+    endpoint = own_endpoint(endpoint_id)
+    grace_hours = int(operations.ROTATION_GRACE.total_seconds() // 3600)
+    if request.method == "GET":
+        return render_template("webhooks/confirm_rotate.html", endpoint=endpoint, grace_hours=grace_hours)
+    if not _csrf_ok():
+        abort(400)
+    secret = operations.rotate_secret(endpoint, now=clock.now())
+    # Shown on this answer only (private, no-store), never in a flash or a redirect.
+    return render_template("webhooks/rotated.html", endpoint=endpoint, secret=secret, grace_hours=grace_hours)
 
 
 @bp.get("/<int:endpoint_id>/confirm-delete")
