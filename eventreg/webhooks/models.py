@@ -1,3 +1,4 @@
+import json
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -89,6 +90,11 @@ class WebhookDelivery(db.Model):
 
     def __repr__(self) -> str:
         return f"<WebhookDelivery {self.id} {self.kind} endpoint={self.endpoint_id}>"
+
+    @property
+    def readable_payload(self) -> str:
+        """The body sent, indented for a person (the bytes signed and sent are the compact `payload`)."""
+        return json.dumps(json.loads(self.payload), indent=2, ensure_ascii=False)
 
     @property
     def status(self) -> str:

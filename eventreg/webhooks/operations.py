@@ -147,6 +147,23 @@ def send_again(delivery: WebhookDelivery, *, now: datetime) -> None:
     note_queued(QUEUED_KEY, [delivery.id])
 
 
+def send_again_many(endpoint: WebhookEndpoint, delivery_ids: list[int], *, now: datetime) -> int:
+    """send_again for each of these deliveries that is the endpoint's and failed (others are left as they are).
+    Returns how many were queued again. WebhookError("endpoint_disabled") unless the endpoint is enabled."""
+    if not endpoint.is_enabled:
+        raise WebhookError("endpoint_disabled")
+    failed = db.session.scalars(
+        sa.select(WebhookDelivery).where(
+            WebhookDelivery.endpoint_id == endpoint.id,
+            WebhookDelivery.id.in_(delivery_ids),
+            WebhookDelivery.failed_at.is_not(None),
+        )
+    ).all()
+    for delivery in failed:
+        send_again(delivery, now=now)
+    return len(failed)
+
+
 def count_endpoints(host: Host) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(WebhookEndpoint).where(WebhookEndpoint.host_id == host.id)

@@ -166,6 +166,31 @@ def confirm_delete(endpoint_id: int):
     return render_template("webhooks/confirm_delete.html", endpoint=endpoint)
 
 
+@bp.post("/<int:endpoint_id>/deliveries/send-again")
+@login_required
+def send_again_many(endpoint_id: int):
+    """The ticked failed deliveries, sent again at once."""
+    endpoint = own_endpoint(endpoint_id)
+    if not _csrf_ok():
+        abort(400)
+    back = url_for("webhooks.show", endpoint_id=endpoint.id)
+    ids = [int(value) for value in request.form.getlist("delivery") if value.isdigit() and 0 < int(value) <= MAX_ID]
+    if not ids:
+        flash("Tick the failed deliveries to send again.", "error")
+        return redirect(back, code=303)
+    try:
+        queued = operations.send_again_many(endpoint, ids[:DELIVERIES_PER_PAGE], now=clock.now())
+    except WebhookError as error:
+        flash(error.message, "error")
+        return redirect(back, code=303)
+    if queued:
+        many = "deliveries are" if queued != 1 else "delivery is"
+        flash(f"{queued} failed {many} being sent again; this log shows the outcome.")
+    else:
+        flash("None of the ticked deliveries had failed, so nothing was sent again.", "error")
+    return redirect(back, code=303)
+
+
 @bp.post("/<int:endpoint_id>/deliveries/<int:delivery_id>/send-again")
 @login_required
 def send_again(endpoint_id: int, delivery_id: int):
