@@ -185,20 +185,27 @@ def event_data(event: Event) -> dict:
         "ends_at": iso(event.ends_at),
         "timezone": event.timezone,
         "url": external_url("events.show", slug=event.slug),
+        "links": {"api": external_url("api_host.get_managed_event", event_id=event.id)},
     }
 
 
 def registration_data(registration) -> dict:
-    """A registration as its hosts see it: who, and where they stand."""
+    """A registration as its hosts see it: who, and where they stand, under the API's field names, with the
+    address of the same object in the host API (links.api)."""
     return {
         "id": registration.id,
         "name": registration.name,
         "email": registration.email,
         "organization": registration.organization,
         "status": registration.status,
-        "registered_at": iso(registration.created_at),
+        "created_at": iso(registration.created_at),  # the API's name for it (api/present.py)
         "confirmed_at": iso(registration.confirmed_at),
         "cancelled_at": iso(registration.cancelled_at),
+        "links": {
+            "api": external_url(
+                "api_host.get_registration", event_id=registration.event_id, registration_id=registration.id
+            )
+        },
     }
 
 

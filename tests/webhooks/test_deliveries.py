@@ -50,6 +50,13 @@ def test_a_public_registration_delivers_registration_created_after_commit(
         "ends_at": f"{event.ends_at:%Y-%m-%dT%H:%M:%SZ}",
         "timezone": "Europe/Berlin",
         "url": f"http://eventreg.test/events/{event.slug}",
+        "links": {"api": f"http://eventreg.test/api/v1/host/events/{event.id}"},
+    }
+    registration = db.session.scalars(sa.select(Registration)).one()
+    assert data["registration"]["created_at"] == clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")  # the API's name
+    assert "registered_at" not in data["registration"]
+    assert data["registration"]["links"] == {
+        "api": f"http://eventreg.test/api/v1/host/events/{event.id}/registrations/{registration.id}"
     }
     assert data["registration"]["email"] == "ana@library.example.org"
     assert data["registration"]["name"] == "Ana Lima"
