@@ -177,6 +177,16 @@ def validator_properties(self, field, **kwargs) -> dict:
 
 INSTANT = {"type": "string", "format": "date-time", "description": "UTC, with a Z.", "example": "2025-01-30T20:00:00Z"}
 MAYBE_INSTANT = {**INSTANT, "type": ["string", "null"]}
+
+
+def _links(what: str) -> dict:
+    return {
+        "type": "object",
+        "properties": {"api": {"type": "string", "format": "uri", "description": f"The {what} in the host API."}},
+        "required": ["api"],
+    }
+
+
 WEBHOOK_SCHEMAS = {
     "WebhookEvent": {
         "type": "object",
@@ -190,8 +200,9 @@ WEBHOOK_SCHEMAS = {
             "ends_at": INSTANT,
             "timezone": {"type": "string", "example": "America/New_York"},
             "url": {"type": "string", "format": "uri", "description": "The event's page."},
+            "links": _links("event"),
         },
-        "required": ["id", "slug", "title", "status", "starts_at", "ends_at", "timezone", "url"],
+        "required": ["id", "slug", "title", "status", "starts_at", "ends_at", "timezone", "url", "links"],
     },
     "WebhookRegistration": {
         "type": "object",
@@ -202,11 +213,22 @@ WEBHOOK_SCHEMAS = {
             "email": {"type": "string", "format": "email"},
             "organization": {"type": "string"},
             "status": {"type": "string", "enum": list(RegistrationStatus.ALL)},
-            "registered_at": INSTANT,
+            "created_at": {**INSTANT, "description": "When they registered (UTC, with a Z), as the API names it."},
             "confirmed_at": MAYBE_INSTANT,
             "cancelled_at": MAYBE_INSTANT,
+            "links": _links("registration"),
         },
-        "required": ["id", "name", "email", "organization", "status", "registered_at", "confirmed_at", "cancelled_at"],
+        "required": [
+            "id",
+            "name",
+            "email",
+            "organization",
+            "status",
+            "created_at",
+            "confirmed_at",
+            "cancelled_at",
+            "links",
+        ],
     },
     "WebhookAttendance": {
         "allOf": [

@@ -1,3 +1,4 @@
+import json
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -32,9 +33,12 @@ class WebhookEndpoint(db.Model):
     description: Mapped[str] = mapped_column(sa.String(200), default="")
     event_types: Mapped[list] = mapped_column(sa.JSON)
     secret: Mapped[str] = mapped_column(sa.String(100))  # whsec_<base64 of 32 random bytes>
+    # After a rotation the secret it replaced still signs (beside the new one) until this instant.
+    previous_secret: Mapped[str | None] = mapped_column(sa.String(100))
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     is_enabled: Mapped[bool] = mapped_column(default=True)
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    disabled_reason: Mapped[str | None] = mapped_column(sa.String(20))  # "host" or "failing"
+    disabled_reason: Mapped[str | None] = mapped_column(sa.String(20))  # "host", "failing" or "gone" (a 410)
     # Consecutive failed attempts, and when the run began; a success clears both.
     failure_streak: Mapped[int] = mapped_column(default=0, server_default="0")
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -44,6 +48,12 @@ class WebhookEndpoint(db.Model):
 
     def __repr__(self) -> str:
         return f"<WebhookEndpoint {self.id} host={self.host_id} enabled={self.is_enabled}>"
+
+    def signing_secrets(self, now: datetime) -> list[str]:
+        """The secrets a message sent now is signed with: the current one, and the previous one during its grace."""
+        if self.previous_secret and self.previous_secret_expires_at and now < self.previous_secret_expires_at:
+            return [self.secret, self.previous_secret]
+        return [self.secret]
 
     def receives(self, kind: str) -> bool:
         return kind in (self.event_types or [])
@@ -80,6 +90,11 @@ class WebhookDelivery(db.Model):
 
     def __repr__(self) -> str:
         return f"<WebhookDelivery {self.id} {self.kind} endpoint={self.endpoint_id}>"
+
+    @property
+    def readable_payload(self) -> str:
+        """The body sent, indented for a person (the bytes signed and sent are the compact `payload`)."""
+        return json.dumps(json.loads(self.payload), indent=2, ensure_ascii=False)
 
     @property
     def status(self) -> str:

@@ -25,6 +25,9 @@ from eventreg.webhooks.models import EVENT_TYPES, WebhookDelivery, WebhookEndpoi
 QUEUED_KEY = "eventreg.webhooks_queued"
 GIVE_UP_AFTER = timedelta(days=3)  # a delivery not accepted this long after it was made is given up
 ENDPOINTS_PER_HOST = 20
+# "Send test event": not one of EVENT_TYPES, so no endpoint subscribes to it; it goes only where a host asks.
+TEST_TYPE = "webhook.test"
+ROTATION_GRACE = timedelta(hours=24)  # after a rotation, the previous secret also signs this long
 
 
 class WebhookError(CodedError):
@@ -102,6 +105,17 @@ def disable_endpoint(endpoint: WebhookEndpoint, *, reason: str, now: datetime) -
     return held
 
 
+def rotate_secret(endpoint: WebhookEndpoint, *, now: datetime) -> str:
+    """A new secret for the endpoint, returned to be shown once. For ROTATION_GRACE every message carries a
+    signature with the previous secret too, so the receiver can switch at its own pace; a second rotation within
+    the grace drops the oldest secret at once."""
+    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_expires_at = now + ROTATION_GRACE
+    endpoint.secret = new_secret()
+    db.session.flush()
+    return endpoint.secret
+
+
 def enable_endpoint(endpoint: WebhookEndpoint) -> None:
     """Send to the endpoint again, starting with a clean failure count. Deliveries that failed meanwhile are
     sent again only when someone asks (send_again), one by one."""
@@ -133,6 +147,23 @@ def send_again(delivery: WebhookDelivery, *, now: datetime) -> None:
     note_queued(QUEUED_KEY, [delivery.id])
 
 
+def send_again_many(endpoint: WebhookEndpoint, delivery_ids: list[int], *, now: datetime) -> int:
+    """send_again for each of these deliveries that is the endpoint's and failed (others are left as they are).
+    Returns how many were queued again. WebhookError("endpoint_disabled") unless the endpoint is enabled."""
+    if not endpoint.is_enabled:
+        raise WebhookError("endpoint_disabled")
+    failed = db.session.scalars(
+        sa.select(WebhookDelivery).where(
+            WebhookDelivery.endpoint_id == endpoint.id,
+            WebhookDelivery.id.in_(delivery_ids),
+            WebhookDelivery.failed_at.is_not(None),
+        )
+    ).all()
+    for delivery in failed:
+        send_again(delivery, now=now)
+    return len(failed)
+
+
 def count_endpoints(host: Host) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(WebhookEndpoint).where(WebhookEndpoint.host_id == host.id)
@@ -154,20 +185,27 @@ def event_data(event: Event) -> dict:
         "ends_at": iso(event.ends_at),
         "timezone": event.timezone,
         "url": external_url("events.show", slug=event.slug),
+        "links": {"api": external_url("api_host.get_managed_event", event_id=event.id)},
     }
 
 
 def registration_data(registration) -> dict:
-    """A registration as its hosts see it: who, and where they stand."""
+    """A registration as its hosts see it: who, and where they stand, under the API's field names, with the
+    address of the same object in the host API (links.api)."""
     return {
         "id": registration.id,
         "name": registration.name,
         "email": registration.email,
         "organization": registration.organization,
         "status": registration.status,
-        "registered_at": iso(registration.created_at),
+        "created_at": iso(registration.created_at),  # the API's name for it (api/present.py)
         "confirmed_at": iso(registration.confirmed_at),
         "cancelled_at": iso(registration.cancelled_at),
+        "links": {
+            "api": external_url(
+                "api_host.get_registration", event_id=registration.event_id, registration_id=registration.id
+            )
+        },
     }
 
 
@@ -180,11 +218,21 @@ def emit(kind: str, event: Event, data: dict, now: datetime) -> list[WebhookDeli
     endpoints = [endpoint for endpoint in _endpoints_for(event) if endpoint.receives(kind)]
     if not endpoints:
         return []
-    payload = json.dumps(
-        {"type": kind, "timestamp": iso(now), "data": {"event": event_data(event), **data}},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    return _queue(endpoints, kind, {"event": event_data(event), **data}, now)
+
+
+def send_test(endpoint: WebhookEndpoint, *, now: datetime) -> WebhookDelivery:
+    """Queue a TEST_TYPE message to this endpoint alone, signed and logged like the rest, to check the receiver.
+    WebhookError("endpoint_disabled") unless the endpoint is enabled."""
+    if not endpoint.is_enabled:
+        raise WebhookError("endpoint_disabled")
+    data = {"endpoint": {"id": endpoint.id, "url": endpoint.url}, "message": "A test event from eventreg."}
+    [delivery] = _queue([endpoint], TEST_TYPE, data, now)
+    return delivery
+
+
+def _queue(endpoints: list[WebhookEndpoint], kind: str, data: dict, now: datetime) -> list[WebhookDelivery]:
+    payload = json.dumps({"type": kind, "timestamp": iso(now), "data": data}, ensure_ascii=False, separators=(",", ":"))
     deliveries = [
         WebhookDelivery(
             endpoint_id=endpoint.id,

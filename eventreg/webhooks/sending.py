@@ -4,8 +4,8 @@ Deliveries are a delivery queue, as the mail outbox is (eventreg/core/deliveries
 workers or cron runs never both send one; each outcome committed as soon as it is known); this module is its send
 step. Only a 2xx answer counts; a redirect, another status, a refused URL, a network error or the deadline is
 a failure, retried 5 minutes later, then 10, 20, ... at most 12 hours apart, until three days after the delivery
-was made. An endpoint that has failed FAILURES_TO_DISABLE times in a row over at least DISABLE_AFTER is disabled,
-and its host told by e-mail."""
+was made. A 410 Gone disables the endpoint at once (as Stripe and Svix do). An endpoint that has failed
+FAILURES_TO_DISABLE times in a row over at least DISABLE_AFTER is disabled, and its host told by e-mail."""
 
 import logging
 from collections.abc import Iterator
@@ -30,17 +30,19 @@ RETRY_FIRST = timedelta(minutes=5)  # after a failure; doubling each time ...
 RETRY_MAX = timedelta(hours=12)  # ... up to twice a day
 FAILURES_TO_DISABLE = 10  # consecutive failed attempts of an endpoint ...
 DISABLE_AFTER = timedelta(days=1)  # ... spread over at least this long, disable it
+GONE = 410  # the receiver's way to say "stop": the endpoint is disabled at once, nothing is retried
 
 
-def signed_headers(delivery: WebhookDelivery | sa.Row, secret: str, now: datetime) -> dict[str, str]:
+def signed_headers(delivery: WebhookDelivery | sa.Row, secrets: list[str], now: datetime) -> dict[str, str]:
     """The Standard Webhooks headers: webhook-id (the same on every attempt), webhook-timestamp (this attempt,
-    in seconds) and webhook-signature (v1, HMAC-SHA256 of "id.timestamp.body")."""
+    in seconds) and webhook-signature (v1, HMAC-SHA256 of "id.timestamp.body"): one space-separated v1,<sig>
+    per secret, the current secret's first (two during a rotation's grace period)."""
     return {
         "Content-Type": "application/json",
         "User-Agent": "eventreg-webhooks",
         "webhook-id": delivery.message_id,
         "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": Webhook(secret).sign(delivery.message_id, now, delivery.payload),
+        "webhook-signature": " ".join(Webhook(s).sign(delivery.message_id, now, delivery.payload) for s in secrets),
     }
 
 
@@ -91,10 +93,11 @@ def send_pending(now: datetime, *, ids: list[int] | None = None) -> tuple[int, i
 
 def _send_one(delivery: sa.Row, now: datetime) -> bool:
     endpoint = db.session.get(WebhookEndpoint, delivery.endpoint_id)
-    if endpoint is None:  # deleted since the claim, and the delivery with it
+    if endpoint is None or not endpoint.is_enabled:
+        # Deleted since the claim (and the delivery with it), or disabled since: disabling marked it failed.
         db.session.rollback()
         return False
-    url, secret = endpoint.url, endpoint.secret
+    url, secrets = endpoint.url, endpoint.signing_secrets(now)
     # No transaction is held while the receiver answers: on SQLite a read transaction cannot become a write
     # once another connection has committed ("database is locked"), so the outcome would be lost and the
     # message sent again when its claim expired; on PostgreSQL it would hold a connection idle in transaction.
@@ -106,7 +109,7 @@ def _send_one(delivery: sa.Row, now: datetime) -> bool:
         answer = network.post(
             target,
             delivery.payload.encode("utf-8"),
-            signed_headers(delivery, secret, now),
+            signed_headers(delivery, secrets, now),
             timeout=config["WEBHOOK_TIMEOUT"],
         )
         status = answer.status
@@ -122,10 +125,12 @@ def _send_one(delivery: sa.Row, now: datetime) -> bool:
         log.info("webhook delivered", extra=fields)
         return True
     attempts = delivery.attempts + 1
+    gone = status == GONE
     next_attempt_at = QUEUE.failed(
         delivery,
         now,
         deadline=delivery.give_up_at,
+        give_up=gone,
         last_status_code=status,
         last_error=error[:500],
         last_attempt_at=now,
@@ -134,11 +139,16 @@ def _send_one(delivery: sa.Row, now: datetime) -> bool:
         log.error("webhook given up", extra={**fields, "attempts": attempts})
     else:
         log.warning("webhook failed", extra={**fields, "attempts": attempts, "next_attempt_at": next_attempt_at})
-    _endpoint_failed(delivery.endpoint_id, now)
+    if gone:
+        _endpoint_gone(delivery.endpoint_id, now)
+    else:
+        _endpoint_failed(delivery.endpoint_id, now)
     return False
 
 
 def _refusal(status: int) -> str:
+    if status == GONE:
+        return f"HTTP {GONE} Gone: the receiver says this endpoint no longer exists, so it was disabled."
     if 300 <= status < 400:
         return f"HTTP {status}: a redirect, which is not followed. Give the final address instead."
     return f"HTTP {status}: only a 2xx answer counts as delivered."
@@ -151,6 +161,22 @@ def _endpoint_succeeded(endpoint_id: int) -> None:
             .where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.failure_streak > 0)
             .values(failure_streak=0, failing_since=None)
         )
+        db.session.commit()
+
+
+def _endpoint_gone(endpoint_id: int, now: datetime) -> None:
+    """410 Gone: the receiver asks for nothing more, so the endpoint is disabled at once (its waiting deliveries
+    are marked failed, as when its host disables it) and its page says why."""
+    with database.write_transaction():
+        endpoint = db.session.execute(
+            sa.select(WebhookEndpoint)
+            .where(WebhookEndpoint.id == endpoint_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+        if endpoint is not None and endpoint.is_enabled:
+            operations.disable_endpoint(endpoint, reason="gone", now=now)
+            log.error("webhook endpoint disabled", extra={"endpoint_id": endpoint.id, "status": GONE})
         db.session.commit()
 
 

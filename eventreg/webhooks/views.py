@@ -100,7 +100,7 @@ def show(endpoint_id: int):
         db.select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id).order_by(WebhookDelivery.id.desc())
     )
     pagination = db.paginate(query, page=page, per_page=DELIVERIES_PER_PAGE)
-    return render_template("webhooks/show.html", endpoint=endpoint, pagination=pagination)
+    return render_template("webhooks/show.html", endpoint=endpoint, pagination=pagination, now=clock.now())
 
 
 @bp.post("/<int:endpoint_id>/<any(enable, disable, delete):action>")
@@ -128,11 +128,67 @@ def _held(held: int) -> str:
     return f" {held} waiting deliver{'ies were' if held != 1 else 'y was'} marked failed; each can be sent again."
 
 
+@bp.post("/<int:endpoint_id>/test")
+@login_required
+def send_test(endpoint_id: int):
+    endpoint = own_endpoint(endpoint_id)
+    if not _csrf_ok():
+        abort(400)
+    back = url_for("webhooks.show", endpoint_id=endpoint.id)
+    try:
+        delivery = operations.send_test(endpoint, now=clock.now())
+    except WebhookError as error:
+        flash(error.message, "error")
+        return redirect(back, code=303)
+    flash(f"A test event ({operations.TEST_TYPE}, {delivery.message_id}) is being sent; this log shows the outcome.")
+    return redirect(back, code=303)
+
+
+@bp.route("/<int:endpoint_id>/rotate-secret", methods=["GET", "POST"])
+@login_required
+def rotate_secret(endpoint_id: int):
+    """GET asks first (saying what the grace period means); POST rotates and shows the new secret once."""
+    endpoint = own_endpoint(endpoint_id)
+    grace_hours = int(operations.ROTATION_GRACE.total_seconds() // 3600)
+    if request.method == "GET":
+        return render_template("webhooks/confirm_rotate.html", endpoint=endpoint, grace_hours=grace_hours)
+    if not _csrf_ok():
+        abort(400)
+    secret = operations.rotate_secret(endpoint, now=clock.now())
+    # Shown on this answer only (private, no-store), never in a flash or a redirect.
+    return render_template("webhooks/rotated.html", endpoint=endpoint, secret=secret, grace_hours=grace_hours)
+
+
 @bp.get("/<int:endpoint_id>/confirm-delete")
 @login_required
 def confirm_delete(endpoint_id: int):
     endpoint = own_endpoint(endpoint_id)
     return render_template("webhooks/confirm_delete.html", endpoint=endpoint)
+
+
+@bp.post("/<int:endpoint_id>/deliveries/send-again")
+@login_required
+def send_again_many(endpoint_id: int):
+    """The ticked failed deliveries, sent again at once."""
+    endpoint = own_endpoint(endpoint_id)
+    if not _csrf_ok():
+        abort(400)
+    back = url_for("webhooks.show", endpoint_id=endpoint.id)
+    ids = [int(value) for value in request.form.getlist("delivery") if value.isdigit() and 0 < int(value) <= MAX_ID]
+    if not ids:
+        flash("Tick the failed deliveries to send again.", "error")
+        return redirect(back, code=303)
+    try:
+        queued = operations.send_again_many(endpoint, ids[:DELIVERIES_PER_PAGE], now=clock.now())
+    except WebhookError as error:
+        flash(error.message, "error")
+        return redirect(back, code=303)
+    if queued:
+        many = "deliveries are" if queued != 1 else "delivery is"
+        flash(f"{queued} failed {many} being sent again; this log shows the outcome.")
+    else:
+        flash("None of the ticked deliveries had failed, so nothing was sent again.", "error")
+    return redirect(back, code=303)
 
 
 @bp.post("/<int:endpoint_id>/deliveries/<int:delivery_id>/send-again")

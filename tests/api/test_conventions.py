@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 import pytz
 
-EXAMPLE_ARGS = {"slug": "no-such-event", "event_id": "999999", "registration_id": "999999"}
+EXAMPLE_ARGS = {"slug": "no-such-event", "event_id": "999999", "registration_id": "999999", "endpoint_id": "999999"}
 
 
 def api_operations(app) -> list[tuple[str, str]]:
@@ -183,3 +183,14 @@ def test_host_events_filter_by_status_and_start_and_carry_them_in_next(
         response = client.get(f"/api/v1/host/events?{bad}", headers=headers)
         assert response.status_code == 400, bad
         assert as_problem(response)["code"] == "invalid_parameter"
+
+
+@pytest.mark.parametrize("event_id", ["2147483648", "99999999999999999999999"])
+def test_a_change_to_an_id_past_the_range_is_a_404_not_a_405(client, make_host, login, make_token, bearer, event_id):
+    """werkzeug checks a converter's bound after the method: a PATCH beside a GET route answered 405 before."""
+    host = make_host(admin=True)
+    headers = bearer(make_token(host))
+    assert client.patch(f"/api/v1/host/events/{event_id}", json={"title": "x"}, headers=headers).status_code == 404
+    assert client.delete(f"/api/v1/host/webhooks/{event_id}", headers=headers).status_code == 404
+    login(host)
+    assert client.post(f"/host/events/{event_id}/edit", data={}).status_code == 404

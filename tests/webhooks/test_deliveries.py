@@ -50,6 +50,13 @@ def test_a_public_registration_delivers_registration_created_after_commit(
         "ends_at": f"{event.ends_at:%Y-%m-%dT%H:%M:%SZ}",
         "timezone": "Europe/Berlin",
         "url": f"http://eventreg.test/events/{event.slug}",
+        "links": {"api": f"http://eventreg.test/api/v1/host/events/{event.id}"},
+    }
+    registration = db.session.scalars(sa.select(Registration)).one()
+    assert data["registration"]["created_at"] == clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")  # the API's name
+    assert "registered_at" not in data["registration"]
+    assert data["registration"]["links"] == {
+        "api": f"http://eventreg.test/api/v1/host/events/{event.id}/registrations/{registration.id}"
     }
     assert data["registration"]["email"] == "ana@library.example.org"
     assert data["registration"]["name"] == "Ana Lima"
@@ -216,3 +223,58 @@ def test_a_burst_in_the_background_while_other_requests_commit_arrives_once_each
     assert len(ids) == len(set(ids)) == 12
     assert {(d.status, d.attempts) for d in deliveries()} == {("delivered", 1)}
     assert sending.send_pending(clock.now() + timedelta(hours=1)) == (0, 0)  # nothing left to send again
+
+
+def test_a_rotated_secret_signs_beside_the_old_one_for_24_hours_then_alone(
+    client, hosted_event, make_endpoint, register, receiver, db_session, clock, deliveries, text_of
+):
+    from standardwebhooks.webhooks import WebhookVerificationError
+
+    from eventreg.webhooks.models import WebhookEndpoint
+
+    # standardwebhooks checks the timestamp against the real time (5 minutes either way): rotate a day and two
+    # minutes before it, so the grace ends two minutes ago; the clock is moved, nothing sleeps.
+    real_now = SystemClock().now().replace(microsecond=0)
+    clock.set(real_now - timedelta(hours=24, minutes=2))
+    event = hosted_event(starts_at=real_now + timedelta(days=10))
+    endpoint = make_endpoint(event.hosts[0], receiver.url, types=["registration.created"])
+    db_session.commit()
+    old_secret = endpoint.secret
+    confirm = text_of(client.get(f"/host/webhooks/{endpoint.id}/rotate-secret"))
+    assert "For the next 24 hours every message carries two signatures" in confirm
+
+    response = client.post(f"/host/webhooks/{endpoint.id}/rotate-secret")
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+    db_session.expire_all()
+    endpoint = db_session.get(WebhookEndpoint, endpoint.id)
+    new_secret = endpoint.secret
+    assert new_secret != old_secret
+    assert new_secret in response.get_data(as_text=True)
+    assert old_secret not in response.get_data(as_text=True)
+    assert endpoint.previous_secret_expires_at == real_now - timedelta(minutes=2)
+    page = client.get(f"/host/webhooks/{endpoint.id}").get_data(as_text=True)
+    assert new_secret not in page  # shown once
+    assert "signed with both the new and the previous secret" in page
+
+    clock.set(real_now - timedelta(minutes=3))  # a minute before the grace ends
+    register(event, email="during@library.example.org")
+    db_session.commit()
+    sending.send_pending(clock.now())
+    during = receiver.requests[-1]
+    assert len(during["headers"]["webhook-signature"].split(" ")) == 2
+    for secret in (old_secret, new_secret):
+        assert Webhook(secret).verify(during["body"], during["headers"])["type"] == "registration.created"
+
+    clock.set(real_now)  # the grace is over
+    register(event, email="after@library.example.org")
+    db_session.commit()
+    sending.send_pending(clock.now())
+    after = receiver.requests[-1]
+    assert after is not during
+    assert len(after["headers"]["webhook-signature"].split(" ")) == 1
+    assert Webhook(new_secret).verify(after["body"], after["headers"])["type"] == "registration.created"
+    with pytest.raises(WebhookVerificationError):
+        Webhook(old_secret).verify(after["body"], after["headers"])
+    assert "signed with both" not in client.get(f"/host/webhooks/{endpoint.id}").get_data(as_text=True)

@@ -1,7 +1,9 @@
 """The host's webhook pages: adding an endpoint (the secret shown once), changing, deleting, the delivery log, and
 what a host may see and receive: their own endpoints, and only the events they may manage."""
 
+import json
 import re
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -157,3 +159,103 @@ def test_webhook_pages_need_a_signed_in_host(client, two_hosts):
         response = client.get(url)
         assert response.status_code == 302
         assert "/host/login" in response.headers["Location"]
+
+
+def test_send_test_event_posts_a_signed_test_message_and_logs_its_outcome(
+    client, hosted_event, make_endpoint, receiver, db_session, clock, deliveries, text_of
+):
+    from eventreg.clock import SystemClock
+    from eventreg.webhooks.models import EVENT_TYPES
+    from eventreg.webhooks.operations import TEST_TYPE
+
+    clock.set(SystemClock().now())  # standardwebhooks checks the timestamp against the real time
+    event = hosted_event()
+    endpoint = make_endpoint(event.hosts[0], receiver.url, types=["event.updated"])
+    db_session.commit()
+    assert "Send test event" in text_of(client.get(f"/host/webhooks/{endpoint.id}"))
+
+    response = client.post(f"/host/webhooks/{endpoint.id}/test")
+
+    assert response.status_code == 303
+    [record] = receiver.requests
+    payload = Webhook(endpoint.secret).verify(record["body"], record["headers"])
+    assert TEST_TYPE == "webhook.test"
+    assert TEST_TYPE not in EVENT_TYPES
+    assert payload == {
+        "type": "webhook.test",
+        "timestamp": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "data": {"endpoint": {"id": endpoint.id, "url": receiver.url}, "message": "A test event from eventreg."},
+    }
+    [delivery] = deliveries()
+    assert (delivery.kind, delivery.status, delivery.last_status_code) == ("webhook.test", "delivered", 200)
+    page = text_of(client.get(response.headers["Location"]))
+    assert "A test event (webhook.test" in page
+    assert "webhook.test" in page
+    assert "Delivered" in page
+
+    # A failing receiver shows as such in the log; a disabled endpoint is not sent a test.
+    receiver.status = 500
+    client.post(f"/host/webhooks/{endpoint.id}/test")
+    assert [d.status for d in deliveries()] == ["delivered", "retrying"]
+    assert "500" in text_of(client.get(f"/host/webhooks/{endpoint.id}"))
+    client.post(f"/host/webhooks/{endpoint.id}/disable")
+    response = client.post(f"/host/webhooks/{endpoint.id}/test")
+    assert "Enable it first" in text_of(client.get(response.headers["Location"]))
+    assert len(receiver.requests) == 2
+    assert "Send test event" not in text_of(client.get(f"/host/webhooks/{endpoint.id}"))
+
+
+def test_the_delivery_log_shows_each_payload_sent_escaped(
+    client, hosted_event, make_endpoint, register, receiver, db_session, clock
+):
+    event = hosted_event(title="Tea & <b>biscuits</b>")
+    endpoint = make_endpoint(event.hosts[0], receiver.url)
+    register(event, name="Zoë Ångström")
+    db_session.commit()
+    sending.send_pending(clock.now())
+    [record] = receiver.requests
+    html = client.get(f"/host/webhooks/{endpoint.id}").get_data(as_text=True)
+    assert "<summary>Payload</summary>" in html
+    assert "&#34;title&#34;: &#34;Tea &amp; &lt;b&gt;biscuits&lt;/b&gt;&#34;" in html
+    assert "<b>biscuits</b>" not in html
+    assert "&#34;name&#34;: &#34;Zoë Ångström&#34;" in html
+    shown = re.search(r'<pre class="long-code">(.*?)</pre>', html, re.S).group(1)
+    assert json.loads(unescape(shown)) == json.loads(record["body"])  # the very body that was sent
+
+
+def test_send_again_for_the_ticked_failed_deliveries_at_once(
+    app, client, hosted_event, make_endpoint, register, receiver, db_session, clock, deliveries, text_of, monkeypatch
+):
+    event = hosted_event()
+    endpoint = make_endpoint(event.hosts[0], receiver.url)
+    for name in ("Ana Lopez", "Ben Okafor", "Chen Wei"):
+        register(event, name=name)
+    db_session.commit()
+    first, second, third = deliveries()
+    receiver.failing.update({first.message_id, second.message_id})
+    sending.send_pending(clock.now())
+    client.post(f"/host/webhooks/{endpoint.id}/disable")  # the two retrying ones are marked failed
+    client.post(f"/host/webhooks/{endpoint.id}/enable")
+    assert [d.status for d in deliveries()] == ["failed", "failed", "delivered"]
+    page = client.get(f"/host/webhooks/{endpoint.id}").get_data(as_text=True)
+    assert page.count('name="delivery"') == 2  # a checkbox for each failed one only
+    assert "Send the ticked deliveries again" in page
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    ticked = {"delivery": [str(first.id), str(second.id), str(third.id)]}
+    assert client.post(f"/host/webhooks/{endpoint.id}/deliveries/send-again", data=ticked).status_code == 400
+    assert len(receiver.requests) == 3
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+
+    receiver.failing.clear()
+    response = client.post(f"/host/webhooks/{endpoint.id}/deliveries/send-again", data=ticked)
+
+    assert response.status_code == 303
+    assert "2 failed deliveries are being sent again" in text_of(client.get(response.headers["Location"]))
+    assert [r["headers"]["webhook-id"] for r in receiver.requests[3:]] == [first.message_id, second.message_id]
+    assert [d.status for d in deliveries()] == ["delivered", "delivered", "delivered"]
+    response = client.post(f"/host/webhooks/{endpoint.id}/deliveries/send-again", data={})
+    assert "Tick the failed deliveries" in text_of(client.get(response.headers["Location"]))
+    response = client.post(f"/host/webhooks/{endpoint.id}/deliveries/send-again", data=ticked)
+    assert "nothing was sent again" in text_of(client.get(response.headers["Location"]))
+    assert len(receiver.requests) == 5

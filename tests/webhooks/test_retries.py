@@ -132,3 +132,37 @@ def test_host_disables_and_enables_an_endpoint(
         data={"name": "Dee", "email": "dee@library.example.org", "organization": "Library", "form_key": "k"},
     )
     assert receiver.types() == ["registration.created"]
+
+
+def test_a_410_gone_disables_the_endpoint_at_once_and_its_page_says_why(
+    client, hosted_event, make_endpoint, register, receiver, db_session, clock, deliveries, text_of
+):
+    event = hosted_event()
+    endpoint = make_endpoint(event.hosts[0], receiver.url)
+    register(event, name="Ana Lopez")
+    register(event, name="Ben Okafor")
+    db_session.commit()
+    receiver.status = 410
+    sending.send_pending(clock.now())
+
+    assert len(receiver.requests) == 1  # the second delivery was not posted once the first said "gone"
+    db_session.expire_all()
+    endpoint = db_session.get(WebhookEndpoint, endpoint.id)
+    assert not endpoint.is_enabled
+    assert endpoint.disabled_reason == "gone"
+    assert endpoint.disabled_at == clock.now()
+    first, second = deliveries()
+    assert (first.status, first.attempts, first.last_status_code, first.next_attempt_at) == ("failed", 1, 410, None)
+    assert "410 Gone" in first.last_error
+    assert (second.status, second.attempts) == ("failed", 0)
+    assert "endpoint was disabled" in second.last_error
+
+    # No retry, however long we wait, and nothing new is written for it.
+    register(event, name="Chen Wei")
+    db_session.commit()
+    sending.send_pending(clock.now() + timedelta(days=4))
+    assert len(receiver.requests) == 1
+    assert len(deliveries()) == 2
+    page = text_of(client.get(f"/host/webhooks/{endpoint.id}"))
+    assert "Disabled: the receiver answered 410 Gone" in page
+    assert "Disabled: the receiver answered 410 Gone" in text_of(client.get("/host/webhooks/"))

@@ -47,6 +47,7 @@ def test_a_forged_host_changes_no_link_in_mail_invitations_or_webhooks(
     [record] = receiver.requests
     body = record["body"].decode()
     assert "http://eventreg.test/events/" in body
+    assert '"api":"http://eventreg.test/api/v1/host/events/' in body  # links.api, from BASE_URL too
     assert EVIL not in body
 
     invitation = client.get(manage_path + "/invite.ics", base_url=f"http://{EVIL}")
