@@ -8,12 +8,14 @@ from openapi_spec_validator import validate
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
 
 from eventreg.core.extensions import db
+from eventreg.core.inputs import MAX_ID
 from eventreg.core.security import CONTENT_SECURITY_POLICY
 from eventreg.webhooks import operations as webhook_operations
 from eventreg.webhooks.models import EVENT_TYPES
@@ -160,7 +162,13 @@ def test_every_operation_answers_as_documented(app, world, db_session, mode):
     generation_mode = (
         schemathesis.GenerationMode.POSITIVE if mode == "positive" else schemathesis.GenerationMode.NEGATIVE
     )
-    checks = CHECKS if mode == "positive" else [not_a_server_error, content_type_conformance, status_code_conformance]
+    # Every request the document calls invalid is refused. (positive_data_acceptance, its twin, still finds valid
+    # requests refused: a date-time query value outside the years we keep, an unknown topic slug; see issue 24.)
+    checks = (
+        CHECKS
+        if mode == "positive"
+        else [not_a_server_error, content_type_conformance, status_code_conformance, negative_data_rejection]
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 20  # 14, and the 6 of webhook endpoints (api/webhook_views.py)
     for operation in operations:
@@ -178,8 +186,9 @@ def test_every_operation_answers_as_documented(app, world, db_session, mode):
             db.session.commit()  # the shared session starts each request fresh (see tests/api/conftest.py)
             for name, real in real_ids.items():
                 # Mostly the real event and registration, so writes reach a row; sometimes what was generated.
+                # An id the document allows only: a negated one must stay as generated, to be refused.
                 value = case.path_parameters.get(name) if case.path_parameters else None
-                if isinstance(value, int) and value % 4 != 0:
+                if isinstance(value, int) and 0 < value <= MAX_ID and value % 4 != 0:
                     case.path_parameters[name] = real
             case.call_and_validate(headers=headers, checks=checks)
 
