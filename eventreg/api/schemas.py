@@ -42,6 +42,10 @@ def web_address(value: str) -> None:
         raise ma.ValidationError("A full web address starting with https://.")
 
 
+# The years 2000 to 2100 (timezones.EARLIEST_YEAR to LATEST_YEAR) as a pattern the document can state.
+YEARS_PATTERN = f"^({EARLIEST_YEAR // 100}[0-9]{{2}}|{LATEST_YEAR})-"
+
+
 class Instant(fields.AwareDateTime):
     """An ISO 8601 instant with an offset ("2025-01-30T20:00:00Z"), within the editor's years, always written in
     UTC. A time without an offset is refused: whose wall clock would it be?"""
@@ -50,6 +54,7 @@ class Instant(fields.AwareDateTime):
         metadata = dict(kwargs.pop("metadata", None) or {})
         bounds = f"An ISO 8601 instant with an offset, in the years {EARLIEST_YEAR} to {LATEST_YEAR}."
         metadata["description"] = " ".join(filter(None, [metadata.get("description"), bounds]))
+        metadata.setdefault("pattern", YEARS_PATTERN)  # the year as written, before any offset: as checked below
         super().__init__(format="iso", metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> datetime:
@@ -236,7 +241,10 @@ class EventListArgs(QueryArgs):
     from_ = Instant(data_key="from", metadata={"description": "Events starting at or after this instant."})
     to = Instant(metadata={"description": "Events starting before this instant."})
     updated_since = Instant(metadata={"description": "Events changed at or after this instant."})
-    cursor = fields.String(validate=validate.Length(max=200), metadata={"description": "From a `next` link."})
+    cursor = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Opaque: only from a `next` link (a made-up one is a 400)."},
+    )
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
@@ -268,7 +276,10 @@ class HostEventListSchema(Schema):
 
 
 class PageArgs(QueryArgs):
-    cursor = fields.String(validate=validate.Length(max=200))
+    cursor = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Opaque: only from a `next` link (a made-up one is a 400)."},
+    )
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

@@ -162,8 +162,8 @@ def test_every_operation_answers_as_documented(app, world, db_session, mode):
     generation_mode = (
         schemathesis.GenerationMode.POSITIVE if mode == "positive" else schemathesis.GenerationMode.NEGATIVE
     )
-    # Every request the document calls invalid is refused. (positive_data_acceptance, its twin, still finds valid
-    # requests refused: a date-time query value outside the years we keep, an unknown topic slug; see issue 24.)
+    # Every request the document calls invalid is refused. (Its twin, positive_data_acceptance, still finds valid
+    # requests refused by rules the document states only in words: end after start, a zone that exists.)
     checks = (
         CHECKS
         if mode == "positive"
