@@ -92,6 +92,28 @@ def download(event, clock, page_url="http://eventreg.test/events/x"):
     return ics.download(event, now=clock.now(), domain="eventreg.test", page_url=page_url)
 
 
+def every_file(event, clock) -> dict[str, bytes]:
+    """The event as each kind of file carries it: a download, a feed entry and an invitation."""
+    url = "http://eventreg.test/e"
+    entry = ics.event_vevent(event, now=clock.now(), domain="eventreg.test", page_url=url)
+    return {
+        "download": download(event, clock, page_url=url),
+        "feed": ics.feed([entry], ics.zone_years([event]), name="All", description="All"),
+        "invitation": ics.invitation(
+            event,
+            uid="u@eventreg.test",
+            sequence=1,
+            method="REQUEST",
+            attendee_email="ana@library.example.org",
+            attendee_name="Ana",
+            organizer_email="events@x.org",
+            organizer_name="Host",
+            join_url=None,
+            description="See you",
+        ),
+    }
+
+
 @pytest.mark.parametrize(
     ("zone", "local"),
     [
@@ -362,24 +384,7 @@ def test_a_repeated_time_reads_as_the_instant_the_host_chose_everywhere(
     db_session.commit()
     db_session.refresh(event)  # the instants as stored
     assert event.starts_at == starts_at
-    url = "http://eventreg.test/e"
-    entry = ics.event_vevent(event, now=clock.now(), domain="eventreg.test", page_url=url)
-    bodies = {
-        "download": download(event, clock, page_url=url),
-        "feed": ics.feed([entry], ics.zone_years([event]), name="All", description="All"),
-        "invitation": ics.invitation(
-            event,
-            uid="u@eventreg.test",
-            sequence=1,
-            method="REQUEST",
-            attendee_email="ana@library.example.org",
-            attendee_name="Ana",
-            organizer_email="events@x.org",
-            organizer_name="Host",
-            join_url=None,
-            description="See you",
-        ),
-    }
+    bodies = every_file(event, clock)
     for kind, body in bodies.items():
         assert f"DTSTART:{starts_at:%Y%m%dT%H%M%S}Z".encode() in body, kind  # no local time to read two ways
         for parser, start, end in instants_read(body):
@@ -463,23 +468,7 @@ NEW_YORK_FALL_BACK = datetime(2025, 11, 2, 6, tzinfo=pytz.utc)  # 2:00 AM EDT be
 def test_a_vtimezone_only_for_a_zone_some_time_is_written_in(make_event, clock, starts_at, ends_at, named):
     """Times in a repeated hour are written in UTC: a zone no property names gets no VTIMEZONE."""
     event = make_event(timezone="America/New_York", starts_at=starts_at, ends_at=ends_at)
-    entry = ics.event_vevent(event, now=clock.now(), domain="eventreg.test", page_url="http://eventreg.test/e")
-    bodies = {
-        "download": download(event, clock),
-        "feed": ics.feed([entry], ics.zone_years([event]), name="All", description="All"),
-        "invitation": ics.invitation(
-            event,
-            uid="u@eventreg.test",
-            sequence=1,
-            method="REQUEST",
-            attendee_email="ana@library.example.org",
-            attendee_name="Ana",
-            organizer_email="events@x.org",
-            organizer_name="Host",
-            join_url=None,
-            description="See you",
-        ),
-    }
+    bodies = every_file(event, clock)
     for kind, body in bodies.items():
         assert zones_named_and_declared(body) == (named, sorted(named)), kind
         for parser, start, end in instants_read(body):
