@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg.api import openapi as api_openapi
     from eventreg.api import pages as api_pages
     from eventreg.api import views as api_views
+    from eventreg.api import webhook_views as api_webhook_views  # noqa: F401 - routes on the host API, before init_app
     from eventreg.attendance import views as attendance_views
     from eventreg.calendars import views as calendar_views
     from eventreg.certificates import views as certificate_views

@@ -511,9 +511,7 @@ def init_app(app: flask.Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A host's API token, ereg_..."}
     )
     api.register_blueprint(public)
-    from eventreg.api import webhook_views  # noqa: F401 - its routes (/host/webhooks) are on `host`
-
-    api.register_blueprint(host)
+    api.register_blueprint(host)  # with api/webhook_views.py's routes, which the factory imported first
     app.register_blueprint(docs)
     for blueprint in (public, host, docs):
         csrf.exempt(blueprint)
