@@ -16,6 +16,8 @@ WIDE = {"width": 1366, "height": 900}
 
 
 def page_width(page) -> int:
+    # After a redirect the new page's text can be there before its stylesheet is: measure the styled page.
+    page.wait_for_load_state("load")
     return page.evaluate("() => document.documentElement.scrollWidth")
 
 

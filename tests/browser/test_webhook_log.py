@@ -45,6 +45,7 @@ def test_the_delivery_log_shows_payloads_and_sends_ticked_ones_again_on_a_phone(
     expect(payload).to_contain_text(f'"title": "{long_word} & <i>friends</i>"')  # shown as text, not markup
     expect(page.locator("pre.long-code i")).to_have_count(0)
     page.screenshot(path=str(tmp_path / "log.png"), full_page=True)
+    page.wait_for_load_state("load")  # measured with the stylesheet applied
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE
     wrap = page.locator(".table-wrap")
     assert wrap.evaluate("(element) => element.scrollWidth <= element.clientWidth")
@@ -55,4 +56,5 @@ def test_the_delivery_log_shows_payloads_and_sends_ticked_ones_again_on_a_phone(
     page.get_by_label("Select registration.created", exact=False).nth(1).check()
     page.get_by_role("button", name="Send the ticked deliveries again").click()
     expect(page.locator(".flash")).to_contain_text("2 failed deliveries are being sent again")
+    page.wait_for_load_state("load")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE
