@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg.events import views as event_views
     from eventreg.hosts import attendee_views, editor_views  # noqa: F401 - their routes are on hosts.bp
     from eventreg.hosts import views as host_views
+    from eventreg.questions import views as question_views
     from eventreg.registrations import views as registration_views
     from eventreg.transcripts import views as transcript_views
     from eventreg.webhooks import models as webhook_models
@@ -133,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhook_views.bp)
     app.register_blueprint(embed_views.bp)
     app.register_blueprint(certificate_views.bp)
+    app.register_blueprint(question_views.bp)
     app.register_blueprint(api_pages.bp)
     api_views.init_app(app)  # the JSON API at /api/v1, with its OpenAPI document
     api_openapi.document_webhooks(app.extensions["eventreg.api"].spec, webhook_models.EVENT_TYPES)

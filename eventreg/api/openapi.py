@@ -15,6 +15,7 @@ from werkzeug.routing import Rule
 from eventreg.api import schemas as s
 from eventreg.core.database import READ_ONLY_METHODS
 from eventreg.events.models import Status
+from eventreg.questions.models import QuestionType
 from eventreg.registrations.models import RegistrationStatus
 
 RATE_LIMIT_HEADERS = {
@@ -216,6 +217,11 @@ WEBHOOK_SCHEMAS = {
             "created_at": {**INSTANT, "description": "When they registered (UTC, with a Z), as the API names it."},
             "confirmed_at": MAYBE_INSTANT,
             "cancelled_at": MAYBE_INSTANT,
+            "answers": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/WebhookAnswer"},
+                "description": "Its answers to the event's own questions, in the form's order (as in the API).",
+            },
             "links": _links("registration"),
         },
         "required": [
@@ -227,8 +233,22 @@ WEBHOOK_SCHEMAS = {
             "created_at",
             "confirmed_at",
             "cancelled_at",
+            "answers",
             "links",
         ],
+    },
+    "WebhookAnswer": {
+        "type": "object",
+        "description": "An answer as given: the question (null once deleted), its label and type then, the answer as "
+        "text and the labels chosen.",
+        "properties": {
+            "question_id": {"type": ["integer", "null"]},
+            "label": {"type": "string"},
+            "type": {"type": "string", "enum": list(QuestionType.ALL)},
+            "value": {"type": "string"},
+            "choices": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["question_id", "label", "type", "value", "choices"],
     },
     "WebhookAttendance": {
         "allOf": [

@@ -69,8 +69,9 @@ def host_event(event: Event, *, now: datetime, seats, counts: dict[str, int]) ->
     return shown
 
 
-def registration(registration: Registration, *, position: int | None = None) -> dict:
-    """A registration for the event's hosts. Never its token: that is the key of the registrant's manage link."""
+def registration(registration: Registration, *, position: int | None = None, answers: list[dict] = ()) -> dict:
+    """A registration for the event's hosts. Never its token: that is the key of the registrant's manage link.
+    `answers`: its answers to the event's questions (questions.queries.shown_answers_of)."""
     return {
         "id": registration.id,
         "event_id": registration.event_id,
@@ -90,4 +91,5 @@ def registration(registration: Registration, *, position: int | None = None) -> 
         "confirmed_at": registration.confirmed_at,
         "cancelled_at": registration.cancelled_at,
         "updated_at": registration.updated_at,
+        "answers": list(answers),
     }

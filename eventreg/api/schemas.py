@@ -16,6 +16,7 @@ from eventreg.core.text import is_plain_text, is_single_line, normalise_multi_li
 from eventreg.events import rules
 from eventreg.events.models import MAX_CONTACT_HOURS, Format, State, Status
 from eventreg.hosts.forms import SLUG_PATTERN
+from eventreg.questions.models import QuestionType
 from eventreg.registrations.models import RegistrationStatus
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
@@ -368,6 +369,30 @@ class EventChangesSchema(EventInSchema):
         )
 
 
+class AnswerSchema(Schema):
+    question_id = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "null once the host has deleted the question."}
+    )
+    label = fields.String(required=True, metadata={"description": "The question as it read when it was answered."})
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(QuestionType.ALL),
+        metadata={"description": "The question's type when it was answered."},
+    )
+    value = fields.String(
+        required=True,
+        metadata={
+            "description": "The answer as given, as text: the chosen labels joined by “; ”, Yes or No, a whole "
+            "number, a date (YYYY-MM-DD), a country's name, or Yes for a consent box ticked."
+        },
+    )
+    choices = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "The labels chosen (single and multiple choice, yes or no), as they read then."},
+    )
+
+
 class RegistrationSchema(Schema):
     id = fields.Integer(required=True)
     event_id = fields.Integer(required=True)
@@ -387,6 +412,14 @@ class RegistrationSchema(Schema):
     confirmed_at = Instant(required=True, allow_none=True)
     cancelled_at = Instant(required=True, allow_none=True)
     updated_at = Instant(required=True, metadata={"description": "The last change: status, attendance or details."})
+    answers = fields.List(
+        fields.Nested(AnswerSchema),
+        required=True,
+        metadata={
+            "description": "Its answers to the event's own questions, in the form's order; unanswered "
+            "optional questions are left out."
+        },
+    )
 
 
 class RegistrationListSchema(Schema):

@@ -28,6 +28,7 @@ from eventreg.events.models import Event, Status, Topic
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts import queries as host_queries
 from eventreg.hosts.operations import HostError
+from eventreg.questions import queries as question_queries
 from eventreg.registrations import operations as seats
 from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.models import Registration
@@ -389,7 +390,8 @@ def _registration(event: Event, registration_id: int) -> Registration:
 
 
 def _shown(registration: Registration) -> dict:
-    return present.registration(registration, position=seats.waiting_position(registration))
+    answers = question_queries.shown_answers_of([registration.id])[registration.id]
+    return present.registration(registration, position=seats.waiting_position(registration), answers=answers)
 
 
 @host.route("/events/<int:event_id>/registrations", methods=["GET"])
@@ -408,7 +410,8 @@ def list_registrations(event_id: int, limit, cursor=None, status=None, attended=
     url, headers = _next_link(
         cursors.encode(rows[-1].id) if more else None, ("status", "attended", "email", "updated_since", "limit")
     )
-    shown = [present.registration(r, position=positions.get(r.id)) for r in rows]
+    answers = question_queries.shown_answers_of([r.id for r in rows])
+    shown = [present.registration(r, position=positions.get(r.id), answers=answers[r.id]) for r in rows]
     return {"registrations": shown, "next": url}, 200, headers
 
 

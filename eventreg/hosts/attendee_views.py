@@ -22,6 +22,7 @@ from eventreg.hosts.forms import AddRegistrantForm, MessageForm
 from eventreg.hosts.views import bp, counted, csrf_ok, csv_response
 from eventreg.mail import queries as mail_queries
 from eventreg.mail import sending
+from eventreg.questions import queries as question_queries
 from eventreg.registrations import notifications
 from eventreg.registrations import operations as seats
 from eventreg.registrations import queries as registration_queries
@@ -96,6 +97,8 @@ def attendees(event_id: int):
             for certificate in certificate_queries.list_for_registrations([r.id for r in pagination.items])
         },
         met_rule=credit.met_rule,
+        answers=question_queries.answers_of([registration.id for registration in pagination.items]),
+        asks_questions=bool(question_queries.list_event_questions(event)),
         counts=counts,
         q=q,
         sort=sort,
@@ -251,5 +254,11 @@ def message(event_id: int):
 def attendees_csv(event_id: int):
     event = managed_event(event_id)
     rows = db.session.scalars(registration_queries.attendees_query(event, sort="registered"))
-    body = exports.attendees_csv(rows, registration_queries.waiting_positions(event), current_user.timezone)
+    body = exports.attendees_csv(
+        rows,
+        registration_queries.waiting_positions(event),
+        current_user.timezone,
+        answer_columns=question_queries.answer_columns(event),
+        answers=question_queries.answer_table(event),
+    )
     return csv_response(body, f"{event.slug}-registrants.csv")

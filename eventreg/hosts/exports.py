@@ -27,14 +27,26 @@ def neutralise(value) -> str:
 def to_csv(header: list[str], rows: Iterable[list]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([neutralise(heading) for heading in header])  # headings can be typed too (a question's label)
     for row in rows:
         writer.writerow([neutralise(value) for value in row])
     return BOM + buffer.getvalue()
 
 
-def attendees_csv(registrations: Iterable[Registration], positions: dict[int, int], host_zone: str) -> str:
+def attendees_csv(
+    registrations: Iterable[Registration],
+    positions: dict[int, int],
+    host_zone: str,
+    *,
+    answer_columns: list[tuple[object, str]] = (),
+    answers: dict[int, dict[object, str]] | None = None,
+) -> str:
+    """One row per registration; after the fixed columns, one per question (questions.queries.answer_columns: its
+    key and heading) with each registrant's answer (answers: by registration id, then column key)."""
+    answers = answers or {}
+
     def row(r: Registration) -> list:
+        given = answers.get(r.id, {})
         return [
             r.name,
             r.email,
@@ -49,6 +61,8 @@ def attendees_csv(registrations: Iterable[Registration], positions: dict[int, in
             "yes" if r.wants_recording else "no",
             {True: "yes", False: "no", None: ""}[r.attended],
             "" if r.minutes_attended is None else r.minutes_attended,
+            *(given.get(key, "") for key, _heading in answer_columns),
         ]
 
-    return to_csv(ATTENDEE_COLUMNS, (row(r) for r in registrations))
+    header = ATTENDEE_COLUMNS + [heading for _key, heading in answer_columns]
+    return to_csv(header, (row(r) for r in registrations))

@@ -17,6 +17,8 @@ from eventreg.events.models import Event, Status
 from eventreg.events.operations import EventUpdate
 from eventreg.mail import queries as mail_queries
 from eventreg.mail.models import OutboxMessage
+from eventreg.questions import operations as question_operations
+from eventreg.questions.rules import Given
 from eventreg.registrations import notifications, queries
 from eventreg.registrations.models import PersonalFeed, Registration, RegistrationStatus, new_token
 
@@ -73,6 +75,7 @@ def register(
     form_key: str | None = None,
     by_host: bool = False,
     notify: bool = True,
+    answers: list[Given] | None = None,
 ) -> Registration:
     """Register one person: confirmed while seats last, then on the waiting list in order, and mail them their
     confirmation or place in the queue (unless notify is False: see add_registrant).
@@ -81,7 +84,9 @@ def register(
     RegistrationError("already_registered", registration) when the e-mail already holds a place. Someone
     who cancelled earlier gets their registration back, at the end of the queue. A host adding someone
     by hand (by_host) may do so after registration has closed, but not for a cancelled event; once the event
-    has ended, the host is recording who was there, so the person is confirmed whatever the seats."""
+    has ended, the host is recording who was there, so the person is confirmed whatever the seats. `answers`, the
+    event's questions answered on the form (questions.rules.read_answer), replace any the registration had; None
+    (a host adding someone) leaves them as they are."""
     event = lock_event(event.id)
     if event.status == Status.CANCELLED:
         raise RegistrationError("event_cancelled")
@@ -114,6 +119,8 @@ def register(
     registration.confirmed_at = now if confirmed else None
     ensure_personal_feed(email, now=now)
     db.session.flush()
+    if answers is not None:  # before the signal: a webhook's payload carries them
+        question_operations.save_answers(registration, answers, now=now)
     if notify and registration.is_confirmed:
         notifications.queue_confirmation(registration, now=now)
     elif notify:

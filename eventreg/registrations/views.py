@@ -8,6 +8,8 @@ from eventreg.core import requests
 from eventreg.core.links import external_url
 from eventreg.events import queries
 from eventreg.events.models import Event
+from eventreg.questions import forms as question_forms
+from eventreg.questions import queries as question_queries
 from eventreg.registrations import feeds, links, notifications, operations
 from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.forms import CancelForm, RegistrationForm
@@ -24,17 +26,25 @@ def render_registration_page(event: Event, form: RegistrationForm, status: int =
     return render_template("registrations/register.html", form=form, **event_page_context(event)), status
 
 
+def registration_form(event: Event, **kwargs) -> RegistrationForm:
+    """The registration form, with a field for each of the event's own questions after the fixed ones."""
+    questions = question_queries.list_for_event(event)
+    return question_forms.with_questions(RegistrationForm, questions)(**kwargs)
+
+
 @bp.get("/events/<slug>/register")
 def form(slug: str):
     event = queries.get_public_event(slug, with_topics=False)
-    return render_registration_page(event, RegistrationForm(formdata=None, timezone=g.get("visitor_zone") or ""))
+    return render_registration_page(
+        event, registration_form(event, formdata=None, timezone=g.get("visitor_zone") or "")
+    )
 
 
 @bp.post("/events/<slug>/register")
 def register(slug: str):
     # The registration page shows no topics.
     event = queries.get_public_event(slug, with_topics=False)
-    form = RegistrationForm()
+    form = registration_form(event)
     if not form.validate_on_submit():
         return render_registration_page(event, form, 400)
     if form.is_bot:
@@ -52,6 +62,7 @@ def register(slug: str):
             wants_recording=form.wants_recording.data,
             timezone=form.timezone.data,
             form_key=form.form_key.data or None,
+            answers=form.answers(),
             now=clock.now(),
         )
     except RegistrationError as error:

@@ -19,6 +19,7 @@ from eventreg.core.extensions import db
 from eventreg.core.links import external_url
 from eventreg.events.models import Event
 from eventreg.hosts.models import Host, event_hosts
+from eventreg.questions import queries as question_queries
 from eventreg.webhooks import network
 from eventreg.webhooks.models import EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 
@@ -189,9 +190,12 @@ def event_data(event: Event) -> dict:
     }
 
 
-def registration_data(registration) -> dict:
-    """A registration as its hosts see it: who, and where they stand, under the API's field names, with the
-    address of the same object in the host API (links.api)."""
+def registration_data(registration, answers: list[dict] | None = None) -> dict:
+    """A registration as its hosts see it: who, where they stand and what they answered, under the API's field
+    names, with the address of the same object in the host API (links.api). `answers`: already read for many
+    (questions.queries.shown_answers_of), else read here."""
+    if answers is None:
+        answers = question_queries.shown_answers_of([registration.id])[registration.id]
     return {
         "id": registration.id,
         "name": registration.name,
@@ -201,6 +205,7 @@ def registration_data(registration) -> dict:
         "created_at": iso(registration.created_at),  # the API's name for it (api/present.py)
         "confirmed_at": iso(registration.confirmed_at),
         "cancelled_at": iso(registration.cancelled_at),
+        "answers": answers,
         "links": {
             "api": external_url(
                 "api_host.get_registration", event_id=registration.event_id, registration_id=registration.id
@@ -274,8 +279,11 @@ def emit_certificate(certificate, now: datetime) -> list[WebhookDelivery]:
 
 def emit_attendance(event: Event, registrations: Iterable, now: datetime) -> list[WebhookDelivery]:
     """attendance.recorded for the registrations whose attendance was just written (one message per recording)."""
+    registrations = list(registrations)
+    answers = question_queries.shown_answers_of([r.id for r in registrations])
     rows = [
-        {**registration_data(r), "attended": r.attended, "minutes_attended": r.minutes_attended} for r in registrations
+        {**registration_data(r, answers[r.id]), "attended": r.attended, "minutes_attended": r.minutes_attended}
+        for r in registrations
     ]
     if not rows:
         return []

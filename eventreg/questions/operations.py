@@ -1,0 +1,209 @@
+"""Writing questions and answers. Operations add and flush, never commit, and refuse with a QuestionError.
+
+Who may change what: anyone who manages an event may change its own questions and what it asks; a library
+question changes every event that asks it, so only its owner (or an admin) may change or delete it, while any
+host of an event may take it off that event."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from eventreg.core.extensions import db
+from eventreg.events.models import Event
+from eventreg.hosts.models import Host
+from eventreg.questions import queries, rules
+from eventreg.questions.models import Answer, AnswerChoice, EventQuestion, Question, QuestionOption, QuestionType
+from eventreg.questions.rules import Given, QuestionError
+from eventreg.registrations.models import Registration
+
+
+@dataclass
+class Definition:
+    """What a host says a question is, as the form or a caller gives it."""
+
+    type: str
+    label: str
+    help_text: str = ""
+    required: bool = False
+    options: list[str] | None = None  # single and multiple choice only
+    min_value: int | None = None  # number only
+    max_value: int | None = None
+    consent_text: str = ""  # consent only
+
+    def checked(self) -> "Definition":
+        """The definition with what its type does not use cleared; QuestionError for what its type needs."""
+        rules.check_type(self.type)
+        options = rules.read_options("\n".join(self.options or [])) if self.type in QuestionType.WITH_OPTIONS else []
+        low, high = (self.min_value, self.max_value) if self.type == QuestionType.NUMBER else (None, None)
+        rules.check_bounds(low, high)
+        consent = self.consent_text.strip() if self.type == QuestionType.CONSENT else ""
+        rules.check_consent_text(self.type, consent)
+        return Definition(self.type, self.label, self.help_text, self.required, options, low, high, consent)
+
+
+def create_question(definition: Definition, *, event: Event | None = None, host: Host | None = None, now: datetime):
+    """A new question, asked last by `event` (its own question), or kept in `host`'s library (asked by none yet).
+    QuestionError for a definition its type does not allow."""
+    if (event is None) == (host is None):
+        raise ValueError("a question belongs to one event or to one host's library")
+    definition = definition.checked()
+    question = Question(event_id=event.id if event else None, host_id=host.id if host else None, created_at=now)
+    _apply(question, definition)
+    db.session.add(question)
+    db.session.flush()
+    if event is not None:
+        _ask(event, question)
+    return question
+
+
+def update_question(question: Question, definition: Definition, *, host: Host) -> None:
+    """Change a question everywhere it is asked. Answers already given keep the label, type and options they were
+    given with. QuestionError("not_owner") for another host's library question, or for what the type needs."""
+    check_can_change(question, host)
+    _apply(question, definition.checked())
+    db.session.flush()
+
+
+def _apply(question: Question, definition: Definition) -> None:
+    question.type = definition.type
+    question.label = definition.label
+    question.help_text = definition.help_text
+    question.required = definition.required
+    question.min_value, question.max_value = definition.min_value, definition.max_value
+    question.consent_text = definition.consent_text
+    # An option kept by label keeps its row (and id): a registrant's open form still names it.
+    existing = {option.label: option for option in question.options}
+    kept = []
+    for position, label in enumerate(definition.options or [], start=1):
+        option = existing.pop(label, None) or QuestionOption(label=label)
+        option.position = position
+        kept.append(option)
+    question.options = kept
+
+
+def check_can_change(question: Question, host: Host) -> None:
+    if question.in_library and question.host_id != host.id and not host.is_admin:
+        owner = db.session.get(Host, question.host_id)
+        raise QuestionError("not_owner", owner=owner.email)
+
+
+def _ask(event: Event, question: Question) -> EventQuestion:
+    last = db.session.scalar(sa.select(sa.func.max(EventQuestion.position)).where(EventQuestion.event_id == event.id))
+    asked = EventQuestion(event_id=event.id, question_id=question.id, position=(last or 0) + 1)
+    db.session.add(asked)
+    db.session.flush()
+    return asked
+
+
+def ask_from_library(event: Event, question: Question, *, host: Host) -> EventQuestion:
+    """The event asks one of the host's library questions, last. QuestionError("not_in_library") for a question
+    not in this host's library, ("already_asked") if the event asks it already."""
+    if question.host_id != host.id:
+        raise QuestionError("not_in_library")
+    if queries.get_event_question(event, question.id) is not None:
+        raise QuestionError("already_asked")
+    return _ask(event, question)
+
+
+def remove_from_event(event: Event, question: Question) -> bool:
+    """The event stops asking the question. Its own question is deleted; a library question stays in the library.
+    Answers already given stay, with the label and type they were given under. Returns whether it was deleted."""
+    asked = queries.get_event_question(event, question.id)
+    if asked is not None:
+        db.session.delete(asked)
+    deleted = not question.in_library
+    if deleted:
+        db.session.delete(question)
+    db.session.flush()
+    _renumber(event)
+    return deleted
+
+
+def delete_from_library(question: Question, *, host: Host) -> list[Event]:
+    """Delete a library question: every event asking it stops. Answers stay as given. Returns those events.
+    QuestionError("not_owner") for another host's question."""
+    check_can_change(question, host)
+    events = queries.list_events_asking(question)
+    db.session.delete(question)  # event_questions rows go with it (ON DELETE CASCADE), answers keep theirs
+    db.session.flush()
+    db.session.expire_all()  # the cascade happened in the database, behind the session's back
+    for event in events:
+        _renumber(event)
+    return events
+
+
+def save_to_library(question: Question, *, host: Host) -> None:
+    """An event's own question moves into the host's library: still asked by the event, now offered for others
+    and changed in one place. A library question is left as it is."""
+    if question.in_library:
+        return
+    question.event_id = None
+    question.host_id = host.id
+    db.session.flush()
+
+
+def move(event: Event, question: Question, direction: str) -> bool:
+    """Swap the question with the one before ("up") or after ("down") it on the event's form. Returns whether it
+    moved (not past either end)."""
+    order = queries.list_event_questions(event)
+    at = next((i for i, asked in enumerate(order) if asked.question_id == question.id), None)
+    if at is None:
+        return False
+    other = at - 1 if direction == "up" else at + 1
+    if not 0 <= other < len(order):
+        return False
+    order[at], order[other] = order[other], order[at]
+    for position, asked in enumerate(order, start=1):
+        asked.position = position
+    db.session.flush()
+    return True
+
+
+def _renumber(event: Event) -> None:
+    for position, asked in enumerate(queries.list_event_questions(event), start=1):
+        asked.position = position
+    db.session.flush()
+
+
+# Answers
+
+
+def read_answers(questions: Iterable[Question], raw: dict[int, object]) -> tuple[list[Given], dict[int, QuestionError]]:
+    """Each question's answer from what was sent (raw: by question id), read by rules.read_answer: the answers
+    given, and the refusals by question id."""
+    given, refused = [], {}
+    for question in questions:
+        try:
+            answer = rules.read_answer(question, raw.get(question.id))
+        except QuestionError as error:
+            refused[question.id] = error
+            continue
+        if answer is not None:
+            given.append(answer)
+    return given, refused
+
+
+def save_answers(registration: Registration, given: Iterable[Given], *, now: datetime) -> list[Answer]:
+    """Store what the registrant answered, replacing any answers the registration had (someone registering again
+    after cancelling answers the form as it is now). Each answer copies the question's label, type and place."""
+    db.session.execute(sa.delete(Answer).where(Answer.registration_id == registration.id))
+    places = {asked.question_id: asked.position for asked in queries.list_event_questions(registration.event)}
+    answers = []
+    for answer in given:
+        question = answer.question
+        stored = Answer(
+            registration_id=registration.id,
+            question_id=question.id,
+            label=question.label,
+            type=question.type,
+            position=places.get(question.id, 0),
+            value=answer.value,
+            answered_at=now,
+            choices=[AnswerChoice(position=n, label=label) for n, label in enumerate(answer.choices, start=1)],
+        )
+        db.session.add(stored)
+        answers.append(stored)
+    db.session.flush()
+    return answers
