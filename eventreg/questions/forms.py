@@ -147,21 +147,23 @@ def answer_field(question: Question):
         )
     if kind == QuestionType.LONG_TEXT:
         return TextAreaField(label, filters=[multi_line], validators=validators, render_kw={"rows": 4})
+    options = [SelectChoice(str(option.id), option.label) for option in question.options]
     if kind == QuestionType.CHOICE:
-        choices = [(str(option.id), option.label) for option in question.options]
-        return RadioField(label, choices=choices, validators=validators, validate_choice=False)
+        return RadioField(label, choices=options, validators=validators, validate_choice=False)
     if kind == QuestionType.MULTIPLE_CHOICE:
-        choices = [(str(option.id), option.label) for option in question.options]
-        return SelectMultipleField(label, choices=choices, validators=validators, validate_choice=False)
+        return SelectMultipleField(label, choices=options, validators=validators, validate_choice=False)
     if kind == QuestionType.YES_NO:
-        return RadioField(label, choices=[("yes", "Yes"), ("no", "No")], validators=validators, validate_choice=False)
+        yes_no = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+        return RadioField(label, choices=yes_no, validators=validators, validate_choice=False)
     if kind == QuestionType.NUMBER:
         return StringField(label, filters=[strip], validators=validators, render_kw={"inputmode": "numeric"})
     if kind == QuestionType.DATE:
         return StringField(label, filters=[strip], validators=validators, widget=DateInput())
     if kind == QuestionType.COUNTRY:
-        choices = [("", "Choose a country")] + list(countries.choices())
-        return SelectField(label, choices=choices, validators=validators, validate_choice=False, default="")
+        listed = [SelectChoice("", "Choose a country")] + [
+            SelectChoice(code, name) for code, name in countries.choices()
+        ]
+        return SelectField(label, choices=listed, validators=validators, validate_choice=False, default="")
     return BooleanField(label, validators=validators)  # consent
 
 
