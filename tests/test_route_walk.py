@@ -22,6 +22,9 @@ from eventreg.core.extensions import db
 from eventreg.embeds import forms as embed_forms
 from eventreg.events.models import Event
 from eventreg.hosts import forms as host_forms
+from eventreg.questions import forms as question_forms
+from eventreg.questions import operations as question_operations
+from eventreg.questions.models import QuestionType
 from eventreg.registrations import forms as registration_forms
 from eventreg.registrations import tokens
 from eventreg.registrations.models import PersonalFeed, Registration
@@ -66,6 +69,7 @@ def form_field_names() -> set[str]:
         embed_forms,
         certificate_forms,
         api_forms,
+        question_forms,
     )
     for module in modules:
         for value in vars(module).values():
@@ -143,6 +147,18 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     )
     db_session.add(certificate)
     token, secret = api_operations.create_token(host, name="Walk", can_write=True, now=event.starts_at)
+    # A question of each type on the event, so the registration form's fields are walked too (question_<id>);
+    # in the host's library, so its pages have a question to name.
+    questions = [
+        question_operations.create_question(
+            question_operations.Definition(kind, kind, required=True, options=["A", "B"], consent_text="I agree"),
+            host=host,
+            now=event.starts_at,
+        )
+        for kind in QuestionType.ALL
+    ]
+    for question in questions:
+        question_operations.ask_from_library(event, question, host=host)
     db_session.commit()
     with app.test_request_context():
         signed = tokens.mailed_manage_token(confirmed)
@@ -162,14 +178,15 @@ def world(app, make_event, make_topic, make_host, register, db_session):
         "certificate_id": str(certificate.id),
         "code": certificate.grouped_code,
         "token_id": str(token.id),
+        "question_id": str(questions[0].id),
     }
-    return host, real, secret
+    return host, real, secret, [f"question_{question.id}" for question in questions]
 
 
 def test_no_route_gives_a_5xx_to_hostile_input(app, client, login, world, monkeypatch, db_session):
-    host, real, secret = world
+    host, real, secret, question_fields = world
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # a 500 page, counted, instead of a raise
-    fields = form_field_names()
+    fields = form_field_names() | set(question_fields)
     failures = []
     # Signing out last, so the signed-in walk stays signed in until then.
     rules = sorted(
@@ -201,7 +218,7 @@ def test_no_route_gives_a_5xx_to_hostile_input(app, client, login, world, monkey
 
 
 def test_no_api_route_gives_a_5xx_to_a_hostile_json_body(app, client, world, monkeypatch, db_session, caplog):
-    _host, real, secret = world
+    _host, real, secret, _ = world
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
     failures = []
@@ -225,7 +242,7 @@ EDGE_CURSORS = ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2025-
 
 
 def test_no_api_list_gives_a_5xx_to_a_cursor_at_the_calendars_edge(app, client, world, monkeypatch, caplog):
-    _host, real, secret = world
+    _host, real, secret, _ = world
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     lists = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/") and "GET" in rule.methods]
     failures = []
@@ -314,7 +331,7 @@ HOSTILE_REPORTS = (
 
 
 def test_no_attendance_import_gives_a_5xx_to_hostile_reports(app, client, login, world, clock, monkeypatch, db_session):
-    host, real, _ = world
+    host, real, _, _ = world
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     event_id = real["event_id"]
     email = db_session.scalar(sa.select(Registration.email).where(Registration.event_id == int(event_id)))

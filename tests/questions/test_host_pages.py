@@ -184,7 +184,7 @@ def test_the_library_saves_once_and_any_event_of_the_host_asks_it(client, hosted
     [question] = queries.list_library(host)
     page = text_of(client.get(f"/host/events/{hosted.id}/questions"))
     assert "Ask a question from your library" in page
-    assert "Ask at this event : “State” State (Short text (one line), optional)" in page
+    assert "Ask at this event (“State”) State (Short text (one line), optional)" in page
     for event in (hosted, other):
         assert client.post(f"/host/events/{event.id}/questions/ask/{question.id}").status_code == 303
     again = client.post(f"/host/events/{hosted.id}/questions/ask/{question.id}")
