@@ -15,6 +15,7 @@ from eventreg.hosts.access import managed_event
 from eventreg.hosts.forms import EventForm
 from eventreg.hosts.operations import HostError
 from eventreg.hosts.views import bp, counted, csrf_ok
+from eventreg.questions import operations as question_operations
 from eventreg.registrations import operations as seats
 from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.forms import RegistrationForm
@@ -212,6 +213,7 @@ def event_action(event_id: int, action: str):
             )
     else:
         copy = event_operations.duplicate_event(event, now=now)
+        question_operations.copy_questions(event, copy, now=now)  # the catalog knows nothing of questions
         flash("A draft copy one week later. Check the date, then publish.")
         return redirect(url_for("hosts.edit_event", event_id=copy.id), code=303)
     return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)

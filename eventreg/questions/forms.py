@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
-from wtforms.widgets import DateInput
 
 from eventreg.core.forms import multi_line, plain_text, single_line, strip
 from eventreg.questions import countries, rules
@@ -158,7 +157,9 @@ def answer_field(question: Question):
     if kind == QuestionType.NUMBER:
         return StringField(label, filters=[strip], validators=validators, render_kw={"inputmode": "numeric"})
     if kind == QuestionType.DATE:
-        return StringField(label, filters=[strip], validators=validators, widget=DateInput())
+        # Typed as the hint says, not a browser's date picker: a picker shows each locale's own order (03/31 or
+        # 31/03), which the hint could not match, and a half-filled one sends nothing at all.
+        return StringField(label, filters=[strip], validators=validators, render_kw={"maxlength": 10})
     if kind == QuestionType.COUNTRY:
         listed = [SelectChoice("", "Choose a country")] + [
             SelectChoice(code, name) for code, name in countries.choices()

@@ -161,6 +161,29 @@ def move(event: Event, question: Question, direction: str) -> bool:
     return True
 
 
+def copy_questions(source: Event, target: Event, *, now: datetime) -> None:
+    """The target event asks what the source asks, in its order ("Run it again"): the same library questions, and
+    a copy of each of the source's own, so editing one event's own question leaves the other's alone."""
+    for asked in queries.list_event_questions(source):
+        question = asked.question
+        if not question.in_library:
+            definition = Definition(
+                question.type,
+                question.label,
+                question.help_text,
+                question.required,
+                [option.label for option in question.options],
+                question.min_value,
+                question.max_value,
+                question.consent_text,
+            )
+            question = Question(event_id=target.id, created_at=now)
+            _apply(question, definition)
+            db.session.add(question)
+            db.session.flush()
+        _ask(target, question)
+
+
 def _renumber(event: Event) -> None:
     for position, asked in enumerate(queries.list_event_questions(event), start=1):
         asked.position = position

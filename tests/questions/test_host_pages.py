@@ -281,3 +281,14 @@ def test_answers_are_never_on_transcripts_or_certificates(
         assert response.status_code == 200
         assert b"SENTINEL" not in response.data
     assert db_session.scalar(sa.select(Answer.value)) == "SENTINEL-ANSWER"
+
+
+def test_run_it_again_copies_the_questions(client, hosted, make_question, db_session):
+    make_question(hosted, type="yes_no", label="First time?")
+    db_session.commit()
+    response = client.post(f"/host/events/{hosted.id}/duplicate")
+    assert response.status_code == 303
+    copy_id = int(response.headers["Location"].rstrip("/").split("/")[-2])
+    db_session.expire_all()
+    copy = db_session.get(type(hosted), copy_id)
+    assert [q.label for q in queries.list_for_event(copy)] == ["First time?"]

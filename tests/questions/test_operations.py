@@ -265,3 +265,24 @@ def test_answer_counts_of_a_library_question_count_this_events_registrants_only(
     register(theirs, answers=[answer(question, "no")])
     assert queries.answer_counts(ours) == {question: [("Yes", 1), ("No", 0)]}
     assert queries.answer_counts(make_event()) == {}
+
+
+def test_running_an_event_again_asks_the_same_questions_with_its_own_copies(
+    make_event, make_host, make_question, clock
+):
+    host, source, target = make_host(), make_event(), make_event()
+    own = make_question(source, type="choice", label="Library type", required=True)
+    shared = make_question(host=host, label="State")
+    operations.ask_from_library(source, shared, host=host)
+    operations.copy_questions(source, target, now=clock.now())
+    copied, still_shared = queries.list_for_event(target)
+    assert still_shared is shared
+    assert copied.id != own.id
+    assert (copied.event_id, copied.label, copied.required, copied.choice_labels) == (
+        target.id,
+        "Library type",
+        True,
+        ["Public", "Academic", "School"],
+    )
+    operations.update_question(copied, Definition("choice", "Type", options=["A", "B"]), host=host)
+    assert own.label == "Library type"
