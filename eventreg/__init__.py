@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg.registrations import views as registration_views
     from eventreg.transcripts import views as transcript_views
     from eventreg.webhooks import models as webhook_models
+    from eventreg.webhooks import operations as webhook_operations
     from eventreg.webhooks import views as webhook_views
 
     app.before_request(visitor.load_visitor_zone)
@@ -135,7 +136,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificate_views.bp)
     app.register_blueprint(api_pages.bp)
     api_views.init_app(app)  # the JSON API at /api/v1, with its OpenAPI document
-    api_openapi.document_webhooks(app.extensions["eventreg.api"].spec, webhook_models.EVENT_TYPES)
+    api_openapi.document_webhooks(
+        app.extensions["eventreg.api"].spec, webhook_models.EVENT_TYPES, webhook_operations.TEST_TYPE
+    )
 
 
 def _register_template_helpers(app: Flask) -> None:

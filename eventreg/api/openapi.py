@@ -8,8 +8,10 @@ URL rule, so a rule here can ask what the route is (its parameters, its method, 
 
 import http
 
+import marshmallow
 from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_instance
 from werkzeug.routing import Rule
 
 from eventreg.api import schemas as s
@@ -119,6 +121,17 @@ class Plugin(BasePlugin):
         for plugin in spec.plugins:
             if isinstance(plugin, MarshmallowPlugin):
                 plugin.converter.add_attribute_function(validator_properties)
+
+    def schema_helper(self, name, definition, schema=None, **kwargs) -> dict:
+        """What marshmallow's Meta says of an object as a whole: no unknown fields (apispec leaves
+        additionalProperties out of a schema with a description), and Meta.json_schema's keywords."""
+        instance = resolve_schema_instance(schema) if schema is not None else None
+        if instance is None:
+            return {}
+        extra = dict(getattr(instance.Meta, "json_schema", {}))
+        if instance.unknown == marshmallow.RAISE:
+            extra["additionalProperties"] = False
+        return extra
 
     def operation_helper(self, path=None, operations=None, rule: Rule | None = None, **kwargs) -> None:
         if rule is None:
@@ -296,9 +309,31 @@ def webhook_name(kind: str) -> str:
     return operation_id(kind.replace(".", "_"))
 
 
-def document_webhooks(spec, event_types: dict[str, str]) -> None:
+TEST_BODY = {
+    "type": "object",
+    "properties": {
+        "timestamp": {**INSTANT, "description": "When the host asked for it."},
+        "data": {
+            "type": "object",
+            "properties": {
+                "endpoint": {
+                    "type": "object",
+                    "properties": {"id": {"type": "integer"}, "url": {"type": "string"}},
+                    "required": ["id", "url"],
+                },
+                "message": {"type": "string"},
+            },
+            "required": ["endpoint", "message"],
+        },
+    },
+    "required": ["type", "timestamp", "data"],
+}
+
+
+def document_webhooks(spec, event_types: dict[str, str], test_type: str) -> None:
     """Add the top-level `webhooks` (OpenAPI 3.1): one POST per event type, its body and the Standard Webhooks
-    headers. Called by the factory with webhooks.models.EVENT_TYPES."""
+    headers, and the test event a host sends from the endpoint's page. Called by the factory with
+    webhooks.models.EVENT_TYPES and webhooks.operations.TEST_TYPE."""
     undescribed = set(event_types) - set(WEBHOOK_DATA)
     if undescribed:
         raise LookupError(f"webhook event types without a described payload: {sorted(undescribed)}")
@@ -338,4 +373,16 @@ def document_webhooks(spec, event_types: dict[str, str]) -> None:
                 },
             }
         }
+    webhooks[test_type] = {
+        "post": {
+            **webhooks[next(iter(event_types))]["post"],
+            "operationId": webhook_name(test_type) + "Webhook",
+            "summary": "A test event, sent when the host presses “Send test event”",
+            "description": "Sent to that one endpoint (enabled), whatever types it chose; signed, logged and "
+            "retried as every delivery is.",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": TEST_BODY | {
+                "properties": {**TEST_BODY["properties"], "type": {"type": "string", "const": test_type}}
+            }}}},
+        }
+    }  # fmt: skip
     spec.options["webhooks"] = webhooks

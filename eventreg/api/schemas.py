@@ -15,6 +15,7 @@ from eventreg import timezones
 from eventreg.core.text import is_plain_text, is_single_line, normalise_multi_line
 from eventreg.events import rules
 from eventreg.events.models import MAX_CONTACT_HOURS, Format, State, Status
+from eventreg.events.operations import RESERVED_SLUGS
 from eventreg.hosts.forms import SLUG_PATTERN
 from eventreg.registrations.models import RegistrationStatus
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
@@ -79,6 +80,18 @@ class Hours(fields.Decimal):
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else f"{Decimal(value):.2f}"
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        # Text is read as the document's pattern says it, not as everything Decimal() reads ("1e2", "1_0").
+        if isinstance(value, str) and not re.fullmatch(HOURS_PATTERN, value):
+            raise ma.ValidationError(rules.EventError.MESSAGES["bad_contact_hours"])
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+# Contact hours as text, by events.rules.check_contact_hours: above 0 ("0.01" up), at most 999, in hundredths.
+HOURS_PATTERN = (
+    r"^(?:(?:[1-9][0-9]?|[1-8][0-9]{2}|9[0-8][0-9]|99[0-8])(?:\.[0-9]{1,2})?|999(?:\.00?)?|0\.(?:[1-9][0-9]?|0[1-9]))$"
+)
+
 
 def rule(check):
     """A field validator from one of events.rules' checks of a single value: its message is the field's error."""
@@ -101,16 +114,16 @@ RULE_FIELDS = {
 }
 
 
-def broken_event_rule(data: dict) -> tuple[str, str] | None:
+def broken_event_rule(data: dict) -> tuple[str, str, str] | None:
     """The first of events.rules' rules across fields that an event's fields (all of them: a change merged with
-    the stored values) break, as (field, message); None when they keep them all."""
+    the stored values) break, as (field, message, code); None when they keep them all."""
     starts_at, ends_at = data["starts_at"], data["ends_at"]
     try:
         rules.check_times(starts_at, ends_at)
         rules.check_min_minutes(data.get("credit_min_minutes"), starts_at=starts_at, ends_at=ends_at)
         rules.check_deadline(data.get("registration_deadline_at"), starts_at=starts_at)
     except rules.EventError as error:
-        return RULE_FIELDS[error.code], error.message
+        return RULE_FIELDS[error.code], error.message, error.code
     return None
 
 
@@ -129,8 +142,13 @@ def text(max_length: int, *, multi_line: bool = False, **kwargs) -> fields.Strin
 
 
 class Schema(ma.Schema):
+    """Our schemas refuse a field they do not know (marshmallow's RAISE), and the document says so
+    (additionalProperties: false, openapi.Plugin). `Meta.json_schema` holds what JSON Schema can say about the
+    object as a whole beyond its fields, such as "at least one of these"."""
+
     class Meta:
         ordered = True
+        unknown = ma.RAISE
 
 
 class QueryArgs(Schema):
@@ -295,17 +313,28 @@ class EventInSchema(Schema):
         )
 
     title = fields.String(required=True, validate=[validate.Length(min=1, max=200), single_line])
-    slug = fields.String(validate=[validate.Length(max=80), validate.Regexp(SLUG_PATTERN)])
+    slug = fields.String(
+        validate=[validate.Length(max=80), validate.Regexp(SLUG_PATTERN)],
+        metadata={"not": {"enum": sorted(RESERVED_SLUGS)}},  # addresses the site's own pages use
+    )
     summary = text(1000, multi_line=True)
     description = text(20000, multi_line=True, metadata={"description": "Markdown."})
     format = fields.String(validate=validate.OneOf(Format.ALL))
     location = text(300, allow_none=True)
     host_name = text(200, allow_none=True)
-    topics = fields.List(fields.String(validate=validate.Length(max=80)), metadata={"description": "Topic slugs."})
+    topics = fields.List(
+        fields.String(validate=[validate.Length(max=80), validate.Regexp(SLUG_PATTERN)]),
+        metadata={"description": "Topic slugs (GET /api/v1/topics lists them)."},
+    )
     timezone = fields.String(
         required=True,
         validate=[validate.Length(max=64), known_zone],
-        metadata={"description": "A canonical IANA zone name.", "example": "America/New_York"},
+        metadata={
+            "description": "A canonical IANA zone name (one per region, as the editor offers them). A change may "
+            "keep an event's older alias.",
+            "example": "America/New_York",
+            "enum": list(timezones.canonical_zones()),
+        },
     )
     starts_at = Instant(required=True)
     ends_at = Instant(
@@ -337,7 +366,7 @@ class EventInSchema(Schema):
             "description": f"Above 0 and at most {MAX_CONTACT_HOURS}, in hundredths at most; null: none. With contact "
             "hours the event offers a certificate of completion.",
             "example": "1.5",
-            "pattern": r"^[0-9]{1,3}(\.[0-9]{1,2})?$",
+            "pattern": HOURS_PATTERN,
         },
     )
     credit_min_minutes = fields.Integer(
@@ -429,6 +458,14 @@ class RegistrationInSchema(Schema):
 
 
 class AttendanceInSchema(Schema):
+    class Meta(Schema.Meta):
+        json_schema = {
+            "anyOf": [
+                {"required": ["attended"]},
+                {"required": ["minutes"], "properties": {"minutes": {"type": "integer"}}},
+            ]
+        }
+
     attended = fields.Boolean(
         allow_none=True,
         metadata={"description": "true, false, or null (not recorded). Left out: decided from minutes."},

@@ -76,6 +76,18 @@ def documented_errors(blueprint: bodies.Blueprint, *statuses: int):
     return decorate
 
 
+def refuses(blueprint: bodies.Blueprint, *codes: str):
+    """Document the 422 codes (problems.BEYOND_SCHEMA) this operation answers for values its schema allows."""
+    assert set(codes) <= set(problems.BEYOND_SCHEMA), codes
+    return blueprint.doc(**{"x-refusals": {code: problems.SPECIFIC_CODES[code][1] for code in codes}})
+
+
+EVENT_REFUSALS = (
+    "ends_before_start", "too_long", "deadline_after_start", "bad_minutes", "start_in_past", "unknown_topic",
+    "unknown_host",
+)  # fmt: skip
+
+
 # The public catalog
 
 
@@ -224,7 +236,7 @@ def _check_event_input(data: dict, event: Event | None) -> None:
         _invalid("timezone", "Use a canonical IANA zone name, such as America/New_York.")
     broken = s.broken_event_rule(data)
     if broken:
-        _invalid(*broken)
+        _invalid(*broken)  # (field, message, the rule's code)
     past = host_operations.needs_past_confirmation(event, data["starts_at"], now=clock.now())
     if past and not data.get("confirm_past_start"):
         _invalid(
@@ -285,6 +297,7 @@ def list_managed_events(limit, cursor=None, status=None, starts_after=None, star
 @host.arguments(s.EventInSchema)
 @host.response(201, s.HostEventSchema)
 @documented_errors(host, 409)
+@refuses(host, *EVENT_REFUSALS)
 @by_token
 def create_event(data):
     """A new draft, hosted by the token's host and the co-hosts named, as "New event" makes it. Publish it
@@ -319,6 +332,7 @@ def get_managed_event(event_id: int):
 @host.arguments(s.EventChangesSchema(partial=True))
 @host.response(200, s.UpdatedSchema)
 @documented_errors(host, 409)
+@refuses(host, *EVENT_REFUSALS)
 @by_token
 def update_event(data, event_id: int):
     """Change some of an event's fields, as saving the editor does: registrants get the same updated invitation
