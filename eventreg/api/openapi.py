@@ -89,14 +89,15 @@ def error_statuses(method: str, operation: dict, rule: Rule) -> set[int]:
     - with a JSON body: 400 (unreadable JSON), 413 (too large), 415 (not JSON) and 422 (invalid values);
     - with query arguments: 422;
     - with an Idempotency-Key: 409 (the same key still in flight) and 422 (the key used for another request);
-    and whatever the view itself documents (409 for a conflict, 400 for a cursor we never gave out)."""
+    and whatever the view itself documents (409 for a conflict, 400 for a cursor we never gave out, 403 on a read
+    that takes a read-write token, marked x-read-write-token)."""
     statuses = {int(status) for status in operation.get("responses", {}) if str(status).isdigit()}
     statuses = {status for status in statuses if status >= 400} - {401, 403, 404, 429}
     if rule.arguments:
         statuses.add(404)
     if operation.get("security"):
         statuses |= {401, 429}
-        if method.upper() not in READ_ONLY_METHODS:
+        if method.upper() not in READ_ONLY_METHODS or operation.get("x-read-write-token"):
             statuses.add(403)
     if "requestBody" in operation:
         statuses |= {400, 413, 415, 422}
@@ -107,7 +108,7 @@ def error_statuses(method: str, operation: dict, rule: Rule) -> set[int]:
         statuses |= {409, 422}
     if not rule.arguments:
         statuses.discard(404)
-    if method.upper() in READ_ONLY_METHODS:
+    if method.upper() in READ_ONLY_METHODS and not operation.get("x-read-write-token"):
         statuses.discard(403)
     return statuses
 

@@ -115,6 +115,7 @@ def _refused(error: Exception):
 
 @host.route("/webhooks", methods=["GET"])
 @host.response(200, WebhookEndpointListSchema)
+@host.doc(**{"x-read-write-token": True})  # an endpoint's address is an integration setting
 @by_token
 def list_webhook_endpoints():
     """The token's host's webhook endpoints, oldest first. Never their secrets."""
@@ -144,6 +145,7 @@ def create_webhook_endpoint(data):
 
 @host.route("/webhooks/<int:endpoint_id>", methods=["GET"])
 @host.response(200, WebhookEndpointSchema)
+@host.doc(**{"x-read-write-token": True})  # an endpoint's address is an integration setting
 @by_token
 def get_webhook_endpoint(endpoint_id: int):
     """One of the host's endpoints, without its secret."""
