@@ -67,7 +67,7 @@ class MessageForm(FlaskForm):
     # The preview's fingerprint of what it showed: "Send" sends only what the host has seen.
     previewed = HiddenField()
     # One per compose page: a second "Send" of the same page finds the message the first one made.
-    form_key = HiddenField()
+    form_key = HiddenField(validators=[Optional(), Length(max=64)])
 
     send_at: datetime | None = None  # the chosen instant, once validated; None for "now"
 

@@ -104,8 +104,9 @@ def _add(
     now: datetime,
 ) -> HostMessage:
     """A new message, scheduled; the form's key makes a second "Send" of the same form find the first."""
-    if form_key and _by_form_key(form_key) is not None:
-        raise MessageError("duplicate", message=_by_form_key(form_key))
+    existing = _by_form_key(form_key)
+    if existing is not None:
+        raise MessageError("duplicate", message=existing)
     message = HostMessage(
         event_id=event.id,
         author_id=author.id,

@@ -169,6 +169,7 @@ def test_nobody_in_the_audience_means_nothing_to_send(client, hosted, db_session
         ({"reply_to": "not an address"}, "Replies go to: Please enter a valid email."),
         ({"when": "later", "send_date": "2025-01-20"}, "Time: Please enter the date and the time to send it"),
         ({"when": "soon"}, "When: Not a valid choice."),
+        ({"form_key": "k" * 65}, "Form Key: Field cannot be longer than 64 characters."),
     ],
 )
 def test_bad_input_is_a_clear_form_error_never_a_500(
