@@ -64,6 +64,9 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.webhooks import receivers as webhook_receivers
 
     webhook_receivers.connect()  # operations' signals become webhook deliveries in their transaction
+    from eventreg.messages import receivers as message_receivers
+
+    message_receivers.connect()  # a cancelled event's scheduled messages are cancelled with it
     if not app.config.get("MAIL_SERVER") and not app.testing:
         from eventreg.mail.sending import outbox_folder
 
@@ -116,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg.events import views as event_views
     from eventreg.hosts import attendee_views, editor_views  # noqa: F401 - their routes are on hosts.bp
     from eventreg.hosts import views as host_views
+    from eventreg.messages import views as message_views
     from eventreg.registrations import views as registration_views
     from eventreg.transcripts import views as transcript_views
     from eventreg.webhooks import models as webhook_models
@@ -130,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(host_views.bp)
     app.register_blueprint(attendance_views.bp)
+    app.register_blueprint(message_views.bp)
     app.register_blueprint(transcript_views.bp)
     app.register_blueprint(webhook_views.bp)
     app.register_blueprint(embed_views.bp)

@@ -1,5 +1,5 @@
 """The attendee list and what a host does from it: search and page it, promote from the waiting list, cancel a
-registration, mark attendance, add someone by hand, message the confirmed registrants, export it as CSV."""
+registration, mark attendance, add someone by hand, export it as CSV. (Messages to registrants: eventreg/messages.)"""
 
 import re
 from datetime import datetime
@@ -18,11 +18,9 @@ from eventreg.events.rules import EventError
 from eventreg.hosts import exports
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts.access import managed_event
-from eventreg.hosts.forms import AddRegistrantForm, MessageForm
-from eventreg.hosts.views import bp, counted, csrf_ok, csv_response
+from eventreg.hosts.forms import AddRegistrantForm
+from eventreg.hosts.views import bp, csrf_ok, csv_response
 from eventreg.mail import queries as mail_queries
-from eventreg.mail import sending
-from eventreg.registrations import notifications
 from eventreg.registrations import operations as seats
 from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.models import Registration, RegistrationStatus
@@ -201,49 +199,6 @@ def _added_message(event: Event, added: seats.Added, now: datetime) -> str:
     else:
         mail = "no email was sent"
     return f"Added {who} {where}; {mail}."
-
-
-@bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
-@login_required
-def message(event_id: int):
-    """Write, preview (with the recipient count), send a test to yourself, then send. "Send" is offered only
-    on a preview, and sends only the text that preview showed."""
-    event = managed_event(event_id)
-    form = MessageForm()
-    if request.method == "GET":
-        form.reply_to.data = current_user.email
-    counts = registration_queries.counts_by_status([event.id])[event.id]
-    action = request.form.get("action", "preview")
-    preview = None
-    if form.validate_on_submit():
-        now = clock.now()
-        fields = {"subject": form.subject.data, "body": form.body.data, "reply_to": form.reply_to.data}
-        if action == "send" and form.previewed.data == form.fingerprint() and not counts["confirmed"]:
-            flash("Nobody is confirmed, so nothing was sent.", "error")
-        elif action == "send" and form.previewed.data == form.fingerprint():
-            sent = seats.message_confirmed(event, now=now, **fields)
-            flash(
-                f"Message sent to {counted(sent, 'confirmed registrant', 'confirmed registrants')}; "
-                f"replies go to {form.reply_to.data}."
-            )
-            return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
-        elif action == "send":  # changed since the preview: show the preview of what would go now
-            flash("The message changed after the preview. Check the preview below, then send.", "error")
-        if action == "test":
-            notifications.queue_host_message_test(
-                event, to_address=current_user.email, to_name=current_user.name or "", now=now, **fields
-            )
-            flash(f"A test copy was sent to {current_user.email}. Nobody else was emailed.")
-        form.previewed.data = form.fingerprint()
-        preview = {
-            "subject": notifications.host_message_subject(event, form.subject.data),
-            "text": render_template(
-                "mail/host_message.txt", **notifications.host_message_context(event, body=form.body.data)
-            ),
-            "sender": sending.sender_address(),
-        }
-    status = 400 if form.errors else 200
-    return render_template("hosts/message.html", event=event, form=form, counts=counts, preview=preview), status
 
 
 @bp.get("/events/<int:event_id>/attendees.csv")

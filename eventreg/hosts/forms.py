@@ -1,4 +1,3 @@
-import hashlib
 import re
 from datetime import datetime
 
@@ -8,7 +7,6 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
-    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -304,27 +302,6 @@ class AddRegistrantForm(FlaskForm):
     # Unticked, the person is emailed their confirmation with the join link (before the event ends; after it,
     # nobody added is emailed: registrations.operations.mails_added_person).
     dont_email = BooleanField("Don’t email this person")
-
-
-class MessageForm(FlaskForm):
-    subject = StringField(
-        "Subject", filters=[strip], validators=[DataRequired("Please write a subject."), Length(max=150), single_line]
-    )
-    body = TextAreaField(
-        "Message (plain text)",
-        filters=[multi_line],
-        validators=[DataRequired("Please write a message."), Length(max=10000), plain_text],
-        render_kw={"rows": 12},
-    )
-    reply_to = email_field(
-        "Replies go to", "Please give the address replies should go to.", "Please enter a valid email."
-    )
-    # The preview's fingerprint of what it showed: "Send" sends only what the host has seen.
-    previewed = HiddenField()
-
-    def fingerprint(self) -> str:
-        text = "\x00".join((self.subject.data or "", self.body.data or "", self.reply_to.data or ""))
-        return hashlib.sha256(text.encode()).hexdigest()
 
 
 class SearchForm(FlaskForm):

@@ -292,14 +292,6 @@ def resend_confirmation(registration: Registration, *, now: datetime) -> bool:
     return True
 
 
-def message_confirmed(event: Event, *, subject: str, body: str, reply_to: str | None, now: datetime) -> int:
-    """Queue a host's message to every confirmed registrant of the event. Returns how many it went to."""
-    recipients = queries.list_confirmed(event)
-    for registration in recipients:
-        notifications.queue_host_message(registration, subject=subject, body=body, reply_to=reply_to, now=now)
-    return len(recipients)
-
-
 def ensure_personal_feed(email: str, *, now: datetime) -> None:
     """Give the address a private feed if it has none; safe when two registrations of it race."""
     dialect = db.session.get_bind().dialect.name
