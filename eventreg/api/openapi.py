@@ -230,6 +230,7 @@ WEBHOOK_SCHEMAS = {
             "created_at": {**INSTANT, "description": "When they registered (UTC, with a Z), as the API names it."},
             "confirmed_at": MAYBE_INSTANT,
             "cancelled_at": MAYBE_INSTANT,
+            "declined_at": MAYBE_INSTANT,
             "links": _links("registration"),
         },
         "required": [
@@ -241,6 +242,7 @@ WEBHOOK_SCHEMAS = {
             "created_at",
             "confirmed_at",
             "cancelled_at",
+            "declined_at",
             "links",
         ],
     },
@@ -272,11 +274,17 @@ WEBHOOK_SCHEMAS = {
     },
 }
 REGISTRATION = "#/components/schemas/WebhookRegistration"
+DECISION_NOTE = {
+    "type": ["string", "null"],
+    "description": "The host's note to the person, as mailed to them; null without one.",
+}
 # Each type's `data` beside `event`.
 WEBHOOK_DATA = {
     "registration.created": {"registration": {"$ref": REGISTRATION}},
     "registration.cancelled": {"registration": {"$ref": REGISTRATION}},
     "registration.promoted": {"registration": {"$ref": REGISTRATION}},
+    "registration.approved": {"registration": {"$ref": REGISTRATION}, "note": DECISION_NOTE},
+    "registration.declined": {"registration": {"$ref": REGISTRATION}, "note": DECISION_NOTE},
     "event.published": {},
     "event.updated": {
         "changed": {

@@ -17,7 +17,7 @@ from eventreg.events import rules
 from eventreg.events.models import MAX_CONTACT_HOURS, Format, State, Status
 from eventreg.events.operations import RESERVED_SLUGS
 from eventreg.hosts.forms import SLUG_PATTERN
-from eventreg.registrations.models import RegistrationStatus
+from eventreg.registrations.models import MAX_DECISION_NOTE, RegistrationStatus
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
 MAX_MINUTES = int(rules.MAX_DURATION.total_seconds()) // 60  # no event lasts longer
@@ -230,6 +230,13 @@ class EventSchema(Schema):
         required=True, allow_none=True, metadata={"description": "While registration is open; null: no limit."}
     )
     is_full = fields.Boolean(required=True, metadata={"description": "New registrations join the waiting list."})
+    requires_approval = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "A host approves each registration: until then it is pending, holding no seat and no "
+            "place in the waiting list."
+        },
+    )
     archive_url = fields.String(
         required=True, allow_none=True, metadata={"description": "The recording, once the event has passed."}
     )
@@ -272,6 +279,8 @@ class EventListArgs(QueryArgs):
 class RegistrationCountsSchema(Schema):
     confirmed = fields.Integer(required=True)
     waiting = fields.Integer(required=True)
+    pending = fields.Integer(required=True, metadata={"description": "Awaiting a host's approval."})
+    declined = fields.Integer(required=True)
     cancelled = fields.Integer(required=True)
 
 
@@ -348,6 +357,13 @@ class EventInSchema(Schema):
     capacity = fields.Integer(
         allow_none=True, validate=rule(rules.check_capacity), metadata={"minimum": 0, "maximum": rules.MAX_CAPACITY}
     )
+    requires_approval = fields.Boolean(
+        metadata={
+            "description": "Registrations wait as pending until a host approves or declines each (POST "
+            ".../registrations/{registration_id}/approve or /decline). Turning it off while any are pending is a 409 "
+            "(pending_left): decide them first. Default false."
+        }
+    )
     join_url = fields.String(allow_none=True, validate=[validate.Length(max=500), web_address])
     archive_url = fields.String(allow_none=True, validate=[validate.Length(max=500), web_address])
     reminder_hours = fields.String(
@@ -404,7 +420,14 @@ class RegistrationSchema(Schema):
     email = fields.String(required=True)
     organization = fields.String(required=True)
     job_role = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(RegistrationStatus.ALL))
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(RegistrationStatus.ALL),
+        metadata={
+            "description": "confirmed (holds a seat), waiting (on the waiting list), pending (awaiting a host's "
+            "approval: no seat, not on the waiting list), declined (by a host) or cancelled."
+        },
+    )
     waiting_position = fields.Integer(required=True, allow_none=True)
     accessibility = fields.String(required=True)
     accessibility_details = fields.String(required=True)
@@ -415,6 +438,7 @@ class RegistrationSchema(Schema):
     created_at = Instant(required=True)
     confirmed_at = Instant(required=True, allow_none=True)
     cancelled_at = Instant(required=True, allow_none=True)
+    declined_at = Instant(required=True, allow_none=True)
     updated_at = Instant(required=True, metadata={"description": "The last change: status, attendance or details."})
 
 
@@ -449,12 +473,24 @@ class RegistrationListArgs(PageArgs):
 
 
 class RegistrationInSchema(Schema):
-    """Someone a host adds by hand: confirmed while seats last, else waiting; a confirmation is emailed."""
+    """Someone a host adds by hand: confirmed while seats last, else waiting (never pending: a host's own
+    addition needs no approval); a confirmation is emailed."""
 
     name = fields.String(required=True, validate=[validate.Length(min=1, max=120), single_line])
     email = fields.Email(required=True, validate=[validate.Length(max=254), single_line])
     organization = fields.String(required=True, validate=[validate.Length(min=1, max=200), single_line])
     job_role = fields.String(load_default="", validate=[validate.Length(max=120), single_line])
+
+
+class DecisionInSchema(Schema):
+    """A host's approval or decline of one registration, with an optional note for the person."""
+
+    note = text(
+        MAX_DECISION_NOTE,
+        multi_line=True,
+        load_default="",
+        metadata={"description": "Goes into the email the person gets, as written. Optional."},
+    )
 
 
 class AttendanceInSchema(Schema):

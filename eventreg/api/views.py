@@ -250,8 +250,9 @@ def _check_event_input(data: dict, event: Event | None) -> None:
 EDITABLE = (
     "title", "summary", "description", "format", "location", "host_name", "timezone", "starts_at", "ends_at",
     "join_url", "archive_url", "reminder_hours", "registration_deadline_at", "contact_hours", "credit_min_minutes",
+    "requires_approval",
 )  # fmt: skip
-DEFAULTS = {"summary": "", "description": "", "format": "webinar", "reminder_hours": "24,1"}
+DEFAULTS = {"summary": "", "description": "", "format": "webinar", "reminder_hours": "24,1", "requires_approval": False}
 
 
 def _fields(data: dict) -> dict:
@@ -337,7 +338,8 @@ def get_managed_event(event_id: int):
 def update_event(data, event_id: int):
     """Change some of an event's fields, as saving the editor does: registrants get the same updated invitation
     when the time, place or join link changes, a raised capacity confirms people waiting, and a new recording link
-    goes out once the event has ended. Fields left out keep their values; null clears an optional one."""
+    goes out once the event has ended. Turning requires_approval off while registrations are pending is refused
+    (409 pending_left), as in the editor. Fields left out keep their values; null clears an optional one."""
     event = _managed_event(event_id)
     current = {name: getattr(event, name) for name in EDITABLE}
     merged = {**current, **data}
@@ -433,7 +435,8 @@ def list_registrations(event_id: int, limit, cursor=None, status=None, attended=
 @by_token
 def add_registration(data, event_id: int):
     """Add someone as a host does from the registrant list: confirmed while seats last, else waiting, even after
-    registration has closed (not for a cancelled event); they are emailed a confirmation."""
+    registration has closed (not for a cancelled event) and without approval when the event requires it (the host
+    is the one adding them); they are emailed a confirmation."""
     event = _managed_event(event_id)
     try:
         registration = seats.register(event, now=clock.now(), by_host=True, **data)
@@ -459,6 +462,40 @@ def cancel_registration(event_id: int, registration_id: int):
     changes nothing."""
     registration = _registration(_managed_event(event_id), registration_id)
     seats.cancel_registration(registration, now=clock.now())
+    return _shown(registration)
+
+
+@host.route("/events/<int:event_id>/registrations/<int:registration_id>/approve", methods=["POST"])
+@host.arguments(s.DecisionInSchema, required=False)
+@host.response(200, s.RegistrationSchema)
+@documented_errors(host, 409)
+@by_token
+def approve_registration(data, event_id: int, registration_id: int):
+    """Approve a pending (or earlier declined) registration, by the seat rules of registering: confirmed while a
+    seat is free, else at the end of the waiting list (`status` says which). The person is emailed once: the
+    confirmation with the join link and the calendar invitation, or their place in the queue, with the optional
+    note. 409: not pending or declined (cannot_approve), the event cancelled or ended."""
+    registration = _registration(_managed_event(event_id), registration_id)
+    try:
+        seats.approve_one(registration, note=data.get("note", ""), now=clock.now())
+    except RegistrationError as error:
+        fail(409, error.code, error.message)
+    return _shown(registration)
+
+
+@host.route("/events/<int:event_id>/registrations/<int:registration_id>/decline", methods=["POST"])
+@host.arguments(s.DecisionInSchema, required=False)
+@host.response(200, s.RegistrationSchema)
+@documented_errors(host, 409)
+@by_token
+def decline_registration(data, event_id: int, registration_id: int):
+    """Decline a pending registration: the person is emailed once that it was not approved, with the optional note.
+    409 cannot_decline when it is not pending."""
+    registration = _registration(_managed_event(event_id), registration_id)
+    try:
+        seats.decline_one(registration, note=data.get("note", ""), now=clock.now())
+    except RegistrationError as error:
+        fail(409, error.code, error.message)
     return _shown(registration)
 
 

@@ -7,6 +7,7 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -20,6 +21,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
+    AnyOf,
     DataRequired,
     EqualTo,
     Length,
@@ -34,6 +36,7 @@ from eventreg.core.forms import EMAIL_INPUT, email_field, multi_line, plain_text
 from eventreg.events import rules
 from eventreg.events.models import Event, Format
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH
+from eventreg.registrations.models import MAX_DECISION_NOTE
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -168,6 +171,8 @@ class EventForm(FlaskForm):
         "Seats (leave empty for no limit)",
         validators=[Optional(), _domain_rule(rules.check_capacity)],
     )
+    # Named as the column, so EventForm(obj=event) fills it in.
+    requires_approval = BooleanField("I approve each registration")
     join_url = URLField(
         "Join link (sent only to confirmed registrants)",
         filters=[strip],
@@ -302,6 +307,18 @@ class AddRegistrantForm(FlaskForm):
     # Unticked, the person is emailed their confirmation with the join link (before the event ends; after it,
     # nobody added is emailed: registrations.operations.mails_added_person).
     dont_email = BooleanField("Don’t email this person")
+
+
+class DecisionForm(FlaskForm):
+    """The step that approves or declines the ticked registrations; their ids travel as `registration` values."""
+
+    decision = HiddenField(validators=[AnyOf(["approve", "decline"])])
+    note = TextAreaField(
+        "Note to include in the email (optional)",
+        filters=[multi_line],
+        validators=[Length(max=MAX_DECISION_NOTE), plain_text],
+        render_kw={"rows": 4},
+    )
 
 
 class SearchForm(FlaskForm):

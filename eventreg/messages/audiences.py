@@ -164,3 +164,24 @@ DID_NOT_ATTEND = add(
     )
 )
 WAITING = add(Audience("waiting", "Waiting list", _waiting, hint="In their order on the list."))
+
+
+def _pending(event: Event, now: datetime) -> sa.Select:
+    return _of_status(event, RegistrationStatus.PENDING).order_by(Registration.created_at, Registration.id)
+
+
+def _pending_unavailable(event: Event, now: datetime) -> str | None:
+    if event.requires_approval:
+        return None
+    return "This event does not ask for approval."
+
+
+PENDING = add(
+    Audience(
+        "pending",
+        "Awaiting approval",
+        _pending,
+        hint="Registrations you have not approved or declined yet: they have no join link.",
+        unavailable=_pending_unavailable,
+    )
+)

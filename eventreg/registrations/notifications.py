@@ -99,28 +99,86 @@ def _queue(
     )
 
 
-def queue_confirmation(registration: Registration, *, now: datetime, promoted: bool = False, again: bool = False):
+def queue_confirmation(
+    registration: Registration,
+    *,
+    now: datetime,
+    promoted: bool = False,
+    again: bool = False,
+    approved: bool = False,
+    note: str = "",
+):
+    """The confirmation with the join link and the calendar invitation: on registering, on promotion from the
+    waiting list, and on a host's approval (with the host's note, if any)."""
     title = registration.event.title
+    if approved:
+        subject = f"Approved — you’re registered: {title}"
+    elif promoted:
+        subject = f"A seat opened up — you’re registered: {title}"
+    else:
+        subject = f"You’re registered: {title}"
     return _queue(
         registration,
         kind="confirmation_again" if again else "confirmation",
-        subject=f"You’re registered: {title}" if not promoted else f"A seat opened up — you’re registered: {title}",
+        subject=subject,
         template="confirmation",
         calendar_method="REQUEST",
         now=now,
         promoted=promoted,
         again=again,
+        approved=approved,
+        note=note,
     )
 
 
-def queue_waiting(registration: Registration, *, position: int, now: datetime, again: bool = False):
+def queue_waiting(
+    registration: Registration,
+    *,
+    position: int,
+    now: datetime,
+    again: bool = False,
+    approved: bool = False,
+    note: str = "",
+):
+    """Their place in the queue: on registering for a full event, and on a host's approval when no seat is free."""
+    title = registration.event.title
+    subject = f"Approved — you’re on the waiting list: {title}" if approved else f"You’re on the waiting list: {title}"
     return _queue(
         registration,
         kind="waiting_again" if again else "waiting",
-        subject=f"You’re on the waiting list: {registration.event.title}",
+        subject=subject,
         template="waiting",
         now=now,
         position=position,
+        again=again,
+        approved=approved,
+        note=note,
+    )
+
+
+def queue_pending(registration: Registration, *, now: datetime, again: bool = False):
+    """The event requires approval: the registration awaits the host's decision. No join link and no calendar
+    invitation: they come with the approval (queue_confirmation)."""
+    return _queue(
+        registration,
+        kind="pending_again" if again else "pending",
+        subject=f"Awaiting approval: {registration.event.title}",
+        template="pending",
+        now=now,
+        again=again,
+    )
+
+
+def queue_declined(registration: Registration, *, note: str, now: datetime, again: bool = False):
+    """The host declined the registration, with their note. No calendar message: a pending registration was never
+    sent an invitation."""
+    return _queue(
+        registration,
+        kind="declined_again" if again else "declined",
+        subject=f"Registration not approved: {registration.event.title}",
+        template="declined",
+        now=now,
+        note=note,
         again=again,
     )
 

@@ -77,8 +77,9 @@ def test_every_operation_is_named_and_lists_the_statuses_it_answers_with_their_h
     spec = client.get("/api/v1/openapi.json").get_json()
     operations = dict(operations_of(spec))
     ids = [operation["operationId"] for operation in operations.values()]
-    assert len(set(ids)) == len(ids) == 20  # 14, and the 6 of webhook endpoints (api/webhook_views.py)
+    assert len(set(ids)) == len(ids) == 22  # 16, and the 6 of webhook endpoints (api/webhook_views.py)
     assert {"listEvents", "getEvent", "createEvent", "addRegistration", "getRegistration"} <= set(ids)
+    assert {"approveRegistration", "declineRegistration"} <= set(ids)
     for label, operation in operations.items():
         responses = operation["responses"]
         assert "default" not in responses, label
@@ -256,7 +257,7 @@ def test_every_operation_answers_as_documented(app, world, db_session, mode, tok
         else [not_a_server_error, content_type_conformance, status_code_conformance, negative_data_rejection]
     )
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 20  # 14, and the 6 of webhook endpoints (api/webhook_views.py)
+    assert len(operations) == 22  # 16, and the 6 of webhook endpoints (api/webhook_views.py)
     for operation in operations:
 
         @hypothesis.settings(
@@ -305,7 +306,7 @@ def test_every_webhook_sent_matches_the_document(app, client, make_host, make_to
     monkeypatch.setitem(app.config, "WEBHOOK_DELIVERY", "request")
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
     host = make_host(admin=True)
-    webhook_operations.create_endpoint(
+    endpoint = webhook_operations.create_endpoint(
         host, url="http://127.0.0.1:9/hook", event_types=list(EVENT_TYPES), description="", now=clock.now(),
         allowed=network.allowed_hosts("127.0.0.1"),
     )  # fmt: skip
@@ -327,6 +328,25 @@ def test_every_webhook_sent_matches_the_document(app, client, make_host, make_to
                        {"name": "Grace", "email": "grace@example.org", "organization": "Lib"})
     ]  # fmt: skip
     assert client.post(f"{base}/registrations/{people[0]}/cancel", headers=headers).status_code == 200
+    # Approval: two register on the public form and wait; one is approved with a note, the other declined without.
+    assert client.patch(base, headers=headers, json={"requires_approval": True}).status_code == 200
+    waiting_for_approval = [
+        client.post(
+            "/events/hooks/register",
+            data={"name": name, "email": f"{name.lower()}@example.org", "organization": "Lib", "website": ""},
+        )
+        for name in ("Hedy", "Katherine")
+    ]
+    assert [response.status_code for response in waiting_for_approval] == [200, 200]
+    listed = client.get(f"{base}/registrations?status=pending", headers=headers).get_json()["registrations"]
+    hedy, katherine = sorted(listed, key=lambda r: r["id"])
+    approved = client.post(f"{base}/registrations/{hedy['id']}/approve", headers=headers, json={"note": "Welcome!"})
+    assert approved.status_code == 200
+    assert client.post(f"{base}/registrations/{katherine['id']}/decline", headers=headers).status_code == 200
+    # Nothing listens at the endpoint, and ten failures spread over a day would disable it before the last types:
+    # clear its count, as enabling it again does.
+    webhook_operations.enable_endpoint(db_session.merge(endpoint))
+    db_session.commit()
     clock.set(starts_at + timedelta(hours=2))
     attendance = client.put(f"{base}/registrations/{people[1]}/attendance", headers=headers, json={"minutes": 50})
     assert attendance.status_code == 200

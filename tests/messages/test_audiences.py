@@ -34,6 +34,7 @@ def test_the_audiences_every_event_has_in_the_forms_order(people):
         ("attended", "Attended"),
         ("not_attended", "Did not attend"),
         ("waiting", "Waiting list"),
+        ("pending", "Awaiting approval"),
     ]
     assert audiences.get(event, "waiting") is audiences.WAITING
     assert audiences.get(event, "nobody-of-that-name") is None
@@ -121,3 +122,18 @@ def test_another_area_adds_an_audience_and_a_provider_by_registering_them(people
     finally:
         del audiences.AUDIENCES["test_named_b"]
         audiences.PROVIDERS.remove(per_event)
+
+
+def test_awaiting_approval_is_the_pending_registrations_of_an_event_that_asks_for_approval(
+    people, make_event, register, clock
+):
+    event, _ = people
+    now = clock.now()
+    assert audiences.PENDING.unavailable(event, now) == "This event does not ask for approval."
+    assert audiences.recipients(audiences.PENDING, event, now) == []
+    approval = make_event(requires_approval=True, slug="approval-needed")
+    ana, ben, cy = (register(approval, name=name) for name in ("Ana Lima", "Ben Okafor", "Cy Wu"))
+    seats.approve(approval, [ben], now=now)
+    assert audiences.PENDING.unavailable(approval, now) is None
+    assert names(audiences.PENDING, approval, now) == ["Ana Lima", "Cy Wu"]
+    assert names(audiences.CONFIRMED, approval, now) == ["Ben Okafor"]
