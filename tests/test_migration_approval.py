@@ -78,3 +78,35 @@ def test_upgrade_keeps_the_waiting_order_and_downgrade_cancels_what_it_cannot_ke
         ]
         flask_migrate.downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_every_rebuild_on_the_way_up_keeps_the_rows_that_reference_the_rebuilt_table(scratch_database):  # noqa: F811
+    """On SQLite a batch migration rebuilds a table (copy, DROP, rename); with foreign keys on, the DROP would
+    cascade-delete every row referencing it (migrations/env.py turns them off while migrating). From before the
+    first rebuild of `registrations` since reminders existed (e4a8c2f61b37, registrations.updated_at) to the head."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_database, "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade(revision="d7f3b1a9c524")
+        with db.engine.begin() as connection:
+            connection.execute(
+                table("events").insert().values(
+                    id=1, slug="e", title="E", summary="", description="", format="webinar", starts_at=T1,
+                    ends_at=T1.replace(hour=13), timezone="UTC", status="published", created_at=T0, updated_at=T0,
+                )
+            )  # fmt: skip
+            row = {
+                key: value
+                for key, value in registration(1, "confirmed", confirmed_at=T0).items()
+                if key != "updated_at"
+            }
+            connection.execute(table("registrations").insert().values(**row))
+            connection.execute(
+                table("reminder_deliveries").insert().values(registration_id=1, hours_before=24, sent_at=T0)
+            )
+        flask_migrate.upgrade()
+        assert [tuple(row) for row in read("SELECT registration_id, hours_before FROM reminder_deliveries")] == [
+            (1, 24)
+        ]
+        assert [tuple(row) for row in read("SELECT id, event_id FROM registrations")] == [(1, 1)]
+        flask_migrate.downgrade(revision="base")
+        db.engine.dispose()
