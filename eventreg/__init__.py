@@ -64,6 +64,9 @@ def create_app(config: dict | None = None) -> Flask:
     from eventreg.webhooks import receivers as webhook_receivers
 
     webhook_receivers.connect()  # operations' signals become webhook deliveries in their transaction
+    from eventreg.messages import receivers as message_receivers
+
+    message_receivers.connect()  # a cancelled event's scheduled messages are cancelled with it
     if not app.config.get("MAIL_SERVER") and not app.testing:
         from eventreg.mail.sending import outbox_folder
 
@@ -116,10 +119,12 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg.events import views as event_views
     from eventreg.hosts import attendee_views, editor_views  # noqa: F401 - their routes are on hosts.bp
     from eventreg.hosts import views as host_views
+    from eventreg.messages import views as message_views
     from eventreg.questions import views as question_views
     from eventreg.registrations import views as registration_views
     from eventreg.transcripts import views as transcript_views
     from eventreg.webhooks import models as webhook_models
+    from eventreg.webhooks import operations as webhook_operations
     from eventreg.webhooks import views as webhook_views
 
     app.before_request(visitor.load_visitor_zone)
@@ -130,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(host_views.bp)
     app.register_blueprint(attendance_views.bp)
+    app.register_blueprint(message_views.bp)
     app.register_blueprint(transcript_views.bp)
     app.register_blueprint(webhook_views.bp)
     app.register_blueprint(embed_views.bp)
@@ -137,7 +143,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(question_views.bp)
     app.register_blueprint(api_pages.bp)
     api_views.init_app(app)  # the JSON API at /api/v1, with its OpenAPI document
-    api_openapi.document_webhooks(app.extensions["eventreg.api"].spec, webhook_models.EVENT_TYPES)
+    api_openapi.document_webhooks(
+        app.extensions["eventreg.api"].spec, webhook_models.EVENT_TYPES, webhook_operations.TEST_TYPE
+    )
 
 
 def _register_template_helpers(app: Flask) -> None:

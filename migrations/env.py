@@ -32,9 +32,23 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode changes a SQLite table by rebuilding it (copy, DROP, rename), and with foreign keys on (as
+            # the app's connections have them) the DROP first deletes every row that references the table,
+            # cascading: rebuilding `registrations` would delete their reminders, mail and certificates. So
+            # migrations run with foreign keys off (a PRAGMA SQLite ignores inside a transaction, hence the driver's
+            # own connection before any begins), and every reference is checked before the upgrade commits.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if dangling:
+                    raise RuntimeError(f"rows that reference nothing after the migration: {dangling[:5]}")
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -13,7 +13,7 @@ from eventreg.events import operations as event_operations
 from eventreg.events.models import Event, Topic
 from eventreg.hosts.models import LoginAttempt
 from eventreg.mail.models import OutboxMessage
-from eventreg.registrations import notifications
+from eventreg.messages import notifications
 from eventreg.registrations.models import Registration
 
 CONFIG = (
@@ -52,8 +52,9 @@ def writer(app, make_event, db_session):
 
     def write(answer: str):
         event_operations.get_or_create_topic(f"topic-{answer}", "Written")
-        notifications.queue_host_message_test(
+        notifications.queue_test(
             db.session.get(Event, event_id),
+            None,
             to_address="reader@library.example.org",
             to_name="Reader",
             subject="Queued",

@@ -8,8 +8,10 @@ URL rule, so a rule here can ask what the route is (its parameters, its method, 
 
 import http
 
+import marshmallow
 from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_instance
 from werkzeug.routing import Rule
 
 from eventreg.api import schemas as s
@@ -88,14 +90,15 @@ def error_statuses(method: str, operation: dict, rule: Rule) -> set[int]:
     - with a JSON body: 400 (unreadable JSON), 413 (too large), 415 (not JSON) and 422 (invalid values);
     - with query arguments: 422;
     - with an Idempotency-Key: 409 (the same key still in flight) and 422 (the key used for another request);
-    and whatever the view itself documents (409 for a conflict, 400 for a cursor we never gave out)."""
+    and whatever the view itself documents (409 for a conflict, 400 for a cursor we never gave out, 403 on a read
+    that takes a read-write token, marked x-read-write-token)."""
     statuses = {int(status) for status in operation.get("responses", {}) if str(status).isdigit()}
     statuses = {status for status in statuses if status >= 400} - {401, 403, 404, 429}
     if rule.arguments:
         statuses.add(404)
     if operation.get("security"):
         statuses |= {401, 429}
-        if method.upper() not in READ_ONLY_METHODS:
+        if method.upper() not in READ_ONLY_METHODS or operation.get("x-read-write-token"):
             statuses.add(403)
     if "requestBody" in operation:
         statuses |= {400, 413, 415, 422}
@@ -106,7 +109,7 @@ def error_statuses(method: str, operation: dict, rule: Rule) -> set[int]:
         statuses |= {409, 422}
     if not rule.arguments:
         statuses.discard(404)
-    if method.upper() in READ_ONLY_METHODS:
+    if method.upper() in READ_ONLY_METHODS and not operation.get("x-read-write-token"):
         statuses.discard(403)
     return statuses
 
@@ -120,6 +123,17 @@ class Plugin(BasePlugin):
         for plugin in spec.plugins:
             if isinstance(plugin, MarshmallowPlugin):
                 plugin.converter.add_attribute_function(validator_properties)
+
+    def schema_helper(self, name, definition, schema=None, **kwargs) -> dict:
+        """What marshmallow's Meta says of an object as a whole: no unknown fields (apispec leaves
+        additionalProperties out of a schema with a description), and Meta.json_schema's keywords."""
+        instance = resolve_schema_instance(schema) if schema is not None else None
+        if instance is None:
+            return {}
+        extra = dict(getattr(instance.Meta, "json_schema", {}))
+        if instance.unknown == marshmallow.RAISE:
+            extra["additionalProperties"] = False
+        return extra
 
     def operation_helper(self, path=None, operations=None, rule: Rule | None = None, **kwargs) -> None:
         if rule is None:
@@ -217,6 +231,7 @@ WEBHOOK_SCHEMAS = {
             "created_at": {**INSTANT, "description": "When they registered (UTC, with a Z), as the API names it."},
             "confirmed_at": MAYBE_INSTANT,
             "cancelled_at": MAYBE_INSTANT,
+            "declined_at": MAYBE_INSTANT,
             "answers": {
                 "type": "array",
                 "items": {"$ref": "#/components/schemas/WebhookAnswer"},
@@ -233,6 +248,7 @@ WEBHOOK_SCHEMAS = {
             "created_at",
             "confirmed_at",
             "cancelled_at",
+            "declined_at",
             "answers",
             "links",
         ],
@@ -278,11 +294,17 @@ WEBHOOK_SCHEMAS = {
     },
 }
 REGISTRATION = "#/components/schemas/WebhookRegistration"
+DECISION_NOTE = {
+    "type": ["string", "null"],
+    "description": "The host's note to the person, as mailed to them; null without one.",
+}
 # Each type's `data` beside `event`.
 WEBHOOK_DATA = {
     "registration.created": {"registration": {"$ref": REGISTRATION}},
     "registration.cancelled": {"registration": {"$ref": REGISTRATION}},
     "registration.promoted": {"registration": {"$ref": REGISTRATION}},
+    "registration.approved": {"registration": {"$ref": REGISTRATION}, "note": DECISION_NOTE},
+    "registration.declined": {"registration": {"$ref": REGISTRATION}, "note": DECISION_NOTE},
     "event.published": {},
     "event.updated": {
         "changed": {
@@ -316,9 +338,31 @@ def webhook_name(kind: str) -> str:
     return operation_id(kind.replace(".", "_"))
 
 
-def document_webhooks(spec, event_types: dict[str, str]) -> None:
+TEST_BODY = {
+    "type": "object",
+    "properties": {
+        "timestamp": {**INSTANT, "description": "When the host asked for it."},
+        "data": {
+            "type": "object",
+            "properties": {
+                "endpoint": {
+                    "type": "object",
+                    "properties": {"id": {"type": "integer"}, "url": {"type": "string"}},
+                    "required": ["id", "url"],
+                },
+                "message": {"type": "string"},
+            },
+            "required": ["endpoint", "message"],
+        },
+    },
+    "required": ["type", "timestamp", "data"],
+}
+
+
+def document_webhooks(spec, event_types: dict[str, str], test_type: str) -> None:
     """Add the top-level `webhooks` (OpenAPI 3.1): one POST per event type, its body and the Standard Webhooks
-    headers. Called by the factory with webhooks.models.EVENT_TYPES."""
+    headers, and the test event a host sends from the endpoint's page. Called by the factory with
+    webhooks.models.EVENT_TYPES and webhooks.operations.TEST_TYPE."""
     undescribed = set(event_types) - set(WEBHOOK_DATA)
     if undescribed:
         raise LookupError(f"webhook event types without a described payload: {sorted(undescribed)}")
@@ -358,4 +402,16 @@ def document_webhooks(spec, event_types: dict[str, str]) -> None:
                 },
             }
         }
+    webhooks[test_type] = {
+        "post": {
+            **webhooks[next(iter(event_types))]["post"],
+            "operationId": webhook_name(test_type) + "Webhook",
+            "summary": "A test event, sent when the host presses “Send test event”",
+            "description": "Sent to that one endpoint (enabled), whatever types it chose; signed, logged and "
+            "retried as every delivery is.",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": TEST_BODY | {
+                "properties": {**TEST_BODY["properties"], "type": {"type": "string", "const": test_type}}
+            }}}},
+        }
+    }  # fmt: skip
     spec.options["webhooks"] = webhooks

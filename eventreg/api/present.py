@@ -9,7 +9,7 @@ from flask import url_for
 
 from eventreg import timezones
 from eventreg.events.models import Event, State
-from eventreg.registrations.models import Registration
+from eventreg.registrations.models import Registration, RegistrationStatus
 
 
 def _page_urls(slug: str) -> tuple[str, str]:
@@ -45,6 +45,7 @@ def public_event(event: Event, *, now: datetime, seats: tuple[int | None, int] |
         "registration_open": seats is not None,
         "registration_closes_at": event.registration_closes_at,
         "capacity": event.capacity,
+        "requires_approval": event.requires_approval,
         "seats_left": free,
         "is_full": seats is not None and free == 0,
         "archive_url": event.archive_url if state == State.PASSED else None,
@@ -64,7 +65,7 @@ def host_event(event: Event, *, now: datetime, seats, counts: dict[str, int]) ->
         reminder_hours=event.reminder_hours,
         credit_min_minutes=event.credit_min_minutes,
         hosts=[host.email for host in event.hosts],
-        registrations={status: counts[status] for status in ("confirmed", "waiting", "cancelled")},
+        registrations={status: counts[status] for status in RegistrationStatus.ALL},
     )
     return shown
 
@@ -90,6 +91,7 @@ def registration(registration: Registration, *, position: int | None = None, ans
         "created_at": registration.created_at,
         "confirmed_at": registration.confirmed_at,
         "cancelled_at": registration.cancelled_at,
+        "declined_at": registration.declined_at,
         "updated_at": registration.updated_at,
         "answers": list(answers),
     }

@@ -59,6 +59,15 @@ SPECIFIC_CODES = {
     "body_required": (400, "A PATCH without a body: send the fields to change."),
     "idempotency_key_in_use": (409, "A request with this Idempotency-Key is still running."),
     "idempotency_key_reused": (422, "This Idempotency-Key came with another request (method, path or body)."),
+    "ends_before_start": (422, "ends_at is not after starts_at (as the event would be after the change)."),
+    "too_long": (422, "ends_at is more than 14 days after starts_at."),
+    "deadline_after_start": (422, "registration_deadline_at is after starts_at."),
+    "bad_minutes": (422, "credit_min_minutes is longer than the event."),
+    "url_refused": (
+        422,
+        "The webhook address cannot be posted to now: its name does not resolve, it leads to a private network "
+        "address, it is not https, or its port cannot be used; the detail says which.",
+    ),
     "unknown_topic": (422, "No topic has that slug."),
     "start_in_past": (422, "A new start in the past needs confirm_past_start: true."),
     "unknown_host": (422, "A co-host's email has no host account."),
@@ -70,6 +79,15 @@ SPECIFIC_CODES = {
     "not_started": (409, "Attendance can be recorded once the event has started."),
     "not_confirmed": (409, "Attendance is recorded for confirmed registrants only."),
 }
+
+
+# The 422s that judge a value by something JSON Schema cannot see: another field, the clock, what exists, the
+# network. The document lists each operation's as `x-refusals` (views.refuses), so a client knows that a body the
+# schema allows may still meet them.
+BEYOND_SCHEMA = (
+    "ends_before_start", "too_long", "deadline_after_start", "bad_minutes", "start_in_past", "unknown_topic",
+    "unknown_host", "url_refused",
+)  # fmt: skip
 
 
 def all_codes() -> list[tuple[str, int, str]]:

@@ -9,6 +9,9 @@ METHODS = ("get", "post", "put", "patch", "delete")
 TAG_TITLES = {"api": "Public catalog", "api_host": "Hosts, with a token"}
 
 
+LONG_ENUM = 20  # the time zones: the page names the count, the document lists them
+
+
 def schema_name(ref: str) -> str:
     return ref.rsplit("/", 1)[-1]
 
@@ -32,7 +35,9 @@ def type_of(schema: dict) -> dict:
             word = f"{kind} ({schema['format']})"
         words.append(word)
     text = " or ".join(words)
-    if "enum" in schema:
+    if "enum" in schema and len(schema["enum"]) > LONG_ENUM:
+        text += f": one of {len(schema['enum'])} values the document lists"
+    elif "enum" in schema:
         text += ": " + ", ".join(str(value) for value in schema["enum"] if value is not None)
     if "pattern" in schema:
         text += f", matching {schema['pattern']}"
@@ -119,6 +124,8 @@ def context(spec: dict, problem_codes: list[tuple[str, int, str]]) -> dict:
             tags[tag]["operations"].append(
                 {
                     "anchor": anchor(method, path),
+                    "operation_id": operation.get("operationId", ""),
+                    "refusals": list(operation.get("x-refusals", {})),
                     "method": method.upper(),
                     "path": path,
                     "summary": operation.get("summary", ""),
@@ -152,8 +159,24 @@ def context(spec: dict, problem_codes: list[tuple[str, int, str]]) -> dict:
                 "example": json.dumps(_example(schema, spec), indent=2, ensure_ascii=False),
             }
         )
+    webhooks = [
+        {
+            "type": kind,
+            "anchor": anchor("webhook", kind),
+            "operation_id": item["post"]["operationId"],
+            "summary": item["post"].get("summary", ""),
+            "data": [
+                {"name": name, "type": type_of(prop)}
+                for name, prop in item["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"][
+                    "data"
+                ]["properties"].items()
+            ],
+        }
+        for kind, item in spec.get("webhooks", {}).items()
+    ]
     return {
         "info": spec["info"],
+        "webhooks": webhooks,
         "openapi_version": spec["openapi"],
         "tags": [tag for tag in tags.values() if tag["operations"]],
         "schemas": schemas,

@@ -15,9 +15,10 @@ from eventreg import timezones
 from eventreg.core.text import is_plain_text, is_single_line, normalise_multi_line
 from eventreg.events import rules
 from eventreg.events.models import MAX_CONTACT_HOURS, Format, State, Status
+from eventreg.events.operations import RESERVED_SLUGS
 from eventreg.hosts.forms import SLUG_PATTERN
 from eventreg.questions.models import QuestionType
-from eventreg.registrations.models import RegistrationStatus
+from eventreg.registrations.models import MAX_DECISION_NOTE, RegistrationStatus
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
 MAX_MINUTES = int(rules.MAX_DURATION.total_seconds()) // 60  # no event lasts longer
@@ -80,6 +81,18 @@ class Hours(fields.Decimal):
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else f"{Decimal(value):.2f}"
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        # Text is read as the document's pattern says it, not as everything Decimal() reads ("1e2", "1_0").
+        if isinstance(value, str) and not re.fullmatch(HOURS_PATTERN, value):
+            raise ma.ValidationError(rules.EventError.MESSAGES["bad_contact_hours"])
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+# Contact hours as text, by events.rules.check_contact_hours: above 0 ("0.01" up), at most 999, in hundredths.
+HOURS_PATTERN = (
+    r"^(?:(?:[1-9][0-9]?|[1-8][0-9]{2}|9[0-8][0-9]|99[0-8])(?:\.[0-9]{1,2})?|999(?:\.00?)?|0\.(?:[1-9][0-9]?|0[1-9]))$"
+)
+
 
 def rule(check):
     """A field validator from one of events.rules' checks of a single value: its message is the field's error."""
@@ -102,16 +115,16 @@ RULE_FIELDS = {
 }
 
 
-def broken_event_rule(data: dict) -> tuple[str, str] | None:
+def broken_event_rule(data: dict) -> tuple[str, str, str] | None:
     """The first of events.rules' rules across fields that an event's fields (all of them: a change merged with
-    the stored values) break, as (field, message); None when they keep them all."""
+    the stored values) break, as (field, message, code); None when they keep them all."""
     starts_at, ends_at = data["starts_at"], data["ends_at"]
     try:
         rules.check_times(starts_at, ends_at)
         rules.check_min_minutes(data.get("credit_min_minutes"), starts_at=starts_at, ends_at=ends_at)
         rules.check_deadline(data.get("registration_deadline_at"), starts_at=starts_at)
     except rules.EventError as error:
-        return RULE_FIELDS[error.code], error.message
+        return RULE_FIELDS[error.code], error.message, error.code
     return None
 
 
@@ -130,8 +143,13 @@ def text(max_length: int, *, multi_line: bool = False, **kwargs) -> fields.Strin
 
 
 class Schema(ma.Schema):
+    """Our schemas refuse a field they do not know (marshmallow's RAISE), and the document says so
+    (additionalProperties: false, openapi.Plugin). `Meta.json_schema` holds what JSON Schema can say about the
+    object as a whole beyond its fields, such as "at least one of these"."""
+
     class Meta:
         ordered = True
+        unknown = ma.RAISE
 
 
 class QueryArgs(Schema):
@@ -213,6 +231,13 @@ class EventSchema(Schema):
         required=True, allow_none=True, metadata={"description": "While registration is open; null: no limit."}
     )
     is_full = fields.Boolean(required=True, metadata={"description": "New registrations join the waiting list."})
+    requires_approval = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "A host approves each registration: until then it is pending, holding no seat and no "
+            "place in the waiting list."
+        },
+    )
     archive_url = fields.String(
         required=True, allow_none=True, metadata={"description": "The recording, once the event has passed."}
     )
@@ -255,6 +280,8 @@ class EventListArgs(QueryArgs):
 class RegistrationCountsSchema(Schema):
     confirmed = fields.Integer(required=True)
     waiting = fields.Integer(required=True)
+    pending = fields.Integer(required=True, metadata={"description": "Awaiting a host's approval."})
+    declined = fields.Integer(required=True)
     cancelled = fields.Integer(required=True)
 
 
@@ -296,17 +323,28 @@ class EventInSchema(Schema):
         )
 
     title = fields.String(required=True, validate=[validate.Length(min=1, max=200), single_line])
-    slug = fields.String(validate=[validate.Length(max=80), validate.Regexp(SLUG_PATTERN)])
+    slug = fields.String(
+        validate=[validate.Length(max=80), validate.Regexp(SLUG_PATTERN)],
+        metadata={"not": {"enum": sorted(RESERVED_SLUGS)}},  # addresses the site's own pages use
+    )
     summary = text(1000, multi_line=True)
     description = text(20000, multi_line=True, metadata={"description": "Markdown."})
     format = fields.String(validate=validate.OneOf(Format.ALL))
     location = text(300, allow_none=True)
     host_name = text(200, allow_none=True)
-    topics = fields.List(fields.String(validate=validate.Length(max=80)), metadata={"description": "Topic slugs."})
+    topics = fields.List(
+        fields.String(validate=[validate.Length(max=80), validate.Regexp(SLUG_PATTERN)]),
+        metadata={"description": "Topic slugs (GET /api/v1/topics lists them)."},
+    )
     timezone = fields.String(
         required=True,
         validate=[validate.Length(max=64), known_zone],
-        metadata={"description": "A canonical IANA zone name.", "example": "America/New_York"},
+        metadata={
+            "description": "A canonical IANA zone name (one per region, as the editor offers them). A change may "
+            "keep an event's older alias.",
+            "example": "America/New_York",
+            "enum": list(timezones.canonical_zones()),
+        },
     )
     starts_at = Instant(required=True)
     ends_at = Instant(
@@ -319,6 +357,13 @@ class EventInSchema(Schema):
     )
     capacity = fields.Integer(
         allow_none=True, validate=rule(rules.check_capacity), metadata={"minimum": 0, "maximum": rules.MAX_CAPACITY}
+    )
+    requires_approval = fields.Boolean(
+        metadata={
+            "description": "Registrations wait as pending until a host approves or declines each (POST "
+            ".../registrations/{registration_id}/approve or /decline). Turning it off while any are pending is a 409 "
+            "(pending_left): decide them first. Default false."
+        }
     )
     join_url = fields.String(allow_none=True, validate=[validate.Length(max=500), web_address])
     archive_url = fields.String(allow_none=True, validate=[validate.Length(max=500), web_address])
@@ -338,7 +383,7 @@ class EventInSchema(Schema):
             "description": f"Above 0 and at most {MAX_CONTACT_HOURS}, in hundredths at most; null: none. With contact "
             "hours the event offers a certificate of completion.",
             "example": "1.5",
-            "pattern": r"^[0-9]{1,3}(\.[0-9]{1,2})?$",
+            "pattern": HOURS_PATTERN,
         },
     )
     credit_min_minutes = fields.Integer(
@@ -400,7 +445,14 @@ class RegistrationSchema(Schema):
     email = fields.String(required=True)
     organization = fields.String(required=True)
     job_role = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(RegistrationStatus.ALL))
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(RegistrationStatus.ALL),
+        metadata={
+            "description": "confirmed (holds a seat), waiting (on the waiting list), pending (awaiting a host's "
+            "approval: no seat, not on the waiting list), declined (by a host) or cancelled."
+        },
+    )
     waiting_position = fields.Integer(required=True, allow_none=True)
     accessibility = fields.String(required=True)
     accessibility_details = fields.String(required=True)
@@ -411,6 +463,7 @@ class RegistrationSchema(Schema):
     created_at = Instant(required=True)
     confirmed_at = Instant(required=True, allow_none=True)
     cancelled_at = Instant(required=True, allow_none=True)
+    declined_at = Instant(required=True, allow_none=True)
     updated_at = Instant(required=True, metadata={"description": "The last change: status, attendance or details."})
     answers = fields.List(
         fields.Nested(AnswerSchema),
@@ -453,7 +506,8 @@ class RegistrationListArgs(PageArgs):
 
 
 class RegistrationInSchema(Schema):
-    """Someone a host adds by hand: confirmed while seats last, else waiting; a confirmation is emailed."""
+    """Someone a host adds by hand: confirmed while seats last, else waiting (never pending: a host's own
+    addition needs no approval); a confirmation is emailed."""
 
     name = fields.String(required=True, validate=[validate.Length(min=1, max=120), single_line])
     email = fields.Email(required=True, validate=[validate.Length(max=254), single_line])
@@ -461,7 +515,26 @@ class RegistrationInSchema(Schema):
     job_role = fields.String(load_default="", validate=[validate.Length(max=120), single_line])
 
 
+class DecisionInSchema(Schema):
+    """A host's approval or decline of one registration, with an optional note for the person."""
+
+    note = text(
+        MAX_DECISION_NOTE,
+        multi_line=True,
+        load_default="",
+        metadata={"description": "Goes into the email the person gets, as written. Optional."},
+    )
+
+
 class AttendanceInSchema(Schema):
+    class Meta(Schema.Meta):
+        json_schema = {
+            "anyOf": [
+                {"required": ["attended"]},
+                {"required": ["minutes"], "properties": {"minutes": {"type": "integer"}}},
+            ]
+        }
+
     attended = fields.Boolean(
         allow_none=True,
         metadata={"description": "true, false, or null (not recorded). Left out: decided from minutes."},

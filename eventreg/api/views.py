@@ -77,6 +77,18 @@ def documented_errors(blueprint: bodies.Blueprint, *statuses: int):
     return decorate
 
 
+def refuses(blueprint: bodies.Blueprint, *codes: str):
+    """Document the 422 codes (problems.BEYOND_SCHEMA) this operation answers for values its schema allows."""
+    assert set(codes) <= set(problems.BEYOND_SCHEMA), codes
+    return blueprint.doc(**{"x-refusals": {code: problems.SPECIFIC_CODES[code][1] for code in codes}})
+
+
+EVENT_REFUSALS = (
+    "ends_before_start", "too_long", "deadline_after_start", "bad_minutes", "start_in_past", "unknown_topic",
+    "unknown_host",
+)  # fmt: skip
+
+
 # The public catalog
 
 
@@ -225,7 +237,7 @@ def _check_event_input(data: dict, event: Event | None) -> None:
         _invalid("timezone", "Use a canonical IANA zone name, such as America/New_York.")
     broken = s.broken_event_rule(data)
     if broken:
-        _invalid(*broken)
+        _invalid(*broken)  # (field, message, the rule's code)
     past = host_operations.needs_past_confirmation(event, data["starts_at"], now=clock.now())
     if past and not data.get("confirm_past_start"):
         _invalid(
@@ -239,8 +251,9 @@ def _check_event_input(data: dict, event: Event | None) -> None:
 EDITABLE = (
     "title", "summary", "description", "format", "location", "host_name", "timezone", "starts_at", "ends_at",
     "join_url", "archive_url", "reminder_hours", "registration_deadline_at", "contact_hours", "credit_min_minutes",
+    "requires_approval",
 )  # fmt: skip
-DEFAULTS = {"summary": "", "description": "", "format": "webinar", "reminder_hours": "24,1"}
+DEFAULTS = {"summary": "", "description": "", "format": "webinar", "reminder_hours": "24,1", "requires_approval": False}
 
 
 def _fields(data: dict) -> dict:
@@ -286,6 +299,7 @@ def list_managed_events(limit, cursor=None, status=None, starts_after=None, star
 @host.arguments(s.EventInSchema)
 @host.response(201, s.HostEventSchema)
 @documented_errors(host, 409)
+@refuses(host, *EVENT_REFUSALS)
 @by_token
 def create_event(data):
     """A new draft, hosted by the token's host and the co-hosts named, as "New event" makes it. Publish it
@@ -320,11 +334,13 @@ def get_managed_event(event_id: int):
 @host.arguments(s.EventChangesSchema(partial=True))
 @host.response(200, s.UpdatedSchema)
 @documented_errors(host, 409)
+@refuses(host, *EVENT_REFUSALS)
 @by_token
 def update_event(data, event_id: int):
     """Change some of an event's fields, as saving the editor does: registrants get the same updated invitation
     when the time, place or join link changes, a raised capacity confirms people waiting, and a new recording link
-    goes out once the event has ended. Fields left out keep their values; null clears an optional one."""
+    goes out once the event has ended. Turning requires_approval off while registrations are pending is refused
+    (409 pending_left), as in the editor. Fields left out keep their values; null clears an optional one."""
     event = _managed_event(event_id)
     current = {name: getattr(event, name) for name in EDITABLE}
     merged = {**current, **data}
@@ -422,7 +438,8 @@ def list_registrations(event_id: int, limit, cursor=None, status=None, attended=
 @by_token
 def add_registration(data, event_id: int):
     """Add someone as a host does from the registrant list: confirmed while seats last, else waiting, even after
-    registration has closed (not for a cancelled event); they are emailed a confirmation."""
+    registration has closed (not for a cancelled event) and without approval when the event requires it (the host
+    is the one adding them); they are emailed a confirmation."""
     event = _managed_event(event_id)
     try:
         registration = seats.register(event, now=clock.now(), by_host=True, **data)
@@ -448,6 +465,40 @@ def cancel_registration(event_id: int, registration_id: int):
     changes nothing."""
     registration = _registration(_managed_event(event_id), registration_id)
     seats.cancel_registration(registration, now=clock.now())
+    return _shown(registration)
+
+
+@host.route("/events/<int:event_id>/registrations/<int:registration_id>/approve", methods=["POST"])
+@host.arguments(s.DecisionInSchema, required=False)
+@host.response(200, s.RegistrationSchema)
+@documented_errors(host, 409)
+@by_token
+def approve_registration(data, event_id: int, registration_id: int):
+    """Approve a pending (or earlier declined) registration, by the seat rules of registering: confirmed while a
+    seat is free, else at the end of the waiting list (`status` says which). The person is emailed once: the
+    confirmation with the join link and the calendar invitation, or their place in the queue, with the optional
+    note. 409: not pending or declined (cannot_approve), the event cancelled or ended."""
+    registration = _registration(_managed_event(event_id), registration_id)
+    try:
+        seats.approve_one(registration, note=data.get("note", ""), now=clock.now())
+    except RegistrationError as error:
+        fail(409, error.code, error.message)
+    return _shown(registration)
+
+
+@host.route("/events/<int:event_id>/registrations/<int:registration_id>/decline", methods=["POST"])
+@host.arguments(s.DecisionInSchema, required=False)
+@host.response(200, s.RegistrationSchema)
+@documented_errors(host, 409)
+@by_token
+def decline_registration(data, event_id: int, registration_id: int):
+    """Decline a pending registration: the person is emailed once that it was not approved, with the optional note.
+    409 cannot_decline when it is not pending."""
+    registration = _registration(_managed_event(event_id), registration_id)
+    try:
+        seats.decline_one(registration, note=data.get("note", ""), now=clock.now())
+    except RegistrationError as error:
+        fail(409, error.code, error.message)
     return _shown(registration)
 
 

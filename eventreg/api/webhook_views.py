@@ -10,13 +10,15 @@ from marshmallow import fields, validate
 from eventreg import clock
 from eventreg.api import schemas as s
 from eventreg.api.problems import fail
-from eventreg.api.views import by_token, documented_errors, host
+from eventreg.api.views import by_token, documented_errors, host, refuses
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.webhooks import network, operations
 from eventreg.webhooks.models import EVENT_TYPES, WebhookEndpoint
 from eventreg.webhooks.operations import WebhookError
 
+# The shape network.parse accepts, as far as a pattern says it: ASCII, no credentials (no "@" before the path).
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-\[\]:]+(?:[/?#][!-~]*)?$"
 TYPES_DESCRIPTION = "Event types to receive: " + ", ".join(EVENT_TYPES) + "."
 
 
@@ -49,7 +51,15 @@ class WebhookEndpointWithSecretSchema(WebhookEndpointSchema):
 
 
 class WebhookEndpointInSchema(s.Schema):
-    url = fields.String(required=True, validate=[validate.Length(min=1, max=network.URL_MAX), s.single_line])
+    url = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=network.URL_MAX),  # network.parse reads the rest
+        metadata={
+            "description": "An https:// address (http:// only for hosts in WEBHOOK_ALLOWED_HOSTS), without a user "
+            "name or password, whose name resolves to public addresses only.",
+            "pattern": URL_PATTERN,
+        },
+    )
     description = fields.String(load_default="", validate=[validate.Length(max=200), s.single_line])
     event_types = fields.List(
         fields.String(validate=validate.OneOf(list(EVENT_TYPES))),
@@ -97,7 +107,7 @@ def _allowed() -> frozenset[str]:
 
 def _refused(error: Exception):
     if isinstance(error, network.UrlRefused):
-        fail(422, "invalid_input", error.message, errors={"json": {"url": [error.message]}})
+        fail(422, "url_refused", error.message, errors={"json": {"url": [error.message]}})
     if error.code == "too_many":
         fail(409, "conflict", error.message)
     fail(422, "invalid_input", error.message, errors={"json": {"event_types": [error.message]}})
@@ -105,6 +115,7 @@ def _refused(error: Exception):
 
 @host.route("/webhooks", methods=["GET"])
 @host.response(200, WebhookEndpointListSchema)
+@host.doc(**{"x-read-write-token": True})  # an endpoint's address is an integration setting
 @by_token
 def list_webhook_endpoints():
     """The token's host's webhook endpoints, oldest first. Never their secrets."""
@@ -119,6 +130,7 @@ def list_webhook_endpoints():
 @host.arguments(WebhookEndpointInSchema)
 @host.response(201, WebhookEndpointWithSecretSchema)
 @documented_errors(host, 409)
+@refuses(host, "url_refused")
 @by_token
 def create_webhook_endpoint(data):
     """A new enabled endpoint, as "Add an endpoint" makes it. The answer holds its signing secret, this once."""
@@ -133,6 +145,7 @@ def create_webhook_endpoint(data):
 
 @host.route("/webhooks/<int:endpoint_id>", methods=["GET"])
 @host.response(200, WebhookEndpointSchema)
+@host.doc(**{"x-read-write-token": True})  # an endpoint's address is an integration setting
 @by_token
 def get_webhook_endpoint(endpoint_id: int):
     """One of the host's endpoints, without its secret."""
@@ -142,6 +155,7 @@ def get_webhook_endpoint(endpoint_id: int):
 @host.route("/webhooks/<int:endpoint_id>", methods=["PATCH"])
 @host.arguments(WebhookEndpointChangesSchema(partial=True))
 @host.response(200, WebhookEndpointSchema)
+@refuses(host, "url_refused")
 @by_token
 def update_webhook_endpoint(data, endpoint_id: int):
     """Change the address, description or types (fields left out keep their values), or enable or disable it."""

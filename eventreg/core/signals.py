@@ -29,9 +29,11 @@ event_cancelled = _signals.signal(
 
 registration_changed = _signals.signal(
     "registration-changed",
-    doc="""A registration was made, cancelled or promoted (registrations.operations).
-    sender: the Registration; change: "created" (confirmed or waiting; also someone who had cancelled and came
-    back), "cancelled" or "promoted" (from the waiting list to confirmed); now: datetime.""",
+    doc="""A registration was made, cancelled, promoted, approved or declined (registrations.operations).
+    sender: the Registration; change: "created" (confirmed, waiting or pending approval; also someone who had
+    cancelled and came back), "cancelled", "promoted" (from the waiting list to confirmed), "approved" (by a host:
+    now confirmed or waiting, as the seats allowed) or "declined" (by a host); note: the host's note to the person
+    (approved and declined only; None without one); now: datetime.""",
 )
 
 attendance_recorded = _signals.signal(

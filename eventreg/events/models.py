@@ -100,6 +100,8 @@ class Event(db.Model):
     registration_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # default: the start
     # Grows whenever registrants' calendars must replace their entry (time, place or link changed, cancelled).
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Registrations wait as "pending" until a host approves or declines each (registrations.operations.approve).
+    requires_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     reminder_hours: Mapped[str] = mapped_column(sa.String(40), default="24,1", server_default="24,1")
     # The archive URL registrants were last told about, so the recording mail goes out once.
     recording_notified_url: Mapped[str | None] = mapped_column(sa.String(500))

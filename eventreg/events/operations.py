@@ -220,6 +220,7 @@ def duplicate_event(event: Event, *, now: datetime, weeks_later: int = 1) -> Eve
         location=event.location,
         host_name=event.host_name,
         capacity=event.capacity,
+        requires_approval=event.requires_approval,
         join_url=event.join_url,
         reminder_hours=event.reminder_hours,
         credit_min_minutes=event.credit_min_minutes,  # the same session again earns the same credit

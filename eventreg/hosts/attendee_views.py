@@ -1,5 +1,6 @@
-"""The attendee list and what a host does from it: search and page it, promote from the waiting list, cancel a
-registration, mark attendance, add someone by hand, message the confirmed registrants, export it as CSV."""
+"""The attendee list and what a host does from it: search, filter and page it, approve or decline registrations,
+promote from the waiting list, cancel a registration, mark attendance, add someone by hand, export it as CSV.
+(Messages to registrants: eventreg/messages.)"""
 
 import re
 from datetime import datetime
@@ -18,12 +19,10 @@ from eventreg.events.rules import EventError
 from eventreg.hosts import exports
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts.access import managed_event
-from eventreg.hosts.forms import AddRegistrantForm, MessageForm
-from eventreg.hosts.views import bp, counted, csrf_ok, csv_response
+from eventreg.hosts.forms import AddRegistrantForm, DecisionForm
+from eventreg.hosts.views import bp, csrf_ok, csv_response
 from eventreg.mail import queries as mail_queries
-from eventreg.mail import sending
 from eventreg.questions import queries as question_queries
-from eventreg.registrations import notifications
 from eventreg.registrations import operations as seats
 from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.models import Registration, RegistrationStatus
@@ -34,7 +33,18 @@ ATTENDEES_PER_PAGE = 50
 # past 2**63, so such ids are answered before any query.
 ROW_ID = re.compile(r"[0-9]{1,10}")
 # The attendee list's own query parameters, carried back to it after an action on the list.
-LIST_ARGS = ("q", "sort", "page")
+LIST_ARGS = ("q", "sort", "page", "status")
+# The list's status filter: its choices, in the order offered.
+STATUS_FILTERS = [
+    ("", "All registrations"),
+    (RegistrationStatus.PENDING, "Awaiting approval"),
+    (RegistrationStatus.CONFIRMED, "Confirmed"),
+    (RegistrationStatus.WAITING, "Waiting list"),
+    (RegistrationStatus.DECLINED, "Declined"),
+    (RegistrationStatus.CANCELLED, "Cancelled"),
+]
+# At most this many registrations in one approval or decline: a page of the list holds 50.
+MAX_DECIDED = 200
 
 
 def event_registration(event: Event, registration_id: int) -> Registration:
@@ -58,8 +68,8 @@ def confirm_cancel_registration(event_id: int, registration_id: int):
     event = managed_event(event_id)
     registration = event_registration(event, registration_id)
     back = url_for("hosts.attendees", event_id=event.id, **list_args())
-    if registration.is_cancelled:
-        flash(f"{registration.name}: already cancelled.")
+    if not registration.is_active:
+        flash(f"{registration.name}: already {registration.status}.")
         return redirect(back, code=303)
     next_waiting = registration_queries.first_waiting(event) if registration.is_confirmed else None
     return render_template(
@@ -78,14 +88,16 @@ def attendees(event_id: int):
     event = managed_event(event_id)
     q = request.args.get("q", "").strip()[:200]
     sort = request.args.get("sort", "registered")
+    status = request.args.get("status", "")
+    status = status if status in RegistrationStatus.ALL else ""  # an unknown one shows all, as an unknown sort
     page = request.args.get("page", 1, type=int)
     paging.check_page(page, per_page=ATTENDEES_PER_PAGE)
     counts = registration_queries.counts_by_status([event.id])[event.id]
-    # Unfiltered, the page's total is the sum of the counts already read: no second COUNT over the rows.
-    query = registration_queries.attendees_query(event, q=q, sort=sort)
+    # Without a search, the page's total is read from the counts already read: no second COUNT over the rows.
+    query = registration_queries.attendees_query(event, q=q, sort=sort, status=status or None)
     pagination = db.paginate(query, page=page, per_page=ATTENDEES_PER_PAGE, count=bool(q))
     if not q:
-        pagination.total = sum(counts[status] for status in RegistrationStatus.ALL)
+        pagination.total = counts[status] if status else sum(counts[s] for s in RegistrationStatus.ALL)
     return render_template(
         "hosts/attendees.html",
         event=event,
@@ -102,6 +114,8 @@ def attendees(event_id: int):
         counts=counts,
         q=q,
         sort=sort,
+        status=status,
+        status_filters=STATUS_FILTERS,
         list_args=list_args(),
         add_form=AddRegistrantForm(formdata=None),
         started=event.has_started(clock.now()),
@@ -117,6 +131,9 @@ def registration_action(event_id: int, registration_id: int, action: str):
     if not csrf_ok():
         abort(400)
     promoted = []
+    if action == "cancel" and not registration.is_active:
+        flash(f"{registration.name}: already {registration.status}; nothing was changed.")
+        return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
     try:
         if action == "promote":
             seats.promote(registration, now=clock.now())
@@ -131,6 +148,117 @@ def registration_action(event_id: int, registration_id: int, action: str):
         for person in promoted:
             flash(f"{person.name} took the freed seat from the waiting list and was emailed.")
     return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
+
+
+def _ticked(event: Event) -> list[Registration]:
+    """The registrations named by the request's `registration` values (the list's checkboxes, or a row's link), each
+    once: all found (or 404) before anything is done with any. 400 for anything but row ids, or too many."""
+    ids = request.values.getlist("registration")
+    if len(ids) > MAX_DECIDED or not all(ROW_ID.fullmatch(i) for i in ids):
+        abort(400)
+    return [event_registration(event, int(i)) for i in dict.fromkeys(ids)]
+
+
+def _can_decide(registration: Registration, decision: str) -> bool:
+    """Whether `decision` applies to it: both to someone pending; approval also to someone declined earlier."""
+    return registration.is_pending or (decision == "approve" and registration.is_declined)
+
+
+def _forecast(event: Event, registrations: list[Registration]) -> dict[int, bool]:
+    """Registration id -> whether approving them now gives a seat (else the waiting list), by the rule approve
+    follows: free seats go to the earliest registered. The answer after the POST may differ if seats change."""
+    free, _ = seats.seat_counts(event)
+    ordered = sorted(registrations, key=lambda r: (r.created_at, r.id))
+    return {r.id: free is None or index < free for index, r in enumerate(ordered)}
+
+
+def _render_decision(event: Event, decision: str, registrations: list[Registration], form: DecisionForm, status=200):
+    chosen = [r for r in registrations if _can_decide(r, decision)]
+    return render_template(
+        "hosts/confirm_decision.html",
+        event=event,
+        decision=decision,
+        chosen=chosen,
+        skipped=[r for r in registrations if not _can_decide(r, decision)],
+        seated=_forecast(event, chosen) if decision == "approve" else {},
+        free=seats.seat_counts(event)[0],
+        form=form,
+        back=url_for("hosts.attendees", event_id=event.id, **list_args()),
+        list_args=list_args(),
+    ), status
+
+
+@bp.get("/events/<int:event_id>/decisions")
+@login_required
+def confirm_decision(event_id: int):
+    """The step before approving or declining the ticked registrations (or one row's): who, and what each will get
+    (a seat or the waiting list; the emails), with an optional note. The POST to the same address does it."""
+    event = managed_event(event_id)
+    decision = request.args.get("decision")
+    if decision not in ("approve", "decline"):
+        abort(400)
+    registrations = _ticked(event)
+    if not any(_can_decide(r, decision) for r in registrations):
+        flash(
+            "Tick one or more registrations awaiting approval first."
+            if not registrations
+            else f"None of the ticked registrations can be {'approved' if decision == 'approve' else 'declined'}: "
+            "they are not awaiting approval.",
+            "error",
+        )
+        return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
+    return _render_decision(event, decision, registrations, DecisionForm(formdata=None, decision=decision))
+
+
+@bp.post("/events/<int:event_id>/decisions")
+@login_required
+def decide(event_id: int):
+    event = managed_event(event_id)
+    form = DecisionForm()
+    registrations = _ticked(event)
+    if not form.validate_on_submit():
+        if {"csrf_token", "decision"} & set(form.errors):  # not from our page: nothing to show again
+            abort(400)
+        return _render_decision(event, form.decision.data, registrations, form, 400)
+    operation = seats.approve if form.decision.data == "approve" else seats.decline
+    try:
+        decisions = operation(event, registrations, note=form.note.data or "", now=clock.now())
+    except RegistrationError as error:
+        return _refused(event, error.message)
+    for message in _decided_messages(event, decisions, noted=bool(form.note.data)):
+        flash(message)
+    return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
+
+
+def _names(registrations: list[Registration]) -> str:
+    names = [r.name for r in registrations]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _decided_messages(event: Event, decisions: seats.Decisions, *, noted: bool) -> list[str]:
+    """What an approval or decline did, in plain words: who got a seat, who joined the waiting list (at which
+    place), who was declined, who was left as they were, and what each was emailed."""
+    messages = []
+    with_note = " (with your note)" if noted else ""
+    if decisions.confirmed:
+        link = " with the join link" if event.join_url else ""
+        messages.append(
+            f"Approved with a seat: {_names(decisions.confirmed)}. Emailed the confirmation{link} and a calendar "
+            f"invitation{with_note}."
+        )
+    if decisions.waiting:
+        positions = registration_queries.waiting_positions(event)
+        placed = ", ".join(f"{r.name} (position {positions[r.id]})" for r in decisions.waiting)
+        messages.append(
+            f"Approved onto the waiting list, as no seat was free: {placed}. Emailed their place in the "
+            f"queue{with_note}; they get a seat as seats free up."
+        )
+    if decisions.declined:
+        messages.append(f"Declined: {_names(decisions.declined)}. Emailed that it was not approved{with_note}.")
+    if decisions.skipped:
+        left = ", ".join(f"{r.name} ({r.status})" for r in decisions.skipped)
+        messages.append(f"Left as they were, no longer awaiting this decision: {left}.")
+    return messages or ["Nobody was ticked, so nothing changed."]
 
 
 def _refused(event: Event, message: str):
@@ -204,49 +332,6 @@ def _added_message(event: Event, added: seats.Added, now: datetime) -> str:
     else:
         mail = "no email was sent"
     return f"Added {who} {where}; {mail}."
-
-
-@bp.route("/events/<int:event_id>/message", methods=["GET", "POST"])
-@login_required
-def message(event_id: int):
-    """Write, preview (with the recipient count), send a test to yourself, then send. "Send" is offered only
-    on a preview, and sends only the text that preview showed."""
-    event = managed_event(event_id)
-    form = MessageForm()
-    if request.method == "GET":
-        form.reply_to.data = current_user.email
-    counts = registration_queries.counts_by_status([event.id])[event.id]
-    action = request.form.get("action", "preview")
-    preview = None
-    if form.validate_on_submit():
-        now = clock.now()
-        fields = {"subject": form.subject.data, "body": form.body.data, "reply_to": form.reply_to.data}
-        if action == "send" and form.previewed.data == form.fingerprint() and not counts["confirmed"]:
-            flash("Nobody is confirmed, so nothing was sent.", "error")
-        elif action == "send" and form.previewed.data == form.fingerprint():
-            sent = seats.message_confirmed(event, now=now, **fields)
-            flash(
-                f"Message sent to {counted(sent, 'confirmed registrant', 'confirmed registrants')}; "
-                f"replies go to {form.reply_to.data}."
-            )
-            return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
-        elif action == "send":  # changed since the preview: show the preview of what would go now
-            flash("The message changed after the preview. Check the preview below, then send.", "error")
-        if action == "test":
-            notifications.queue_host_message_test(
-                event, to_address=current_user.email, to_name=current_user.name or "", now=now, **fields
-            )
-            flash(f"A test copy was sent to {current_user.email}. Nobody else was emailed.")
-        form.previewed.data = form.fingerprint()
-        preview = {
-            "subject": notifications.host_message_subject(event, form.subject.data),
-            "text": render_template(
-                "mail/host_message.txt", **notifications.host_message_context(event, body=form.body.data)
-            ),
-            "sender": sending.sender_address(),
-        }
-    status = 400 if form.errors else 200
-    return render_template("hosts/message.html", event=event, form=form, counts=counts, preview=preview), status
 
 
 @bp.get("/events/<int:event_id>/attendees.csv")

@@ -45,6 +45,7 @@ def _event_fields(form: EventForm) -> dict:
         "registration_deadline_at": form.registration_deadline_at,
         "contact_hours": form.contact_hours.data,
         "credit_min_minutes": form.credit_min_minutes.data,
+        "requires_approval": form.requires_approval.data,
     }
 
 
@@ -115,6 +116,8 @@ def edit_event(event_id: int):
             )
         except (HostError, RegistrationError, event_operations.EventError) as error:
             field = {HostError: form.cohosts, RegistrationError: form.capacity}.get(type(error), form.slug)
+            if error.code == "pending_left":
+                field = form.requires_approval
             field.errors.append(error.message)
             return render_template(
                 "hosts/event_form.html", form=form, event=event, required_minutes=credit.required_minutes(event)

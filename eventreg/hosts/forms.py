@@ -1,4 +1,3 @@
-import hashlib
 import re
 from datetime import datetime
 
@@ -22,6 +21,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     URL,
+    AnyOf,
     DataRequired,
     EqualTo,
     Length,
@@ -36,6 +36,7 @@ from eventreg.core.forms import EMAIL_INPUT, email_field, multi_line, plain_text
 from eventreg.events import rules
 from eventreg.events.models import Event, Format
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH
+from eventreg.registrations.models import MAX_DECISION_NOTE
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -170,6 +171,8 @@ class EventForm(FlaskForm):
         "Seats (leave empty for no limit)",
         validators=[Optional(), _domain_rule(rules.check_capacity)],
     )
+    # Named as the column, so EventForm(obj=event) fills it in.
+    requires_approval = BooleanField("I approve each registration")
     join_url = URLField(
         "Join link (sent only to confirmed registrants)",
         filters=[strip],
@@ -306,25 +309,16 @@ class AddRegistrantForm(FlaskForm):
     dont_email = BooleanField("Don’t email this person")
 
 
-class MessageForm(FlaskForm):
-    subject = StringField(
-        "Subject", filters=[strip], validators=[DataRequired("Please write a subject."), Length(max=150), single_line]
-    )
-    body = TextAreaField(
-        "Message (plain text)",
-        filters=[multi_line],
-        validators=[DataRequired("Please write a message."), Length(max=10000), plain_text],
-        render_kw={"rows": 12},
-    )
-    reply_to = email_field(
-        "Replies go to", "Please give the address replies should go to.", "Please enter a valid email."
-    )
-    # The preview's fingerprint of what it showed: "Send" sends only what the host has seen.
-    previewed = HiddenField()
+class DecisionForm(FlaskForm):
+    """The step that approves or declines the ticked registrations; their ids travel as `registration` values."""
 
-    def fingerprint(self) -> str:
-        text = "\x00".join((self.subject.data or "", self.body.data or "", self.reply_to.data or ""))
-        return hashlib.sha256(text.encode()).hexdigest()
+    decision = HiddenField(validators=[AnyOf(["approve", "decline"])])
+    note = TextAreaField(
+        "Note to include in the email (optional)",
+        filters=[multi_line],
+        validators=[Length(max=MAX_DECISION_NOTE), plain_text],
+        render_kw={"rows": 4},
+    )
 
 
 class SearchForm(FlaskForm):

@@ -187,10 +187,13 @@ def save_event(
     """Save a host's edits of an event with its co-hosts, topics and capacity, and tell its registrants what
     changed. The co-hosts named replace all but the editor, who stays a host if they were one. Raising the
     capacity promotes people waiting. Returns what changed and who was emailed, and those promoted.
-    HostError("unknown_host"), RegistrationError("capacity_below_confirmed"), EventError for the slug: each
-    refused before the first write, so a refused save promotes nobody and mails nobody."""
+    HostError("unknown_host"), RegistrationError("capacity_below_confirmed") or ("pending_left": approval turned
+    off while registrations await it), EventError for the slug: each refused before the first write, so a refused
+    save promotes nobody and mails nobody."""
     cohosts = hosts_by_emails(cohost_emails)
-    registration_operations.check_capacity(registration_operations.lock_event(event.id), capacity)
+    locked = registration_operations.lock_event(event.id)
+    registration_operations.check_capacity(locked, capacity)
+    registration_operations.check_approval_change(locked, fields.get("requires_approval", locked.requires_approval))
     if fields.get("slug", event.slug) != event.slug:
         event_operations.check_slug(fields["slug"], event.id)
     # update_event still refuses a slug another save took since the check, at its first write (a SAVEPOINT);

@@ -43,6 +43,7 @@ class Totals:
     attended: int  # of the confirmed registrants of events that ended in the last 90 days and have attendance
     confirmed: int  # recorded, the confirmed registrants of those events
     recorded_events: int  # how many such events
+    pending: int = 0  # registrations awaiting the host's approval, for events not yet ended
 
     @property
     def attendance_rate(self) -> int | None:
@@ -58,11 +59,16 @@ def get_totals(host: Host, *, now: datetime) -> Totals:
     this_week = db.session.scalar(
         count.select_from(Registration).where(Registration.event_id.in_(ids), Registration.created_at > now - WEEK)
     )
-    waiting = db.session.scalar(
-        count.select_from(Registration)
+    waiting, pending = db.session.execute(
+        sa.select(
+            sa.func.count().filter(Registration.status == RegistrationStatus.WAITING),
+            sa.func.count().filter(Registration.status == RegistrationStatus.PENDING),
+        )
+        .select_from(Registration)
         .join(Event, Event.id == Registration.event_id)
-        .where(Event.id.in_(ids), Event.ends_at > now, Registration.status == RegistrationStatus.WAITING)
-    )
+        .where(Event.id.in_(ids), Event.ends_at > now)
+        .where(Registration.status.in_([RegistrationStatus.WAITING, RegistrationStatus.PENDING]))
+    ).one()
     recorded = (
         sa.select(Registration.event_id)
         .join(Event, Event.id == Registration.event_id)
@@ -77,4 +83,4 @@ def get_totals(host: Host, *, now: datetime) -> Totals:
         ).where(Registration.event_id.in_(recorded), Registration.status == RegistrationStatus.CONFIRMED)
     ).one()
     recorded_events = db.session.scalar(sa.select(sa.func.count()).select_from(recorded.subquery()))
-    return Totals(upcoming, this_week, waiting, attended, confirmed, recorded_events)
+    return Totals(upcoming, this_week, waiting, attended, confirmed, recorded_events, pending=pending)

@@ -1,7 +1,7 @@
 """The host's own pages: signing in and out, the password, the dashboard and its reports. The host blueprint's
 other views live beside it, by what a host does: editor_views.py (creating and changing events) and
-attendee_views.py (the attendee list, its actions and the message to registrants). The factory imports each, so
-all their routes are on this one blueprint."""
+attendee_views.py (the attendee list and its actions). The factory imports each, so all their routes are on this
+one blueprint. Messages to registrants have a package of their own (eventreg/messages)."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit

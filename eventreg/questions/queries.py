@@ -177,10 +177,10 @@ def answer_table(event: Event) -> dict[int, dict[object, str]]:
 
 
 def answer_counts(event: Event) -> dict[Question, list[tuple[str, int]]]:
-    """How many of the event's registrants (all but the cancelled) chose each option of each single choice,
-    multiple choice and yes-or-no question it asks: {question: [(option, count)]}, questions in the form's order,
-    options in the question's order with 0 for none, then any other label chosen (an option renamed or removed
-    after it was chosen: answers are counted as given), by label."""
+    """How many of the event's registrants (confirmed, waiting or pending: not the cancelled or declined) chose each
+    option of each single choice, multiple choice and yes-or-no question it asks: {question: [(option, count)]},
+    questions in the form's order, options in the question's order with 0 for none, then any other label chosen (an
+    option renamed or removed after it was chosen: answers are counted as given), by label."""
     questions = [question for question in list_for_event(event) if question.type in QuestionType.COUNTED]
     if not questions:
         return {}
@@ -190,7 +190,7 @@ def answer_counts(event: Event) -> dict[Question, list[tuple[str, int]]]:
         .join(Registration, Registration.id == Answer.registration_id)
         .where(
             Registration.event_id == event.id,
-            Registration.status != RegistrationStatus.CANCELLED,
+            Registration.status.in_(RegistrationStatus.ACTIVE),
             Answer.question_id.in_([question.id for question in questions]),
         )
         .group_by(Answer.question_id, AnswerChoice.label)
@@ -206,7 +206,7 @@ def answer_counts(event: Event) -> dict[Question, list[tuple[str, int]]]:
 
 
 def count_respondents(event: Event) -> dict[int, int]:
-    """How many of the event's registrants (all but the cancelled) answered each question it asks, by id."""
+    """How many of the event's registrants (confirmed, waiting or pending) answered each question it asks, by id."""
     ids = [question.id for question in list_for_event(event)]
     if not ids:
         return {}
@@ -216,7 +216,7 @@ def count_respondents(event: Event) -> dict[int, int]:
             .join(Registration, Registration.id == Answer.registration_id)
             .where(
                 Registration.event_id == event.id,
-                Registration.status != RegistrationStatus.CANCELLED,
+                Registration.status.in_(RegistrationStatus.ACTIVE),
                 Answer.question_id.in_(ids),
             )
             .group_by(Answer.question_id)

@@ -13,8 +13,14 @@ from eventreg.timezones import UTCDateTime
 class RegistrationStatus:
     CONFIRMED = "confirmed"
     WAITING = "waiting"
+    # For an event that requires approval: waiting for the host's decision, holding no seat and no place in the
+    # waiting list; approved, it becomes confirmed or waiting by the seat rules. Declined stays on record, so the
+    # address cannot simply register again past the host's decision.
+    PENDING = "pending"
+    DECLINED = "declined"
     CANCELLED = "cancelled"
-    ALL = (CONFIRMED, WAITING, CANCELLED)
+    ALL = (CONFIRMED, WAITING, PENDING, DECLINED, CANCELLED)
+    ACTIVE = (CONFIRMED, WAITING, PENDING)  # still expecting the event, or the host's decision on it
 
 
 class Accessibility:
@@ -29,6 +35,10 @@ class Accessibility:
         (OTHER, "Something else (tell us below)"),
     ]
     LABELS = dict(CHOICES)
+
+
+# The longest note a host may add to an approval or a decline (it goes into the person's email).
+MAX_DECISION_NOTE = 1000
 
 
 def new_token() -> str:
@@ -76,6 +86,11 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When they joined the waiting list: its order (registrations.queries.waiting_list). Registering sets it to the
+    # registration's time; approval into a full event to the approval's, so an approved person joins the end of
+    # the queue and nobody already waiting is pushed back from the place they were told.
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Every change of the row (status, attendance, details) moves it, in one place: the column's onupdate, as for
     # events, so no operation can forget it. The API shows it and filters on it (updated_since).
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
@@ -96,6 +111,20 @@ class Registration(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == RegistrationStatus.CANCELLED
+
+    @property
+    def is_active(self) -> bool:
+        """Confirmed, waiting or pending: still expecting the event (or the host's decision), so it can be
+        cancelled."""
+        return self.status in RegistrationStatus.ACTIVE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RegistrationStatus.PENDING
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == RegistrationStatus.DECLINED
 
     @property
     def zone(self) -> str:

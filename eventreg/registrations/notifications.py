@@ -99,28 +99,86 @@ def _queue(
     )
 
 
-def queue_confirmation(registration: Registration, *, now: datetime, promoted: bool = False, again: bool = False):
+def queue_confirmation(
+    registration: Registration,
+    *,
+    now: datetime,
+    promoted: bool = False,
+    again: bool = False,
+    approved: bool = False,
+    note: str = "",
+):
+    """The confirmation with the join link and the calendar invitation: on registering, on promotion from the
+    waiting list, and on a host's approval (with the host's note, if any)."""
     title = registration.event.title
+    if approved:
+        subject = f"Approved — you’re registered: {title}"
+    elif promoted:
+        subject = f"A seat opened up — you’re registered: {title}"
+    else:
+        subject = f"You’re registered: {title}"
     return _queue(
         registration,
         kind="confirmation_again" if again else "confirmation",
-        subject=f"You’re registered: {title}" if not promoted else f"A seat opened up — you’re registered: {title}",
+        subject=subject,
         template="confirmation",
         calendar_method="REQUEST",
         now=now,
         promoted=promoted,
         again=again,
+        approved=approved,
+        note=note,
     )
 
 
-def queue_waiting(registration: Registration, *, position: int, now: datetime, again: bool = False):
+def queue_waiting(
+    registration: Registration,
+    *,
+    position: int,
+    now: datetime,
+    again: bool = False,
+    approved: bool = False,
+    note: str = "",
+):
+    """Their place in the queue: on registering for a full event, and on a host's approval when no seat is free."""
+    title = registration.event.title
+    subject = f"Approved — you’re on the waiting list: {title}" if approved else f"You’re on the waiting list: {title}"
     return _queue(
         registration,
         kind="waiting_again" if again else "waiting",
-        subject=f"You’re on the waiting list: {registration.event.title}",
+        subject=subject,
         template="waiting",
         now=now,
         position=position,
+        again=again,
+        approved=approved,
+        note=note,
+    )
+
+
+def queue_pending(registration: Registration, *, now: datetime, again: bool = False):
+    """The event requires approval: the registration awaits the host's decision. No join link and no calendar
+    invitation: they come with the approval (queue_confirmation)."""
+    return _queue(
+        registration,
+        kind="pending_again" if again else "pending",
+        subject=f"Awaiting approval: {registration.event.title}",
+        template="pending",
+        now=now,
+        again=again,
+    )
+
+
+def queue_declined(registration: Registration, *, note: str, now: datetime, again: bool = False):
+    """The host declined the registration, with their note. No calendar message: a pending registration was never
+    sent an invitation."""
+    return _queue(
+        registration,
+        kind="declined_again" if again else "declined",
+        subject=f"Registration not approved: {registration.event.title}",
+        template="declined",
+        now=now,
+        note=note,
         again=again,
     )
 
@@ -211,49 +269,4 @@ def queue_reminder(registration: Registration, *, hours_before: int, now: dateti
         template="reminder",
         now=now,
         when=when,
-    )
-
-
-def host_message_subject(event, subject: str) -> str:
-    return f"{subject} — {event.title}"
-
-
-def queue_host_message(registration: Registration, *, subject: str, body: str, reply_to: str | None, now: datetime):
-    """A host's message to their registrants, sent as written: no greeting of ours before theirs. The body is
-    plain text; the HTML part escapes it. Answers go to reply_to (the host), not to the no-reply sender."""
-    return _queue(
-        registration,
-        kind="host_message",
-        subject=host_message_subject(registration.event, subject),
-        template="host_message",
-        reply_to=reply_to,
-        now=now,
-        body=body,
-    )
-
-
-def host_message_context(event, *, body: str) -> dict:
-    """What a host sees in the preview and in "send a test to myself": a registrant's copy, with a stand-in
-    for the link each registrant gets to manage their own registration."""
-    return {
-        "event": event,
-        "body": body,
-        "manage_url": "(each registrant’s own link to manage their registration)",
-        "event_url": external_url("events.show", slug=event.slug),
-    }
-
-
-def queue_host_message_test(
-    event, *, to_address: str, to_name: str, subject: str, body: str, reply_to: str | None, now: datetime
-):
-    """The host's own copy of a message before sending it to everyone; no registration is involved."""
-    return outbox.queue(
-        kind="host_message_test",
-        to_address=to_address,
-        to_name=to_name,
-        subject="[Test] " + host_message_subject(event, subject),
-        template="host_message",
-        context=host_message_context(event, body=body),
-        reply_to=reply_to,
-        now=now,
     )

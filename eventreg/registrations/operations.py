@@ -4,7 +4,7 @@ Seats are counted while holding the event's lock (a row lock on PostgreSQL, the 
 BEGIN on SQLite; see eventreg/core/database.py), so two workers can never both take the last seat."""
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -26,7 +26,7 @@ from eventreg.registrations.models import PersonalFeed, Registration, Registrati
 # can type anyone's address, so this must not become a way to flood a mailbox from our server.
 RESEND_INTERVAL = timedelta(minutes=15)  # per registration, counting the first confirmation
 RESENDS_PER_ADDRESS_PER_DAY = 3
-RESEND_KINDS = ("confirmation_again", "waiting_again")
+RESEND_KINDS = ("confirmation_again", "waiting_again", "pending_again", "declined_again")
 
 
 class RegistrationError(CodedError):
@@ -37,10 +37,15 @@ class RegistrationError(CodedError):
         "capacity_below_confirmed": "Capacity cannot be less than the number of people already confirmed.",
         "not_waiting": "Only someone on the waiting list can be promoted.",
         "no_free_seat": "There is no free seat. Raise the capacity first, then promote.",
+        "cannot_approve": "Only a registration awaiting approval, or one that was declined, can be approved.",
+        "cannot_decline": "Only a registration awaiting approval can be declined.",
+        "approval_ended": "The event has ended, so registrations can no longer be approved.",
+        "pending_left": "{count} registration{s} still await{verb} your approval. Approve or decline {them} on the "
+        "registrant list first, then turn approval off.",
     }
 
-    def __init__(self, code: str, registration: Registration | None = None):
-        super().__init__(code)
+    def __init__(self, code: str, registration: Registration | None = None, **values):
+        super().__init__(code, **values)
         self.registration = registration  # the one already holding the place ("already_registered")
 
 
@@ -78,7 +83,10 @@ def register(
     answers: list[Given] | None = None,
 ) -> Registration:
     """Register one person: confirmed while seats last, then on the waiting list in order, and mail them their
-    confirmation or place in the queue (unless notify is False: see add_registrant).
+    confirmation or place in the queue (unless notify is False: see add_registrant). For an event that requires
+    approval the registration is pending instead, holding no seat and no place in the queue until a host decides
+    (approve, decline), and the mail says so, without the join link or an invitation; a host's own addition
+    (by_host) needs no approval.
 
     RegistrationError("closed"/"event_cancelled") when registration is not open;
     RegistrationError("already_registered", registration) when the e-mail already holds a place. Someone
@@ -96,8 +104,9 @@ def register(
     registration = get_registration(event, email)
     if registration is not None and not registration.is_cancelled:
         raise RegistrationError("already_registered", registration)
+    pending = event.requires_approval and not by_host
     # Count before adding the new row, so the count cannot include it.
-    confirmed = (by_host and event.has_ended(now)) or has_free_seat(event)
+    confirmed = not pending and ((by_host and event.has_ended(now)) or has_free_seat(event))
     if registration is None:
         registration = Registration(event=event, email=email)
         db.session.add(registration)
@@ -115,14 +124,21 @@ def register(
     registration.form_key = form_key
     registration.created_at = now
     registration.cancelled_at = None
-    registration.status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
+    registration.declined_at = None
+    if pending:
+        registration.status = RegistrationStatus.PENDING
+    else:
+        registration.status = RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING
     registration.confirmed_at = now if confirmed else None
+    registration.waiting_since = now if registration.is_waiting else None
     ensure_personal_feed(email, now=now)
     db.session.flush()
     if answers is not None:  # before the signal: a webhook's payload carries them
         question_operations.save_answers(registration, answers, now=now)
     if notify and registration.is_confirmed:
         notifications.queue_confirmation(registration, now=now)
+    elif notify and registration.is_pending:
+        notifications.queue_pending(registration, now=now)
     elif notify:
         notifications.queue_waiting(registration, position=waiting_position(registration), now=now)
     signals.registration_changed.send(registration, change="created", now=now)
@@ -182,12 +198,14 @@ def submit_registration(event: Event, *, form_key: str | None, now: datetime, **
 
 
 def cancel_registration(registration: Registration, *, now: datetime) -> list[Registration]:
-    """Cancel and tell the person; a freed seat goes to the first people waiting. Returns those promoted.
+    """Cancel and tell the person; a freed seat goes to the first people waiting. Returns those promoted. A pending
+    registration is withdrawn the same way (it held no seat, so nobody is promoted).
 
-    Cancelling twice changes nothing and sends nothing."""
+    Cancelling twice changes nothing and sends nothing, and so does cancelling a declined registration: it stays
+    declined, so the address cannot register again past the host's decision."""
     event = lock_event(registration.event_id)
     db.session.refresh(registration)
-    if registration.is_cancelled:
+    if registration.is_cancelled or registration.is_declined:
         return []
     was_confirmed = registration.is_confirmed
     registration.status = RegistrationStatus.CANCELLED
@@ -279,6 +297,116 @@ def promote_waiting(event: Event, *, now: datetime) -> list[Registration]:
     return promoted
 
 
+@dataclass
+class Decisions:
+    """What a host's approve or decline did: those given a seat, put on the waiting list, declined, and those
+    left as they were because they were not awaiting that decision (already decided, cancelled meanwhile)."""
+
+    confirmed: list[Registration] = field(default_factory=list)
+    waiting: list[Registration] = field(default_factory=list)
+    declined: list[Registration] = field(default_factory=list)
+    skipped: list[Registration] = field(default_factory=list)
+
+    @property
+    def approved(self) -> list[Registration]:
+        return self.confirmed + self.waiting
+
+
+def _in_line(event: Event, registrations: list[Registration]) -> list[Registration]:
+    """The event's registrations among these, re-read under the lock (another host may have decided or the person
+    cancelled meanwhile), in the order they registered: when the seats run out, the first to ask get them."""
+    for registration in registrations:
+        if registration.event_id != event.id:
+            raise ValueError(f"registration {registration.id} is not of event {event.id}")
+        db.session.refresh(registration)
+    return sorted(registrations, key=lambda r: (r.created_at, r.id))
+
+
+def approve(event: Event, registrations: list[Registration], *, note: str = "", now: datetime) -> Decisions:
+    """A host approves these registrations (pending, or declined earlier), under the event's lock and by the seat
+    rules of register: each takes a seat while one is free, earliest registered first, and the rest join the end of
+    the waiting list. Each is mailed once: a seat's confirmation with the join link and the calendar invitation, or
+    their place in the queue, with the host's note. Others are skipped, unchanged and not mailed.
+    RegistrationError("event_cancelled") for a cancelled event, ("approval_ended") once it has ended."""
+    event = lock_event(event.id)
+    if event.status == Status.CANCELLED:
+        raise RegistrationError("event_cancelled")
+    if event.has_ended(now):
+        raise RegistrationError("approval_ended")
+    decisions = Decisions()
+    for registration in _in_line(event, registrations):
+        if not (registration.is_pending or registration.is_declined):
+            decisions.skipped.append(registration)
+            continue
+        seated = has_free_seat(event)  # counted again for each: the one before may have taken the last seat
+        registration.status = RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITING
+        registration.confirmed_at = now if seated else None
+        registration.waiting_since = None if seated else now
+        registration.declined_at = None
+        db.session.flush()
+        if seated:
+            decisions.confirmed.append(registration)
+            notifications.queue_confirmation(registration, now=now, approved=True, note=note)
+        else:
+            decisions.waiting.append(registration)
+            position = waiting_position(registration)
+            notifications.queue_waiting(registration, position=position, now=now, approved=True, note=note)
+        signals.registration_changed.send(registration, change="approved", note=note or None, now=now)
+    return decisions
+
+
+def decline(event: Event, registrations: list[Registration], *, note: str = "", now: datetime) -> Decisions:
+    """A host declines these pending registrations: each is declined (it held no seat, so nobody moves) and mailed
+    once that it was not approved, with the host's note. Others are skipped, unchanged and not mailed."""
+    event = lock_event(event.id)
+    decisions = Decisions()
+    for registration in _in_line(event, registrations):
+        if not registration.is_pending:
+            decisions.skipped.append(registration)
+            continue
+        registration.status = RegistrationStatus.DECLINED
+        registration.declined_at = now
+        db.session.flush()
+        decisions.declined.append(registration)
+        notifications.queue_declined(registration, note=note, now=now)
+        signals.registration_changed.send(registration, change="declined", note=note or None, now=now)
+    return decisions
+
+
+def approve_one(registration: Registration, *, note: str = "", now: datetime) -> Registration:
+    """approve for one registration; RegistrationError("cannot_approve") unless it is pending or declined."""
+    decisions = approve(registration.event, [registration], note=note, now=now)
+    if decisions.skipped:
+        raise RegistrationError("cannot_approve")
+    return registration
+
+
+def decline_one(registration: Registration, *, note: str = "", now: datetime) -> Registration:
+    """decline for one registration; RegistrationError("cannot_decline") unless it is pending."""
+    decisions = decline(registration.event, [registration], note=note, now=now)
+    if decisions.skipped:
+        raise RegistrationError("cannot_decline")
+    return registration
+
+
+def check_approval_change(event: Event, requires_approval: bool) -> None:
+    """Turning approval off while registrations await it is refused: approving them all at once would mail people
+    (and take seats) the host never chose, and leaving them pending would strand them. So the host decides each
+    first. RegistrationError("pending_left"); under lock_event, so no one registers pending between the check and
+    the change."""
+    if event.requires_approval and not requires_approval:
+        count = queries.count_pending(event)
+        if count:
+            plural = count != 1
+            raise RegistrationError(
+                "pending_left",
+                count=count,
+                s="s" if plural else "",
+                verb="" if plural else "s",
+                them="them" if plural else "it",
+            )
+
+
 def resend_confirmation(registration: Registration, *, now: datetime) -> bool:
     """Someone registered again with the same address: send the current state to that address only, at
     most once per RESEND_INTERVAL per registration and RESENDS_PER_ADDRESS_PER_DAY per address. Returns
@@ -294,17 +422,13 @@ def resend_confirmation(registration: Registration, *, now: datetime) -> bool:
         notifications.queue_confirmation(registration, now=now, again=True)
     elif registration.is_waiting:
         notifications.queue_waiting(registration, position=waiting_position(registration), now=now, again=True)
+    elif registration.is_pending:
+        notifications.queue_pending(registration, now=now, again=True)
+    elif registration.is_declined:
+        notifications.queue_declined(registration, note="", now=now, again=True)
     else:
         return False
     return True
-
-
-def message_confirmed(event: Event, *, subject: str, body: str, reply_to: str | None, now: datetime) -> int:
-    """Queue a host's message to every confirmed registrant of the event. Returns how many it went to."""
-    recipients = queries.list_confirmed(event)
-    for registration in recipients:
-        notifications.queue_host_message(registration, subject=subject, body=body, reply_to=reply_to, now=now)
-    return len(recipients)
 
 
 def ensure_personal_feed(email: str, *, now: datetime) -> None:

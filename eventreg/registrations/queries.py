@@ -8,8 +8,9 @@ from eventreg.events.models import Event
 from eventreg.mail.models import OutboxMessage
 from eventreg.registrations.models import Registration, RegistrationStatus
 
-# The messages that carry the link to a registrant's own page: their confirmation, or their place in the queue.
-CONFIRMING_KINDS = ("confirmation", "confirmation_again", "waiting", "waiting_again")
+# The messages that carry the link to a registrant's own page: their confirmation, their place in the queue, or
+# that their registration awaits the host's approval.
+CONFIRMING_KINDS = ("confirmation", "confirmation_again", "waiting", "waiting_again", "pending", "pending_again")
 
 
 def list_confirmed(event: Event) -> list[Registration]:
@@ -23,13 +24,21 @@ def list_confirmed(event: Event) -> list[Registration]:
 
 
 def list_active(event: Event) -> list[Registration]:
-    """Confirmed and waiting: everyone still expecting the event."""
+    """Confirmed, waiting and pending: everyone still expecting the event, or the host's decision on it."""
     return list(
         db.session.scalars(
             sa.select(Registration)
-            .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
+            .where(Registration.event_id == event.id, Registration.status.in_(RegistrationStatus.ACTIVE))
             .order_by(Registration.id)
         )
+    )
+
+
+def count_pending(event: Event) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.PENDING)
     )
 
 
@@ -41,8 +50,9 @@ SORTS = {
 }
 
 
-def attendees_query(event: Event, *, q: str = "", sort: str = "registered") -> sa.Select:
-    """An event's registrations for its hosts: searched by name, email or organization, sorted."""
+def attendees_query(event: Event, *, q: str = "", sort: str = "registered", status: str | None = None) -> sa.Select:
+    """An event's registrations for its hosts: searched by name, email or organization, of one status (None:
+    all), sorted."""
     # Every row's event is this one, already in the session: joining it to each row would only repeat it.
     query = (
         sa.select(Registration)
@@ -50,24 +60,27 @@ def attendees_query(event: Event, *, q: str = "", sort: str = "registered") -> s
         .where(*every_word_in(q.split()[:5], Registration.name, Registration.email, Registration.organization))
         .options(sa.orm.lazyload(Registration.event))
     )
+    if status is not None:
+        query = query.where(Registration.status == status)
     return query.order_by(*SORTS.get(sort, SORTS["registered"]))
 
 
 def waiting_list(event: Event, *columns) -> sa.Select:
     """The event's waiting list (its registrations, or these columns of them) in its one order: first come, first
-    served, by when they registered, then by id. Every position and promotion reads it so."""
+    served, by when they joined it (waiting_since: when they registered, or were approved), then by id. Every
+    position and promotion reads it so."""
     return (
         sa.select(*(columns or (Registration,)))
         .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITING)
-        .order_by(Registration.created_at, Registration.id)
+        .order_by(Registration.waiting_since, Registration.id)
     )
 
 
 def ahead_in_line(registration: Registration) -> sa.ColumnElement[bool]:
     """Those before `registration` in waiting_list's order."""
     return sa.or_(
-        Registration.created_at < registration.created_at,
-        sa.and_(Registration.created_at == registration.created_at, Registration.id < registration.id),
+        Registration.waiting_since < registration.waiting_since,
+        sa.and_(Registration.waiting_since == registration.waiting_since, Registration.id < registration.id),
     )
 
 
@@ -83,8 +96,8 @@ def waiting_positions(event: Event) -> dict[int, int]:
 
 
 def counts_by_status(event_ids: list[int]) -> dict[int, dict[str, int]]:
-    """{event id: {"confirmed": n, "waiting": n, "cancelled": n, "attended": n}}, in one query grouped by
-    status and attendance."""
+    """{event id: {"confirmed": n, "waiting": n, "pending": n, "declined": n, "cancelled": n, "attended": n}}, in
+    one query grouped by status and attendance."""
     counts = {event_id: dict.fromkeys((*RegistrationStatus.ALL, "attended"), 0) for event_id in event_ids}
     if not event_ids:
         return counts

@@ -103,7 +103,7 @@ def manage(signed: str):
 def confirm_cancel(signed: str):
     """Cancelling cannot be undone (the seat goes to the next person waiting), so it is asked first."""
     registration, _ = links.registration_from_link(signed)
-    if registration.is_cancelled or registration.event.state(clock.now()) not in ("upcoming", "live"):
+    if not registration.is_active or registration.event.state(clock.now()) not in ("upcoming", "live"):
         return redirect(url_for("registrations.manage", signed=signed), code=303)
     _, waiting = operations.seat_counts(registration.event)
     return render_template(

@@ -13,6 +13,8 @@ EVENT_TYPES = {
     "registration.created": "Someone registered (confirmed or waiting)",
     "registration.cancelled": "A registration was cancelled",
     "registration.promoted": "Someone moved from the waiting list to confirmed",
+    "registration.approved": "A host approved a registration (confirmed, or waiting when no seat was free)",
+    "registration.declined": "A host declined a registration",
     "event.published": "An event was published",
     "event.updated": "An event was changed",
     "event.cancelled": "An event was cancelled",

@@ -205,6 +205,7 @@ def registration_data(registration, answers: list[dict] | None = None) -> dict:
         "created_at": iso(registration.created_at),  # the API's name for it (api/present.py)
         "confirmed_at": iso(registration.confirmed_at),
         "cancelled_at": iso(registration.cancelled_at),
+        "declined_at": iso(registration.declined_at),
         "answers": answers,
         "links": {
             "api": external_url(
@@ -256,8 +257,9 @@ def _queue(endpoints: list[WebhookEndpoint], kind: str, data: dict, now: datetim
     return deliveries
 
 
-def emit_registration(kind: str, registration, now: datetime) -> list[WebhookDelivery]:
-    return emit(kind, registration.event, {"registration": registration_data(registration)}, now)
+def emit_registration(kind: str, registration, now: datetime, **extra) -> list[WebhookDelivery]:
+    """`kind` about one registration; `extra` joins it in `data` (a decision's note)."""
+    return emit(kind, registration.event, {"registration": registration_data(registration), **extra}, now)
 
 
 def emit_certificate(certificate, now: datetime) -> list[WebhookDelivery]:

@@ -20,8 +20,13 @@ def _event_cancelled(event, *, now: datetime, **_) -> None:
     operations.emit("event.cancelled", event, {}, now)
 
 
-def _registration_changed(registration, *, change: str, now: datetime, **_) -> None:
-    operations.emit_registration(f"registration.{change}", registration, now)
+# The changes whose message also carries the host's note to the person.
+DECISIONS = ("approved", "declined")
+
+
+def _registration_changed(registration, *, change: str, now: datetime, note: str | None = None, **_) -> None:
+    extra = {"note": note} if change in DECISIONS else {}
+    operations.emit_registration(f"registration.{change}", registration, now, **extra)
 
 
 def _attendance_recorded(event, *, registrations: list, now: datetime, **_) -> None:

@@ -2,7 +2,7 @@
 each event asks them in, and registrants' answers as given
 
 Revision ID: 7e1a25c0f001
-Revises: 5b7d9e1f3a26
+Revises: 7e1a25c0f002
 Create Date: 2026-12-13
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "7e1a25c0f001"
-down_revision = "5b7d9e1f3a26"
+down_revision = "7e1a25c0f002"
 branch_labels = None
 depends_on = None
 

@@ -55,7 +55,7 @@ def test_a_generated_client_lists_creates_registers_and_reads_back(generated, se
     from eventreg_client import AuthenticatedClient, Client
     from eventreg_client.api.api import get_event, list_events
     from eventreg_client.api.api_host import add_registration, create_event, get_registration, publish_event
-    from eventreg_client.models import EventIn, HostEvent, Problem, RegistrationIn
+    from eventreg_client.models import EventIn, EventInTimezone, HostEvent, Problem, RegistrationIn
 
     secret = make_token(make_host(admin=True))
     host = AuthenticatedClient(base_url=served, token=secret, raise_on_unexpected_status=True)
@@ -66,7 +66,7 @@ def test_a_generated_client_lists_creates_registers_and_reads_back(generated, se
         client=host,
         body=EventIn(
             title="Reading with children",
-            timezone="America/New_York",
+            timezone=EventInTimezone.AMERICANEW_YORK,  # the document lists the zones: an enum
             starts_at=starts_at,
             ends_at=starts_at + timedelta(hours=1),
             capacity=1,
@@ -81,11 +81,13 @@ def test_a_generated_client_lists_creates_registers_and_reads_back(generated, se
 
     refused = create_event.sync_detailed(
         client=host,
-        body=EventIn(title="Backwards", timezone="UTC", starts_at=starts_at, ends_at=starts_at - timedelta(hours=1)),
+        body=EventIn(
+            title="Backwards", timezone=EventInTimezone.UTC, starts_at=starts_at, ends_at=starts_at - timedelta(hours=1)
+        ),
     )
     assert refused.status_code == 422
     assert isinstance(refused.parsed, Problem)
-    assert refused.parsed.code == "invalid_input"
+    assert refused.parsed.code == "ends_before_start"
 
     assert publish_event.sync(event.id, client=host).status == "published"
     listed = list_events.sync(client=anyone)

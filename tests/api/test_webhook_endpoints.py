@@ -62,7 +62,7 @@ def test_a_host_manages_an_endpoint_through_the_api(
     assert response.get_json()["url"] == receiver.url
     response = client.patch(f"{URL}/{endpoint.id}", json={"url": "https://10.0.0.1/"}, headers=headers)
     problem = as_problem(response)
-    assert (problem["status"], problem["code"]) == (422, "invalid_input")
+    assert (problem["status"], problem["code"]) == (422, "url_refused")
     assert "private, local or reserved network address" in problem["errors"]["json"]["url"][0]
     response = client.post(URL, json={**body, "event_types": ["nonsense"]}, headers=headers)
     assert as_problem(response)["status"] == 422

@@ -167,25 +167,26 @@ def test_host_previews_a_message_sends_a_test_then_sends_it(
     register(event, name="Ana Lima"), register(event, name="Ben Okafor")
     db_session.commit()
     sign_in(page, host)
-    page.goto(f"/host/events/{event.id}/message")
-    expect(page.locator(".confirm-count")).to_have_text("This goes to 2 confirmed registrants, each their own copy.")
+    page.goto(f"/host/events/{event.id}/messages/new")
+    expect(page.get_by_role("group", name="Send to")).to_contain_text("Everyone confirmed (2 people)")
+    expect(page.get_by_label("Everyone confirmed")).to_be_checked()
     expect(page.get_by_label("Replies go to")).to_have_value("soren@library.example.org")
-    expect(page.get_by_role("button", name="Send to 2 registrants")).to_have_count(0)
+    expect(page.get_by_role("button", name="Send to 2 people now")).to_have_count(0)
     axe(page)
     page.get_by_label("Subject").fill("Slides")
-    page.get_by_label("Message (plain text)").fill("Hello all,\n\nThe slides are attached.\n\nSøren")
-    page.get_by_role("button", name="Preview").click()
-    expect(page.locator(".mail-body")).to_contain_text("Hello all,")
+    page.get_by_label("Message (plain text)").fill("Hello {first_name},\n\nThe slides are attached.\n\nSøren")
+    page.get_by_role("button", name="Preview", exact=True).click()
+    expect(page.locator(".mail-body")).to_contain_text("Hello Ana,")
     expect(page.locator(".mail-preview")).to_contain_text("Slides — Open data for needs assessments")
     axe(page)
     mailbox.clear()
     page.get_by_role("button", name="Send a test to me (soren@library.example.org)").click()
     expect(page.locator(".flash")).to_have_text(
-        "A test copy was sent to soren@library.example.org. Nobody else was emailed."
+        "A test copy (as Ana Lima would get it) was sent to soren@library.example.org. Nobody else was emailed."
     )
-    page.get_by_role("button", name="Send to 2 registrants").click()
+    page.get_by_role("button", name="Send to 2 people now").click()
     expect(page.locator(".flash")).to_have_text(
-        "Message sent to 2 confirmed registrants; replies go to soren@library.example.org."
+        "Message sent to 2 people (“Everyone confirmed”); replies go to soren@library.example.org."
     )
 
 

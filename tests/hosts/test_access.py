@@ -9,7 +9,8 @@ GET_ROUTES = [
     "/host/events/{id}/preview",
     "/host/events/{id}/attendees",
     "/host/events/{id}/attendees.csv",
-    "/host/events/{id}/message",
+    "/host/events/{id}/messages",
+    "/host/events/{id}/messages/new",
     "/host/events/{id}/confirm-cancel",
     "/host/events/{id}/attendees/{rid}/confirm-cancel",
 ]
@@ -22,15 +23,19 @@ POST_ROUTES = [
     ("/host/events/{id}/attendees/{rid}/cancel", {}),
     ("/host/events/{id}/attendance", {"mark": "attended", "registration": "{rid}"}),
     ("/host/events/{id}/attendees/add", {"name": "X", "email": "x@library.example.org", "organization": "Y"}),
-    # "Send" as it comes from a preview of this very text (the form's fingerprint of subject, body and reply-to).
+    # "Send" as it comes from a preview of this very message (the form's fingerprint of audience, subject, body,
+    # reply-to and time).
     (
-        "/host/events/{id}/message",
+        "/host/events/{id}/messages/new",
         {
+            "audience": "confirmed",
             "subject": "Hi",
             "body": "Hello",
             "reply_to": "owner@library.example.org",
+            "when": "now",
+            "send_zone": "America/New_York",
             "action": "send",
-            "previewed": sha256(b"Hi\0Hello\0owner@library.example.org").hexdigest(),
+            "previewed": sha256(b"confirmed\0Hi\0Hello\0owner@library.example.org\0now").hexdigest(),
         },
     ),
 ]

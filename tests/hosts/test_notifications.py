@@ -186,11 +186,18 @@ def test_host_message_reaches_every_confirmed_registrant_escaped(
     register(event)
     register(event)  # waiting: not a recipient
     deliver_and_clear()
-    message = {"subject": "Slides", "body": "See <b>slides</b>\nthanks", "reply_to": "host@library.example.org"}
-    preview = client.post(f"/host/events/{event.id}/message", data={**message, "action": "preview"})
+    message = {
+        "audience": "confirmed",
+        "subject": "Slides",
+        "body": "See <b>slides</b>\nthanks",
+        "reply_to": "host@library.example.org",
+        "when": "now",
+        "send_zone": event.timezone,
+    }
+    preview = client.post(f"/host/events/{event.id}/messages/new", data={**message, "action": "preview"})
     previewed = preview.get_data(as_text=True).split('name="previewed" type="hidden" value="')[1].split('"')[0]
     response = client.post(
-        f"/host/events/{event.id}/message", data={**message, "action": "send", "previewed": previewed}
+        f"/host/events/{event.id}/messages/new", data={**message, "action": "send", "previewed": previewed}
     )
     assert response.status_code == 303
     assert len(mailbox) == 2
