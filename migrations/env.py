@@ -48,7 +48,10 @@ def run_migrations_online():
                 if dangling:
                     raise RuntimeError(f"rows that reference nothing after the migration: {dangling[:5]}")
         if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            # Turning them back on here would be ignored (the driver still holds a transaction), and this connection
+            # would go back to the pool with foreign keys off: the app's next session would neither cascade nor
+            # check references. Discard it instead; a new one gets them on (core/database.py).
+            connection.invalidate()
 
 
 if context.is_offline_mode():

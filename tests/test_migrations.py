@@ -50,3 +50,15 @@ def test_upgrade_to_head_matches_models_and_downgrades_to_base(scratch_database)
         assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
         flask_migrate.upgrade()  # and back up again, so downgrade left nothing behind that blocks it
         db.engine.dispose()
+
+
+def test_after_migrating_the_apps_sqlite_connections_still_enforce_foreign_keys(tmp_path):
+    """Migrations run with SQLite's foreign keys off (migrations/env.py); the connection they used must not reach the
+    app's sessions so, or deletes there would neither cascade nor set references to NULL."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/fk.sqlite", "TESTING": True})
+    with app.app_context():
+        flask_migrate.upgrade()
+        for _ in range(db.engine.pool.size() + 1):  # every connection the pool would hand out
+            with db.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        db.engine.dispose()
