@@ -22,6 +22,8 @@ from eventreg.core.extensions import db
 from eventreg.embeds import forms as embed_forms
 from eventreg.events.models import Event
 from eventreg.hosts import forms as host_forms
+from eventreg.messages import forms as message_forms
+from eventreg.messages import operations as message_operations
 from eventreg.registrations import forms as registration_forms
 from eventreg.registrations import tokens
 from eventreg.registrations.models import PersonalFeed, Registration
@@ -66,6 +68,7 @@ def form_field_names() -> set[str]:
         embed_forms,
         certificate_forms,
         api_forms,
+        message_forms,
     )
     for module in modules:
         for value in vars(module).values():
@@ -143,6 +146,11 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     )
     db_session.add(certificate)
     token, secret = api_operations.create_token(host, name="Walk", can_write=True, now=event.starts_at)
+    message = message_operations.schedule(
+        event, author=host, audience="confirmed", subject="Slides", body="Hello {first_name}", reply_to=None,
+        send_at=event.starts_at - timedelta(hours=1), zone=event.timezone, form_key=None,
+        now=event.starts_at - timedelta(days=1),
+    )  # fmt: skip
     db_session.commit()
     with app.test_request_context():
         signed = tokens.mailed_manage_token(confirmed)
@@ -162,6 +170,7 @@ def world(app, make_event, make_topic, make_host, register, db_session):
         "certificate_id": str(certificate.id),
         "code": certificate.grouped_code,
         "token_id": str(token.id),
+        "message_id": str(message.id),
     }
     return host, real, secret
 
