@@ -22,6 +22,8 @@ from eventreg.core.extensions import db
 from eventreg.embeds import forms as embed_forms
 from eventreg.events.models import Event
 from eventreg.hosts import forms as host_forms
+from eventreg.messages import forms as message_forms
+from eventreg.messages import operations as message_operations
 from eventreg.questions import forms as question_forms
 from eventreg.questions import operations as question_operations
 from eventreg.questions.models import QuestionType
@@ -69,6 +71,7 @@ def form_field_names() -> set[str]:
         embed_forms,
         certificate_forms,
         api_forms,
+        message_forms,
         question_forms,
     )
     for module in modules:
@@ -147,6 +150,11 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     )
     db_session.add(certificate)
     token, secret = api_operations.create_token(host, name="Walk", can_write=True, now=event.starts_at)
+    message = message_operations.schedule(
+        event, author=host, audience="confirmed", subject="Slides", body="Hello {first_name}", reply_to=None,
+        send_at=event.starts_at - timedelta(hours=1), zone=event.timezone, form_key=None,
+        now=event.starts_at - timedelta(days=1),
+    )  # fmt: skip
     # A question of each type on the event, so the registration form's fields are walked too (question_<id>);
     # in the host's library, so its pages have a question to name.
     questions = [
@@ -178,6 +186,7 @@ def world(app, make_event, make_topic, make_host, register, db_session):
         "certificate_id": str(certificate.id),
         "code": certificate.grouped_code,
         "token_id": str(token.id),
+        "message_id": str(message.id),
         "question_id": str(questions[0].id),
     }
     return host, real, secret, [f"question_{question.id}" for question in questions]

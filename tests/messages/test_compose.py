@@ -164,7 +164,7 @@ def test_nobody_in_the_audience_means_nothing_to_send(client, hosted, db_session
         ({"body": "a { b"}, "Message (plain text): The “{” is not closed."),
         ({"subject": "Link {manage_link}"}, "Subject: {manage_link} can go in the message, not the subject"),
         ({"subject": "Hi }"}, "Subject: The “}” has no “{” before it. For a brace itself, write }}."),
-        ({"audience": "pending"}, "Send to: Please choose who gets the message."),
+        ({"audience": "no-such-audience"}, "Send to: Please choose who gets the message."),
         ({"audience": "not_attended"}, "Send to: Did not attend: Available once the event has ended"),
         ({"reply_to": "not an address"}, "Replies go to: Please enter a valid email."),
         ({"when": "later", "send_date": "2025-01-20"}, "Time: Please enter the date and the time to send it"),
