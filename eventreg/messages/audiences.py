@@ -5,6 +5,7 @@ Another area adds its own by calling add() (a fixed audience, such as "pending")
 depend on the event, such as "answered X to question Y"), from its own module, imported by the factory. A message
 keeps its audience's key and label, and its recipients are read from the query when it is sent, not before."""
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,8 @@ from eventreg import timezones
 from eventreg.attendance import credit
 from eventreg.core.extensions import db
 from eventreg.events.models import Event
+from eventreg.questions import queries as question_queries
+from eventreg.questions.models import Answer, AnswerChoice, QuestionType
 from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.models import Registration, RegistrationStatus
 
@@ -185,3 +188,46 @@ PENDING = add(
         unavailable=_pending_unavailable,
     )
 )
+
+
+# By answer: for each single choice, multiple choice and yes-or-no question the event asks, one audience per option,
+# of the confirmed registrants whose answer chose it (questions/models.AnswerChoice: the labels as chosen).
+
+
+def answer_key(question_id: int, label: str) -> str:
+    """Stable while the option keeps its wording: a message scheduled to it finds it again when it is due (and, if
+    the option was renamed meanwhile, is not sent, with the reason)."""
+    return f"answer-{question_id}-" + hashlib.sha256(label.encode()).hexdigest()[:16]
+
+
+def _chose(question_id: int, label: str) -> Query:
+    def query(event: Event, now: datetime) -> sa.Select:
+        chose = (
+            sa.select(Answer.registration_id)
+            .join(AnswerChoice, AnswerChoice.answer_id == Answer.id)
+            .where(Answer.question_id == question_id, AnswerChoice.label == label)
+        )
+        return _confirmed(event, now).where(Registration.id.in_(chose))
+
+    return query
+
+
+def _cut(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _by_answer(event: Event) -> list[Audience]:
+    return [
+        Audience(
+            answer_key(question.id, label),
+            f"Answered “{_cut(label, 80)}” to “{_cut(question.label, 100)}”",  # fits the log's 200 characters
+            _chose(question.id, label),
+            hint="Confirmed registrants whose answer chose it.",
+        )
+        for question in question_queries.list_for_event(event)
+        if question.type in QuestionType.COUNTED
+        for label in question.choice_labels
+    ]
+
+
+add_provider(_by_answer)
