@@ -6,11 +6,12 @@ from eventreg.certificates.models import Certificate, CertificateLogEntry, Certi
 from eventreg.events.models import Event, Topic, event_topics
 from eventreg.hosts.models import Host, HostSession, LoginAttempt, event_hosts
 from eventreg.mail.models import OutboxMessage
-from eventreg.registrations.models import PersonalFeed, Registration, ReminderDelivery
+from eventreg.registrations.models import PersonalFeed, Registration, RegistrationChange, ReminderDelivery
 from eventreg.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiToken", "AttendanceImport", "Certificate", "CertificateLogEntry", "CertificateSettings", "Event",
     "EventSigner", "Host", "HostSession", "LoginAttempt", "OutboxMessage", "PersonalFeed", "Registration",
-    "ReminderDelivery", "Topic", "WebhookDelivery", "WebhookEndpoint", "event_hosts", "event_topics",
+    "RegistrationChange", "ReminderDelivery", "Topic", "WebhookDelivery", "WebhookEndpoint", "event_hosts",
+    "event_topics",
 ]  # fmt: skip

@@ -15,7 +15,7 @@ from werkzeug.routing import Rule
 from eventreg.api import schemas as s
 from eventreg.core.database import READ_ONLY_METHODS
 from eventreg.events.models import Status
-from eventreg.registrations.models import RegistrationStatus
+from eventreg.registrations.models import Accessibility, RegistrationStatus
 
 RATE_LIMIT_HEADERS = {
     "X-RateLimit-Limit": {
@@ -212,6 +212,14 @@ WEBHOOK_SCHEMAS = {
             "name": {"type": "string"},
             "email": {"type": "string", "format": "email"},
             "organization": {"type": "string"},
+            "job_role": {"type": "string"},
+            "accessibility": {
+                "type": "string",
+                "enum": [value for value, _ in Accessibility.CHOICES],
+                "description": "The accessibility request; empty: none.",
+            },
+            "accessibility_details": {"type": "string"},
+            "wants_recording": {"type": "boolean", "description": "Asked to be emailed when the recording is posted."},
             "status": {"type": "string", "enum": list(RegistrationStatus.ALL)},
             "created_at": {**INSTANT, "description": "When they registered (UTC, with a Z), as the API names it."},
             "confirmed_at": MAYBE_INSTANT,
@@ -223,6 +231,10 @@ WEBHOOK_SCHEMAS = {
             "name",
             "email",
             "organization",
+            "job_role",
+            "accessibility",
+            "accessibility_details",
+            "wants_recording",
             "status",
             "created_at",
             "confirmed_at",
@@ -263,6 +275,16 @@ WEBHOOK_DATA = {
     "registration.created": {"registration": {"$ref": REGISTRATION}},
     "registration.cancelled": {"registration": {"$ref": REGISTRATION}},
     "registration.promoted": {"registration": {"$ref": REGISTRATION}},
+    "registration.updated": {
+        "registration": {"$ref": REGISTRATION},
+        "changed": {
+            "type": "array",
+            "items": {"type": "string"},
+            "minItems": 1,
+            "description": "The fields the registrant changed, by the API's names (name, organization, job_role, "
+            "accessibility, accessibility_details, wants_recording); the registration shows their new values.",
+        },
+    },
     "event.published": {},
     "event.updated": {
         "changed": {

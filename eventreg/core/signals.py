@@ -29,9 +29,10 @@ event_cancelled = _signals.signal(
 
 registration_changed = _signals.signal(
     "registration-changed",
-    doc="""A registration was made, cancelled or promoted (registrations.operations).
+    doc="""A registration was made, cancelled, promoted or changed (registrations.operations, registrations.changes).
     sender: the Registration; change: "created" (confirmed or waiting; also someone who had cancelled and came
-    back), "cancelled" or "promoted" (from the waiting list to confirmed); now: datetime.""",
+    back), "cancelled", "promoted" (from the waiting list to confirmed) or "updated" (its registrant changed their
+    details; then also changed: list[str], the fields that changed, as the API names them); now: datetime.""",
 )
 
 attendance_recorded = _signals.signal(

@@ -22,10 +22,11 @@ from eventreg.hosts.forms import AddRegistrantForm, MessageForm
 from eventreg.hosts.views import bp, counted, csrf_ok, csv_response
 from eventreg.mail import queries as mail_queries
 from eventreg.mail import sending
+from eventreg.registrations import changes as registration_changes
 from eventreg.registrations import notifications
 from eventreg.registrations import operations as seats
 from eventreg.registrations import queries as registration_queries
-from eventreg.registrations.models import Registration, RegistrationStatus
+from eventreg.registrations.models import ChangedBy, Registration, RegistrationStatus
 from eventreg.registrations.operations import RegistrationError
 
 ATTENDEES_PER_PAGE = 50
@@ -91,6 +92,8 @@ def attendees(event_id: int):
         pagination=pagination,
         positions=registration_queries.waiting_positions(event) if counts["waiting"] else {},
         failed_mail=mail_queries.list_failed_kinds([registration.id for registration in pagination.items]),
+        changes=registration_changes.list_changes(pagination.items),
+        changed_by=ChangedBy.LABELS,
         certificates={
             certificate.registration_id: certificate
             for certificate in certificate_queries.list_for_registrations([r.id for r in pagination.items])

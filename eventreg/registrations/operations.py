@@ -35,6 +35,12 @@ class RegistrationError(CodedError):
         "capacity_below_confirmed": "Capacity cannot be less than the number of people already confirmed.",
         "not_waiting": "Only someone on the waiting list can be promoted.",
         "no_free_seat": "There is no free seat. Raise the capacity first, then promote.",
+        # Why a registrant's details can no longer be changed (registrations/changes.py).
+        "details_started": "The event has started, so your details can no longer be changed here. If something "
+        "needs correcting, please contact the host.",
+        "details_event_cancelled": "This event has been cancelled, so there is nothing to change.",
+        "details_cancelled": "This registration is cancelled, so its details can no longer be changed. "
+        "Register again to take part.",
     }
 
     def __init__(self, code: str, registration: Registration | None = None):

@@ -13,6 +13,7 @@ EVENT_TYPES = {
     "registration.created": "Someone registered (confirmed or waiting)",
     "registration.cancelled": "A registration was cancelled",
     "registration.promoted": "Someone moved from the waiting list to confirmed",
+    "registration.updated": "A registrant changed their details",
     "event.published": "An event was published",
     "event.updated": "An event was changed",
     "event.cancelled": "An event was cancelled",

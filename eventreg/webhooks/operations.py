@@ -197,6 +197,10 @@ def registration_data(registration) -> dict:
         "name": registration.name,
         "email": registration.email,
         "organization": registration.organization,
+        "job_role": registration.job_role,
+        "accessibility": registration.accessibility,
+        "accessibility_details": registration.accessibility_details,
+        "wants_recording": registration.wants_recording,
         "status": registration.status,
         "created_at": iso(registration.created_at),  # the API's name for it (api/present.py)
         "confirmed_at": iso(registration.confirmed_at),
@@ -251,8 +255,10 @@ def _queue(endpoints: list[WebhookEndpoint], kind: str, data: dict, now: datetim
     return deliveries
 
 
-def emit_registration(kind: str, registration, now: datetime) -> list[WebhookDelivery]:
-    return emit(kind, registration.event, {"registration": registration_data(registration)}, now)
+def emit_registration(kind: str, registration, now: datetime, **data) -> list[WebhookDelivery]:
+    """A registration.* message: the registration as the change left it, and `data` beside it (registration.updated:
+    `changed`, the fields that changed)."""
+    return emit(kind, registration.event, {"registration": registration_data(registration), **data}, now)
 
 
 def emit_certificate(certificate, now: datetime) -> list[WebhookDelivery]:

@@ -20,8 +20,9 @@ def _event_cancelled(event, *, now: datetime, **_) -> None:
     operations.emit("event.cancelled", event, {}, now)
 
 
-def _registration_changed(registration, *, change: str, now: datetime, **_) -> None:
-    operations.emit_registration(f"registration.{change}", registration, now)
+def _registration_changed(registration, *, change: str, now: datetime, changed: list[str] | None = None, **_) -> None:
+    data = {"changed": changed} if change == "updated" else {}
+    operations.emit_registration(f"registration.{change}", registration, now, **data)
 
 
 def _attendance_recorded(event, *, registrations: list, now: datetime, **_) -> None:

@@ -232,6 +232,14 @@ def test_every_webhook_sent_matches_the_document(app, client, make_host, make_to
                        {"name": "Grace", "email": "grace@example.org", "organization": "Lib"})
     ]  # fmt: skip
     assert client.post(f"{base}/registrations/{people[0]}/cancel", headers=headers).status_code == 200
+    # registration.updated comes from the registrant's own page (registrations/changes.py), through the mailed link.
+    from eventreg.registrations import tokens
+    from eventreg.registrations.models import Registration
+
+    with app.test_request_context():
+        manage = f"/r/{tokens.mailed_manage_token(db_session.get(Registration, people[1]))}"
+    details = {"name": "Grace Hopper", "organization": "Navy Library", "job_role": "", "accessibility": ""}
+    assert client.post(f"{manage}/details", data=details).status_code == 303
     clock.set(starts_at + timedelta(hours=2))
     attendance = client.put(f"{base}/registrations/{people[1]}/attendance", headers=headers, json={"minutes": 50})
     assert attendance.status_code == 200
