@@ -4,11 +4,11 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 
 from eventreg import clock
 from eventreg.calendars import ics
-from eventreg.core import requests
+from eventreg.core import ratelimits, requests
 from eventreg.core.links import external_url
 from eventreg.events import queries
 from eventreg.events.models import Event
-from eventreg.registrations import changes, feeds, links, notifications, operations
+from eventreg.registrations import changes, feeds, links, notifications, operations, tokens
 from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.forms import CancelForm, DetailsForm, RegistrationForm
 from eventreg.registrations.operations import RegistrationError
@@ -84,7 +84,16 @@ def manage(signed: str):
     )
 
 
+def _details_key() -> str:
+    """The registration a details page is for: every link to it (each e-mail's is signed anew) shares one count."""
+    try:
+        return str(tokens.read_manage_token((request.view_args or {}).get("signed", "")).registration_id)
+    except tokens.LinkError:
+        return "invalid"
+
+
 @bp.route("/r/<signed>/details", methods=["GET", "POST"])
+@ratelimits.limited("DETAILS_RATE_LIMIT", key=_details_key, scope="registration-details")
 def change_details(signed: str):
     """A registrant changes their details until the event starts; after that the page says why it cannot. Only
     through a mailed link: whoever typed someone's address into the form holds nothing that changes it."""

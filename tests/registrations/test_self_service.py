@@ -335,3 +335,35 @@ def test_someone_typing_a_strangers_address_gets_nothing_filled_in(
                                                                  "email": "ana@library.example.org"})  # fmt: skip
     assert "Check your email" in text_of(answer)
     assert not any(secret in answer.get_data(as_text=True) for secret in secrets_)
+
+
+def test_changes_are_limited_per_registration_whatever_link_is_used(app, make_event, register, db_session):
+    """Each save that changes something is a webhook delivery to the hosts: a link's holder cannot flood them."""
+    from eventreg import create_app
+    from eventreg.core.extensions import db
+
+    shared = ("TESTING", "SQLALCHEMY_DATABASE_URI", "CLOCK", "SECRET_KEY", "BASE_URL", "MAIL_SERVER", "MAIL_PORT")
+    limited = create_app(
+        {**{key: app.config[key] for key in shared}, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
+         "DETAILS_RATE_LIMIT": "3 per hour"}
+    )  # fmt: skip
+    try:
+        event = make_event()
+        ana, ben = register(event), register(event)
+        db_session.commit()
+        with limited.test_request_context():
+            mailed, shown = tokens.mailed_manage_token(ana), tokens.manage_token(ana)
+            bens = tokens.mailed_manage_token(ben)
+        client = limited.test_client()
+        statuses = [
+            client.post(f"/r/{mailed}/details", data={**DETAILS, "organization": f"Library {n}"}).status_code
+            for n in range(3)
+        ]
+        assert statuses == [303, 303, 303]
+        # Another link to the same registration shares its count (this one would be a 404 otherwise).
+        assert client.get(f"/r/{shown}/details").status_code == 429
+        assert client.get(f"/r/{bens}/details").status_code == 200  # another registration has its own count
+        assert len(records(db_session)) == 3
+    finally:
+        with limited.app_context():
+            db.engine.dispose()
