@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 from eventreg import clock
 from eventreg.attendance import credit
 from eventreg.certificates import queries as certificate_queries
+from eventreg.charts import counts as chart_counts
+from eventreg.charts import figures
 from eventreg.core import paging
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
@@ -86,9 +88,17 @@ def attendees(event_id: int):
     pagination = db.paginate(query, page=page, per_page=ATTENDEES_PER_PAGE, count=bool(q))
     if not q:
         pagination.total = sum(counts[status] for status in RegistrationStatus.ALL)
+    now = clock.now()
     return render_template(
         "hosts/attendees.html",
         event=event,
+        timeline=figures.registrations_over_time(
+            "registrations-chart",
+            chart_counts.registrations_over_time(event, now=now),
+            capacity=event.capacity,
+            zone=event.timezone,
+        ),
+        answer_charts=chart_counts.answer_charts(event),
         pagination=pagination,
         positions=registration_queries.waiting_positions(event) if counts["waiting"] else {},
         failed_mail=mail_queries.list_failed_kinds([registration.id for registration in pagination.items]),
@@ -104,8 +114,8 @@ def attendees(event_id: int):
         sort=sort,
         list_args=list_args(),
         add_form=AddRegistrantForm(formdata=None),
-        started=event.has_started(clock.now()),
-        ended=event.has_ended(clock.now()),
+        started=event.has_started(now),
+        ended=event.has_ended(now),
     )
 
 
