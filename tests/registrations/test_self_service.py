@@ -351,7 +351,9 @@ def test_changes_are_limited_per_registration_whatever_link_is_used(app, make_ev
         event = make_event()
         ana, ben = register(event), register(event)
         db_session.commit()
-        with limited.test_request_context():
+        # Signed by the tests' app (the same SECRET_KEY): in the other app's context, reading the rows would take
+        # a connection of its engine for the tests' session, left open once that engine is disposed.
+        with app.test_request_context():
             mailed, shown = tokens.mailed_manage_token(ana), tokens.manage_token(ana)
             bens = tokens.mailed_manage_token(ben)
         client = limited.test_client()
@@ -363,6 +365,7 @@ def test_changes_are_limited_per_registration_whatever_link_is_used(app, make_ev
         # Another link to the same registration shares its count (this one would be a 404 otherwise).
         assert client.get(f"/r/{shown}/details").status_code == 429
         assert client.get(f"/r/{bens}/details").status_code == 200  # another registration has its own count
+        db_session.rollback()  # a fresh snapshot: the other app wrote in its own connections
         assert len(records(db_session)) == 3
     finally:
         with limited.app_context():
