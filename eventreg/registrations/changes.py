@@ -3,10 +3,11 @@ save that changed something leaves one RegistrationChange (who, when, each field
 hosts, moves the registration's updated_at, and is announced as signals.registration_changed(change="updated"), so
 webhooks send registration.updated in the same transaction.
 
-More fields (answers to a host's own questions) join a save through `extra`: their owner writes them and passes
-what changed as FieldChanges, so one save still makes one record and one signal."""
+More fields (answers to a host's own questions) join a save through `extra`: a function of their owner's, called
+once the save may go ahead, that writes them and returns what changed as FieldChanges, so one save still makes one
+record and one signal, and nothing is written once the details are closed."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,11 +74,12 @@ def change_details(
     *,
     now: datetime,
     by: str = ChangedBy.REGISTRANT,
-    extra: Sequence[FieldChange] = (),
+    extra: Callable[[], Sequence[FieldChange]] | None = None,
     **details,
 ) -> list[FieldChange]:
     """Set the details given (keywords of DETAIL_FIELDS, normalised by the form) and record what changed; returns
-    those changes, the registration's own first, then `extra`. Nothing changed: nothing is written or sent.
+    those changes, the registration's own first, then what `extra()` returned (it is called after the checks, to
+    write fields kept elsewhere). Nothing changed: nothing is written or sent.
 
     RegistrationError(why_closed's code) once the details are closed. The registration's row is locked and read
     again first, so a cancellation that got there first is seen and one that comes after waits for this save."""
@@ -94,7 +96,8 @@ def change_details(
             old, new = getattr(registration, field), details[field]
             changes.append(FieldChange(field, LABELS[field], shown(field, old), shown(field, new)))
             setattr(registration, field, new)
-    changes.extend(extra)
+    if extra is not None:
+        changes.extend(extra())
     if changes:
         record_changes(registration, changes, by=by, now=now)
     return changes

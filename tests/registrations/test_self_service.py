@@ -215,17 +215,22 @@ def test_a_cancelled_registration_changed_after_the_page_was_read_is_not_changed
 
 
 def test_extra_fields_join_the_same_record_and_move_updated_at(make_event, register, db_session, clock):
-    """The hook for a host's own questions: their owner writes the answers and passes what changed."""
+    """The hook for a host's own questions: their owner writes the answers once the save may go ahead, and says
+    what changed."""
     registration = register(make_event(), organization="Springfield")
     clock.advance(minutes=10)
     answer = changes.FieldChange("question:7", "Library type", "Public", "Academic")
-    made = changes.change_details(registration, now=clock.now(), organization="Springfield", extra=[answer])
+    made = changes.change_details(registration, now=clock.now(), organization="Springfield", extra=lambda: [answer])
     assert made == [answer]
     assert registration.updated_at == clock.now()
     [record] = records(db_session)
     assert record.fields == [{"field": "question:7", "label": "Library type", "old": "Public", "new": "Academic"}]
     with pytest.raises(TypeError):
         changes.change_details(registration, now=clock.now(), email="someone@example.org")
+    # Closed, nothing is asked of the other fields' owner.
+    operations.cancel_registration(registration, now=clock.now())
+    with pytest.raises(RegistrationError):
+        changes.change_details(registration, now=clock.now(), extra=lambda: pytest.fail("written while closed"))
 
 
 def test_forms_take_extra_fields_after_the_details(app):
