@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run host test install lint chromium nginx fonts axe constraints stack
+.PHONY: run host test install lint chromium nginx fonts axe chartjs constraints stack
 
 # constraints.txt pins every package, so a new upstream release changes nothing until we choose it.
 $(STAMP): pyproject.toml constraints.txt
@@ -16,12 +16,19 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# axe-core for the accessibility scans in tests/browser/, at the version package-lock.json pins.
+# axe-core for the accessibility scans in tests/browser/, and Chart.js, at the versions package-lock.json pins.
 $(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
 axe: $(NODE_STAMP)
+
+# The hosts' charts are drawn by Chart.js served from eventreg/static/, where its file is committed: `make run`, a
+# production checkout and nginx then need no Node. After changing its version in package.json (npm install), copy
+# the new file there with `make chartjs`; tests/charts/test_library.py fails while the two differ.
+chartjs: $(NODE_STAMP)
+	cp node_modules/chart.js/dist/chart.umd.min.js eventreg/static/chart.umd.min.js
+	cp node_modules/chart.js/LICENSE.md eventreg/static/chart.js-LICENSE.md
 
 # The embedded default: SQLite, demo data, mail into instance/outbox/, development settings.
 run: export EVENTREG_PRODUCTION = false

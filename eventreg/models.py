@@ -8,12 +8,13 @@ from eventreg.hosts.models import Host, HostSession, LoginAttempt, event_hosts
 from eventreg.mail.models import OutboxMessage
 from eventreg.messages.models import HostMessage, MessageRecipient
 from eventreg.questions.models import Answer, AnswerChoice, EventQuestion, Question, QuestionOption
-from eventreg.registrations.models import PersonalFeed, Registration, ReminderDelivery
+from eventreg.registrations.models import PersonalFeed, Registration, RegistrationChange, ReminderDelivery
 from eventreg.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Answer", "AnswerChoice", "ApiToken", "AttendanceImport", "Certificate", "CertificateLogEntry",
     "CertificateSettings", "Event", "EventQuestion", "EventSigner", "Host", "HostMessage", "HostSession",
     "LoginAttempt", "MessageRecipient", "OutboxMessage", "PersonalFeed", "Question", "QuestionOption", "Registration",
-    "ReminderDelivery", "Topic", "WebhookDelivery", "WebhookEndpoint", "event_hosts", "event_topics",
+    "RegistrationChange", "ReminderDelivery", "Topic", "WebhookDelivery", "WebhookEndpoint", "event_hosts",
+    "event_topics",
 ]  # fmt: skip

@@ -163,6 +163,11 @@ def format_date(day: date | datetime) -> str:
     return _format_day(_local_day(day), "d MMMM y")
 
 
+def format_short_date(day: date | datetime) -> str:
+    """ "30 Jan": a chart's axis, where the table beside it has the whole date."""
+    return _format_day(_local_day(day), "d MMM")
+
+
 def format_month(year: int, month: int) -> str:
     """ "December 2026"."""
     return _format_day(date(year, month, 1), "MMMM y")

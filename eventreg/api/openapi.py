@@ -18,7 +18,7 @@ from eventreg.api import schemas as s
 from eventreg.core.database import READ_ONLY_METHODS
 from eventreg.events.models import Status
 from eventreg.questions.models import QuestionType
-from eventreg.registrations.models import RegistrationStatus
+from eventreg.registrations.models import Accessibility, RegistrationStatus
 
 RATE_LIMIT_HEADERS = {
     "X-RateLimit-Limit": {
@@ -227,6 +227,14 @@ WEBHOOK_SCHEMAS = {
             "name": {"type": "string"},
             "email": {"type": "string", "format": "email"},
             "organization": {"type": "string"},
+            "job_role": {"type": "string"},
+            "accessibility": {
+                "type": "string",
+                "enum": [value for value, _ in Accessibility.CHOICES],
+                "description": "The accessibility request; empty: none.",
+            },
+            "accessibility_details": {"type": "string"},
+            "wants_recording": {"type": "boolean", "description": "Asked to be emailed when the recording is posted."},
             "status": {"type": "string", "enum": list(RegistrationStatus.ALL)},
             "created_at": {**INSTANT, "description": "When they registered (UTC, with a Z), as the API names it."},
             "confirmed_at": MAYBE_INSTANT,
@@ -244,6 +252,10 @@ WEBHOOK_SCHEMAS = {
             "name",
             "email",
             "organization",
+            "job_role",
+            "accessibility",
+            "accessibility_details",
+            "wants_recording",
             "status",
             "created_at",
             "confirmed_at",
@@ -305,6 +317,16 @@ WEBHOOK_DATA = {
     "registration.promoted": {"registration": {"$ref": REGISTRATION}},
     "registration.approved": {"registration": {"$ref": REGISTRATION}, "note": DECISION_NOTE},
     "registration.declined": {"registration": {"$ref": REGISTRATION}, "note": DECISION_NOTE},
+    "registration.updated": {
+        "registration": {"$ref": REGISTRATION},
+        "changed": {
+            "type": "array",
+            "items": {"type": "string"},
+            "minItems": 1,
+            "description": "The fields the registrant changed, by the API's names (name, organization, job_role, "
+            "accessibility, accessibility_details, wants_recording); the registration shows their new values.",
+        },
+    },
     "event.published": {},
     "event.updated": {
         "changed": {

@@ -69,6 +69,9 @@ class Defaults:
     REGISTRATION_RATE_LIMIT = "20 per minute;200 per hour"
     LOGIN_RATE_LIMIT = "10 per minute;100 per hour"
     TRANSCRIPT_RATE_LIMIT = "5 per minute;30 per hour"  # asking for a transcript link (also 3 per address a day)
+    # Per registration, a registrant's "Change my details" page (read and saved): each save that changes something
+    # is a webhook delivery to the hosts, so a link's holder must not be able to flood their endpoints.
+    DETAILS_RATE_LIMIT = "10 per minute;60 per hour"
     TRUSTED_PROXY_COUNT = 0  # how many proxies (load balancer, nginx) put X-Forwarded-For in front of us
     MAX_CONTENT_LENGTH = 1024 * 1024  # no form of ours comes near this; larger bodies get a 413
     # Seconds a shared cache (nginx, deploy/) and browsers may keep a public page: a host's change shows

@@ -29,11 +29,12 @@ event_cancelled = _signals.signal(
 
 registration_changed = _signals.signal(
     "registration-changed",
-    doc="""A registration was made, cancelled, promoted, approved or declined (registrations.operations).
-    sender: the Registration; change: "created" (confirmed, waiting or pending approval; also someone who had
-    cancelled and came back), "cancelled", "promoted" (from the waiting list to confirmed), "approved" (by a host:
-    now confirmed or waiting, as the seats allowed) or "declined" (by a host); note: the host's note to the person
-    (approved and declined only; None without one); now: datetime.""",
+    doc="""A registration was made, cancelled, promoted, approved, declined or changed (registrations.operations,
+    registrations.changes). sender: the Registration; change: "created" (confirmed, waiting or pending approval;
+    also someone who had cancelled and came back), "cancelled", "promoted" (from the waiting list to confirmed),
+    "approved" (by a host: now confirmed or waiting, as the seats allowed), "declined" (by a host) or "updated" (its
+    registrant changed their details); note: the host's note to the person (approved and declined only; None
+    without one); changed: list[str] (updated only: the fields that changed, as the API names them); now: datetime.""",
 )
 
 attendance_recorded = _signals.signal(

@@ -11,6 +11,8 @@ from flask_login import current_user, login_required
 from eventreg import clock
 from eventreg.attendance import credit
 from eventreg.certificates import queries as certificate_queries
+from eventreg.charts import counts as chart_counts
+from eventreg.charts import figures
 from eventreg.core import paging
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
@@ -23,9 +25,10 @@ from eventreg.hosts.forms import AddRegistrantForm, DecisionForm
 from eventreg.hosts.views import bp, csrf_ok, csv_response
 from eventreg.mail import queries as mail_queries
 from eventreg.questions import queries as question_queries
+from eventreg.registrations import changes as registration_changes
 from eventreg.registrations import operations as seats
 from eventreg.registrations import queries as registration_queries
-from eventreg.registrations.models import Registration, RegistrationStatus
+from eventreg.registrations.models import ChangedBy, Registration, RegistrationStatus
 from eventreg.registrations.operations import RegistrationError
 
 ATTENDEES_PER_PAGE = 50
@@ -98,12 +101,22 @@ def attendees(event_id: int):
     pagination = db.paginate(query, page=page, per_page=ATTENDEES_PER_PAGE, count=bool(q))
     if not q:
         pagination.total = counts[status] if status else sum(counts[s] for s in RegistrationStatus.ALL)
+    now = clock.now()
     return render_template(
         "hosts/attendees.html",
         event=event,
+        timeline=figures.registrations_over_time(
+            "registrations-chart",
+            chart_counts.registrations_over_time(event, now=now),
+            capacity=event.capacity,
+            zone=event.timezone,
+        ),
+        answer_charts=chart_counts.answer_charts(event),
         pagination=pagination,
         positions=registration_queries.waiting_positions(event) if counts["waiting"] else {},
         failed_mail=mail_queries.list_failed_kinds([registration.id for registration in pagination.items]),
+        changes=registration_changes.list_changes(pagination.items),
+        changed_by=ChangedBy.LABELS,
         certificates={
             certificate.registration_id: certificate
             for certificate in certificate_queries.list_for_registrations([r.id for r in pagination.items])
@@ -118,8 +131,8 @@ def attendees(event_id: int):
         status_filters=STATUS_FILTERS,
         list_args=list_args(),
         add_form=AddRegistrantForm(formdata=None),
-        started=event.has_started(clock.now()),
-        ended=event.has_ended(clock.now()),
+        started=event.has_started(now),
+        ended=event.has_ended(now),
     )
 
 

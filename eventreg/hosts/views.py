@@ -11,9 +11,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from eventreg import clock
 from eventreg.attendance import exports as attendance_exports
+from eventreg.charts import figures
 from eventreg.core import requests
 from eventreg.core.extensions import db, login_manager
-from eventreg.events.models import Event
+from eventreg.events.models import Event, Status
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts import queries as host_queries
 from eventreg.hosts.forms import ActionForm, LoginForm, PasswordForm
@@ -22,6 +23,7 @@ from eventreg.hosts.operations import HostError
 from eventreg.registrations import queries as registration_queries
 
 bp = Blueprint("hosts", __name__, url_prefix="/host")
+CHARTED_EVENTS = 12  # the dashboard's chart shows the next published events, so that each bar stays readable
 
 
 @login_manager.user_loader
@@ -97,8 +99,15 @@ def dashboard():
     recent = db.session.scalars(query.where(Event.ends_at <= now).order_by(Event.starts_at.desc()).limit(20)).all()
     counts = registration_queries.counts_by_status([e.id for e in (*upcoming, *recent)])
     totals = host_queries.get_totals(current_user, now=now)
+    charted = [event for event in upcoming if event.status == Status.PUBLISHED][:CHARTED_EVENTS]
     return render_template(
-        "hosts/dashboard.html", upcoming=upcoming, recent=recent, counts=counts, totals=totals, now=now
+        "hosts/dashboard.html",
+        upcoming=upcoming,
+        recent=recent,
+        counts=counts,
+        totals=totals,
+        now=now,
+        seats=figures.seats_by_event("seats-chart", charted, counts),
     )
 
 

@@ -15,30 +15,66 @@ def known_zone_or_none(value):
     return value if value and is_valid_zone(value) else None
 
 
-class RegistrationForm(FlaskForm):
-    name = StringField(
-        "Your name",
-        filters=[strip],
-        validators=[DataRequired("Please enter your name."), Length(max=120), single_line],
-    )
-    email = email_field()
-    organization = StringField(
-        "Library or organization",
-        filters=[strip],
-        validators=[DataRequired("Please enter your library or organization."), Length(max=200), single_line],
-    )
-    job_role = StringField(
-        "Job role (optional)", filters=[strip], validators=[Optional(), Length(max=120), single_line]
-    )
-    accessibility = SelectField(
-        "Accessibility request (optional)",
-        choices=[SelectChoice(value, label) for value, label in Accessibility.CHOICES],
-        default="",
-    )
-    accessibility_details = TextAreaField(
-        "Tell us what would help (optional)", filters=[multi_line], validators=[Length(max=500), plain_text]
-    )
-    wants_recording = BooleanField("Email me when the recording is posted")
+# The fields a registrant fills in, made once and shared by the registration form and the form that changes them
+# (WTForms orders a form's fields by when each was made: the error summary lists them in the page's order).
+NAME = StringField(
+    "Your name",
+    filters=[strip],
+    validators=[DataRequired("Please enter your name."), Length(max=120), single_line],
+)
+EMAIL = email_field()
+ORGANIZATION = StringField(
+    "Library or organization",
+    filters=[strip],
+    validators=[DataRequired("Please enter your library or organization."), Length(max=200), single_line],
+)
+JOB_ROLE = StringField("Job role (optional)", filters=[strip], validators=[Optional(), Length(max=120), single_line])
+ACCESSIBILITY = SelectField(
+    "Accessibility request (optional)",
+    choices=[SelectChoice(value, label) for value, label in Accessibility.CHOICES],
+    default="",
+)
+ACCESSIBILITY_DETAILS = TextAreaField(
+    "Tell us what would help (optional)", filters=[multi_line], validators=[Length(max=500), plain_text]
+)
+WANTS_RECORDING = BooleanField("Email me when the recording is posted")
+
+
+class PersonalDetails(FlaskForm):
+    """What both forms check and give of a person's details. `extra_names`: fields added after them by
+    with_fields (a host's own questions), which the templates show after the details, in order."""
+
+    extra_names: tuple[str, ...] = ()
+
+    @classmethod
+    def with_fields(cls, extra: dict) -> type:
+        """This form with more fields (name -> an unbound WTForms field) after its own."""
+        return type(cls.__name__, (cls,), {**extra, "extra_names": (*cls.extra_names, *extra)})
+
+    def validate_accessibility_details(self, field):
+        if self.accessibility.data == Accessibility.OTHER and not field.data:
+            raise ValidationError("Please tell us what you need, so we can arrange it.")
+
+    def details(self) -> dict:
+        """The details as the operations take them (registrations.operations.register, changes.change_details)."""
+        return {
+            "name": self.name.data,
+            "organization": self.organization.data,
+            "job_role": self.job_role.data or "",
+            "accessibility": self.accessibility.data or "",
+            "accessibility_details": self.accessibility_details.data or "",
+            "wants_recording": bool(self.wants_recording.data),
+        }
+
+
+class RegistrationForm(PersonalDetails):
+    name = NAME
+    email = EMAIL
+    organization = ORGANIZATION
+    job_role = JOB_ROLE
+    accessibility = ACCESSIBILITY
+    accessibility_details = ACCESSIBILITY_DETAILS
+    wants_recording = WANTS_RECORDING
     timezone = HiddenField(filters=[known_zone_or_none])
     form_key = HiddenField(filters=[strip], validators=[Length(max=64)])
     # A honeypot: hidden from people by CSS, filled in by simple bots.
@@ -49,13 +85,21 @@ class RegistrationForm(FlaskForm):
         if not self.form_key.data:
             self.form_key.data = secrets.token_urlsafe(16)
 
-    def validate_accessibility_details(self, field):
-        if self.accessibility.data == Accessibility.OTHER and not field.data:
-            raise ValidationError("Please tell us what you need, so we can arrange it.")
-
     @property
     def is_bot(self) -> bool:
         return bool(self.website.data)
+
+
+class DetailsForm(PersonalDetails):
+    """A registrant's own details, changed from their manage page (registrations/changes.py): all but the e-mail
+    address, which is who the registration belongs to."""
+
+    name = NAME
+    organization = ORGANIZATION
+    job_role = JOB_ROLE
+    accessibility = ACCESSIBILITY
+    accessibility_details = ACCESSIBILITY_DETAILS
+    wants_recording = WANTS_RECORDING
 
 
 class CancelForm(FlaskForm):

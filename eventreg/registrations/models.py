@@ -136,6 +136,36 @@ class Registration(db.Model):
         return Accessibility.LABELS.get(self.accessibility, self.accessibility)
 
 
+class ChangedBy:
+    """Who made a RegistrationChange: the registrant through their manage link (hosts do not edit details yet)."""
+
+    REGISTRANT = "registrant"
+    LABELS = {REGISTRANT: "registrant"}
+
+
+class RegistrationChange(db.Model):
+    """One save that changed a registration's details: who made it, when, and each field before and after, so the
+    event's hosts see what changed. Each entry of `fields` is {"field", "label", "old", "new"}, the values as a
+    person read them then ("Live captions", not "captions"): a later change of wording, or of a question's options,
+    leaves the record as it was given."""
+
+    __tablename__ = "registration_changes"
+    __table_args__ = (sa.Index("ix_registration_changes_registration_id_id", "registration_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"))
+    changed_by: Mapped[str] = mapped_column(sa.String(20))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    fields: Mapped[list] = mapped_column(sa.JSON)
+
+    def __repr__(self) -> str:
+        return f"<RegistrationChange {self.id} registration={self.registration_id}>"
+
+    @property
+    def labels(self) -> list[str]:
+        return [entry["label"] for entry in self.fields]
+
+
 class PersonalFeed(db.Model):
     """The private calendar feed of one e-mail address: every event registered with it, join links
     included. Its URL is only ever sent to that address (see registrations/tokens.py)."""

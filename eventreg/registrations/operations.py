@@ -42,6 +42,12 @@ class RegistrationError(CodedError):
         "approval_ended": "The event has ended, so registrations can no longer be approved.",
         "pending_left": "{count} registration{s} still await{verb} your approval. Approve or decline {them} on the "
         "registrant list first, then turn approval off.",
+        # Why a registrant's details can no longer be changed (registrations/changes.py).
+        "details_started": "The event has started, so your details can no longer be changed here. If something "
+        "needs correcting, please contact the host.",
+        "details_event_cancelled": "This event has been cancelled, so there is nothing to change.",
+        "details_cancelled": "This registration is cancelled, so its details can no longer be changed. "
+        "Register again to take part.",
     }
 
     def __init__(self, code: str, registration: Registration | None = None, **values):

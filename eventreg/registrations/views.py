@@ -1,18 +1,18 @@
 import logging
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
 from eventreg import clock
 from eventreg.calendars import ics
-from eventreg.core import requests
+from eventreg.core import ratelimits, requests
 from eventreg.core.links import external_url
 from eventreg.events import queries
 from eventreg.events.models import Event
 from eventreg.questions import forms as question_forms
 from eventreg.questions import queries as question_queries
-from eventreg.registrations import feeds, links, notifications, operations
+from eventreg.registrations import changes, feeds, links, notifications, operations, tokens
 from eventreg.registrations import queries as registration_queries
-from eventreg.registrations.forms import CancelForm, RegistrationForm
+from eventreg.registrations.forms import CancelForm, DetailsForm, RegistrationForm
 from eventreg.registrations.operations import RegistrationError
 from eventreg.registrations.pages import event_page_context
 
@@ -53,17 +53,12 @@ def register(slug: str):
     try:
         submitted = operations.submit_registration(
             event,
-            name=form.name.data,
             email=form.email.data,
-            organization=form.organization.data,
-            job_role=form.job_role.data or "",
-            accessibility=form.accessibility.data or "",
-            accessibility_details=form.accessibility_details.data or "",
-            wants_recording=form.wants_recording.data,
             timezone=form.timezone.data,
             form_key=form.form_key.data or None,
             answers=form.answers(),
             now=clock.now(),
+            **form.details(),
         )
     except RegistrationError as error:
         log.info("registration refused", extra={"event_id": event.id, "reason": error.code})
@@ -95,8 +90,74 @@ def manage(signed: str):
         mailed=link.mailed,
         sent_its_link=registration_queries.was_sent_its_link(registration),
         personal_feed=operations.get_personal_feed(registration.email) if link.mailed else None,
+        details_closed=changes.why_closed(registration, now=clock.now()),
         cancel_form=CancelForm(),
     )
+
+
+def _details_key() -> str:
+    """The registration a details page is for: every link to it (each e-mail's is signed anew) shares one count."""
+    try:
+        return str(tokens.read_manage_token((request.view_args or {}).get("signed", "")).registration_id)
+    except tokens.LinkError:
+        return "invalid"
+
+
+@bp.route("/r/<signed>/details", methods=["GET", "POST"])
+@ratelimits.limited("DETAILS_RATE_LIMIT", key=_details_key, scope="registration-details")
+def change_details(signed: str):
+    """A registrant changes their details until the event starts; after that the page says why it cannot. Only
+    through a mailed link: whoever typed someone's address into the form holds nothing that changes it."""
+    registration, link = links.registration_from_link(signed)
+    if not link.mailed:
+        abort(404)
+    closed = changes.why_closed(registration, now=clock.now())
+    form = DetailsForm(obj=registration) if request.method == "GET" else DetailsForm()
+    if request.method == "GET" or closed:
+        return render_details_page(registration, form, signed, closed, 409 if request.method == "POST" else 200)
+    if not form.validate_on_submit():
+        return render_details_page(registration, form, signed, None, 400)
+    try:
+        changed = changes.change_details(registration, now=clock.now(), **form.details())
+    except RegistrationError as error:  # closed since the page was read: cancelled, or the event started
+        return render_details_page(registration, form, signed, error.code, 409)
+    fields = {"event_id": registration.event_id, "registration_id": registration.id}
+    fields["changed"] = [change.field for change in changed]
+    requests.after_commit(lambda: log.info("registration details changed", extra=fields))
+    if changed:
+        flash("Your changes are saved. Changed: " + ", ".join(change.label for change in changed) + ".")
+    else:
+        flash("Nothing was changed.")
+    return redirect(url_for("registrations.manage", signed=signed), code=303)
+
+
+def render_details_page(registration, form: DetailsForm, signed: str, closed: str | None, status: int):
+    return render_template(
+        "registrations/details.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+        signed=signed,
+        closed=RegistrationError.MESSAGES[closed] if closed else None,
+    ), status
+
+
+@bp.get("/r/<signed>/register-again")
+def register_again(signed: str):
+    """The registration form filled in from this cancelled registration, for the mailbox its link was sent to.
+    Anyone can type an address into the blank form, so nothing is ever filled in from an address: only from a
+    mailed link, whose holder reads that mailbox. Anything else is led to the blank form, or back to the page."""
+    registration, link = links.registration_from_link(signed)
+    event = registration.event
+    if not registration.is_cancelled or not event.is_open_for_registration(clock.now()):
+        return redirect(url_for("registrations.manage", signed=signed), code=303)
+    if not link.mailed:
+        return redirect(url_for("registrations.form", slug=event.slug), code=303)
+    details = {"email": registration.email, "timezone": registration.timezone or g.get("visitor_zone") or ""}
+    for name in changes.DETAIL_FIELDS:
+        details[name] = getattr(registration, name)
+    form = RegistrationForm(formdata=None, data=details)
+    return render_template("registrations/register.html", form=form, again=True, **event_page_context(event))
 
 
 @bp.get("/r/<signed>/cancel")

@@ -15,6 +15,7 @@ EVENT_TYPES = {
     "registration.promoted": "Someone moved from the waiting list to confirmed",
     "registration.approved": "A host approved a registration (confirmed, or waiting when no seat was free)",
     "registration.declined": "A host declined a registration",
+    "registration.updated": "A registrant changed their details",
     "event.published": "An event was published",
     "event.updated": "An event was changed",
     "event.cancelled": "An event was cancelled",

@@ -201,6 +201,10 @@ def registration_data(registration, answers: list[dict] | None = None) -> dict:
         "name": registration.name,
         "email": registration.email,
         "organization": registration.organization,
+        "job_role": registration.job_role,
+        "accessibility": registration.accessibility,
+        "accessibility_details": registration.accessibility_details,
+        "wants_recording": registration.wants_recording,
         "status": registration.status,
         "created_at": iso(registration.created_at),  # the API's name for it (api/present.py)
         "confirmed_at": iso(registration.confirmed_at),
@@ -257,9 +261,10 @@ def _queue(endpoints: list[WebhookEndpoint], kind: str, data: dict, now: datetim
     return deliveries
 
 
-def emit_registration(kind: str, registration, now: datetime, **extra) -> list[WebhookDelivery]:
-    """`kind` about one registration; `extra` joins it in `data` (a decision's note)."""
-    return emit(kind, registration.event, {"registration": registration_data(registration), **extra}, now)
+def emit_registration(kind: str, registration, now: datetime, **data) -> list[WebhookDelivery]:
+    """A registration.* message: the registration as the change left it, and `data` beside it (a decision's
+    `note`; registration.updated's `changed`, the fields that changed)."""
+    return emit(kind, registration.event, {"registration": registration_data(registration), **data}, now)
 
 
 def emit_certificate(certificate, now: datetime) -> list[WebhookDelivery]:

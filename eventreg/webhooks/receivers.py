@@ -24,9 +24,11 @@ def _event_cancelled(event, *, now: datetime, **_) -> None:
 DECISIONS = ("approved", "declined")
 
 
-def _registration_changed(registration, *, change: str, now: datetime, note: str | None = None, **_) -> None:
-    extra = {"note": note} if change in DECISIONS else {}
-    operations.emit_registration(f"registration.{change}", registration, now, **extra)
+def _registration_changed(
+    registration, *, change: str, now: datetime, note: str | None = None, changed: list[str] | None = None, **_
+) -> None:
+    data = {"note": note} if change in DECISIONS else {"changed": changed} if change == "updated" else {}
+    operations.emit_registration(f"registration.{change}", registration, now, **data)
 
 
 def _attendance_recorded(event, *, registrations: list, now: datetime, **_) -> None:

@@ -328,6 +328,14 @@ def test_every_webhook_sent_matches_the_document(app, client, make_host, make_to
                        {"name": "Grace", "email": "grace@example.org", "organization": "Lib"})
     ]  # fmt: skip
     assert client.post(f"{base}/registrations/{people[0]}/cancel", headers=headers).status_code == 200
+    # registration.updated comes from the registrant's own page (registrations/changes.py), through the mailed link.
+    from eventreg.registrations import tokens
+    from eventreg.registrations.models import Registration
+
+    with app.test_request_context():
+        manage = f"/r/{tokens.mailed_manage_token(db_session.get(Registration, people[1]))}"
+    details = {"name": "Grace Hopper", "organization": "Navy Library", "job_role": "", "accessibility": ""}
+    assert client.post(f"{manage}/details", data=details).status_code == 303
     # Approval: two register on the public form and wait; one is approved with a note, the other declined without.
     assert client.patch(base, headers=headers, json={"requires_approval": True}).status_code == 200
     waiting_for_approval = [

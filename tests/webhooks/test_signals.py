@@ -10,6 +10,7 @@ import pytest
 from eventreg.certificates import operations as certificate_operations
 from eventreg.events import operations as event_operations
 from eventreg.hosts import operations as host_operations
+from eventreg.registrations import changes as registration_changes
 from eventreg.registrations import operations as registration_operations
 from eventreg.webhooks import receivers
 
@@ -80,6 +81,18 @@ def test_registration_changes_carry_the_registration_as_each_left_it(hosted, reg
     cancelled, promoted_data = sent()[2][1]["registration"], sent()[3][1]["registration"]
     assert cancelled["cancelled_at"] == stamp
     assert promoted_data["confirmed_at"] == stamp
+
+
+def test_registration_updated_carries_the_new_details_and_what_changed(hosted, register, sent, clock):
+    event = hosted()
+    ana = register(event, organization="Springfield", job_role="")
+    clock.advance(minutes=5)
+    registration_changes.change_details(ana, now=clock.now(), organization="Shelbyville", job_role="Archivist")
+    registration_changes.change_details(ana, now=clock.now(), organization="Shelbyville")  # nothing changed
+    [(kind, data)] = [item for item in sent() if item[0] == "registration.updated"]
+    assert data["changed"] == ["organization", "job_role"]
+    shown = data["registration"]
+    assert (shown["id"], shown["organization"], shown["job_role"]) == (ana.id, "Shelbyville", "Archivist")
 
 
 def test_attendance_recorded_carries_the_attendance_just_written(hosted, register, sent, clock):
