@@ -12,6 +12,7 @@ from eventreg import timezones
 from eventreg.charts import figures
 from eventreg.core.extensions import db
 from eventreg.events.models import Event
+from eventreg.questions import queries as question_queries
 from eventreg.registrations.models import Registration, RegistrationStatus
 
 # The statuses whose times say when a place was held. A status added later (one waiting for a host's approval)
@@ -79,7 +80,9 @@ def registrations_over_time(event: Event, *, now: datetime) -> list[Held]:
 
 
 def answer_charts(event: Event) -> list[figures.Chart]:
-    """A chart per choice question of the event, for its host page: figures.counts_chart(f"answers-{question.id}",
-    question's text, [(option, count), ...]) for each entry of questions.queries.answer_counts(event). None yet:
-    questions are another part of the work (issue 25), and this is where their charts join the page."""
-    return []
+    """A chart per single choice, multiple choice and yes-or-no question the event asks, in the form's order: how
+    many of its registrants (confirmed, waiting or pending) chose each option (questions.queries.answer_counts)."""
+    return [
+        figures.counts_chart(f"answers-{question.id}", question.label, counts)
+        for question, counts in question_queries.answer_counts(event).items()
+    ]
