@@ -324,7 +324,7 @@ WEBHOOK_DATA = {
             "items": {"type": "string"},
             "minItems": 1,
             "description": "The fields the registrant changed, by the API's names (name, organization, job_role, "
-            "accessibility, accessibility_details, wants_recording); the registration shows their new values.",
+            "accessibility, accessibility_details, wants_recording, answers); the registration shows their new values.",
         },
     },
     "event.published": {},

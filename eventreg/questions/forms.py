@@ -184,3 +184,30 @@ class AnswersMixin:
         """The answers given, once the form has validated (unanswered optional questions left out)."""
         given = (getattr(self.question_field(question), "given", None) for question in self.questions)
         return [answer for answer in given if answer is not None]
+
+
+def answer_data(questions: list[Question], answers: list) -> dict[str, object]:
+    """The form's data for answers given earlier (questions.models.Answer), as the fields take it: an option's id
+    for what was chosen (by its label: options keep no ids in an answer), "yes" or "no", a country's code, the text
+    otherwise. An answer whose option has since been renamed or removed is left blank, to be answered again."""
+    given = {answer.question_id: answer for answer in answers if answer.question_id is not None}
+    data = {}
+    for question in questions:
+        answer = given.get(question.id)
+        if answer is None:
+            continue
+        kind = question.type
+        if kind in QuestionType.WITH_OPTIONS:
+            ids = {option.label: str(option.id) for option in question.options}
+            chosen = [ids[label] for label in answer.choice_labels if label in ids]
+            data[field_name(question)] = chosen if kind == QuestionType.MULTIPLE_CHOICE else next(iter(chosen), None)
+        elif kind == QuestionType.YES_NO:
+            data[field_name(question)] = {"Yes": "yes", "No": "no"}.get(answer.value)
+        elif kind == QuestionType.COUNTRY:
+            codes = {name: code for code, name in countries.choices()}
+            data[field_name(question)] = codes.get(answer.value, "")
+        elif kind == QuestionType.CONSENT:
+            data[field_name(question)] = True
+        else:
+            data[field_name(question)] = answer.value
+    return data

@@ -230,3 +230,45 @@ def save_answers(registration: Registration, given: Iterable[Given], *, now: dat
         answers.append(stored)
     db.session.flush()
     return answers
+
+
+def change_answers(registration: Registration, given: Iterable[Given], *, now: datetime) -> list[tuple[str, str, str]]:
+    """A registrant's new answers to the questions the event asks now (from the details page): each answer that
+    differs replaces the old one, one left blank is removed; answers to questions no longer asked stay as given.
+    Returns (label, old, new) for each that changed, in the form's order."""
+    asked = queries.list_event_questions(registration.event)
+    old = {answer.question_id: answer for answer in queries.answers_of([registration.id]).get(registration.id, [])}
+    new = {answer.question.id: answer for answer in given}
+    changed = []
+    for place in asked:
+        question = place.question
+        before, after = old.get(question.id), new.get(question.id)
+        if _as_given(before) == _as_given(after):
+            continue
+        if before is not None:
+            db.session.delete(before)
+            db.session.flush()  # its row goes before the new one takes its (registration, question) place
+        if after is not None:
+            db.session.add(
+                Answer(
+                    registration_id=registration.id,
+                    question_id=question.id,
+                    label=question.label,
+                    type=question.type,
+                    position=place.position,
+                    value=after.value,
+                    answered_at=now,
+                    choices=[AnswerChoice(position=n, label=label) for n, label in enumerate(after.choices, start=1)],
+                )
+            )
+        changed.append((question.label, before.value if before else "", after.value if after else ""))
+    db.session.flush()
+    return changed
+
+
+def _as_given(answer) -> tuple | None:
+    if answer is None:
+        return None
+    if isinstance(answer, Answer):
+        return answer.value, tuple(answer.choice_labels)
+    return answer.value, tuple(answer.choices)

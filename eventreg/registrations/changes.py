@@ -129,9 +129,8 @@ def record_changes(registration: Registration, changes: Iterable[FieldChange], *
     )
     registration.updated_at = now
     db.session.flush()
-    signals.registration_changed.send(
-        registration, change="updated", changed=[change.field for change in changes], now=now
-    )
+    changed = list(dict.fromkeys(change.field for change in changes))  # "answers" once, however many changed
+    signals.registration_changed.send(registration, change="updated", changed=changed, now=now)
 
 
 def list_changes(registrations: Iterable[Registration]) -> dict[int, list[RegistrationChange]]:

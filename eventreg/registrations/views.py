@@ -9,6 +9,7 @@ from eventreg.core.links import external_url
 from eventreg.events import queries
 from eventreg.events.models import Event
 from eventreg.questions import forms as question_forms
+from eventreg.questions import operations as question_operations
 from eventreg.questions import queries as question_queries
 from eventreg.registrations import changes, feeds, links, notifications, operations, tokens
 from eventreg.registrations import queries as registration_queries
@@ -112,13 +113,24 @@ def change_details(signed: str):
     if not link.mailed:
         abort(404)
     closed = changes.why_closed(registration, now=clock.now())
-    form = DetailsForm(obj=registration) if request.method == "GET" else DetailsForm()
+    questions = question_queries.list_for_event(registration.event)
+    form_class = question_forms.with_questions(DetailsForm, questions)
+    if request.method == "GET":
+        earlier = question_queries.answers_of([registration.id]).get(registration.id, [])
+        form = form_class(obj=registration, data=question_forms.answer_data(questions, earlier))
+    else:
+        form = form_class()
     if request.method == "GET" or closed:
         return render_details_page(registration, form, signed, closed, 409 if request.method == "POST" else 200)
     if not form.validate_on_submit():
         return render_details_page(registration, form, signed, None, 400)
+
+    def new_answers() -> list[changes.FieldChange]:
+        changed = question_operations.change_answers(registration, form.answers(), now=clock.now())
+        return [changes.FieldChange("answers", label, old, new) for label, old, new in changed]
+
     try:
-        changed = changes.change_details(registration, now=clock.now(), **form.details())
+        changed = changes.change_details(registration, now=clock.now(), extra=new_answers, **form.details())
     except RegistrationError as error:  # closed since the page was read: cancelled, or the event started
         return render_details_page(registration, form, signed, error.code, 409)
     fields = {"event_id": registration.event_id, "registration_id": registration.id}
@@ -156,7 +168,9 @@ def register_again(signed: str):
     details = {"email": registration.email, "timezone": registration.timezone or g.get("visitor_zone") or ""}
     for name in changes.DETAIL_FIELDS:
         details[name] = getattr(registration, name)
-    form = RegistrationForm(formdata=None, data=details)
+    earlier = question_queries.answers_of([registration.id]).get(registration.id, [])
+    details |= question_forms.answer_data(question_queries.list_for_event(event), earlier)
+    form = registration_form(event, formdata=None, data=details)
     return render_template("registrations/register.html", form=form, again=True, **event_page_context(event))
 
 
