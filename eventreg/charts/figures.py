@@ -95,7 +95,7 @@ def registrations_over_time(chart_id: str, days: Sequence, *, capacity: int | No
         seats = f", of {_people(capacity, 'seat', 'seats')}" if capacity is not None else " (no seat limit)"
         summary = f"{last.confirmed} confirmed and {last.waiting} waiting on {timezones.format_date(last.day)}{seats}."
     else:
-        summary = "No registrations yet."
+        summary = "No one confirmed or waiting yet."  # (registrations awaiting approval hold no place)
     return Chart(
         id=chart_id,
         title="Registrations over time",

@@ -139,6 +139,6 @@ def test_an_event_with_nobody_registered_says_so_instead_of_drawing(
     db_session.commit()
     sign_in(page, host)
     page.goto(f"/host/events/{event.id}/attendees")
-    expect(page.locator("#registrations-chart .chart-summary")).to_have_text("No registrations yet.")
+    expect(page.locator("#registrations-chart .chart-summary")).to_have_text("No one confirmed or waiting yet.")
     expect(page.locator("#registrations-chart canvas")).to_have_count(0)
     axe(page)
