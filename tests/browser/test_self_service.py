@@ -110,3 +110,48 @@ def test_register_again_opens_the_form_filled_in(page, axe, ana):
     axe(page)
     page.locator("form[method=post][action*='/register'] button[type=submit]").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+
+
+def test_a_registrant_changes_an_answer_on_a_phone_and_the_host_sees_it(
+    browser, live_server, app, page, axe, sign_in, make_host, make_event, register, db_session
+):
+    from eventreg.questions import operations as question_operations
+    from eventreg.questions.operations import Definition
+    from eventreg.questions.rules import read_answer
+
+    host = make_host()
+    event = make_event(capacity=20, hosts=[host])
+    kind = question_operations.create_question(
+        Definition(type="choice", label="Library type", required=True, options=["Public", "Academic", "School"]),
+        event=event,
+        now=event.created_at,
+    )
+    public = next(str(option.id) for option in kind.options if option.label == "Public")
+    ana = register(event, name="Ana Lima", answers=[read_answer(kind, public)])
+    db_session.commit()
+    with app.test_request_context():
+        link = f"/r/{tokens.mailed_manage_token(ana)}"
+
+    phone = browser.new_context(base_url=live_server, viewport=PHONE)
+    mine = phone.new_page()
+    try:
+        mine.goto(f"{link}/details")
+        expect(mine.get_by_role("radio", name="Public")).to_be_checked()
+        mine.get_by_role("radio", name="School").check()
+        mine.get_by_role("button", name="Save changes").click()
+        expect(mine.locator(".flash")).to_have_text("Your changes are saved. Changed: Library type.")
+        assert page_width(mine) <= PHONE["width"]
+        axe(mine)
+        mine.goto(f"{link}/details")
+        expect(mine.get_by_role("radio", name="School")).to_be_checked()
+        assert page_width(mine) <= PHONE["width"]
+        axe(mine)
+    finally:
+        phone.close()
+
+    sign_in(page, host)
+    page.goto(f"/host/events/{event.id}/attendees")
+    row = page.locator("table.attendees tbody tr", has_text="Ana Lima")
+    expect(row.locator(".changed-note")).to_contain_text("Library type")
+    row.get_by_text("What changed").click()
+    expect(row.locator("details.changes")).to_contain_text("Library type: “Public” → “School”")
