@@ -215,21 +215,26 @@ def save_answers(registration: Registration, given: Iterable[Given], *, now: dat
     places = {asked.question_id: asked.position for asked in queries.list_event_questions(registration.event)}
     answers = []
     for answer in given:
-        question = answer.question
-        stored = Answer(
-            registration_id=registration.id,
-            question_id=question.id,
-            label=question.label,
-            type=question.type,
-            position=places.get(question.id, 0),
-            value=answer.value,
-            answered_at=now,
-            choices=[AnswerChoice(position=n, label=label) for n, label in enumerate(answer.choices, start=1)],
-        )
+        stored = _stored(registration, answer, position=places.get(answer.question.id, 0), now=now)
         db.session.add(stored)
         answers.append(stored)
     db.session.flush()
     return answers
+
+
+def _stored(registration: Registration, answer: Given, *, position: int, now: datetime) -> Answer:
+    """The row of an answer given now: it copies the question's label and type and the labels chosen."""
+    question = answer.question
+    return Answer(
+        registration_id=registration.id,
+        question_id=question.id,
+        label=question.label,
+        type=question.type,
+        position=position,
+        value=answer.value,
+        answered_at=now,
+        choices=[AnswerChoice(position=n, label=label) for n, label in enumerate(answer.choices, start=1)],
+    )
 
 
 def change_answers(registration: Registration, given: Iterable[Given], *, now: datetime) -> list[tuple[str, str, str]]:
@@ -249,18 +254,7 @@ def change_answers(registration: Registration, given: Iterable[Given], *, now: d
             db.session.delete(before)
             db.session.flush()  # its row goes before the new one takes its (registration, question) place
         if after is not None:
-            db.session.add(
-                Answer(
-                    registration_id=registration.id,
-                    question_id=question.id,
-                    label=question.label,
-                    type=question.type,
-                    position=place.position,
-                    value=after.value,
-                    answered_at=now,
-                    choices=[AnswerChoice(position=n, label=label) for n, label in enumerate(after.choices, start=1)],
-                )
-            )
+            db.session.add(_stored(registration, after, position=place.position, now=now))
         changed.append((question.label, before.value if before else "", after.value if after else ""))
     db.session.flush()
     return changed
