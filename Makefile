@@ -49,8 +49,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# One pytest-xdist worker per core (WORKERS=0 runs in one process); each worker has its own SQLite files and
+# PostgreSQL database (tests/conftest.py).
+WORKERS ?= auto
 test: install chromium nginx fonts axe lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 # Browser tests need Debian's Chromium; install it when we can (root with apt-get), else say so.
 chromium:

@@ -9,12 +9,13 @@ from eventreg.mail.models import OutboxMessage
 from eventreg.messages.models import HostMessage, MessageRecipient
 from eventreg.questions.models import Answer, AnswerChoice, EventQuestion, Question, QuestionOption
 from eventreg.registrations.models import PersonalFeed, Registration, RegistrationChange, ReminderDelivery
+from eventreg.series.models import Enrolment, Series
 from eventreg.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Answer", "AnswerChoice", "ApiToken", "AttendanceImport", "Certificate", "CertificateLogEntry",
-    "CertificateSettings", "Event", "EventQuestion", "EventSigner", "Host", "HostMessage", "HostSession",
+    "CertificateSettings", "Enrolment", "Event", "EventQuestion", "EventSigner", "Host", "HostMessage", "HostSession",
     "LoginAttempt", "MessageRecipient", "OutboxMessage", "PersonalFeed", "Question", "QuestionOption", "Registration",
-    "RegistrationChange", "ReminderDelivery", "Topic", "WebhookDelivery", "WebhookEndpoint", "event_hosts",
+    "RegistrationChange", "ReminderDelivery", "Series", "Topic", "WebhookDelivery", "WebhookEndpoint", "event_hosts",
     "event_topics",
 ]  # fmt: skip

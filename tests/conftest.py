@@ -28,7 +28,14 @@ from eventreg.events.models import Event, Status
 
 # A Wednesday in January: New York is on standard time (UTC-5).
 DEFAULT_NOW = datetime(2025, 1, 15, 17, tzinfo=pytz.utc)
-POSTGRES_URL = os.environ.get("EVENTREG_TEST_DATABASE_URL")
+BASE_POSTGRES_URL = os.environ.get("EVENTREG_TEST_DATABASE_URL")
+# Under pytest-xdist (make test runs one worker per core) each worker has a PostgreSQL database of its own,
+# named after the configured one ("test" gives "test_gw0", "test_gw1"), made on the same server when missing.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+POSTGRES_URL = BASE_POSTGRES_URL
+if BASE_POSTGRES_URL and WORKER:
+    _base = sa.engine.make_url(normalise_database_url(BASE_POSTGRES_URL))
+    POSTGRES_URL = _base.set(database=f"{_base.database}_{WORKER}").render_as_string(hide_password=False)
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
@@ -50,7 +57,10 @@ def pytest_configure(config):
     if os.environ.get("CI") == "true" and not POSTGRES_URL:
         raise pytest.UsageError("CI=true needs EVENTREG_TEST_DATABASE_URL: the PostgreSQL tests must run in CI")
     if POSTGRES_URL:
-        refuse_unless_test_database(POSTGRES_URL)  # before any test can touch it
+        refuse_unless_test_database(BASE_POSTGRES_URL)  # before any test can touch it
+        refuse_unless_test_database(POSTGRES_URL)
+        if POSTGRES_URL != BASE_POSTGRES_URL:
+            create_worker_database(BASE_POSTGRES_URL, POSTGRES_URL)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -59,6 +69,21 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if os.environ.get("CI") == "true" and skipped:
         terminalreporter.write_line(f"CI: {len(skipped)} test(s) skipped; every test must run in CI.", red=True)
         terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def create_worker_database(base_url: str, worker_url: str) -> None:
+    """Create this worker's database on the server of `base_url`, unless it is already there."""
+    name = sa.engine.make_url(worker_url).database
+    admin = sa.create_engine(normalise_database_url(base_url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as error:
+        raise pytest.UsageError(f"cannot reach PostgreSQL at {base_url}: {error}") from error
+    finally:
+        admin.dispose()
 
 
 def reset_postgres_schema(url: str) -> None:

@@ -109,11 +109,14 @@ class Event(db.Model):
     # scheduled length) and the contact hours a certificate states (None: none awarded).
     credit_min_minutes: Mapped[int | None] = mapped_column()
     contact_hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
+    # The series this event is a session of (eventreg/series), if any.
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     topics: Mapped[list[Topic]] = relationship(secondary=event_topics, order_by=Topic.name, lazy="selectin")
     hosts: Mapped[list["Host"]] = relationship(secondary="event_hosts")  # noqa: F821 - loaded when asked
+    series: Mapped["Series | None"] = relationship(back_populates="sessions")  # noqa: F821 - eventreg.series
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
