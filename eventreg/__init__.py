@@ -117,7 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg.core import health
     from eventreg.embeds import views as embed_views
     from eventreg.events import views as event_views
-    from eventreg.hosts import attendee_views, editor_views  # noqa: F401 - their routes are on hosts.bp
+    from eventreg.hosts import attendee_views, editor_views, series_views  # noqa: F401 - their routes are on hosts.bp
     from eventreg.hosts import views as host_views
     from eventreg.messages import views as message_views
     from eventreg.questions import views as question_views

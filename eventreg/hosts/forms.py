@@ -1,5 +1,5 @@
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -37,6 +37,8 @@ from eventreg.events import rules
 from eventreg.events.models import Event, Format
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH
 from eventreg.registrations.models import MAX_DECISION_NOTE
+from eventreg.series import rules as series_rules
+from eventreg.series.models import CreditRule, SeriesKind
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -326,3 +328,223 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Search by name, email or organization", filters=[strip], validators=[Length(max=200)])
+
+
+def _whole_number(label: str, message: str, **kwargs) -> IntegerField:
+    return IntegerField(label, validators=[DataRequired(message)], **kwargs)
+
+
+class SeriesForm(FlaskForm):
+    """A series' settings, as the "Edit the series" page asks for them (NewSeriesForm adds the kind and the pattern).
+    The credit rule is checked against the number of sessions the view gives (check_course)."""
+
+    title = StringField(
+        "Title",
+        filters=[strip],
+        validators=[DataRequired("Please give the series a title."), Length(max=200), single_line],
+    )
+    summary = TextAreaField(
+        "One-paragraph summary",
+        filters=[multi_line],
+        validators=[Length(max=1000), plain_text],
+        render_kw={"rows": 3},
+    )
+    description = TextAreaField(
+        "Full description (Markdown)",
+        filters=[multi_line],
+        validators=[Length(max=20000), plain_text],
+        render_kw={"rows": 8},
+    )
+    timezone = SelectField("Time zone of the series", choices=zone_choices)
+    # A course's: a program's sessions keep their own seats and approval, and it has no course credit.
+    capacity = IntegerField("Seats in the course (leave empty for no limit)", validators=[Optional()])
+    requires_approval = BooleanField("I approve each registration for the course")
+    credit_rule = RadioField(
+        "What earns the course's credit",
+        choices=[SelectChoice(k, v) for k, v in CreditRule.LABELS.items()],
+        default=CreditRule.ALL_SESSIONS,
+        validate_choice=True,
+    )
+    credit_sessions = IntegerField("How many sessions", validators=[Optional()])
+    credit_minutes = IntegerField("How many minutes in all", validators=[Optional()])
+    contact_hours = contact_hours_field("Contact hours for the whole course")
+
+    def validate_capacity(self, field) -> None:
+        try:
+            rules.check_capacity(field.data)
+        except rules.EventError as error:
+            raise ValidationError(error.message) from None
+
+    def course_fields(self, *, is_course: bool) -> dict:
+        """The settings a course keeps; for a program, empty seats and approval and no course credit."""
+        if not is_course:
+            return {
+                "capacity": None,
+                "requires_approval": False,
+                "credit_rule": CreditRule.ALL_SESSIONS,
+                "credit_sessions": None,
+                "credit_minutes": None,
+                "contact_hours": None,
+            }
+        rule = self.credit_rule.data
+        return {
+            "capacity": self.capacity.data,
+            "requires_approval": self.requires_approval.data,
+            "credit_rule": rule,
+            "credit_sessions": self.credit_sessions.data if rule == CreditRule.SOME_SESSIONS else None,
+            "credit_minutes": self.credit_minutes.data if rule == CreditRule.TOTAL_MINUTES else None,
+            "contact_hours": self.contact_hours.data,
+        }
+
+    def settings(self, *, is_course: bool) -> dict:
+        return {
+            "title": self.title.data,
+            "summary": self.summary.data or "",
+            "description": self.description.data or "",
+            "timezone": self.timezone.data,
+            **self.course_fields(is_course=is_course),
+        }
+
+    def check_course(self, total_sessions: int) -> bool:
+        """The credit rule against the course's sessions (series.rules.check_credit); the error on its field."""
+        try:
+            series_rules.check_credit(
+                self.credit_rule.data,
+                sessions=self.credit_sessions.data,
+                minutes=self.credit_minutes.data,
+                total_sessions=total_sessions,
+            )
+        except series_rules.SeriesError as error:
+            field = self.credit_sessions if error.code == "bad_credit_sessions" else self.credit_minutes
+            field.errors.append(error.message)
+            return False
+        return True
+
+
+class SessionFieldsMixin:
+    """What each session made from a pattern says of itself, besides its time (its title is the series')."""
+
+    format = SelectField(
+        "Format", choices=[SelectChoice(k, v) for k, v in Format.LABELS.items()], default=Format.WEBINAR
+    )
+    location = StringField(
+        "Place (for in-person and hybrid)", filters=[strip], validators=[Length(max=300), single_line]
+    )
+    join_url = URLField(
+        "Join link (sent only to confirmed registrants)",
+        filters=[strip],
+        validators=[Optional(), URL(message="Please enter a full web address starting with https://"), Length(max=500)],
+    )
+    host_name = StringField("Presented by", filters=[strip], validators=[Length(max=200), single_line])
+    session_summary = TextAreaField(
+        "Summary of each session",
+        filters=[multi_line],
+        validators=[Length(max=1000), plain_text],
+        render_kw={"rows": 3},
+    )
+
+    def session_fields(self, series_summary: str = "") -> dict:
+        return {
+            "format": self.format.data,
+            "location": self.location.data or None,
+            "join_url": self.join_url.data or None,
+            "host_name": self.host_name.data or None,
+            "summary": self.session_summary.data or series_summary,
+        }
+
+
+# The rule codes of series.rules.plan, and the pattern field each speaks of.
+PATTERN_FIELDS = {
+    "bad_count": "sessions_count",
+    "bad_every": "every_weeks",
+    "bad_length": "minutes",
+    "pattern_gap": "start_time",
+    "pattern_fold": "start_time",
+    "starts_in_past": "first_day",
+}
+
+
+class NewSeriesForm(SessionFieldsMixin, SeriesForm):
+    """A new series and its sessions from a weekly pattern. `plan(now)` gives the planned sessions, or None with
+    the reason on the field it concerns (a gap or a fold names the day)."""
+
+    kind = RadioField(
+        "Kind of series",
+        choices=[
+            SelectChoice(
+                SeriesKind.COURSE,
+                "A course: one registration covers every session. Seats, the waiting list and approval are the "
+                "course’s, and the course can award credit for the whole.",
+            ),
+            SelectChoice(
+                SeriesKind.PROGRAM,
+                "A recurring program: people register for each session on its own, or for all upcoming ones at "
+                "once. Each session keeps its own seats.",
+            ),
+        ],
+        default=SeriesKind.COURSE,
+        validate_choice=True,
+    )
+    first_day = DateField(
+        "Date of the first session", validators=[DataRequired("Please enter the date, like 2025-03-04."), within_years]
+    )
+    start_time = TimeField("Starts at", validators=[DataRequired("Please enter the start time, like 15:00.")])
+    minutes = _whole_number("Length in minutes", "Please enter the length in minutes, like 60.", default=60)
+    sessions_count = _whole_number("How many sessions", "Please enter how many sessions, like 4.", default=4)
+    every_weeks = _whole_number("Every how many weeks", "Please enter 1 for every week.", default=1)
+
+    def pattern(self) -> series_rules.Pattern:
+        return series_rules.Pattern(
+            first_day=self.first_day.data,
+            starts=self.start_time.data,
+            minutes=self.minutes.data,
+            zone=self.timezone.data,
+            count=self.sessions_count.data,
+            every_weeks=self.every_weeks.data,
+        )
+
+    def plan(self, *, now: datetime) -> list[series_rules.PlannedSession] | None:
+        try:
+            return series_rules.plan(self.pattern(), now=now)
+        except series_rules.SeriesError as error:
+            self[PATTERN_FIELDS[error.code]].errors.append(error.message)
+            return None
+
+
+class AddSessionForm(FlaskForm):
+    """One more session of a series, on a date and time in the series' zone; its other fields are copied from the
+    latest session (series.operations.session_defaults). A time that happens twice asks which one."""
+
+    title = StringField(
+        "Title (leave empty for the series’ title)", filters=[strip], validators=[Length(max=200), single_line]
+    )
+    day = DateField("Date", validators=[DataRequired("Please enter the date, like 2025-03-25."), within_years])
+    start_time = TimeField("Starts at", validators=[DataRequired("Please enter the start time, like 15:00.")])
+    minutes = _whole_number("Length in minutes", "Please enter the length in minutes, like 60.", default=60)
+    start_occurrence = occurrence_field("The start time happens twice that night (clocks go back). Which one?")
+
+    def planned(self, zone: str, *, now: datetime) -> series_rules.PlannedSession | None:
+        """The session's UTC times, or None with the reason on its field (a gap, an unchosen fold, a start in the
+        past, a length out of bounds)."""
+        local = datetime.combine(self.day.data, self.start_time.data)
+        try:
+            series_rules.check_pattern(
+                series_rules.Pattern(self.day.data, self.start_time.data, self.minutes.data, zone, 1)
+            )
+            starts_at = timezones.to_utc(local, zone)
+        except series_rules.SeriesError as error:
+            self.minutes.errors.append(error.message)
+            return None
+        except timezones.NonExistentTimeError:
+            self.start_time.errors.append(timezones.gap_message(local, zone))
+            return None
+        except timezones.AmbiguousTimeError:
+            if self.start_occurrence.data not in ("first", "second"):
+                self.start_time.errors.append(timezones.fold_message(local, zone))
+                self.start_occurrence.flags.needed = True
+                return None
+            starts_at = timezones.to_utc_choosing(local, zone, first=self.start_occurrence.data == "first")
+        if starts_at <= now:
+            self.day.errors.append(series_rules.SeriesError("session_in_past").message)
+            return None
+        return series_rules.PlannedSession(starts_at, starts_at + timedelta(minutes=self.minutes.data))

@@ -1,4 +1,4 @@
-"""Reads for hosts: which events a host may manage, and the dashboard's totals over them."""
+"""Reads for hosts: which events and series a host may manage, and the dashboard's totals over them."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,6 +10,7 @@ from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event, Status
 from eventreg.hosts.models import Host, event_hosts
 from eventreg.registrations.models import Registration, RegistrationStatus
+from eventreg.series.models import Series
 
 RECENT_WINDOW = timedelta(days=90)  # "recent events" for the attendance rate
 WEEK = timedelta(days=7)
@@ -33,6 +34,52 @@ def managed_events_query(host: Host) -> sa.Select:
     if not host.is_admin:
         query = query.where(Event.id.in_(sa.select(event_hosts.c.event_id).where(event_hosts.c.host_id == host.id)))
     return query
+
+
+def _hosted_series_ids(host: Host) -> sa.Select:
+    """The series with a session this host hosts."""
+    return (
+        sa.select(Event.series_id)
+        .join(event_hosts, event_hosts.c.event_id == Event.id)
+        .where(event_hosts.c.host_id == host.id, Event.series_id.is_not(None))
+    )
+
+
+def can_manage_series(host: Host, series: Series) -> bool:
+    """Admins, the series' creator, and the hosts of any of its sessions."""
+    if host.is_admin or series.created_by_id == host.id:
+        return True
+    return db.session.scalar(_hosted_series_ids(host).where(Event.series_id == series.id).limit(1)) is not None
+
+
+def get_managed_series(host: Host, series_id: int) -> Series | None:
+    """The series if the host may manage it, else None (the caller answers 404, so ids reveal nothing)."""
+    if not 0 < series_id <= MAX_ID:
+        return None
+    series = db.session.get(Series, series_id)
+    return series if series is not None and can_manage_series(host, series) else None
+
+
+def managed_series_query(host: Host) -> sa.Select:
+    query = sa.select(Series)
+    if not host.is_admin:
+        query = query.where(sa.or_(Series.created_by_id == host.id, Series.id.in_(_hosted_series_ids(host))))
+    return query
+
+
+def count_series_sessions(series_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{series id: {"sessions": n, "drafts": n}} for the dashboard, in one query (cancelled sessions not counted)."""
+    counts = {series_id: {"sessions": 0, "drafts": 0} for series_id in series_ids}
+    if not series_ids:
+        return counts
+    rows = db.session.execute(
+        sa.select(Event.series_id, sa.func.count(), sa.func.count().filter(Event.status == Status.DRAFT))
+        .where(Event.series_id.in_(series_ids), Event.status != Status.CANCELLED)
+        .group_by(Event.series_id)
+    )
+    for series_id, sessions, drafts in rows:
+        counts[series_id] = {"sessions": sessions, "drafts": drafts}
+    return counts
 
 
 @dataclass

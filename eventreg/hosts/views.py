@@ -1,7 +1,8 @@
 """The host's own pages: signing in and out, the password, the dashboard and its reports. The host blueprint's
-other views live beside it, by what a host does: editor_views.py (creating and changing events) and
-attendee_views.py (the attendee list and its actions). The factory imports each, so all their routes are on this
-one blueprint. Messages to registrants have a package of their own (eventreg/messages)."""
+other views live beside it, by what a host does: editor_views.py (creating and changing events),
+attendee_views.py (the attendee list and its actions) and series_views.py (series and their sessions). The factory
+imports each, so all their routes are on this one blueprint. Messages to registrants have a package of their own
+(eventreg/messages)."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from eventreg.hosts.forms import ActionForm, LoginForm, PasswordForm
 from eventreg.hosts.models import Host
 from eventreg.hosts.operations import HostError
 from eventreg.registrations import queries as registration_queries
+from eventreg.series.models import Series
 
 bp = Blueprint("hosts", __name__, url_prefix="/host")
 CHARTED_EVENTS = 12  # the dashboard's chart shows the next published events, so that each bar stays readable
@@ -100,6 +102,9 @@ def dashboard():
     counts = registration_queries.counts_by_status([e.id for e in (*upcoming, *recent)])
     totals = host_queries.get_totals(current_user, now=now)
     charted = [event for event in upcoming if event.status == Status.PUBLISHED][:CHARTED_EVENTS]
+    series = db.session.scalars(
+        host_queries.managed_series_query(current_user).order_by(Series.created_at.desc(), Series.id.desc())
+    ).all()
     return render_template(
         "hosts/dashboard.html",
         upcoming=upcoming,
@@ -108,6 +113,8 @@ def dashboard():
         totals=totals,
         now=now,
         seats=figures.seats_by_event("seats-chart", charted, counts),
+        series=series,
+        series_counts=host_queries.count_series_sessions([s.id for s in series]),
     )
 
 

@@ -13,8 +13,10 @@ from eventreg.events import operations as event_operations
 from eventreg.events.models import Event, Status
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts.models import Host
+from eventreg.registrations.models import RegistrationStatus
+from eventreg.series import queries
 from eventreg.series.models import Series, SeriesKind
-from eventreg.series.rules import PlannedSession
+from eventreg.series.rules import PlannedSession, SeriesError
 
 
 def unique_slug(title: str) -> str:
@@ -82,3 +84,48 @@ def publish(series: Series, *, now: datetime) -> list[Event]:
     for event in drafts:
         event_operations.publish(event, now=now)
     return drafts
+
+
+# What a new session copies from the series' latest one, so "add one session" needs only its date and time.
+SESSION_FIELDS = ("summary", "description", "format", "location", "host_name", "join_url", "reminder_hours")
+
+
+def session_defaults(series: Series) -> dict:
+    """The event fields of the series' latest session that is not cancelled (or of any, if all are): a new session
+    is presented as its siblings are. Empty for a series without sessions."""
+    sessions = queries.sessions(series)
+    live = [e for e in sessions if e.status != Status.CANCELLED] or sessions
+    return {name: getattr(live[-1], name) for name in SESSION_FIELDS} if live else {}
+
+
+def lock_series(series_id: int) -> Series:
+    """The series row, locked until the transaction ends and refreshed: a course's seat decisions take the same
+    lock, so a capacity change and a registration cannot pass each other."""
+    query = sa.select(Series).where(Series.id == series_id).with_for_update().execution_options(populate_existing=True)
+    return db.session.execute(query).scalar_one()
+
+
+def update_series(series: Series, *, now: datetime, **fields) -> Series:
+    """Save a series' settings (title, summary, description, timezone, and a course's capacity, approval, credit
+    rule and contact hours; its kind stays). SeriesError("capacity_below_confirmed") for fewer seats than confirmed
+    enrolments, ("pending_left") for approval turned off while enrolments await it: both before any write. A
+    program's seats and approval stay empty (its sessions keep their own)."""
+    series = lock_series(series.id)
+    if series.is_course:
+        counts = queries.count_enrolments(series)
+        capacity = fields.get("capacity", series.capacity)
+        if capacity is not None and capacity < counts[RegistrationStatus.CONFIRMED]:
+            raise SeriesError("capacity_below_confirmed")
+        approval_off = series.requires_approval and not fields.get("requires_approval", True)
+        if approval_off and counts[RegistrationStatus.PENDING]:
+            raise SeriesError("pending_left")
+    else:
+        fields.update(capacity=None, requires_approval=False)
+    fields.pop("kind", None)
+    for name, value in fields.items():
+        setattr(series, name, value)
+    series.updated_at = now
+    db.session.flush()
+    # TODO(enrol): when a course's capacity rises (or becomes unlimited), promote waiting enrolments in order,
+    # under this same lock, with series/enrolments.py's promotion (not written here: it is the enrolment helper's).
+    return series

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from eventreg.core.extensions import db
 from eventreg.events.models import Event, Status
+from eventreg.registrations.models import RegistrationStatus
 from eventreg.series.models import Enrolment, Series
 
 
@@ -60,3 +61,14 @@ def get_enrolment(series: Series, email: str) -> Enrolment | None:
 
 def get_enrolment_by_token(token: str) -> Enrolment | None:
     return db.session.scalar(sa.select(Enrolment).where(Enrolment.token == token))
+
+
+def count_enrolments(series: Series) -> dict[str, int]:
+    """{status: n} over the course's enrolments, every RegistrationStatus present (0 when none)."""
+    counts = dict.fromkeys(RegistrationStatus.ALL, 0)
+    rows = db.session.execute(
+        sa.select(Enrolment.status, sa.func.count()).where(Enrolment.series_id == series.id).group_by(Enrolment.status)
+    )
+    for status, n in rows:
+        counts[status] = n
+    return counts

@@ -28,6 +28,7 @@ class SeriesError(CodedError):
         "pattern_gap": "{message}",
         "pattern_fold": "{message}",
         "starts_in_past": "The first session must start in the future.",
+        "session_in_past": "A new session must start in the future.",
         "bad_credit_sessions": "Choose between 1 and {total} sessions (the course has {total}).",
         "bad_credit_minutes": f"Enter between 1 and {MAX_CREDIT_MINUTES:,} minutes.",
         "not_a_course": "Only a course has seats, approval and a course certificate; a program's sessions keep "
@@ -36,6 +37,8 @@ class SeriesError(CodedError):
         "closed": "Registration for this course has closed: every session has started or been cancelled.",
         "already_registered": "You’re already registered for this course.",
         "capacity_below_confirmed": "Capacity cannot be less than the number of people already confirmed.",
+        "pending_left": "Some registrations for this course still await your approval. Approve or decline each "
+        "of them before turning approval off.",
     }
 
 
