@@ -4,7 +4,7 @@ query parameter and form field, answers below 500. Runs on SQLite and on Postgre
 import io
 import logging
 import re
-from datetime import timedelta
+from datetime import date, time, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -30,6 +30,8 @@ from eventreg.questions.models import QuestionType
 from eventreg.registrations import forms as registration_forms
 from eventreg.registrations import tokens
 from eventreg.registrations.models import PersonalFeed, Registration
+from eventreg.series import operations as series_operations
+from eventreg.series import rules as series_rules
 from eventreg.transcripts import forms as transcript_forms
 from eventreg.transcripts import tokens as transcript_tokens
 from eventreg.webhooks import forms as webhook_forms
@@ -167,6 +169,12 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     ]
     for question in questions:
         question_operations.ask_from_library(event, question, host=host)
+    # A course with two draft sessions, so the series pages are walked with a real series.
+    series = series_operations.create_series(
+        host, title="Walk course", kind="course", timezone="America/New_York", now=event.starts_at
+    )
+    pattern = series_rules.Pattern(date(2025, 3, 4), time(15), 60, "America/New_York", 2)
+    series_operations.add_sessions(series, series_rules.plan(pattern), host, now=event.starts_at)
     db_session.commit()
     with app.test_request_context():
         signed = tokens.mailed_manage_token(confirmed)
@@ -188,6 +196,7 @@ def world(app, make_event, make_topic, make_host, register, db_session):
         "token_id": str(token.id),
         "message_id": str(message.id),
         "question_id": str(questions[0].id),
+        "series_id": str(series.id),
     }
     return host, real, secret, [f"question_{question.id}" for question in questions]
 

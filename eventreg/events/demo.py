@@ -10,6 +10,8 @@ from eventreg import clock, timezones
 from eventreg.core.extensions import db
 from eventreg.events import operations
 from eventreg.events.models import Event, Format, Status
+from eventreg.series import rules as series_rules
+from eventreg.series.models import CreditRule, Series, SeriesKind
 
 TOPICS = {
     "partnerships-collaboration": "Partnerships & collaboration",
@@ -216,8 +218,122 @@ Presented live with time for questions. Captions are provided; a recording is po
 """
 
 
+# A course of four Tuesdays at 3:00 PM New York, two before the next clock change and two after (each session
+# keeps 3:00 PM local), and a recurring program about once a month. (title, summary) per session: every upcoming
+# event in the demo has its own summary.
+COURSE = {
+    "slug": "readers-advisory-in-four-tuesdays",
+    "title": "Readers' advisory in four Tuesdays",
+    "summary": "A four-part course for front-line staff: from the first conversation with a reader to displays, "
+    "booklists and a plan for your own library. Attend three of the four sessions for 4 contact hours.",
+    "zone": "America/New_York",
+    "starts": time(15),
+    "minutes": 60,
+    "sessions": [
+        (
+            "Readers' advisory 1: the conversation",
+            "Open questions that find what a reader enjoyed, not just what "
+            "they read: practise the readers' advisory interview with scripts from three public libraries.",
+        ),
+        (
+            "Readers' advisory 2: appeal terms",
+            "Pace, tone, characters and frame: describe a book by how it feels to "
+            "read, and find the next one that feels the same.",
+        ),
+        (
+            "Readers' advisory 3: displays and booklists",
+            "Passive readers' advisory that works when nobody is at the "
+            "desk: displays, shelf talkers and lists that keep circulating.",
+        ),
+        (
+            "Readers' advisory 4: your library's plan",
+            "Put the course to work: a one-page readers' advisory plan for "
+            "your team, with ways to measure whether readers found their next book.",
+        ),
+    ],
+}
+PROGRAM = {
+    "slug": "office-hours-with-webjunction",
+    "title": "Office hours with WebJunction",
+    "summary": "Bring a question about programs, grants or training; register for one session or for all of them.",
+    "zone": "America/Chicago",
+    "starts": time(12),
+    "minutes": 45,
+    "sessions": [
+        (
+            "Office hours: planning the year's programs",
+            "Bring your program calendar and leave with a plan for the "
+            "quiet months: open questions for WebJunction's program staff.",
+        ),
+        (
+            "Office hours: grant questions",
+            "Deadlines, budgets and reports: bring the grant question you have been "
+            "putting off and get a straight answer.",
+        ),
+        (
+            "Office hours: training new staff",
+            "Onboarding checklists, shadowing and the first month at the desk: "
+            "how other libraries train their new staff.",
+        ),
+        (
+            "Office hours: measuring what worked",
+            "Counting more than attendance: short surveys and follow-ups that "
+            "show what a program changed for the people who came.",
+        ),
+    ],
+}
+
+
+def _course_first_day(now: datetime, zone: str) -> date:
+    """The Tuesday twelve days before the next clock change at least two weeks away: two sessions before the change,
+    two after (changes in New York fall on a Sunday)."""
+    change = timezones.next_transition(zone, now + timedelta(days=14))
+    day = timezones.to_zone(change, zone).date() if change else timezones.to_zone(now, zone).date()
+    return day - timedelta(days=(day.weekday() - 1) % 7) - timedelta(weeks=1)
+
+
+def _seed_series(spec: dict, kind: str, first_day: date, every_weeks: int, now: datetime, **fields) -> int:
+    """A published series and its sessions (no host made it: the demo has no accounts); 0 if it is there."""
+    if db.session.scalar(sa.select(Series.id).where(Series.slug == spec["slug"])) is not None:
+        return 0
+    zone = spec["zone"]
+    outline = "\n".join(f"- {title}" for title, _ in spec["sessions"])
+    series = Series(
+        slug=spec["slug"],
+        title=spec["title"],
+        summary=spec["summary"],
+        description=DESCRIPTION.format(summary=spec["summary"], points=outline),
+        kind=kind,
+        timezone=zone,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+    db.session.add(series)
+    db.session.flush()
+    pattern = series_rules.Pattern(first_day, spec["starts"], spec["minutes"], zone, len(spec["sessions"]), every_weeks)
+    planned_sessions = zip(spec["sessions"], series_rules.plan(pattern), strict=True)
+    for n, ((title, summary), planned) in enumerate(planned_sessions, start=1):
+        operations.create_event(
+            slug=f"{spec['slug']}-{n}",
+            title=title,
+            starts_at=planned.starts_at,
+            ends_at=planned.ends_at,
+            timezone=zone,
+            now=now,
+            status=Status.PUBLISHED,
+            summary=summary,
+            description=DESCRIPTION.format(summary=summary, points="\n".join(f"- {p}" for p in GENERAL_POINTS)),
+            host_name="WebJunction",
+            join_url=f"https://meet.example.org/j/{spec['slug']}-{n}",
+            series_id=series.id,
+        )
+    return len(spec["sessions"])
+
+
 def seed_demo(now: datetime) -> int:
-    """Load the demo catalog; events already present (by slug) are left alone. Returns how many were added."""
+    """Load the demo catalog, a course and a recurring program among it; events and series already present (by
+    slug) are left alone. Returns how many events were added."""
     topics = {slug: operations.get_or_create_topic(slug, name) for slug, name in TOPICS.items()}
     added = 0
     for day, title, topic_slugs, summary in ON_DEMAND:
@@ -252,6 +368,12 @@ def seed_demo(now: datetime) -> int:
             points=points,
             **extra,
         )
+    added += _seed_series(
+        COURSE, SeriesKind.COURSE, _course_first_day(now, COURSE["zone"]), 1, now, capacity=40,
+        credit_rule=CreditRule.SOME_SESSIONS, credit_sessions=3, contact_hours=4,
+    )  # fmt: skip
+    program_day = timezones.to_zone(now, PROGRAM["zone"]).date() + timedelta(days=10)
+    added += _seed_series(PROGRAM, SeriesKind.PROGRAM, program_day, 4, now)
     db.session.flush()
     return added
 

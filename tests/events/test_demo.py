@@ -5,7 +5,9 @@ import sqlalchemy as sa
 
 from eventreg import timezones
 from eventreg.events import demo
-from eventreg.events.models import Event, Format, Topic
+from eventreg.events.models import Event, Format, Status, Topic
+from eventreg.series import queries as series_queries
+from eventreg.series.models import Series, SeriesKind
 
 
 def test_seed_demo_loads_the_reference_catalog_and_is_idempotent(db_session, clock):
@@ -55,3 +57,25 @@ def test_demo_blurbs_are_each_their_own(db_session, clock):
     assert len(set(summaries)) == len(summaries)
     assert not any(s.startswith("A practical session") for s in summaries)
     assert len({e.description for e in upcoming}) == len(upcoming)
+
+
+def test_seed_demo_has_a_course_across_a_clock_change_and_a_monthly_program(db_session, clock):
+    for now in (clock.now(), clock.now() + timedelta(days=200)):  # winter and summer: the next change either way
+        clock.set(now)
+        demo.seed_demo(now)
+        course = db_session.scalar(sa.select(Series).where(Series.slug == demo.COURSE["slug"]))
+        sessions = series_queries.sessions(course)
+        local = [timezones.to_zone(e.starts_at, "America/New_York") for e in sessions]
+        assert [t.strftime("%A %H:%M") for t in local] == ["Tuesday 15:00"] * 4
+        assert len({t.utcoffset() for t in local}) == 2  # two sessions before the change, two after
+        assert local[0].utcoffset() == local[1].utcoffset() != local[2].utcoffset() == local[3].utcoffset()
+        assert sessions[0].starts_at > now
+        assert {e.status for e in sessions} == {Status.PUBLISHED}
+        assert (course.kind, course.credit_rule, course.credit_sessions) == (SeriesKind.COURSE, "some", 3)
+        program = db_session.scalar(sa.select(Series).where(Series.slug == demo.PROGRAM["slug"]))
+        starts = [timezones.to_zone(e.starts_at, program.timezone) for e in series_queries.sessions(program)]
+        assert {t.strftime("%H:%M") for t in starts} == {"12:00"}
+        assert program.kind == SeriesKind.PROGRAM
+        assert [(b.date() - a.date()).days for a, b in zip(starts, starts[1:], strict=False)] == [28, 28, 28]
+        assert demo.seed_demo(now) == 0
+        db_session.rollback()
