@@ -365,8 +365,8 @@ class SeriesForm(FlaskForm):
         default=CreditRule.ALL_SESSIONS,
         validate_choice=True,
     )
-    credit_sessions = IntegerField("How many sessions", validators=[Optional()])
-    credit_minutes = IntegerField("How many minutes in all", validators=[Optional()])
+    credit_sessions = IntegerField("Sessions to attend for credit", validators=[Optional()])
+    credit_minutes = IntegerField("Minutes to attend for credit, in all", validators=[Optional()])
     contact_hours = contact_hours_field("Contact hours for the whole course")
 
     def validate_capacity(self, field) -> None:
