@@ -36,6 +36,8 @@ class SeriesError(CodedError):
         "closed": "Registration for this course has closed: every session has started or been cancelled.",
         "already_registered": "You’re already registered for this course.",
         "capacity_below_confirmed": "Capacity cannot be less than the number of people already confirmed.",
+        "cannot_approve": "Only a course registration awaiting approval, or one that was declined, can be approved.",
+        "cannot_decline": "Only a course registration awaiting approval can be declined.",
     }
 
 
