@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from eventreg.messages import views as message_views
     from eventreg.questions import views as question_views
     from eventreg.registrations import views as registration_views
+    from eventreg.series import views as series_public_views
     from eventreg.transcripts import views as transcript_views
     from eventreg.webhooks import models as webhook_models
     from eventreg.webhooks import operations as webhook_operations
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_views.bp)  # before events: /events/<slug>.ics must win over /events/<slug>
     app.register_blueprint(event_views.bp)
     app.register_blueprint(registration_views.bp)
+    app.register_blueprint(series_public_views.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(host_views.bp)
     app.register_blueprint(attendance_views.bp)

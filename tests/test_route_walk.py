@@ -184,6 +184,7 @@ def world(app, make_event, make_topic, make_host, register, db_session):
         "slug": event.slug,
         "event_id": str(event.id),
         "registration_id": str(confirmed.id),
+        "enrolment_id": str(confirmed.id),  # no enrolment of the series: the decision answers 404
         "signed": signed,
         "token": feed.token,
         "topic": topic.slug,

@@ -75,6 +75,7 @@ SPECIFIC_CODES = {
     "slug_taken": (409, "Another event already uses that slug."),
     "event_cancelled": (409, "The event is cancelled: it takes no registrations and cannot be published."),
     "already_registered": (409, "That email already holds a place."),
+    "course_session": (409, "The event is a session of a course: people register for the course, not its sessions."),
     "capacity_below_confirmed": (409, "The capacity asked for is below the number already confirmed."),
     "not_started": (409, "Attendance can be recorded once the event has started."),
     "not_confirmed": (409, "Attendance is recorded for confirmed registrants only."),

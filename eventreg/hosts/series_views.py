@@ -14,6 +14,7 @@ from eventreg.hosts.access import managed_series
 from eventreg.hosts.forms import ActionForm, AddSessionForm, NewSeriesForm, SeriesForm
 from eventreg.hosts.views import bp, counted, csrf_ok
 from eventreg.registrations import queries as registration_queries
+from eventreg.series import enrolments
 from eventreg.series import operations as series_operations
 from eventreg.series import queries as series_queries
 from eventreg.series.models import CreditRule, Series, SeriesKind
@@ -115,6 +116,8 @@ def edit_series(series_id: int):
     if form.validate_on_submit() and (not series.is_course or form.check_course(_live_sessions(series))):
         try:
             series_operations.update_series(series, now=clock.now(), **form.settings(is_course=series.is_course))
+            if series.is_course:  # more seats (or none limited) confirm people waiting, in order
+                enrolments.promote_waiting(series, now=clock.now())
         except SeriesError as error:
             field = form.requires_approval if error.code == "pending_left" else form.capacity
             field.errors.append(error.message)
@@ -157,8 +160,8 @@ def publish_series(series_id: int):
         if not csrf_ok():
             abort(400)
         published = series_operations.publish(series, now=clock.now())
-        # TODO(enrol): a course that already has enrolments needs their registrations for the sessions published
-        # now (series/enrolments.py); the lead wires that in here or in series.operations.publish.
+        # People already registered for a course are registered for its new sessions and get their invitations.
+        enrolments.enrol_in_new_sessions(series, published, now=clock.now())
         flash(
             f"Published {counted(len(published), 'session', 'sessions')}: they are on the public pages."
             if published

@@ -34,6 +34,8 @@ class RegistrationError(CodedError):
         "closed": "Registration for this event has closed.",
         "event_cancelled": "This event has been cancelled, so registration is closed.",
         "already_registered": "You’re already registered for this event.",
+        "course_session": "This is a session of the course “{course}”: register for the course, which covers each "
+        "of its sessions.",
         "capacity_below_confirmed": "Capacity cannot be less than the number of people already confirmed.",
         "not_waiting": "Only someone on the waiting list can be promoted.",
         "no_free_seat": "There is no free seat. Raise the capacity first, then promote.",
@@ -102,6 +104,9 @@ def register(
     event's questions answered on the form (questions.rules.read_answer), replace any the registration had; None
     (a host adding someone) leaves them as they are."""
     event = lock_event(event.id)
+    if event.series is not None and event.series.is_course:
+        # A course's seats are the course's (series/enrolments.py makes its session registrations).
+        raise RegistrationError("course_session", course=event.series.title)
     if event.status == Status.CANCELLED:
         raise RegistrationError("event_cancelled")
     if not by_host and not event.is_open_for_registration(now):
@@ -285,8 +290,9 @@ def promote(registration: Registration, *, now: datetime) -> None:
 
 
 def promote_waiting(event: Event, *, now: datetime) -> list[Registration]:
-    """Confirm people from the front of the waiting list while seats are free. The caller holds the lock."""
-    query = queries.waiting_list(event)
+    """Confirm people from the front of the waiting list while seats are free. The caller holds the lock. A course
+    session's registrations wait on their enrolment's seat (series/enrolments.py), never on the session's."""
+    query = queries.waiting_list(event).where(Registration.enrolment_id.is_(None))
     if event.capacity is not None:
         free = event.capacity - count_confirmed(event)
         if free <= 0:

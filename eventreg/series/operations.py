@@ -125,7 +125,5 @@ def update_series(series: Series, *, now: datetime, **fields) -> Series:
     for name, value in fields.items():
         setattr(series, name, value)
     series.updated_at = now
-    db.session.flush()
-    # TODO(enrol): when a course's capacity rises (or becomes unlimited), promote waiting enrolments in order,
-    # under this same lock, with series/enrolments.py's promotion (not written here: it is the enrolment helper's).
+    db.session.flush()  # the caller promotes people waiting when seats rose (enrolments.promote_waiting)
     return series

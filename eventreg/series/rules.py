@@ -39,6 +39,8 @@ class SeriesError(CodedError):
         "capacity_below_confirmed": "Capacity cannot be less than the number of people already confirmed.",
         "pending_left": "Some registrations for this course still await your approval. Approve or decline each "
         "of them before turning approval off.",
+        "cannot_approve": "Only a course registration awaiting approval, or one that was declined, can be approved.",
+        "cannot_decline": "Only a course registration awaiting approval can be declined.",
     }
 
 
