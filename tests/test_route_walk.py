@@ -30,6 +30,7 @@ from eventreg.questions.models import QuestionType
 from eventreg.registrations import forms as registration_forms
 from eventreg.registrations import tokens
 from eventreg.registrations.models import PersonalFeed, Registration
+from eventreg.series import operations as series_operations
 from eventreg.transcripts import forms as transcript_forms
 from eventreg.transcripts import tokens as transcript_tokens
 from eventreg.webhooks import forms as webhook_forms
@@ -167,6 +168,9 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     ]
     for question in questions:
         question_operations.ask_from_library(event, question, host=host)
+    course = series_operations.create_series(
+        host, title="Walk course", kind="course", timezone="America/New_York", now=event.starts_at, contact_hours=2
+    )
     db_session.commit()
     with app.test_request_context():
         signed = tokens.mailed_manage_token(confirmed)
@@ -188,6 +192,7 @@ def world(app, make_event, make_topic, make_host, register, db_session):
         "token_id": str(token.id),
         "message_id": str(message.id),
         "question_id": str(questions[0].id),
+        "series_id": str(course.id),
     }
     return host, real, secret, [f"question_{question.id}" for question in questions]
 
