@@ -2,7 +2,13 @@
 
 from eventreg.api.models import ApiToken
 from eventreg.attendance.models import AttendanceImport
-from eventreg.certificates.models import Certificate, CertificateLogEntry, CertificateSettings, EventSigner
+from eventreg.certificates.models import (
+    Certificate,
+    CertificateLogEntry,
+    CertificateSettings,
+    CourseCertificate,
+    EventSigner,
+)
 from eventreg.events.models import Event, Topic, event_topics
 from eventreg.hosts.models import Host, HostSession, LoginAttempt, event_hosts
 from eventreg.mail.models import OutboxMessage
@@ -14,8 +20,8 @@ from eventreg.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Answer", "AnswerChoice", "ApiToken", "AttendanceImport", "Certificate", "CertificateLogEntry",
-    "CertificateSettings", "Enrolment", "Event", "EventQuestion", "EventSigner", "Host", "HostMessage", "HostSession",
-    "LoginAttempt", "MessageRecipient", "OutboxMessage", "PersonalFeed", "Question", "QuestionOption", "Registration",
-    "RegistrationChange", "ReminderDelivery", "Series", "Topic", "WebhookDelivery", "WebhookEndpoint", "event_hosts",
-    "event_topics",
+    "CertificateSettings", "CourseCertificate", "Enrolment", "Event", "EventQuestion", "EventSigner", "Host",
+    "HostMessage", "HostSession", "LoginAttempt", "MessageRecipient", "OutboxMessage", "PersonalFeed", "Question",
+    "QuestionOption", "Registration", "RegistrationChange", "ReminderDelivery", "Series", "Topic", "WebhookDelivery",
+    "WebhookEndpoint", "event_hosts", "event_topics",
 ]  # fmt: skip

@@ -169,9 +169,9 @@ def world(app, make_event, make_topic, make_host, register, db_session):
     ]
     for question in questions:
         question_operations.ask_from_library(event, question, host=host)
-    # A course with two draft sessions, so the series pages are walked with a real series.
+    # A course with two draft sessions and contact hours, so the series pages are walked with a real series.
     series = series_operations.create_series(
-        host, title="Walk course", kind="course", timezone="America/New_York", now=event.starts_at
+        host, title="Walk course", kind="course", timezone="America/New_York", now=event.starts_at, contact_hours=2
     )
     pattern = series_rules.Pattern(date(2025, 3, 4), time(15), 60, "America/New_York", 2)
     series_operations.add_sessions(series, series_rules.plan(pattern), host, now=event.starts_at)

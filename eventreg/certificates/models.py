@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.core.extensions import db
 from eventreg.registrations.models import Registration
+from eventreg.series.models import Enrolment
 from eventreg.timezones import UTCDateTime
 
 CODE_BYTES = 10  # 80 random bits: 16 base32 letters
@@ -137,3 +138,56 @@ class EventSigner(db.Model):
 
     def __repr__(self) -> str:
         return f"<EventSigner event={self.event_id}>"
+
+
+class CourseCertificate(db.Model):
+    """A course's certificate: one per enrolment, ever, issued when the course's credit rule is met
+    (series/credit.py). Like a Certificate, what it certifies is copied in at issue: the name, the course's
+    title and contact hours, and the sessions attended (`sessions`: [{"title", "starts_at" (ISO, UTC),
+    "timezone", "part", "of", "minutes"}], by start). Course sessions award no certificate of their own.
+    Its code shares the verification page with single events' certificates."""
+
+    __tablename__ = "course_certificates"
+    __table_args__ = (
+        sa.UniqueConstraint("enrolment_id", name="uq_course_certificates_enrolment_id"),
+        sa.UniqueConstraint("code", name="uq_course_certificates_code"),
+        sa.UniqueConstraint("number", name="uq_course_certificates_number"),
+        sa.Index("ix_course_certificates_series_id_id", "series_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id", ondelete="CASCADE"))
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("series.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(sa.String(32), default=new_code)
+    number: Mapped[str] = mapped_column(sa.String(40))  # "C2025-0003-0001": C, year, series, sequence
+    name: Mapped[str] = mapped_column(sa.String(120))
+    series_title: Mapped[str] = mapped_column(sa.String(200))
+    contact_hours: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2))
+    sessions: Mapped[list] = mapped_column(sa.JSON)
+    total_minutes: Mapped[int] = mapped_column()
+    zone: Mapped[str] = mapped_column(sa.String(64))  # dates are printed in this zone: the person's own
+    issuer: Mapped[str] = mapped_column(sa.String(200))
+    signer: Mapped[str] = mapped_column(sa.String(200), default="")
+    signer_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    issued_by: Mapped[str] = mapped_column(sa.String(254), default="")  # the host's address, copied in
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str | None] = mapped_column(sa.String(500))
+
+    enrolment: Mapped[Enrolment] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CourseCertificate {self.id} {self.number} revoked={self.is_revoked}>"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def grouped_code(self) -> str:
+        return grouped(self.code)
+
+    @property
+    def first_starts_at(self) -> datetime | None:
+        """When the first session it lists started (UTC), for the date range it states."""
+        return datetime.fromisoformat(self.sessions[0]["starts_at"]) if self.sessions else None

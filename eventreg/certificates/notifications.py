@@ -3,7 +3,10 @@
 
 from datetime import datetime
 
-from eventreg.certificates.models import Certificate
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from eventreg.certificates.models import Certificate, CourseCertificate
 from eventreg.core.links import external_url
 from eventreg.mail import outbox
 from eventreg.registrations import tokens
@@ -44,3 +47,54 @@ def hours_label(hours) -> str:
     """ "1.5 contact hours", "1 contact hour"."""
     text = f"{hours.normalize():f}" if hours is not None else "0"
     return f"{text} contact hour{'' if text == '1' else 's'}"
+
+
+COURSE_SALT = "course-certificate"
+
+
+def _course_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=COURSE_SALT)
+
+
+def course_download_token(certificate: CourseCertificate) -> str:
+    """The course certificate's download link: only ever mailed to the enrolled address. It does not expire, as
+    a certificate does not; a revoked one answers 410."""
+    return _course_serializer().dumps([certificate.id, certificate.code])
+
+
+def read_course_download_token(signed: str) -> tuple[int, str] | None:
+    """(certificate id, code) from a download link we made, else None."""
+    try:
+        payload = _course_serializer().loads(signed)
+    except BadSignature:
+        return None
+    if not (isinstance(payload, list) and len(payload) == 2 and isinstance(payload[0], int)):
+        return None
+    return payload[0], str(payload[1])
+
+
+def course_verify_url(certificate: CourseCertificate) -> str:
+    return external_url("certificates.verify", code=certificate.grouped_code)
+
+
+def course_pdf_url(certificate: CourseCertificate) -> str:
+    return external_url("certificates.course_download", signed=course_download_token(certificate))
+
+
+def queue_course_issued(certificate: CourseCertificate, *, now: datetime):
+    enrolment = certificate.enrolment
+    return outbox.queue(
+        kind="course_certificate",
+        to_address=enrolment.email,
+        to_name=certificate.name,
+        subject=f"Your course certificate: {certificate.series_title}",
+        template="course_certificate",
+        context={
+            "certificate": certificate,
+            "pdf_url": course_pdf_url(certificate),
+            "verify_url": course_verify_url(certificate),
+            "hours": hours_label(certificate.contact_hours),
+            "sessions": len(certificate.sessions),
+        },
+        now=now,
+    )

@@ -4,10 +4,17 @@ Add and flush, never commit; mail is queued in the same transaction."""
 import re
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import current_app
 
 from eventreg.certificates import logos, notifications, queries
-from eventreg.certificates.models import Certificate, CertificateLogEntry, CertificateSettings, EventSigner
+from eventreg.certificates.models import (
+    Certificate,
+    CertificateLogEntry,
+    CertificateSettings,
+    CourseCertificate,
+    EventSigner,
+)
 from eventreg.core import signals
 from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
@@ -15,6 +22,9 @@ from eventreg.events.models import Event
 from eventreg.hosts.models import Host
 from eventreg.registrations import operations as registration_operations
 from eventreg.registrations.models import Registration
+from eventreg.series import credit as course_credit
+from eventreg.series import queries as series_queries
+from eventreg.series.models import Series
 
 
 class CertificateError(CodedError):
@@ -28,6 +38,13 @@ class CertificateError(CodedError):
         "already_issued": "Your certificate has been issued, so the name on it can no longer be changed here. "
         "Please ask the event’s host to correct it.",
         "not_confirmed": "Only a confirmed registration can have a certificate.",
+        "course_session": "This is a session of the course “{title}”: its attendance counts towards one course "
+        "certificate, issued from the course’s certificates page, not a certificate per session.",
+        "course_no_contact_hours": "Set the course’s contact hours first: the course certificate states them.",
+        "not_a_course": "Only a course has a course certificate; a program’s sessions have their own.",
+        "course_not_ended": "Course certificates can be issued once the course’s last session has ended.",
+        "course_nobody_qualifies": "Nobody new qualifies for a course certificate: no confirmed registrant who met "
+        "the course’s credit rule is without one.",
         "accent_format": "Please give the accent colour as # and six hexadecimal digits, e.g. #2f4f6f.",
         "accent_contrast": "This colour is too pale to read on white (contrast below 4.5 to 1). Please choose a "
         "darker one.",
@@ -177,6 +194,7 @@ def finalise(event: Event, *, host: Host, now: datetime) -> list[Certificate]:
     "no_contact_hours", "not_ended" or "nobody_qualifies"."""
     # The lock makes a second finalise (a double click, a co-host) wait and then find these certificates.
     event = registration_operations.lock_event(event.id)
+    check_not_course_session(event)
     if not event.offers_certificate:
         raise CertificateError("no_contact_hours")
     if not event.has_ended(now):
@@ -254,3 +272,84 @@ def correct_name(registration: Registration, *, name: str) -> None:
         raise CertificateError("not_confirmed")
     registration.name = name
     db.session.flush()
+
+
+def check_not_course_session(event: Event) -> None:
+    """A course's sessions award no certificate of their own: CertificateError("course_session")."""
+    if event.series is not None and event.series.is_course:
+        raise CertificateError("course_session", title=event.series.title)
+
+
+def course_has_ended(series: Series, now: datetime) -> bool:
+    """Every session that took place has ended (a course with none has not)."""
+    held = [e for e in series.sessions if course_credit.took_place(e)]
+    return bool(held) and all(e.has_ended(now) for e in held)
+
+
+def check_course_finalise(series: Series, now: datetime) -> None:
+    if not series.is_course:
+        raise CertificateError("not_a_course")
+    if not series.offers_certificate:
+        raise CertificateError("course_no_contact_hours")
+    if not course_has_ended(series, now):
+        raise CertificateError("course_not_ended")
+
+
+def _lock_series(series_id: int) -> Series:
+    query = sa.select(Series).where(Series.id == series_id).with_for_update().execution_options(populate_existing=True)
+    return db.session.execute(query).scalar_one()
+
+
+def _session_entry(session: course_credit.SessionCredit, parts: dict[int, tuple[int, int]]) -> dict:
+    event = session.event
+    part, of = parts.get(event.id, (None, None))
+    return {
+        "title": event.title,
+        "starts_at": event.starts_at.isoformat(),
+        "timezone": event.timezone,
+        "part": part,
+        "of": of,
+        "minutes": session.minutes,
+    }
+
+
+def finalise_course(series: Series, *, host: Host, now: datetime) -> list[CourseCertificate]:
+    """Issue a course certificate to every confirmed enrolment that met the course's credit rule and has none,
+    and mail each. Run again, it issues only to people who qualified since: one per enrolment, ever (the unique
+    constraint on enrolment_id is the backstop). CertificateError "not_a_course", "course_no_contact_hours",
+    "course_not_ended" or "course_nobody_qualifies"."""
+    # The lock makes a second finalise (a double click, a co-host) wait and then find these certificates.
+    series = _lock_series(series.id)
+    check_course_finalise(series, now)
+    qualifying = queries.list_course_qualifying(series)
+    if not qualifying:
+        raise CertificateError("course_nobody_qualifies")
+    parts = series_queries.parts_of(series.sessions)
+    held = [e for e in series.sessions if course_credit.took_place(e)]
+    year = held[-1].starts_at.year
+    sequence = queries.count_for_series(series.id)
+    # A course's sessions share one issuer: the site's (an event's own signer is for single events).
+    settings = site_issuer_settings()
+    issued = []
+    for enrolment, result in qualifying:
+        sequence += 1
+        certificate = CourseCertificate(
+            enrolment=enrolment,
+            series_id=series.id,
+            number=f"C{year}-{series.id:04d}-{sequence:04d}",
+            name=enrolment.name,
+            series_title=series.title,
+            contact_hours=series.contact_hours,
+            sessions=[_session_entry(s, parts) for s in result.attended],
+            total_minutes=result.total_minutes,
+            zone=enrolment.zone,
+            issued_at=now,
+            issued_by=host.email,
+            **settings,
+        )
+        db.session.add(certificate)
+        issued.append(certificate)
+    db.session.flush()
+    for certificate in issued:
+        notifications.queue_course_issued(certificate, now=now)
+    return issued

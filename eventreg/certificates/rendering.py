@@ -2,13 +2,15 @@
 verification URL's QR code drawn by segno as an inline SVG, and the
 site's logo and accent colour (certificates/logos.py) as a data: URI and a CSS colour: no network, no image files."""
 
+from datetime import datetime
+
 import segno
 from flask import render_template
 
 from eventreg import timezones
 from eventreg.certificates import operations
-from eventreg.certificates.models import Certificate
-from eventreg.certificates.notifications import hours_label, verify_url
+from eventreg.certificates.models import Certificate, CourseCertificate
+from eventreg.certificates.notifications import course_verify_url, hours_label, verify_url
 from eventreg.core.pdf import render_pdf
 
 
@@ -35,4 +37,47 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
 
 def filename(certificate: Certificate) -> str:
+    return f"certificate-{certificate.number}.pdf"
+
+
+def course_sessions(certificate: CourseCertificate) -> list[dict]:
+    """The sessions a course certificate lists, each with its date in the person's zone, its part, and its own
+    title where it has one other than the course's."""
+    listed = []
+    for entry in certificate.sessions:
+        starts_at = datetime.fromisoformat(entry["starts_at"])
+        part = f"Part {entry['part']} of {entry['of']}" if entry.get("part") else ""
+        title = "" if entry["title"] == certificate.series_title else entry["title"]
+        listed.append({"date": timezones.local_date(starts_at, certificate.zone), "title": title, "part": part})
+    return listed
+
+
+def course_dates(certificate: CourseCertificate) -> str:
+    """ "4 March 2025" or "4 March 2025 to 25 March 2025": the first and last session attended."""
+    if not certificate.sessions:
+        return ""
+    first, last = (datetime.fromisoformat(certificate.sessions[i]["starts_at"]) for i in (0, -1))
+    first_text, last_text = (timezones.local_date(t, certificate.zone) for t in (first, last))
+    return first_text if first_text == last_text else f"{first_text} to {last_text}"
+
+
+def course_certificate_html(certificate: CourseCertificate) -> str:
+    url = course_verify_url(certificate)
+    return render_template(
+        "certificates/course_pdf.html",
+        certificate=certificate,
+        sessions=course_sessions(certificate),
+        dates=course_dates(certificate),
+        hours=hours_label(certificate.contact_hours),
+        verify_url=url,
+        qr=qr_data_uri(url),
+        look=operations.look(),
+    )
+
+
+def course_certificate_pdf(certificate: CourseCertificate) -> bytes:
+    return render_pdf(course_certificate_html(certificate))
+
+
+def course_filename(certificate: CourseCertificate) -> str:
     return f"certificate-{certificate.number}.pdf"

@@ -18,16 +18,20 @@ from eventreg.certificates.forms import (
     SettingsForm,
     SignerForm,
 )
-from eventreg.certificates.models import Certificate, normalise_code
-from eventreg.certificates.notifications import hours_label
+from eventreg.certificates.models import Certificate, CourseCertificate, normalise_code
+from eventreg.certificates.notifications import hours_label, read_course_download_token
 from eventreg.certificates.operations import CertificateError
 from eventreg.core import pdf, requests
 from eventreg.core.extensions import db
 from eventreg.core.inputs import MAX_ID
 from eventreg.events.models import Event
+from eventreg.hosts import queries as host_queries
 from eventreg.hosts.access import managed_event
 from eventreg.registrations import links
 from eventreg.registrations.models import Registration
+from eventreg.series import credit as course_credit
+from eventreg.series import queries as series_queries
+from eventreg.series.models import Series
 
 bp = Blueprint("certificates", __name__)
 log = logging.getLogger(__name__)
@@ -66,7 +70,13 @@ def render_index(event: Event, signer_form: SignerForm, status: int = 200):
         signer_form=signer_form,
         site=operations.site_issuer_settings(),
         chosen=operations.issuer_settings(event),
+        course=_course_of(event),
     ), status
+
+
+def _course_of(event: Event) -> Series | None:
+    """The course this event is a session of: its certificate is the course's, not the session's."""
+    return event.series if event.series is not None and event.series.is_course else None
 
 
 @bp.get(HOST)
@@ -113,7 +123,9 @@ def finalise(event_id: int):
             flash(f"{count} certificate{'s' if count != 1 else ''} issued and emailed.")
             return redirect(url_for("certificates.index", event_id=event.id), code=303)
     else:
-        if not event.offers_certificate:
+        if _course_of(event) is not None:
+            error = CertificateError("course_session", title=event.series.title).message
+        elif not event.offers_certificate:
             error = CertificateError("no_contact_hours").message
         elif not event.has_ended(clock.now()):
             error = CertificateError("not_ended").message
@@ -125,6 +137,7 @@ def finalise(event_id: int):
         qualifying=queries.list_qualifying(event),
         required_minutes=credit.required_minutes(event),
         already=queries.count_for_event(event.id),
+        course=_course_of(event),
     ), 409 if error and request.method == "POST" else 200
 
 
@@ -176,6 +189,112 @@ def revoke(event_id: int, certificate_id: int):
 def host_download(event_id: int, certificate_id: int):
     event = managed_event(event_id)
     return pdf_response(event_certificate(event, certificate_id))
+
+
+# A course's certificates: one per enrolment, for the whole course
+SERIES_HOST = "/host/series/<int:series_id>/certificates"
+
+
+def managed_series(series_id: int) -> Series:
+    """The course if the signed-in host may issue its certificates: an admin, the host who made it, or one who
+    manages every one of its sessions. 404 otherwise, so ids reveal nothing."""
+    series = series_queries.get_series(series_id) if 0 < series_id <= MAX_ID else None
+    if series is None or not current_user.is_authenticated:
+        abort(404)
+    sessions = series.sessions
+    if not (
+        current_user.is_admin
+        or series.created_by_id == current_user.id
+        or (sessions and all(host_queries.can_manage(current_user, e) for e in sessions))
+    ):
+        abort(404)
+    return series
+
+
+def _course_certificate(series: Series, certificate_id: int) -> CourseCertificate:
+    certificate = db.session.get(CourseCertificate, certificate_id) if 0 < certificate_id <= MAX_ID else None
+    if certificate is None or certificate.series_id != series.id:
+        abort(404)
+    return certificate
+
+
+def _course_refusal(series: Series) -> str | None:
+    try:
+        operations.check_course_finalise(series, clock.now())
+    except CertificateError as refused:
+        return refused.message
+    return None
+
+
+@bp.get(SERIES_HOST)
+@login_required
+def course_index(series_id: int):
+    series = managed_series(series_id)
+    credits = queries.list_course_credits(series) if series.is_course else []
+    issued = {c.enrolment_id: c for c in queries.list_for_series(series)}
+    return render_template(
+        "certificates/course_index.html",
+        series=series,
+        credits=credits,
+        issued=issued,
+        rule=course_credit.rule_text(series),
+        refusal=_course_refusal(series),
+        qualifying=sum(1 for e, c in credits if c.met and e.id not in issued),
+        sessions=series_queries.sessions(series),
+    )
+
+
+@bp.route(f"{SERIES_HOST}/finalise", methods=["GET", "POST"])
+@login_required
+def course_finalise(series_id: int):
+    """Finalising mails everyone it issues to, so it is asked first, with the list of who that is."""
+    series = managed_series(series_id)
+    form = FinaliseForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            issued = operations.finalise_course(series, host=current_user, now=clock.now())
+        except CertificateError as refused:
+            error = refused.message
+        else:
+            count = len(issued)
+            fields = {"series_id": series.id, "issued": count}
+            requests.after_commit(lambda: log.info("course certificates issued", extra=fields))
+            flash(f"{count} course certificate{'s' if count != 1 else ''} issued and emailed.")
+            return redirect(url_for("certificates.course_index", series_id=series.id), code=303)
+    else:
+        error = _course_refusal(series)
+    return render_template(
+        "certificates/course_finalise.html",
+        series=series,
+        form=form,
+        error=error,
+        rule=course_credit.rule_text(series),
+        qualifying=queries.list_course_qualifying(series) if series.is_course else [],
+        already=queries.count_for_series(series.id),
+    ), 409 if error and request.method == "POST" else 200
+
+
+@bp.get(f"{SERIES_HOST}/<int:certificate_id>/certificate.pdf")
+@login_required
+def course_host_download(series_id: int, certificate_id: int):
+    certificate = _course_certificate(managed_series(series_id), certificate_id)
+    return pdf.download(rendering.course_certificate_html(certificate), filename=rendering.course_filename(certificate))
+
+
+@bp.get("/c/<signed>/certificate.pdf")
+def course_download(signed: str):
+    """The course certificate from its mailed link (only ever sent to the enrolled address)."""
+    payload = read_course_download_token(signed)
+    certificate = db.session.get(CourseCertificate, payload[0]) if payload and 0 < payload[0] <= MAX_ID else None
+    if certificate is None or certificate.code != payload[1]:
+        abort(404)
+    if certificate.is_revoked:
+        page = render_template("certificates/revoked_course_download.html", certificate=certificate)
+        return page, 410, {"Cache-Control": "private, no-store"}
+    return pdf.download(rendering.course_certificate_html(certificate), filename=rendering.course_filename(certificate))
 
 
 # The site's settings, for admins
@@ -318,7 +437,18 @@ def verify(code: str):
     revocation shows at once, and every lookup counts towards the client's limit (core/ratelimits.py)."""
     normalised = normalise_code(code)
     certificate = queries.get_by_code(normalised) if normalised else None
-    if certificate is None:
+    course_certificate = queries.get_course_certificate_by_code(normalised) if normalised and not certificate else None
+    if course_certificate is not None:
+        response = Response(
+            render_template(
+                "certificates/verify_course.html",
+                certificate=course_certificate,
+                dates=rendering.course_dates(course_certificate),
+                sessions=rendering.course_sessions(course_certificate),
+                hours=hours_label(course_certificate.contact_hours),
+            )
+        )
+    elif certificate is None:
         response = Response(render_template("certificates/unknown.html", code=code[:40]), 404)
     else:
         response = Response(

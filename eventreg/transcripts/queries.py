@@ -11,6 +11,7 @@ from eventreg.events.models import Event
 from eventreg.hosts import queries as host_queries
 from eventreg.hosts.models import Host
 from eventreg.registrations.models import Registration, RegistrationStatus
+from eventreg.series.models import Enrolment
 
 # Every zone's wall clock lies within 14 hours of UTC: a local date's events start inside this margin of it.
 ZONE_MARGIN = timedelta(hours=14)
@@ -68,3 +69,10 @@ def list_report_registrations(events: list[Event]) -> list[Registration]:
         .order_by(Registration.name, Registration.email)
     )
     return sorted(rows, key=lambda r: order[r.event_id])
+
+
+def list_enrolments(ids: list[int]) -> list[Enrolment]:
+    if not ids:
+        return []
+    query = sa.select(Enrolment).where(Enrolment.id.in_(ids)).options(sa.orm.selectinload(Enrolment.registrations))
+    return list(db.session.scalars(query))

@@ -46,15 +46,15 @@ def _transcript(signed: str) -> dict:
     email = _email_from_link(signed)
     registrations = queries.list_attended(email)
     # By each event's own date, as the years are counted: what happened on 31 December comes before 1 January.
-    attendances = sorted(
-        (records.attendance_of(r) for r in registrations), key=lambda a: (a.local_date, a.event.starts_at)
-    )
+    # A course is one line with its sessions under it (records.group_courses), its hours counted once.
+    attendances = records.group_courses(records.attendance_of(r) for r in registrations)
     return {
         "email": email,
         "name": registrations[-1].name if registrations else "",
         "attendances": attendances,
         "totals": records.year_totals(attendances),
         "certificates": records.certificate_links(registrations),
+        "course_certificates": records.course_certificate_links(attendances),
         "signed": signed,
     }
 
@@ -68,7 +68,7 @@ def show(link: str):
 @bp.get("/transcript/<link>/transcript.csv")
 def download_csv(link: str):
     context = _transcript(link)
-    body = exports.transcript_csv(context["attendances"], context["certificates"])
+    body = exports.transcript_csv(context["attendances"], context["certificates"], context["course_certificates"])
     return _download(body.encode("utf-8"), "text/csv; charset=utf-8", "transcript.csv")
 
 
@@ -126,7 +126,8 @@ def ce_report_csv():
         first, last = form.dates
         events, name = queries.list_events_between(current_user, first, last), f"ce-report-{first}-to-{last}.csv"
     attendances = [records.attendance_of(r) for r in queries.list_report_registrations(events)]
-    return _download(exports.ce_report_csv(attendances).encode("utf-8"), "text/csv; charset=utf-8", name)
+    courses = records.report_courses(attendances, events)
+    return _download(exports.ce_report_csv(attendances, courses).encode("utf-8"), "text/csv; charset=utf-8", name)
 
 
 def _event_choices(form: CeReportForm) -> None:

@@ -16,7 +16,7 @@ def wall(*parts: int) -> datetime:
 
 COLUMNS = [
     "Event", "Event date (event's time zone)", "Event time zone", "Name", "Email", "Registration",
-    "Attendance record", "Minutes attended", "Required minutes", "Credit rule met", "Hours earned",
+    "Attendance record", "Minutes attended", "Required minutes", "Credit rule met", "Hours earned", "Kind", "Course",
 ]  # fmt: skip
 
 
