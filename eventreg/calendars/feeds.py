@@ -143,14 +143,24 @@ def _series_url_builder() -> Callable[[str], str]:
 
 def series_lines(topic: Topic | None, now: datetime) -> dict[int, str]:
     """For each session of a series in the feed: "Part 2 of 4 of <series title>: <its page>", the first line
-    of its DESCRIPTION. Parts count the series' published sessions by start, as the pages do (a cancelled
-    session has none). The SUMMARY stays the event's title, as in the registrant's invitation for it. Two
-    narrow reads, one when no event of the feed belongs to a series. Calendars may not import the series
-    package (its models know registrations): the series row is reached through the event's relationship."""
+    of its DESCRIPTION. The SUMMARY stays the event's title, as in the registrant's invitation for it. Two
+    narrow reads, one when no event of the feed belongs to a series."""
     in_feed = db.session.execute(
         _in_feed(sa.select(Event.series_id).where(Event.series_id.is_not(None)), topic, now).distinct()
     ).scalars()
-    series_ids = set(in_feed)
+    return _lines_of_series(set(in_feed))
+
+
+def session_series_lines(events: list[Event]) -> dict[int, str]:
+    """series_lines for these events (a personal feed's), in one query; none when no event is a session."""
+    lines = _lines_of_series({event.series_id for event in events if event.series_id is not None})
+    return {event.id: lines[event.id] for event in events if event.id in lines}
+
+
+def _lines_of_series(series_ids: set[int]) -> dict[int, str]:
+    """The series line of every published session of these series. Parts count the series' published sessions
+    by start, as the pages do (a cancelled session has none). Calendars may not import the series package (its
+    models know registrations): the series row is reached through the event's relationship."""
     if not series_ids:
         return {}
     series = Event.series.property.mapper.class_

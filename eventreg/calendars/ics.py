@@ -320,9 +320,9 @@ def _vevent(event: Event, *, uid: str, sequence: int, shown: _Shown) -> icalenda
     return vevent
 
 
-def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> icalendar.Event:
+def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str, series_line: str = "") -> icalendar.Event:
     """The public VEVENT: no ATTENDEE and no join link."""
-    shown = _public(event, event.state(now), page_url)
+    shown = _public(event, event.state(now), page_url, series_line)
     vevent = _vevent(event, uid=event_uid(event.id, domain), sequence=event.sequence, shown=shown)
     vevent.add("CREATED", event.created_at)
     vevent.add("LAST-MODIFIED", event.updated_at)
@@ -529,9 +529,12 @@ def feed(vevents: list[bytes], zones: dict[str, tuple[int, int]], *, name: str, 
     return calendar.replace(b"REFRESH-INTERVAL:", b"REFRESH-INTERVAL;VALUE=DURATION:", 1)
 
 
-def personal_vevent(event: Event, *, now: datetime, domain: str, page_url: str, join_url: str | None) -> bytes:
-    """A registrant's own feed entry: the public entry plus the join link (never cached: it is private)."""
-    vevent = build_vevent(event, now=now, domain=domain, page_url=page_url)
+def personal_vevent(
+    event: Event, *, now: datetime, domain: str, page_url: str, join_url: str | None, series_line: str = ""
+) -> bytes:
+    """A registrant's own feed entry: the public entry plus the join link (never cached: it is private).
+    `series_line`: feeds.session_series_lines, for a session of a series."""
+    vevent = build_vevent(event, now=now, domain=domain, page_url=page_url, series_line=series_line)
     if join_url and event.state(now) in (State.UPCOMING, State.LIVE):
         vevent["DESCRIPTION"] = f"Join: {join_url}\n\n{vevent['DESCRIPTION']}"
         if not event.has_place:

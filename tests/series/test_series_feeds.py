@@ -136,3 +136,22 @@ def test_personal_feed_holds_each_course_session_once(client, make_series, make_
     assert len(vevents) == 5
     assert len(session_entries(vevents, series)) == 4
     assert sorted(v.decoded("DTSTART").day for v in session_entries(vevents, series)) == [4, 11, 18, 25]
+
+
+def test_session_series_lines_give_a_personal_entry_its_part(app, make_series, make_event):
+    from eventreg.calendars import feeds, ics
+
+    series = make_series()
+    alone = make_event(title="Alone")
+    with app.test_request_context():
+        lines = feeds.session_series_lines([*series.sessions, alone])
+        assert sorted(lines) == sorted(s.id for s in series.sessions)
+        third = series.sessions[2]
+        entry = ics.personal_vevent(
+            third, now=third.starts_at, domain="eventreg.test", page_url="http://eventreg.test/x",
+            join_url="https://meet.example.org/j/1", series_line=lines[third.id],
+        )  # fmt: skip
+    (vevent,) = icalendar.Calendar.from_ical(b"BEGIN:VCALENDAR\r\n" + entry + b"END:VCALENDAR\r\n").walk("VEVENT")
+    description = str(vevent["DESCRIPTION"])
+    assert description.startswith("Join: https://meet.example.org/j/1\n\nPart 3 of 4 of ")
+    assert f"/series/{series.slug}" in description
