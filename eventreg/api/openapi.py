@@ -19,6 +19,7 @@ from eventreg.core.database import READ_ONLY_METHODS
 from eventreg.events.models import Status
 from eventreg.questions.models import QuestionType
 from eventreg.registrations.models import Accessibility, RegistrationStatus
+from eventreg.series.models import SeriesKind
 
 RATE_LIMIT_HEADERS = {
     "X-RateLimit-Limit": {
@@ -216,8 +217,35 @@ WEBHOOK_SCHEMAS = {
             "timezone": {"type": "string", "example": "America/New_York"},
             "url": {"type": "string", "format": "uri", "description": "The event's page."},
             "links": _links("event"),
+            "series": {
+                "oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/WebhookSeries"}],
+                "description": "The series (course or program) the event is a session of; null: none.",
+            },
         },
-        "required": ["id", "slug", "title", "status", "starts_at", "ends_at", "timezone", "url", "links"],
+        "required": ["id", "slug", "title", "status", "starts_at", "ends_at", "timezone", "url", "links", "series"],
+    },
+    "WebhookSeries": {
+        "type": "object",
+        "description": "The series an event is a session of, as the API's event shows it.",
+        "properties": {
+            "slug": {"type": "string"},
+            "title": {"type": "string"},
+            "kind": {"type": "string", "enum": list(SeriesKind.ALL)},
+            "part": {
+                "type": ["integer", "null"],
+                "description": "Part 2 of 4: 2; null for a cancelled or draft session.",
+            },
+            "of": {"type": ["integer", "null"], "description": "How many published sessions."},
+            "links": {
+                "type": "object",
+                "properties": {
+                    "page": {"type": "string", "format": "uri", "description": "The series' page."},
+                    "api": {"type": "string", "format": "uri", "description": "The series in the public API."},
+                },
+                "required": ["page", "api"],
+            },
+        },
+        "required": ["slug", "title", "kind", "part", "of", "links"],
     },
     "WebhookRegistration": {
         "type": "object",

@@ -8,17 +8,37 @@ from datetime import datetime
 from flask import url_for
 
 from eventreg import timezones
-from eventreg.events.models import Event, State
+from eventreg.events.models import Event, State, Status
 from eventreg.registrations.models import Registration, RegistrationStatus
+from eventreg.series import links as series_links
+from eventreg.series.links import SessionPart
+from eventreg.series.models import Series
 
 
 def _page_urls(slug: str) -> tuple[str, str]:
     return url_for("events.show", slug=slug, _external=True), url_for("calendars.download", slug=slug, _external=True)
 
 
-def public_event(event: Event, *, now: datetime, seats: tuple[int | None, int] | None, topics=None) -> dict:
+def _external(endpoint: str, **values) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+def series_field(part: SessionPart | None) -> dict | None:
+    """An event's `series`: null, or the series it is a session of and its part (series.links.series_data)."""
+    return series_links.series_data(part, build=_external)
+
+
+def public_event(
+    event: Event,
+    *,
+    now: datetime,
+    seats: tuple[int | None, int] | None,
+    topics=None,
+    part: SessionPart | None = None,
+) -> dict:
     """`seats`: (free seats or None for no limit, waiting) while registration is open (registrations.operations.
-    seat_counts_of), else None. `topics`: the event's, when read for a whole list at once."""
+    seat_counts_of), else None. `topics`: the event's, when read for a whole list at once. `part`: its series and
+    place there (series.links.sessions_series), None for an event of no series."""
     state = event.state(now)
     url, calendar_url = _page_urls(event.slug)
     free = seats[0] if seats else None
@@ -52,12 +72,13 @@ def public_event(event: Event, *, now: datetime, seats: tuple[int | None, int] |
         "contact_hours": event.contact_hours,
         "certificate": event.offers_certificate,
         "updated_at": event.updated_at,
+        "series": series_field(part),
     }
 
 
-def host_event(event: Event, *, now: datetime, seats, counts: dict[str, int]) -> dict:
+def host_event(event: Event, *, now: datetime, seats, counts: dict[str, int], part: SessionPart | None = None) -> dict:
     """The event for its hosts: the public fields (the archive link at any time), plus what only they see."""
-    shown = public_event(event, now=now, seats=seats)
+    shown = public_event(event, now=now, seats=seats, part=part)
     shown.update(
         archive_url=event.archive_url,
         join_url=event.join_url,
@@ -94,4 +115,50 @@ def registration(registration: Registration, *, position: int | None = None, ans
         "declined_at": registration.declined_at,
         "updated_at": registration.updated_at,
         "answers": list(answers),
+    }
+
+
+def series(series: Series, sessions: list[Event], *, now: datetime, confirmed: int = 0) -> dict:
+    """A series with its public sessions (published and cancelled, by start); `confirmed`: a course's confirmed
+    registrations (api.queries.confirmed_enrolments). Parts count published sessions, as the pages do."""
+    counted = [session for session in sessions if session.status != Status.CANCELLED]
+    numbers = {session.id: n for n, session in enumerate(counted, start=1)}
+    seats_left = max(series.capacity - confirmed, 0) if series.is_course and series.capacity is not None else None
+    return {
+        "slug": series.slug,
+        "title": series.title,
+        "kind": series.kind,
+        "kind_label": series.kind_label,
+        "summary": series.summary or "",
+        "description": series.description or "",
+        "timezone": series.timezone,
+        "url": series_links.series_url(series.slug, external=True),
+        "capacity": series.capacity if series.is_course else None,
+        "seats_left": seats_left,
+        "is_full": seats_left == 0,
+        "requires_approval": series.requires_approval,
+        "credit_rule": series.credit_rule,
+        "credit_sessions": series.credit_sessions,
+        "credit_minutes": series.credit_minutes,
+        "contact_hours": series.contact_hours,
+        "certificate": series.offers_certificate,
+        "sessions": [
+            {
+                "id": session.id,
+                "slug": session.slug,
+                "title": session.title,
+                "part": numbers.get(session.id),
+                "status": session.status,
+                "state": session.state(now),
+                "starts_at": session.starts_at,
+                "ends_at": session.ends_at,
+                "timezone": session.timezone,
+                "date": timezones.format_long_date(timezones.to_zone(session.starts_at, session.timezone)),
+                "time_line": timezones.time_range(session.starts_at, session.ends_at, session.timezone),
+                "url": url_for("events.show", slug=session.slug, _external=True),
+                "links": {"api": url_for("api.get_event", slug=session.slug, _external=True)},
+            }
+            for session in sessions
+        ],
+        "updated_at": series.updated_at,
     }

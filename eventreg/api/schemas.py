@@ -19,6 +19,7 @@ from eventreg.events.operations import RESERVED_SLUGS
 from eventreg.hosts.forms import SLUG_PATTERN
 from eventreg.questions.models import QuestionType
 from eventreg.registrations.models import MAX_DECISION_NOTE, RegistrationStatus
+from eventreg.series.models import CreditRule, SeriesKind
 from eventreg.timezones import EARLIEST_YEAR, LATEST_YEAR
 
 MAX_MINUTES = int(rules.MAX_DURATION.total_seconds()) // 60  # no event lasts longer
@@ -196,6 +197,34 @@ class TopicListSchema(Schema):
     topics = fields.List(fields.Nested(TopicSchema), required=True)
 
 
+class SeriesLinksSchema(Schema):
+    page = fields.String(required=True, metadata={"description": "The series' page, with its one Register."})
+    api = fields.String(required=True, metadata={"description": "The series in this API."})
+
+
+class EventSeriesSchema(Schema):
+    """The series an event is a session of."""
+
+    slug = fields.String(required=True, metadata={"example": "four-tuesdays-of-readers-advisory"})
+    title = fields.String(required=True)
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(SeriesKind.ALL),
+        metadata={"description": "course: one registration covers every session; program: each session is "
+                  "registered on its own."},
+    )  # fmt: skip
+    part = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Its number among the published sessions by start (Part 2 of 4); null for a "
+                  "cancelled or draft session.", "example": 2},
+    )  # fmt: skip
+    of = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "How many published sessions.", "example": 4}
+    )
+    links = fields.Nested(SeriesLinksSchema, required=True)
+
+
 class EventSchema(Schema):
     """An event as the public pages show it: never the join link."""
 
@@ -251,6 +280,12 @@ class EventSchema(Schema):
         metadata={"description": "A certificate of completion is offered (exactly when contact_hours is set)."},
     )
     updated_at = Instant(required=True)
+    series = fields.Nested(
+        EventSeriesSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The series (course or program) this event is a session of; null: none."},
+    )
 
 
 class EventListSchema(Schema):
@@ -267,6 +302,89 @@ class EventListArgs(QueryArgs):
     from_ = Instant(data_key="from", metadata={"description": "Events starting at or after this instant."})
     to = Instant(metadata={"description": "Events starting before this instant."})
     updated_since = Instant(metadata={"description": "Events changed at or after this instant."})
+    cursor = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Opaque: only from a `next` link (a made-up one is a 400)."},
+    )
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class SessionLinksSchema(Schema):
+    api = fields.String(required=True, metadata={"description": "The session as an event in this API."})
+
+
+class SessionSchema(Schema):
+    """A session of a series, in short: the event resource has the rest."""
+
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    part = fields.Integer(required=True, allow_none=True, metadata={"description": "null: cancelled."})
+    status = fields.String(required=True, validate=validate.OneOf(Status.ALL))
+    state = fields.String(
+        required=True, validate=validate.OneOf([State.UPCOMING, State.LIVE, State.PASSED, State.CANCELLED])
+    )
+    starts_at = Instant(required=True)
+    ends_at = Instant(required=True)
+    timezone = fields.String(required=True, metadata={"example": "America/New_York"})
+    date = fields.String(required=True, metadata={"example": "Tuesday 4 March 2025"})
+    time_line = fields.String(required=True)
+    url = fields.String(required=True, metadata={"description": "The session's page."})
+    links = fields.Nested(SessionLinksSchema, required=True)
+
+
+class SeriesSchema(Schema):
+    """A series: a course (one registration covers every session; seats and credit are the course's) or a
+    recurring program (each session registered on its own). Its sessions are events."""
+
+    slug = fields.String(required=True, metadata={"example": "four-tuesdays-of-readers-advisory"})
+    title = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(SeriesKind.ALL))
+    kind_label = fields.String(required=True, metadata={"example": "Course"})
+    summary = fields.String(required=True)
+    description = fields.String(required=True, metadata={"description": "Markdown."})
+    timezone = fields.String(required=True, metadata={"description": "The zone its sessions' pattern is written in."})
+    url = fields.String(required=True, metadata={"description": "The series' page, with its one Register."})
+    capacity = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "A course's seats; null: no limit, or a program."}
+    )
+    seats_left = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "A course's free seats; null: no limit, or a program."}
+    )
+    is_full = fields.Boolean(required=True, metadata={"description": "New course registrations wait for a seat."})
+    requires_approval = fields.Boolean(required=True, metadata={"description": "A host approves each registration."})
+    credit_rule = fields.String(
+        required=True,
+        validate=validate.OneOf(CreditRule.ALL),
+        metadata={"description": "What a course registrant attends for the course's credit: all sessions, some "
+                  "(credit_sessions of them) or minutes (credit_minutes in all)."},
+    )  # fmt: skip
+    credit_sessions = fields.Integer(required=True, allow_none=True)
+    credit_minutes = fields.Integer(required=True, allow_none=True)
+    contact_hours = Hours(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The course certificate's contact hours; null: no course certificate.",
+                  "example": "4.00"},
+    )  # fmt: skip
+    certificate = fields.Boolean(required=True, metadata={"description": "A course certificate is offered."})
+    sessions = fields.List(
+        fields.Nested(SessionSchema),
+        required=True,
+        metadata={"description": "Published and cancelled sessions, by start."},
+    )
+    updated_at = Instant(required=True)
+
+
+class SeriesListSchema(Schema):
+    series = fields.List(fields.Nested(SeriesSchema), required=True)
+    next = fields.String(
+        required=True, allow_none=True, metadata={"description": "The next page's URL (also in the Link header)."}
+    )
+
+
+class SeriesListArgs(QueryArgs):
+    kind = fields.String(validate=validate.OneOf(SeriesKind.ALL), metadata={"description": "course or program."})
     cursor = fields.String(
         validate=validate.Length(max=200),
         metadata={"description": "Opaque: only from a `next` link (a made-up one is a 400)."},

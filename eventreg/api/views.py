@@ -33,6 +33,8 @@ from eventreg.registrations import operations as seats
 from eventreg.registrations import queries as registration_queries
 from eventreg.registrations.models import Registration
 from eventreg.registrations.operations import RegistrationError
+from eventreg.series import links as series_links
+from eventreg.series.models import Series
 
 PREFIX = "/api/v1"
 LINK_HEADER = {
@@ -146,7 +148,11 @@ def list_events(when, limit, topic=None, q="", from_=None, to=None, updated_sinc
     counts, topics = _seat_counts(events, now), api_queries.topics_of(events)
     next_cursor = cursors.encode(events[-1].starts_at, events[-1].id) if more else None
     url, headers = _next_link(next_cursor, ("when", "topic", "q", "from", "to", "updated_since", "limit"))
-    shown = [present.public_event(e, now=now, seats=counts.get(e.id), topics=topics[e.id]) for e in events]
+    parts = series_links.sessions_series(events)
+    shown = [
+        present.public_event(e, now=now, seats=counts.get(e.id), topics=topics[e.id], part=parts.get(e.id))
+        for e in events
+    ]
     body = {"events": shown, "next": url}
     return body, 200, headers
 
@@ -159,7 +165,39 @@ def get_event(slug: str):
     """One published or cancelled event, by its slug (as in its page's address)."""
     event = queries.get_public_event(slug)
     now = clock.now()
-    return present.public_event(event, now=now, seats=_seat_counts([event], now).get(event.id))
+    part = series_links.sessions_series([event]).get(event.id)
+    return present.public_event(event, now=now, seats=_seat_counts([event], now).get(event.id), part=part)
+
+
+def _shown_series(series: list) -> list[dict]:
+    sessions, confirmed = api_queries.public_sessions_of(series), api_queries.confirmed_enrolments(series)
+    now = clock.now()
+    return [present.series(one, sessions[one.id], now=now, confirmed=confirmed.get(one.id, 0)) for one in series]
+
+
+@public.route("/series", methods=["GET"])
+@public.arguments(s.SeriesListArgs, location="query", as_kwargs=True, error_status_code=400)
+@public.response(200, s.SeriesListSchema, headers=LINK_HEADER)
+@caching.public
+def list_series(limit, kind=None, cursor=None):
+    """Series (courses and recurring programs) with a published or cancelled session, oldest first, each with
+    its sessions. Page through with the `next` link (or the Link header) until it is null."""
+    query = api_queries.public_series_query(kind)
+    series, more = _page(query, limit, cursor, lambda c: Series.id > cursors.decode_id(c))
+    url, headers = _next_link(cursors.encode(series[-1].id) if more else None, ("kind", "limit"))
+    return {"series": _shown_series(series), "next": url}, 200, headers
+
+
+@public.route("/series/<slug>", methods=["GET"])
+@public.response(200, s.SeriesSchema)
+@documented_errors(public, 404)
+@caching.public
+def get_series(slug: str):
+    """One series, by its slug (as in its page's address), with its sessions."""
+    series = api_queries.get_public_series(slug)
+    if series is None:
+        fail(404)
+    return _shown_series([series])[0]
 
 
 @public.route("/topics", methods=["GET"])
@@ -215,7 +253,8 @@ def _managed_event(event_id: int) -> Event:
 def _host_event(event: Event, now=None) -> dict:
     now = now or clock.now()
     counts = registration_queries.counts_by_status([event.id])[event.id]
-    return present.host_event(event, now=now, seats=_seat_counts([event], now).get(event.id), counts=counts)
+    part = series_links.sessions_series([event]).get(event.id)
+    return present.host_event(event, now=now, seats=_seat_counts([event], now).get(event.id), counts=counts, part=part)
 
 
 def _invalid(field: str, message: str, code: str = "invalid_input"):
@@ -289,7 +328,10 @@ def list_managed_events(limit, cursor=None, status=None, starts_after=None, star
     now = clock.now()
     counts = registration_queries.counts_by_status([e.id for e in events])
     free = _seat_counts(events, now)
-    shown = [present.host_event(e, now=now, seats=free.get(e.id), counts=counts[e.id]) for e in events]
+    parts = series_links.sessions_series(events)
+    shown = [
+        present.host_event(e, now=now, seats=free.get(e.id), counts=counts[e.id], part=parts.get(e.id)) for e in events
+    ]
     carried = ("status", "starts_after", "starts_before", "limit")
     url, headers = _next_link(cursors.encode(events[-1].id) if more else None, carried)
     return {"events": shown, "next": url}, 200, headers

@@ -264,11 +264,13 @@ def _add_time(vevent: icalendar.Event, name: str, instant: datetime, zone: str) 
         vevent.add(name, _local(instant, zone), parameters={"TZID": zone})
 
 
-def _description(event: Event, state: str, page_url: str) -> str:
+def _description(event: Event, state: str, page_url: str, series_line: str = "") -> str:
     text = event.summary or ""
     if event.description:
         # A description that already opens with the summary (the demo's do) would say it twice.
         text = event.description if event.description.startswith(text) else f"{text}\n\n{event.description}"
+    if series_line:  # "Part 2 of 4 of <series>: <its page>" (feeds.series_lines), first, where a glance finds it
+        text = f"{series_line}\n\n{text}".strip()
     if state == State.PASSED:
         if event.archive_url:
             return f"This event has passed. Watch the recording: {event.archive_url}\n\n{text}".strip()
@@ -288,10 +290,10 @@ class _Shown:
     url: str | None
 
 
-def _public(event: Event, state: str, page_url: str) -> _Shown:
+def _public(event: Event, state: str, page_url: str, series_line: str = "") -> _Shown:
     """The public entry's text: no join link; a passed event's entry points to its archive when it has one."""
     return _Shown(
-        description=_description(event, state, page_url),
+        description=_description(event, state, page_url, series_line),
         status="CANCELLED" if event.status == Status.CANCELLED else "CONFIRMED",
         location=event.location if event.has_place else None,
         url=event.archive_url if state == State.PASSED and event.archive_url else page_url,
@@ -318,9 +320,9 @@ def _vevent(event: Event, *, uid: str, sequence: int, shown: _Shown) -> icalenda
     return vevent
 
 
-def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> icalendar.Event:
+def build_vevent(event: Event, *, now: datetime, domain: str, page_url: str, series_line: str = "") -> icalendar.Event:
     """The public VEVENT: no ATTENDEE and no join link."""
-    shown = _public(event, event.state(now), page_url)
+    shown = _public(event, event.state(now), page_url, series_line)
     vevent = _vevent(event, uid=event_uid(event.id, domain), sequence=event.sequence, shown=shown)
     vevent.add("CREATED", event.created_at)
     vevent.add("LAST-MODIFIED", event.updated_at)
@@ -358,12 +360,12 @@ def _time_line(name: str, instant: datetime, zone: str, tzid: str) -> str:
     return f"{name};{tzid}:{local:%Y%m%dT%H%M%S}" if tzid else f"{name}:{local:%Y%m%dT%H%M%S}Z"
 
 
-def public_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> bytes:
+def public_vevent(event: Event, *, now: datetime, domain: str, page_url: str, series_line: str = "") -> bytes:
     """serialize(build_vevent(...)), byte for byte, written line by line: building and serializing through
     icalendar's objects was most of a cold feed's time. The lines come in icalendar's order (its canonical
     properties first, then the others by name) and text is escaped by icalendar's vText; a property test
-    holds the two equal."""
-    shown = _public(event, event.state(now), page_url)
+    holds the two equal. `series_line` opens the DESCRIPTION of a session of a series (feeds.series_lines)."""
+    shown = _public(event, event.state(now), page_url, series_line)
     tzid = _tzid(event.timezone)
     lines = [
         "BEGIN:VEVENT",
@@ -469,9 +471,9 @@ def cached_vevent(key: tuple) -> bytes | None:
     return _vevents.get(key)
 
 
-def keep_vevent(key: tuple, event: Event, *, now: datetime, domain: str, page_url: str) -> bytes:
-    """Build the event's public VEVENT and keep it under `key`."""
-    return _vevents.put(key, public_vevent(event, now=now, domain=domain, page_url=page_url))
+def keep_vevent(key: tuple, event: Event, *, now: datetime, domain: str, page_url: str, series_line: str = "") -> bytes:
+    """Build the event's public VEVENT and keep it under `key` (which must hold the series_line too)."""
+    return _vevents.put(key, public_vevent(event, now=now, domain=domain, page_url=page_url, series_line=series_line))
 
 
 def event_vevent(event: Event, *, now: datetime, domain: str, page_url: str) -> bytes:
@@ -527,9 +529,12 @@ def feed(vevents: list[bytes], zones: dict[str, tuple[int, int]], *, name: str, 
     return calendar.replace(b"REFRESH-INTERVAL:", b"REFRESH-INTERVAL;VALUE=DURATION:", 1)
 
 
-def personal_vevent(event: Event, *, now: datetime, domain: str, page_url: str, join_url: str | None) -> bytes:
-    """A registrant's own feed entry: the public entry plus the join link (never cached: it is private)."""
-    vevent = build_vevent(event, now=now, domain=domain, page_url=page_url)
+def personal_vevent(
+    event: Event, *, now: datetime, domain: str, page_url: str, join_url: str | None, series_line: str = ""
+) -> bytes:
+    """A registrant's own feed entry: the public entry plus the join link (never cached: it is private).
+    `series_line`: feeds.session_series_lines, for a session of a series."""
+    vevent = build_vevent(event, now=now, domain=domain, page_url=page_url, series_line=series_line)
     if join_url and event.state(now) in (State.UPCOMING, State.LIVE):
         vevent["DESCRIPTION"] = f"Join: {join_url}\n\n{vevent['DESCRIPTION']}"
         if not event.has_place:

@@ -14,6 +14,7 @@ from eventreg.embeds.forms import EmbedForm
 from eventreg.embeds.options import EmbedError
 from eventreg.events import queries
 from eventreg.registrations import operations as seats
+from eventreg.series import links as series_links
 
 bp = Blueprint("embeds", __name__)
 
@@ -41,6 +42,7 @@ def events():
         "embeds/events.html",
         events=shown,
         seats=seats.seat_counts_of(shown, now=now),
+        parts=series_links.parts_shown(shown),
         topic=topic,
         theme=options.theme,
     )

@@ -7,6 +7,8 @@ from eventreg.core.extensions import db
 from eventreg.events import month as months
 from eventreg.events import queries
 from eventreg.registrations.pages import event_page_context, list_seats
+from eventreg.series import links as series_links
+from eventreg.series import queries as series_queries
 from eventreg.timezones import to_zone
 
 bp = Blueprint("events", __name__)
@@ -47,12 +49,13 @@ def month():
     if shown is None:
         abort(404)
     year, number = shown
-    events = db.session.scalars(queries.list_starting_between(*months.utc_span(year, number))).all()
+    events = list(db.session.scalars(queries.list_starting_between(*months.utc_span(year, number))))
     return render_template(
         "events/month.html",
         year=year,
         month=number,
-        weeks=months.weeks(year, number, list(events), zone),
+        weeks=months.weeks(year, number, events, zone),
+        parts=series_links.parts_shown(events),
         previous=months.shift(year, number, -1),
         following=months.shift(year, number, 1),
         today=today,
@@ -63,7 +66,10 @@ def month():
 @caching.public
 def show(slug: str):
     # The same for every visitor: the registration form, with its CSRF token, is a page of its own.
-    return render_template("events/show.html", **event_page_context(queries.get_public_event(slug)))
+    event = queries.get_public_event(slug)
+    part = series_links.part_of(event)
+    sessions = series_queries.public_sessions(event.series) if part else []
+    return render_template("events/show.html", **event_page_context(event), part=part, sessions=sessions)
 
 
 def _event_list(kind: str, *, topic_slug: str | None):
@@ -81,6 +87,7 @@ def _event_list(kind: str, *, topic_slug: str | None):
         kind=kind,
         pagination=pagination,
         seats=list_seats(pagination.items, now=now) if kind == "upcoming" else {},
+        parts=series_links.parts_shown(pagination.items),
         topic=topic,
         topics=queries.list_topics(),
         q=q,

@@ -20,6 +20,7 @@ from eventreg.core.links import external_url
 from eventreg.events.models import Event
 from eventreg.hosts.models import Host, event_hosts
 from eventreg.questions import queries as question_queries
+from eventreg.series import links as series_links
 from eventreg.webhooks import network
 from eventreg.webhooks.models import EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 
@@ -187,6 +188,8 @@ def event_data(event: Event) -> dict:
         "timezone": event.timezone,
         "url": external_url("events.show", slug=event.slug),
         "links": {"api": external_url("api_host.get_managed_event", event_id=event.id)},
+        # The series it is a session of, as the API's event shows it (one query, none for an event of no series).
+        "series": series_links.series_data(series_links.sessions_series([event]).get(event.id), build=external_url),
     }
 
 

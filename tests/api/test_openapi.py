@@ -3,6 +3,7 @@ sends generated requests (reads and writes, with a real read-write token) and ch
 
 import re
 import uuid
+from datetime import date, time
 from decimal import Decimal
 
 import hypothesis
@@ -27,6 +28,8 @@ from eventreg.core.security import CONTENT_SECURITY_POLICY
 from eventreg.events.operations import RESERVED_SLUGS
 from eventreg.events.rules import EventError, check_contact_hours
 from eventreg.hosts.forms import SLUG_PATTERN
+from eventreg.series import operations as series_operations
+from eventreg.series import rules as series_rules
 from eventreg.timezones import canonical_zones
 from eventreg.webhooks import operations as webhook_operations
 from eventreg.webhooks.models import EVENT_TYPES
@@ -38,7 +41,7 @@ CHECKS = [
 POSITIVE_EXAMPLES = 25
 NEGATIVE_EXAMPLES = 10
 # Any text is a possible slug, and the topics take no input: no request to these breaks the document's rules.
-NOTHING_TO_NEGATE = {"GET /api/v1/events/{slug}", "GET /api/v1/topics"}
+NOTHING_TO_NEGATE = {"GET /api/v1/events/{slug}", "GET /api/v1/series/{slug}", "GET /api/v1/topics"}
 
 
 def test_document_is_valid_openapi_3_1_and_describes_every_api_route(app, client):
@@ -77,7 +80,7 @@ def test_every_operation_is_named_and_lists_the_statuses_it_answers_with_their_h
     spec = client.get("/api/v1/openapi.json").get_json()
     operations = dict(operations_of(spec))
     ids = [operation["operationId"] for operation in operations.values()]
-    assert len(set(ids)) == len(ids) == 22  # 16, and the 6 of webhook endpoints (api/webhook_views.py)
+    assert len(set(ids)) == len(ids) == 24  # 18, and the 6 of webhook endpoints (api/webhook_views.py)
     assert {"listEvents", "getEvent", "createEvent", "addRegistration", "getRegistration"} <= set(ids)
     assert {"approveRegistration", "declineRegistration"} <= set(ids)
     for label, operation in operations.items():
@@ -220,6 +223,13 @@ def world(make_event, make_host, register, make_token, clock):
         allowed=frozenset({"127.0.0.1"}),
         now=clock.now(),
     )
+    # A published course, so that lists and events carry a series (series and event.series in the document).
+    series = series_operations.create_series(
+        host, title="World course", kind="course", timezone="America/New_York", now=clock.now(), capacity=10
+    )
+    pattern = series_rules.Pattern(date(2025, 3, 4), time(15), 60, "America/New_York", 2, 1)
+    series_operations.add_sessions(series, series_rules.plan(pattern), host, now=clock.now(), join_url=None)
+    series_operations.publish(series, now=clock.now())
     ids = {"event_id": event.id, "registration_id": registrations[0].id, "endpoint_id": endpoint.id}
     read_only = make_token(host, write=False, name="Catalog widget")
     return ids, {
@@ -257,7 +267,7 @@ def test_every_operation_answers_as_documented(app, world, db_session, mode, tok
         else [not_a_server_error, content_type_conformance, status_code_conformance, negative_data_rejection]
     )
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 22  # 16, and the 6 of webhook endpoints (api/webhook_views.py)
+    assert len(operations) == 24  # 18, and the 6 of webhook endpoints (api/webhook_views.py)
     for operation in operations:
 
         @hypothesis.settings(
