@@ -13,11 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urljoin
 
 import sqlalchemy as sa
 from flask import Response, current_app, url_for
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Request
 
 from eventreg.calendars import ics
@@ -133,11 +131,7 @@ def _in_feed(query: sa.Select, topic: Topic | None, now: datetime) -> sa.Select:
 
 def _series_url_builder() -> Callable[[str], str]:
     """slug -> the series page's URL (/series/<slug>, the `series` blueprint's show), one url_for per feed."""
-    try:
-        template = url_for("series.show", slug="__slug__", _external=True)
-    except BuildError:
-        # TODO(lead): the series blueprint comes with the enrol helper's branch; drop this once it is merged.
-        template = urljoin(url_for("events.upcoming", _external=True), "/series/__slug__")
+    template = url_for("series.show", slug="__slug__", _external=True)
     return lambda slug: template.replace("__slug__", slug)
 
 
@@ -148,16 +142,16 @@ def series_lines(topic: Topic | None, now: datetime) -> dict[int, str]:
     in_feed = db.session.execute(
         _in_feed(sa.select(Event.series_id).where(Event.series_id.is_not(None)), topic, now).distinct()
     ).scalars()
-    return _lines_of_series(set(in_feed))
+    return lines_of_series(set(in_feed))
 
 
 def session_series_lines(events: list[Event]) -> dict[int, str]:
     """series_lines for these events (a personal feed's), in one query; none when no event is a session."""
-    lines = _lines_of_series({event.series_id for event in events if event.series_id is not None})
+    lines = lines_of_series({event.series_id for event in events if event.series_id is not None})
     return {event.id: lines[event.id] for event in events if event.id in lines}
 
 
-def _lines_of_series(series_ids: set[int]) -> dict[int, str]:
+def lines_of_series(series_ids: set[int]) -> dict[int, str]:
     """The series line of every published session of these series. Parts count the series' published sessions
     by start, as the pages do (a cancelled session has none). Calendars may not import the series package (its
     models know registrations): the series row is reached through the event's relationship."""

@@ -22,6 +22,8 @@ from eventreg.registrations.forms import RegistrationForm
 from eventreg.registrations.models import Registration
 from eventreg.registrations.operations import RegistrationError
 from eventreg.registrations.pages import event_page_context
+from eventreg.series import links as series_links
+from eventreg.series import queries as series_queries
 
 
 def _topic_choices(form: EventForm) -> None:
@@ -239,4 +241,7 @@ def confirm_cancel_event(event_id: int):
 def preview(event_id: int):
     event = managed_event(event_id)
     context = event_page_context(event, form=RegistrationForm(formdata=None))
-    return render_template("events/show.html", preview=True, **context)
+    # A course session's preview links the course, as its public page will (a draft has no part number yet).
+    part = series_links.sessions_series([event]).get(event.id)
+    sessions = series_queries.public_sessions(event.series) if part else []
+    return render_template("events/show.html", preview=True, part=part, sessions=sessions, **context)

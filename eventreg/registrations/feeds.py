@@ -37,13 +37,21 @@ def _registrations(feed: PersonalFeed, now: datetime) -> sa.Select:
 
 def _etag(feed: PersonalFeed, host: str, now: datetime) -> str:
     """Changes whenever the body would: the registrations in it, any change to their events (updated_at),
-    an event passing its end (its join link leaves), the host the links carry. One narrow read."""
+    an event passing its end (its join link leaves), the host the links carry, and for sessions of a series their
+    "Part 2 of 4 of ..." lines (a sibling cancelled or the series renamed changes them). One narrow read, and one
+    more when a session is in the feed."""
     rows = db.session.execute(
         _registrations(feed, now).with_only_columns(
-            Registration.id, Event.id, sa.type_coerce(Event.updated_at, sa.String), Event.status, Event.ends_at <= now
+            Registration.id,
+            Event.id,
+            sa.type_coerce(Event.updated_at, sa.String),
+            Event.status,
+            Event.ends_at <= now,
+            Event.series_id,
         )
     ).all()
-    fingerprint = repr((feed.token, host, [tuple(row) for row in rows]))
+    lines = feeds.lines_of_series({row.series_id for row in rows if row.series_id is not None})
+    fingerprint = repr((feed.token, host, [tuple(row) for row in rows], sorted(lines.items())))
     return hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
 
@@ -58,9 +66,15 @@ def answer(request: Request, feed: PersonalFeed, *, now: datetime) -> Response:
     registrations = db.session.scalars(_registrations(feed, now)).all()
     events = [r.event for r in registrations]
     domain = feeds.uid_domain()
+    lines = feeds.session_series_lines(events)
     vevents = [
         ics.personal_vevent(
-            r.event, now=now, domain=domain, page_url=feeds.page_url(r.event), join_url=r.event.join_url
+            r.event,
+            now=now,
+            domain=domain,
+            page_url=feeds.page_url(r.event),
+            join_url=r.event.join_url,
+            series_line=lines.get(r.event.id, ""),
         )
         for r in registrations
     ]

@@ -3,11 +3,9 @@ the series page's address, read for a whole page at once (two queries, however m
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 import sqlalchemy as sa
 from flask import url_for
-from werkzeug.routing import BuildError
 
 from eventreg.core.extensions import db
 from eventreg.events.models import Event
@@ -18,14 +16,8 @@ from eventreg.series.queries import parts_of
 def series_url(slug: str, *, external: bool = False, build: Callable[..., str] | None = None) -> str:
     """The series' public page, /series/<slug> (the `series` blueprint's `show`). `build(endpoint, **values)`
     makes an absolute URL another way (core.links.external_url, for what leaves a request)."""
-    absolute = external or build is not None
     build = build or (lambda endpoint, **values: url_for(endpoint, _external=external, **values))
-    try:
-        return build("series.show", slug=slug)
-    except BuildError:
-        # TODO(lead): the series blueprint comes with the enrol helper's branch; drop this once it is merged.
-        path = f"/series/{slug}"
-        return urljoin(build("events.upcoming"), path) if absolute else path
+    return build("series.show", slug=slug)
 
 
 @dataclass(frozen=True)

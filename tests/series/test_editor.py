@@ -359,3 +359,16 @@ def test_editing_a_course_checks_its_credit_rule_against_its_sessions(
     )
     assert response.status_code == 400
     assert "Choose between 1 and 3 sessions (the course has 3)." in text_of(response)
+
+
+def test_a_course_sessions_preview_links_the_course_instead_of_offering_its_own_form(
+    client, make_series, login, db_session
+):
+    series = make_series(publish=False)
+    session = series.sessions[0]
+    login(session.hosts[0])
+    page = client.get(f"/host/events/{session.id}/preview").get_data(as_text=True)
+    assert "This session is part of a course: one registration covers every session." in page
+    assert f'href="/series/{series.slug}"' in page
+    assert 'name="email"' not in page
+    assert "A session of" in page  # a draft is numbered once published

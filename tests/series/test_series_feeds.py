@@ -136,6 +136,15 @@ def test_personal_feed_holds_each_course_session_once(client, make_series, make_
     assert len(vevents) == 5
     assert len(session_entries(vevents, series)) == 4
     assert sorted(v.decoded("DTSTART").day for v in session_entries(vevents, series)) == [4, 11, 18, 25]
+    parts = sorted(str(v["DESCRIPTION"]).split("\n\n")[0] for v in session_entries(vevents, series))
+    assert [p.split(" of Four")[0] for p in parts] == ["Part 1 of 4", "Part 2 of 4", "Part 3 of 4", "Part 4 of 4"]
+    # A sibling cancelled renumbers the others: the feed's validator changes, so a polling client reads it again.
+    first = client.get(f"/feeds/{feed.token}.ics")
+    event_operations.cancel_event(series.sessions[1], now=clock.now())
+    db_session.commit()
+    again = client.get(f"/feeds/{feed.token}.ics", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    assert "Part 3 of 3" in again.get_data(as_text=True)
 
 
 def test_session_series_lines_give_a_personal_entry_its_part(app, make_series, make_event):
