@@ -229,6 +229,18 @@ def app(database_url, smtp_server, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def vobject_reads_each_test_afresh():
+    """vobject keeps the first VTIMEZONE it parses for each TZID for the life of the process and reads every later
+    calendar naming that TZID by it, so a test's calendar could be read with another test's zone rules (a VTIMEZONE
+    covering other years) depending on which tests ran before it in the same worker. Forget them between tests."""
+    import vobject.icalendar
+
+    registry = vars(vobject.icalendar)["__tzidMap"]
+    registry.clear()
+    vobject.icalendar.registerTzid("UTC", vobject.icalendar.utc)
+
+
+@pytest.fixture(autouse=True)
 def mail_stays_on_loopback(request, smtp_server):
     """Fail any test that leaves the app pointed at a mail server other than the test one."""
     yield
