@@ -267,3 +267,28 @@ def test_concurrent_enrolments_never_oversell(app, make_series, db_session, cloc
     seated = db_session.scalars(sa.select(Registration.email).where(Registration.enrolment_id.in_(seated_ids)))
     assert len(set(seated)) == CAPACITY
     assert registration_operations.count_confirmed(series.sessions[0]) == CAPACITY
+
+
+def test_skipping_one_session_from_its_mailed_link_keeps_the_course_seat(app, client, make_series, enrol, db_session):
+    from eventreg.registrations import tokens
+
+    series = make_series(capacity=1)
+    seated = enrol(series)
+    waiting = enrol(series)
+    second = sorted(seated.registrations, key=lambda r: r.event.starts_at)[1]
+    db_session.commit()
+    with app.test_request_context():
+        signed = tokens.mailed_manage_token(second)
+    page = client.get(f"/r/{signed}").get_data(as_text=True)
+    assert "Cancelling here skips this session only" in page
+    assert "Skip this session…" in page
+    confirm = client.get(f"/r/{signed}/cancel").get_data(as_text=True)
+    assert "This session only: your registration for the course" in confirm
+    assert "you can register again" not in confirm
+    client.post(f"/r/{signed}/cancel")
+    db_session.expire_all()
+    assert statuses(seated) == [CONFIRMED, RegistrationStatus.CANCELLED, CONFIRMED, CONFIRMED]
+    assert seated.status == CONFIRMED  # the course's seat was not given away
+    assert waiting.status == WAITING
+    # A course session is registered through the course only, so its page offers no "Register again".
+    assert "Register again" not in client.get(f"/r/{signed}").get_data(as_text=True)
