@@ -192,9 +192,9 @@ def main() -> None:
             if args.only and args.only not in name:
                 continue
             client = clients[who]
-            if args.profile == name:
-                profile(client, path, headers, args.requests * 5)
             ms = cpu_ms(client, path, headers, requests=args.requests, rounds=args.rounds)
+            if args.profile == name:  # warm by now: what every request pays, not the first one's compiling
+                profile(client, path, headers, args.requests * 5)
             queries = count_queries(app, client, path, headers)
             ratio = baseline / ms
             print(f"{name:<24} {ms:8.2f} {ratio:6.2f} {queries:8d}  {'yes' if ratio >= 0.2 else 'no'}")

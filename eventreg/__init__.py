@@ -173,6 +173,7 @@ def _register_template_helpers(app: Flask) -> None:
         google_calendar_url=calendar_links.google_url,
         outlook_calendar_url=calendar_links.outlook_url,
         visitor_times=templating.visitor_times,
+        list_entry=templating.list_entry,
         zone_options=templating.zone_options,
         page_url=templating.page_url,
         month_name=timezones.format_month,

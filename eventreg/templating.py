@@ -3,11 +3,34 @@
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from markupsafe import Markup, escape
 
 from eventreg import timezones
+from eventreg.calendars.ics import PieceCache
 from eventreg.events.models import Event
+
+# What a list entry (events/_macros.html's `entry`) reads of its event. With the entry's other arguments, the
+# event's state and whether registration is open at `now`, and where the app is served from, its cache key.
+ENTRY_COLUMNS = (
+    "id",
+    "slug",
+    "updated_at",
+    "title",
+    "summary",
+    "description",
+    "format",
+    "location",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "status",
+    "archive_url",
+    "contact_hours",
+    "requires_approval",
+    "registration_deadline_at",
+)
+ENTRIES_KEPT = 4096
 
 
 def event_date(event: Event) -> str:
@@ -34,6 +57,30 @@ def visitor_times(event: Event, zone: str | None) -> VisitorTimes | None:
         date=timezones.format_long_date(local),
         shift=timezones.day_shift_text(timezones.day_shift(event.starts_at, event.timezone, zone)),
     )
+
+
+def list_entry(event: Event, now, visitor_zone: str | None, seats=None, part=None) -> Markup:
+    """A list page's entry for the event: the `entry` macro's output, rendered once per version of what it
+    shows and kept per process (a pure function of its key, read afresh on every request, so a change made by
+    another process shows at once). Rendering twenty entries with their links, times and calendar links was
+    most of a list page's cost."""
+    key = (
+        *(getattr(event, name) for name in ENTRY_COLUMNS),
+        event.state(now),
+        event.is_open_for_registration(now),
+        seats,
+        part,
+        visitor_zone,
+        request.url_root,  # the host and prefix the entry's links are built on
+    )
+    entries = current_app.extensions.get("list_entries")
+    if entries is None:
+        entries = current_app.extensions.setdefault("list_entries", PieceCache(ENTRIES_KEPT))
+    entry = entries.get(key)
+    if entry is None:
+        macros = current_app.jinja_env.get_template("events/_macros.html").module
+        entry = entries.put(key, macros.entry(event, now, visitor_zone, seats, part))
+    return entry
 
 
 def page_url(page: int) -> str:

@@ -317,7 +317,8 @@ def _operation_failed(error: Exception):
 def list_managed_events(limit, cursor=None, status=None, starts_after=None, starts_before=None):
     """The events this token's host manages (an admin: every event), drafts included, oldest first; filtered by
     status and by start (`starts_after` at or after, `starts_before` before)."""
-    query = host_queries.managed_events_query(_host()).order_by(Event.id)
+    # Each entry lists its hosts' addresses: read them for the page in one query, not one per event.
+    query = host_queries.managed_events_query(_host()).order_by(Event.id).options(sa.orm.selectinload(Event.hosts))
     if status:
         query = query.where(Event.status == status)
     if starts_after is not None:
