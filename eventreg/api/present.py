@@ -3,9 +3,10 @@
 Public output is what the public pages show: times in UTC with the event's zone and the same time line the pages
 print, seats while registration is open, the archive link once the event has passed, and never the join link."""
 
+import re
 from datetime import datetime
 
-from flask import url_for
+from flask import has_request_context, request, url_for
 
 from eventreg import timezones
 from eventreg.events.models import Event, State, Status
@@ -14,9 +15,25 @@ from eventreg.series import links as series_links
 from eventreg.series.links import SessionPart
 from eventreg.series.models import Series
 
+# A slug of these characters goes into a URL as it is, so a list builds its entries' two links from one
+# url_for each per request instead of two per entry; any other slug goes through url_for.
+_PLAIN_SLUG = re.compile(r"[a-z0-9-]+")
+_SLOT = "slug-slot"
+
 
 def _page_urls(slug: str) -> tuple[str, str]:
-    return url_for("events.show", slug=slug, _external=True), url_for("calendars.download", slug=slug, _external=True)
+    if not (has_request_context() and _PLAIN_SLUG.fullmatch(slug)):
+        return url_for("events.show", slug=slug, _external=True), url_for(
+            "calendars.download", slug=slug, _external=True
+        )
+    patterns = request.environ.get("eventreg.event_url_patterns")  # this request's: its host, its prefix
+    if patterns is None:
+        patterns = request.environ["eventreg.event_url_patterns"] = tuple(
+            url_for(endpoint, slug=_SLOT, _external=True).rpartition(_SLOT)
+            for endpoint in ("events.show", "calendars.download")
+        )
+    (before, _, after), (ics_before, _, ics_after) = patterns
+    return before + slug + after, ics_before + slug + ics_after
 
 
 def _external(endpoint: str, **values) -> str:

@@ -41,11 +41,12 @@ class EnrolmentError(SeriesError):
 
 def open_sessions(series: Series, *, now: datetime) -> list[Event]:
     """The sessions a new enrolment covers: published and not yet started, by start."""
-    return [
-        e
-        for e in queries.sessions(series, include_cancelled=False)
-        if e.status == Status.PUBLISHED and now < e.starts_at
-    ]
+    return open_among(queries.sessions(series, include_cancelled=False), now=now)
+
+
+def open_among(sessions: list[Event], *, now: datetime) -> list[Event]:
+    """open_sessions among sessions already read (every published one of the series, by start)."""
+    return [e for e in sessions if e.status == Status.PUBLISHED and now < e.starts_at]
 
 
 def count_confirmed(series: Series) -> int:

@@ -31,8 +31,8 @@ def _public_series(slug: str) -> tuple[Series, list[Event]]:
 
 def _open_sessions(series: Series, sessions: list[Event]) -> list[Event]:
     now = clock.now()
-    if series.is_course:
-        return enrolments.open_sessions(series, now=now)
+    if series.is_course:  # the sessions shown hold every published one, by start: no second read
+        return enrolments.open_among(sessions, now=now)
     return [e for e in sessions if e.is_open_for_registration(now)]
 
 
