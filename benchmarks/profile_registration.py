@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200, help="registrations per round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions for one round")
+    parser.add_argument("--delivery", default="background", help="MAIL_DELIVERY: background, or request")
     parser.add_argument("--served", action="store_true", help="under gunicorn instead: sample PostgreSQL's waits")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=8)
@@ -51,7 +52,7 @@ def main() -> None:
     smtp, smtp_port = start_smtp_sink()
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "profile-secret-" * 3, "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": smtp_port, "MAIL_DELIVERY": "background", "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING",
+        "MAIL_PORT": smtp_port, "MAIL_DELIVERY": args.delivery, "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING",
     })  # fmt: skip
     statements = {"request": 0, "sender": 0}
 
