@@ -315,6 +315,7 @@ def main() -> None:
         unsent = wait_for_mail(url, ids["target"])
     finally:
         stop(app_server)
+        stop(hello_server)
         stop(smtp)
     assert set(reference.statuses) == {303}, reference.statuses
     assert set(registrations.statuses) == {200}, registrations.statuses  # "Check your email", for any address
@@ -331,7 +332,6 @@ def main() -> None:
             scale[size] = run(f"upcoming list, {size:,} events", f"{catalog_base}/")
         finally:
             stop(server)
-    stop(hello_server)
 
     # The machine's speed drifts during a run; ratios use the faster of the two baselines, never the kinder.
     baseline = max(baseline_before, baseline_after, key=lambda result: result.rps)
