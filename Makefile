@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run host test install lint chromium nginx fonts axe chartjs constraints stack
+.PHONY: run host test install lint chromium nginx fonts axe chartjs constraints stack bench wrk
 
 # constraints.txt pins every package, so a new upstream release changes nothing until we choose it.
 $(STAMP): pyproject.toml constraints.txt
@@ -86,6 +86,22 @@ fonts:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core fonts-wqy-microhei libharfbuzz-subset0 poppler-utils >/dev/null; \
 	else \
 		echo "NOTE: certificate fonts or poppler-utils are missing and cannot be installed here (needs root and apt-get): the PDF tests will be SKIPPED."; \
+	fi
+
+# The benchmark (benchmarks/run.py, README "Benchmarks") on a PostgreSQL server (BENCH_ARGS, e.g.
+# --database-url postgresql://...), with nginx and wrk, the native load generator, installed when we can.
+bench: install nginx wrk
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# wrk drives the benchmark's load; without it benchmarks.run falls back to its Python generator, which tops out near
+# 3,000 requests a second and so measures itself rather than nginx (each row names its generator).
+wrk:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing wrk for the benchmark..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+		echo "NOTE: wrk is missing and cannot be installed here (needs root and apt-get): the benchmark will use its Python load generator."; \
 	fi
 
 # The production stack on loopback, with the demo: nginx -> gunicorn -> PostgreSQL, Redis (deploy/stack.py).

@@ -64,9 +64,10 @@ def register(event_id: int):
         status = "confirmed" if capacity is None or confirmed < capacity else "waiting"
         registration_id = connection.execute(
             "INSERT INTO registrations (event_id, name, email, organization, job_role, accessibility, "
-            "accessibility_details, wants_recording, status, token, sequence, created_at, legacy_calendar_uid) "
-            "VALUES (%s, %s, %s, %s, '', '', '', false, %s, %s, 0, %s, false) RETURNING id",
-            (event_id, name, email, request.form.get("organization", ""), status, secrets.token_urlsafe(32), now),
+            "accessibility_details, wants_recording, status, token, sequence, created_at, updated_at, "
+            "legacy_calendar_uid) "
+            "VALUES (%s, %s, %s, %s, '', '', '', false, %s, %s, 0, %s, %s, false) RETURNING id",
+            (event_id, name, email, request.form.get("organization", ""), status, secrets.token_urlsafe(32), now, now),
         ).fetchone()[0]
         connection.execute(
             "INSERT INTO outbox (kind, registration_id, to_name, to_address, subject, body_text, body_html, "

@@ -212,6 +212,9 @@ def save_answers(registration: Registration, given: Iterable[Given], *, now: dat
     """Store what the registrant answered, replacing any answers the registration had (someone registering again
     after cancelling answers the form as it is now). Each answer copies the question's label, type and place."""
     db.session.execute(sa.delete(Answer).where(Answer.registration_id == registration.id))
+    given = list(given)
+    if not given:
+        return []
     places = {asked.question_id: asked.position for asked in queries.list_event_questions(registration.event)}
     answers = []
     for answer in given:

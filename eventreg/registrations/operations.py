@@ -118,6 +118,7 @@ def register(
     pending = event.requires_approval and not by_host
     # Count before adding the new row, so the count cannot include it.
     confirmed = not pending and ((by_host and event.has_ended(now)) or has_free_seat(event))
+    taken_back = registration is not None  # may hold answers from before it was cancelled
     if registration is None:
         registration = Registration(event=event, email=email)
         db.session.add(registration)
@@ -144,7 +145,7 @@ def register(
     registration.waiting_since = now if registration.is_waiting else None
     ensure_personal_feed(email, now=now)
     db.session.flush()
-    if answers is not None:  # before the signal: a webhook's payload carries them
+    if answers is not None and (answers or taken_back):  # before the signal: a webhook's payload carries them
         question_operations.save_answers(registration, answers, now=now)
     if notify and registration.is_confirmed:
         notifications.queue_confirmation(registration, now=now)

@@ -51,6 +51,11 @@ def register(slug: str):
     if form.is_bot:
         form.form_errors.append("We could not accept this registration.")
         return render_registration_page(event, form, 400)
+    # Anyone can type anyone's address, so the answer is the same whether the address was new, already held a
+    # place (its state is mailed to it again) or the form was sent twice: no manage link on screen, since only
+    # a new address would get one. The link, and whatever it shows, reaches the mailbox only. Rendered before
+    # the operation: from the event's row lock it takes to the commit, other registrations of the event wait.
+    answer = render_template("registrations/check_email.html", event=event, email=form.email.data)
     try:
         submitted = operations.submit_registration(
             event,
@@ -72,10 +77,7 @@ def register(slug: str):
     else:
         fields["status"] = registration.status
     requests.after_commit(lambda: log.info("registration submitted", extra=fields))
-    # Anyone can type anyone's address, so the answer is the same whether the address was new, already held a
-    # place (its state is mailed to it again) or the form was sent twice: no manage link on screen, since only
-    # a new address would get one. The link, and whatever it shows, reaches the mailbox only.
-    return render_template("registrations/check_email.html", event=event, email=form.email.data)
+    return answer
 
 
 @bp.get("/r/<signed>")

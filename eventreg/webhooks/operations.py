@@ -8,7 +8,7 @@ commit (eventreg/core/requests.py hands them to webhooks.sending)."""
 import base64
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -222,16 +222,18 @@ def registration_data(registration, answers: list[dict] | None = None) -> dict:
     }
 
 
-def emit(kind: str, event: Event, data: dict, now: datetime) -> list[WebhookDelivery]:
+def emit(kind: str, event: Event, data: dict | Callable[[], dict], now: datetime) -> list[WebhookDelivery]:
     """Queue a `kind` message about `event` for every enabled endpoint that asked for it and whose host may
     manage the event (an admin's: every event), in the caller's transaction. The body is
-    {"type", "timestamp", "data": {"event": ..., **data}}, fixed now: a retry sends the same bytes."""
+    {"type", "timestamp", "data": {"event": ..., **data}}, fixed now: a retry sends the same bytes. `data` may be
+    a function making it, called only when some endpoint is to receive the message (a registration's answers are
+    read for its payload, under the event's row lock)."""
     if kind not in EVENT_TYPES:
         raise ValueError(f"unknown webhook event type {kind!r}")
     endpoints = [endpoint for endpoint in _endpoints_for(event) if endpoint.receives(kind)]
     if not endpoints:
         return []
-    return _queue(endpoints, kind, {"event": event_data(event), **data}, now)
+    return _queue(endpoints, kind, {"event": event_data(event), **(data() if callable(data) else data)}, now)
 
 
 def send_test(endpoint: WebhookEndpoint, *, now: datetime) -> WebhookDelivery:
@@ -267,7 +269,7 @@ def _queue(endpoints: list[WebhookEndpoint], kind: str, data: dict, now: datetim
 def emit_registration(kind: str, registration, now: datetime, **data) -> list[WebhookDelivery]:
     """A registration.* message: the registration as the change left it, and `data` beside it (a decision's
     `note`; registration.updated's `changed`, the fields that changed)."""
-    return emit(kind, registration.event, {"registration": registration_data(registration), **data}, now)
+    return emit(kind, registration.event, lambda: {"registration": registration_data(registration), **data}, now)
 
 
 def emit_certificate(certificate, now: datetime) -> list[WebhookDelivery]:
