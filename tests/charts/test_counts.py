@@ -118,3 +118,19 @@ def test_registrations_over_time_runs_to_today_and_stops_at_the_events_end(fall_
     assert counts.registrations_over_time(fall_event, now=utc(2025, 11, 3, 15))[-1].day == date(2025, 11, 3)
     after = counts.registrations_over_time(fall_event, now=utc(2025, 12, 1, 15))
     assert (after[0].day, after[-1].day, len(after)) == (date(2025, 11, 1), date(2025, 11, 5), 5)
+
+
+def test_the_database_counts_by_quarter_hour_and_each_lands_on_its_local_date(make_event, register, clock):
+    """Kathmandu is UTC+5:45: its midnight is 18:15 UTC. Registrations a second either side of it fall on two local
+    dates, and several in one quarter hour are counted together, on both databases."""
+    event = make_event(timezone="Asia/Kathmandu", local_start=datetime(2025, 11, 20, 15), capacity=None)  # noqa: DTZ001
+    before = [utc(2025, 11, 10, 18, 14) + timedelta(seconds=s) for s in (0, 30, 59)]  # 23:59 local, 10 November
+    after = [utc(2025, 11, 10, 18, 15), utc(2025, 11, 10, 18, 29, 59)]  # 00:00 and 00:14 local, 11 November
+    for at in before + after:
+        register(event, now=at)
+    held = counts.registrations_over_time(event, now=utc(2025, 11, 12, 6))
+    assert [(h.day, h.confirmed, h.waiting) for h in held] == [
+        (date(2025, 11, 10), 3, 0),
+        (date(2025, 11, 11), 5, 0),
+        (date(2025, 11, 12), 5, 0),
+    ]
