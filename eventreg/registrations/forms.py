@@ -67,14 +67,10 @@ class PersonalDetails(FlaskForm):
         }
 
 
-class RegistrationForm(PersonalDetails):
-    name = NAME
-    email = EMAIL
-    organization = ORGANIZATION
-    job_role = JOB_ROLE
-    accessibility = ACCESSIBILITY
-    accessibility_details = ACCESSIBILITY_DETAILS
-    wants_recording = WANTS_RECORDING
+class SignUpForm(FlaskForm):
+    """What every public sign-up form carries besides its fields: the visitor's own zone, a key that makes a
+    double-click's second submission a replay of the first, and a honeypot (an event's registration, a series')."""
+
     timezone = HiddenField(filters=[known_zone_or_none])
     form_key = HiddenField(filters=[strip], validators=[Length(max=64)])
     # A honeypot: hidden from people by CSS, filled in by simple bots.
@@ -88,6 +84,16 @@ class RegistrationForm(PersonalDetails):
     @property
     def is_bot(self) -> bool:
         return bool(self.website.data)
+
+
+class RegistrationForm(PersonalDetails, SignUpForm):
+    name = NAME
+    email = EMAIL
+    organization = ORGANIZATION
+    job_role = JOB_ROLE
+    accessibility = ACCESSIBILITY
+    accessibility_details = ACCESSIBILITY_DETAILS
+    wants_recording = WANTS_RECORDING
 
 
 class DetailsForm(PersonalDetails):

@@ -1,15 +1,13 @@
-import secrets
-
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from eventreg.core.forms import multi_line, plain_text, strip
-from eventreg.registrations.forms import EMAIL, JOB_ROLE, NAME, ORGANIZATION, known_zone_or_none
+from eventreg.core.forms import multi_line, plain_text
+from eventreg.registrations.forms import EMAIL, JOB_ROLE, NAME, ORGANIZATION, SignUpForm
 from eventreg.registrations.models import MAX_DECISION_NOTE
 
 
-class SeriesRegistrationForm(FlaskForm):
+class SeriesRegistrationForm(SignUpForm):
     """The one form of a series page: a course's registration, or a program's "register for all upcoming sessions".
     The same fields as an event's registration form, and its double-submit key and honeypot."""
 
@@ -17,18 +15,6 @@ class SeriesRegistrationForm(FlaskForm):
     email = EMAIL
     organization = ORGANIZATION
     job_role = JOB_ROLE
-    timezone = HiddenField(filters=[known_zone_or_none])
-    form_key = HiddenField(filters=[strip], validators=[Length(max=64)])
-    website = StringField("Leave this field empty", filters=[strip])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.form_key.data:
-            self.form_key.data = secrets.token_urlsafe(16)
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.website.data)
 
     def details(self) -> dict:
         return {
