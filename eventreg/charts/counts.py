@@ -75,14 +75,17 @@ QUARTER = 900  # seconds
 
 
 def _quarter(column: sa.ColumnElement) -> sa.ColumnElement:
-    """The quarter hour of UTC an instant column falls in, as a count of quarter hours since 1970 (NULL for NULL)."""
+    """The quarter hour of UTC an instant column falls in (NULL for NULL): on SQLite a count of quarter hours since
+    1970, on PostgreSQL its first instant (date_bin is several times cheaper per row than extract's numeric)."""
     if db.session.get_bind().dialect.name == "sqlite":  # UTCDateTime keeps SQLite's values as UTC text
         return sa.cast(sa.func.strftime("%s", column), sa.Integer) // QUARTER
-    return sa.cast(sa.func.floor(sa.extract("epoch", column) / QUARTER), sa.BigInteger)
+    return sa.func.date_bin(sa.text("interval '15 minutes'"), column, sa.text("timestamptz 'epoch'"))
 
 
-def _instant(quarter: int | None) -> datetime | None:
-    return None if quarter is None else datetime.fromtimestamp(quarter * QUARTER, pytz.utc)
+def _instant(quarter: int | datetime | None) -> datetime | None:
+    if quarter is None or isinstance(quarter, datetime):
+        return quarter and quarter.astimezone(pytz.utc)
+    return datetime.fromtimestamp(quarter * QUARTER, pytz.utc)
 
 
 def registrations_over_time(event: Event, *, now: datetime) -> list[Held]:
