@@ -93,6 +93,36 @@ def main() -> None:
         })  # fmt: skip
         assert answer.status_code == 200, answer.status_code
 
+    def reference_cpu_ms() -> float:
+        """The reference app's CPU per pair, measured the same way on the same database (its own event)."""
+        import os
+
+        os.environ["BASELINE_DATABASE_URL"] = url
+        from benchmarks import baseline_app
+
+        reference = f"/events/{ids['reference']}/register"
+        with engine.begin() as connection:
+            connection.execute(sa.text("UPDATE events SET capacity = NULL WHERE id = :e"), {"e": ids["reference"]})
+
+        def one(n: int) -> None:
+            client = baseline_app.app.test_client()
+            token = CSRF_FIELD.search(client.get(reference).data)
+            answer = client.post(reference, data={
+                "name": f"Reader {n}", "email": f"reference{n}-{time.time_ns()}@library.example.org",
+                "organization": "Springfield Library", "csrf_token": (token.group(1) or token.group(2)).decode(),
+            })  # fmt: skip
+            assert answer.status_code == 303, answer.status_code
+
+        for n in range(20):
+            one(n)
+        samples = []
+        for _ in range(args.rounds):
+            started = time.process_time()
+            for n in range(args.count):
+                one(n)
+            samples.append((time.process_time() - started) / args.count * 1000)
+        return statistics.median(samples)
+
     def drain() -> None:
         with app.app_context():
             sending.background_sender(app).drain(timeout=60)
@@ -118,6 +148,11 @@ def main() -> None:
         print(f"The event row held (lock to commit, wall clock, one client): median {statistics.median(held):.1f} ms")
         print(f"SQL statements per registration: {statements['request'] / args.count:.1f} in the requests, "
               f"{statements['sender'] / args.count:.1f} in the sender thread")  # fmt: skip
+        ours, theirs = statistics.median(rounds), reference_cpu_ms()
+        print(
+            f"The reference (benchmarks/baseline_app.py), the same way: {theirs:.2f} ms of CPU per pair. Where both "
+            f"are CPU-bound, eventreg reaches at most {theirs / ours:.2f} of its rate, however short the lock."
+        )
         if args.profile:
             locked_profiler[0] = cProfile.Profile()
             for _ in range(args.count):
