@@ -70,6 +70,33 @@ def test_public_pages_answer_304_to_their_etag(client, catalog):
     assert again.headers["Cache-Control"].startswith("public")
 
 
+def test_public_pages_come_gzipped_to_a_browser_with_their_own_etag(client, catalog):
+    import gzip
+
+    browser = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # Chrome's
+    plain = client.get(f"/events/{catalog.slug}")
+    packed = client.get(f"/events/{catalog.slug}", headers=browser)
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert packed.headers["ETag"] == plain.headers["ETag"][:-1] + '-gz"'
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    # Each representation answers 304 to its own ETag, and the other's is another representation.
+    assert (
+        client.get(f"/events/{catalog.slug}", headers={**browser, "If-None-Match": packed.headers["ETag"]}).status_code
+        == 304
+    )
+    assert (
+        client.get(f"/events/{catalog.slug}", headers={**browser, "If-None-Match": plain.headers["ETag"]}).status_code
+        == 200
+    )
+    # "gzip;q=0" is a refusal, and personal pages are left to nginx.
+    refused = client.get(f"/events/{catalog.slug}", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers
+    assert "Content-Encoding" not in client.get(f"/events/{catalog.slug}/register", headers=browser).headers
+
+
 def test_choosing_a_zone_sets_a_cookie_on_an_answer_that_is_never_shared(client, catalog):
     response = client.get("/events?tz=Europe/Berlin")
     assert "tz=Europe/Berlin" in response.headers["Set-Cookie"]

@@ -7,6 +7,8 @@ carries a validator, and sets no cookie and no
 the view chose its own policy (a personal feed: private plus a validator), says `private, no-store`. The app
 keeps no page of its own: a change shows everywhere once the shared cache's short lifetime is over."""
 
+import gzip
+
 from flask import Flask, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
 
@@ -50,10 +52,30 @@ def decide(response):
         response.cache_control.s_maxage = current_app.config["PUBLIC_MAX_AGE"]
         if response.status_code == 200 and not response.get_etag()[0] and not response.is_streamed:
             response.add_etag()
+            _offer_gzip(response)
             response.make_conditional(request)
+            if response.status_code == 200 and response.headers.get("Content-Encoding") == "gzip":
+                response.set_data(gzip.compress(response.get_data(), compresslevel=6, mtime=0))
     elif response.cache_control.public or "Cache-Control" not in response.headers:
         make_private(response)
     return response
+
+
+COMPRESSIBLE = frozenset({"text/html", "application/json", "text/csv", "text/plain", "image/svg+xml"})
+MIN_GZIP_SIZE = 512  # smaller bodies gain too little to pay the header
+
+
+def _offer_gzip(response) -> None:
+    """Mark a shared answer to be gzipped when the client accepts it: its own ETag (as HTTP requires of another
+    representation) and Vary. Browsers always ask for gzip; compressed here, the answer is compressed once,
+    when nginx fills its copy, instead of by nginx on every request it serves (a 76 kB list, level 5: about
+    2,900 answers a second against 21,000 for the stored bytes). The body is compressed after the 304 check."""
+    if response.mimetype not in COMPRESSIBLE or "Content-Encoding" in response.headers:
+        return
+    response.vary.add("Accept-Encoding")
+    if request.accept_encodings["gzip"] > 0 and len(response.get_data()) >= MIN_GZIP_SIZE:  # not "gzip;q=0"
+        response.set_etag(response.get_etag()[0] + "-gz")
+        response.headers["Content-Encoding"] = "gzip"
 
 
 class SessionInterface(SecureCookieSessionInterface):

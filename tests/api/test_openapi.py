@@ -254,7 +254,9 @@ def accepted_unless_refused_as_documented(ctx, response, case):
 @pytest.mark.parametrize("mode", ["positive", "negative"])
 def test_every_operation_answers_as_documented(app, world, db_session, mode, token):
     real_ids, tokens = world
-    headers = tokens[token]
+    # Schemathesis' WSGI transport asks for gzip, as requests does, but does not decode it: ask for the plain
+    # representation (the gzipped one is tested in tests/test_caching.py).
+    headers = {**tokens[token], "Accept-Encoding": "identity"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     generation_mode = (
         schemathesis.GenerationMode.POSITIVE if mode == "positive" else schemathesis.GenerationMode.NEGATIVE
