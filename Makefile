@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run host test install lint chromium nginx fonts axe chartjs constraints stack bench wrk
+.PHONY: run host test install translations lint chromium nginx fonts axe chartjs constraints stack bench wrk
 
 # constraints.txt pins every package, so a new upstream release changes nothing until we choose it.
 $(STAMP): pyproject.toml constraints.txt
@@ -14,7 +14,23 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Catalogs: eventreg/translations/<lang>/LC_MESSAGES/messages.po are committed; the .mo files Flask-Babel reads are
+# built from them here (and by a production checkout's own `pybabel compile -d eventreg/translations`).
+CATALOGS := $(wildcard eventreg/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@ >/dev/null
+
+install: $(STAMP) $(COMPILED)
+
+# After marking strings: extract them into messages.pot and add the new ones, untranslated, to every catalog.
+# tests/test_translations.py fails until the .pot is up to date and every entry is translated and not fuzzy.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k N_ --no-location \
+		--sort-output --project eventreg -o eventreg/translations/messages.pot .
+	$(BIN)/pybabel update -i eventreg/translations/messages.pot -d eventreg/translations \
+		--no-fuzzy-matching --ignore-obsolete
 
 # axe-core for the accessibility scans in tests/browser/, and Chart.js, at the versions package-lock.json pins.
 $(NODE_STAMP): package-lock.json

@@ -6,7 +6,7 @@ import os
 from flask import Flask, g, render_template
 
 from eventreg.clock import SystemClock
-from eventreg.core import caching, inputs, logs, ratelimits, requests, security
+from eventreg.core import caching, inputs, languages, logs, ratelimits, requests, security
 from eventreg.core import config as config_module
 from eventreg.core.extensions import csrf, db, login_manager, migrate
 
@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     inputs.init_app(app)  # first: its converter must exist before any rule, its check before any hook
     caching.init_app(app)  # before any other after_request hook, so its decision is the last word
+    languages.init_app(app)
     database.configure_engine_events(app)
 
     _register_blueprints(app)
@@ -186,6 +187,8 @@ def _register_template_helpers(app: Flask) -> None:
             "visitor_zone": g.get("visitor_zone"),
             "unknown_zone": g.get("unknown_zone"),
             "site_name": app.config["SITE_NAME"],
+            "language": languages.current(),
+            "languages": languages.LANGUAGES,
         }
 
 

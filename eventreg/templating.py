@@ -71,6 +71,7 @@ def list_entry(event: Event, now, visitor_zone: str | None, seats=None, part=Non
         seats,
         part,
         visitor_zone,
+        timezones.language(),
         request.url_root,  # the host and prefix the entry's links are built on
     )
     entries = current_app.extensions.get("list_entries")

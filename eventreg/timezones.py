@@ -12,12 +12,20 @@ import pytz
 from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton, get_timezone_name
 from babel.dates import format_time as babel_format_time
-from babel.dates import get_timezone_name
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-LOCALE = "en"
+
+def language() -> str:
+    """The language labels are written in: the request's (or the one a mail is being written in), else English.
+    Every cache below keys on it."""
+    locale = get_locale()
+    return str(locale) if locale is not None else "en"
+
 
 # Events are dated within these years (both included). Far dates are typing slips, and near year 9999 the
 # end or the time in UTC would fall past the last date Python can hold.
@@ -101,16 +109,16 @@ def _cldr_zone(zone: str) -> str:
 
 def zone_name(local: datetime) -> str:
     """CLDR's long name for the zone at that instant: "Eastern Standard Time" in January,
-    "Eastern Daylight Time" in July, "India Standard Time" all year."""
+    "Eastern Daylight Time" in July, "India Standard Time" all year ("hora estándar oriental" in Spanish)."""
     zone = local.tzinfo.zone
     metazone = get_global("meta_zones").get(_cldr_zone(zone))
     if metazone:
         variant = "daylight" if local.dst() else "standard"
-        names = Locale.parse(LOCALE).meta_zones.get(metazone, {}).get("long", {})
+        names = Locale.parse(language()).meta_zones.get(metazone, {}).get("long", {})
         name = names.get(variant) or names.get("generic")
         if name and name != "∅∅∅":
             return name
-    return get_timezone_name(local, "long", locale=LOCALE)
+    return get_timezone_name(local, "long", locale=language())
 
 
 # Regions read the way people say them: CLDR's continent names, with the Americas split as
@@ -123,7 +131,6 @@ _AREA_REGIONS = {
     "Australia": "009",
     "Pacific": "009",
 }
-_OCEANS = {"Atlantic": "Atlantic Ocean", "Indian": "Indian Ocean", "Antarctica": "Antarctica", "Arctic": "Arctic"}
 
 
 @cache
@@ -131,16 +138,28 @@ def _zone_countries() -> dict[str, str]:
     return {zone: country for country, zones in pytz.country_timezones.items() for zone in zones}
 
 
-@cache
 def region_name(zone: str) -> str | None:
     """A region to follow the zone name: "North America", "Asia", "Europe"; None for UTC."""
+    return _region_name(zone, language())
+
+
+@cache
+def _region_name(zone: str, language: str) -> str | None:
     area = zone.split("/", 1)[0]
-    territories = Locale.parse(LOCALE).territories
+    territories = Locale.parse(language).territories
     if area == "America":
         return territories["005" if _zone_countries().get(zone) in _SOUTH_AMERICA else "003"]
     if area in _AREA_REGIONS:
         return territories[_AREA_REGIONS[area]]
-    return _OCEANS.get(area)
+    if area == "Atlantic":
+        return _("Atlantic Ocean")
+    if area == "Indian":
+        return _("Indian Ocean")
+    if area == "Antarctica":
+        return territories["AQ"]
+    if area == "Arctic":
+        return _("Arctic")
+    return None
 
 
 def offset_label(local: datetime) -> str:
@@ -158,29 +177,37 @@ def zone_label(local: datetime) -> str:
     return f"{name}, {region} [{offset_label(local)}]" if region else f"{name} [{offset_label(local)}]"
 
 
+# English keeps the patterns its lines have always had ("30 January 2025", "3:00 PM"); other languages take
+# CLDR's own formats for the same things ("30 de enero de 2025", "15:00").
+_ENGLISH_PATTERNS = {
+    "date": "d MMMM y", "short": "d MMM", "month": "MMMM y", "weekday": "EEEE", "long": "EEEE d MMMM y",
+}  # fmt: skip
+_CLDR_FORMATS = {"date": "long", "short": "MMMd", "month": "yMMMM", "weekday": "EEEE", "long": "full"}
+
+
 def format_date(day: date | datetime) -> str:
     """ "30 January 2025"."""
-    return _format_day(_local_day(day), "d MMMM y")
+    return _format_day(_local_day(day), "date", language())
 
 
 def format_short_date(day: date | datetime) -> str:
     """ "30 Jan": a chart's axis, where the table beside it has the whole date."""
-    return _format_day(_local_day(day), "d MMM")
+    return _format_day(_local_day(day), "short", language())
 
 
 def format_month(year: int, month: int) -> str:
     """ "December 2026"."""
-    return _format_day(date(year, month, 1), "MMMM y")
+    return _format_day(date(year, month, 1), "month", language())
 
 
 def format_weekday(day: date) -> str:
     """ "Monday"."""
-    return _format_day(day, "EEEE")
+    return _format_day(day, "weekday", language())
 
 
 def format_long_date(day: date | datetime) -> str:
     """ "Thursday 30 January 2025"."""
-    return _format_day(_local_day(day), "EEEE d MMMM y")
+    return _format_day(_local_day(day), "long", language())
 
 
 def _local_day(day: date | datetime) -> date:
@@ -190,8 +217,13 @@ def _local_day(day: date | datetime) -> date:
 
 
 @lru_cache(maxsize=16384)
-def _format_day(day: date, pattern: str) -> str:
-    return babel_format_date(day, pattern, locale=LOCALE)
+def _format_day(day: date, kind: str, language: str) -> str:
+    if language == "en":
+        return babel_format_date(day, _ENGLISH_PATTERNS[kind], locale=language)
+    pattern = _CLDR_FORMATS[kind]
+    if pattern in ("MMMd", "yMMMM"):
+        return format_skeleton(pattern, day, locale=language)
+    return babel_format_date(day, pattern, locale=language)
 
 
 def local_date(instant: datetime, zone: str) -> str:
@@ -219,32 +251,37 @@ def spreadsheet_time(instant: datetime, zone: str) -> str:
 
 def format_time(local: datetime) -> str:
     """ "3:00 PM"."""
-    return _format_clock(local.hour, local.minute)
+    return _format_clock(local.hour, local.minute, language())
 
 
-@lru_cache(maxsize=2048)
-def _format_clock(hour: int, minute: int) -> str:
-    # The pattern shows only the wall-clock hour and minute, so those are the whole key.
-    return babel_format_time(time(hour, minute), "h:mm a", locale=LOCALE)
+@lru_cache(maxsize=4096)
+def _format_clock(hour: int, minute: int, language: str) -> str:
+    # The pattern shows only the wall-clock hour and minute, so those (and the language) are the whole key.
+    return babel_format_time(time(hour, minute), "h:mm a" if language == "en" else "short", locale=language)
 
 
 # Babel's formatting is slow and a list page shows the same ranges on every request. The key holds the zone,
 # so equal instants named in different zones cannot share an entry.
-@lru_cache(maxsize=16384)
 def time_range(starts_at: datetime, ends_at: datetime, zone: str) -> str:
     """ "3:00 PM – 4:00 PM Eastern Standard Time, North America [UTC -5]" in the given zone.
 
     An end on a later local day says so ("11:00 PM – 12:30 AM the next day ..."). When the two ends fall
     under different offsets (across a clock change, such as 1:30 – 2:30 AM on a fall-back night), each end
     carries its own label, so neither reads an hour off."""
+    return _time_range(starts_at, ends_at, zone, language())
+
+
+@lru_cache(maxsize=16384)
+def _time_range(starts_at: datetime, ends_at: datetime, zone: str, language: str) -> str:
+    # The language is only the cache's key: the labels below read the same one.
     start, end = to_zone(starts_at, zone), to_zone(ends_at, zone)
     days = (end.date() - start.date()).days
     if days == 0:
         end_text = format_time(end)
     elif days == 1:
-        end_text = f"{format_time(end)} the next day"
+        end_text = _("%(time)s the next day", time=format_time(end))
     else:
-        end_text = f"{format_time(end)} on {format_date(end)}"
+        end_text = _("%(time)s on %(date)s", time=format_time(end), date=format_date(end))
     if end.utcoffset() != start.utcoffset():
         return f"{format_time(start)} {zone_label(start)} – {end_text} {zone_label(end)}"
     return f"{format_time(start)} – {end_text} {zone_label(start)}"
@@ -262,30 +299,40 @@ def reminder_when(hours_before: int) -> str:
     """When the event starts, as a reminder sent hours_before ahead says it: "tomorrow", "in 2 days",
     "in 1 hour", "in 3 hours"."""
     if hours_before > DAYS_ABOVE_HOURS:
-        return f"in {round(hours_before / 24)} days"
+        days = round(hours_before / 24)
+        return ngettext("in %(num)d day", "in %(num)d days", days)
     if hours_before >= TOMORROW_FROM_HOURS:
-        return "tomorrow"
-    return f"in {hours_before} hour{'s' if hours_before != 1 else ''}"
+        return _("tomorrow")
+    return ngettext("in %(num)d hour", "in %(num)d hours", hours_before)
 
 
 def gap_message(naive: datetime, zone: str) -> str:
     """Why a wall-clock time inside a spring-forward gap cannot be saved, and the nearest times that can."""
     before, after = gap_bounds(naive, zone)
-    return (
-        f"{format_time(naive)} does not exist on {format_date(naive)} in {zone}: "
-        f"the clocks jump forward from {format_time(before + timedelta(minutes=1))} to "
-        f"{format_time(after)}. Choose {format_time(before)} or earlier, "
-        f"or {format_time(after)} or later."
+    return _(
+        "%(time)s does not exist on %(date)s in %(zone)s: the clocks jump forward from %(gap_start)s to "
+        "%(gap_end)s. Choose %(before)s or earlier, or %(after)s or later.",
+        time=format_time(naive),
+        date=format_date(naive),
+        zone=zone,
+        gap_start=format_time(before + timedelta(minutes=1)),
+        gap_end=format_time(after),
+        before=format_time(before),
+        after=format_time(after),
     )
 
 
 def fold_message(naive: datetime, zone: str) -> str:
     """Why a wall-clock time in a fall-back fold needs a choice, naming the two offsets it can mean."""
     first, second = fold_offsets(naive, zone)
-    return (
-        f"{format_time(naive)} happens twice on {format_date(naive)} in {zone} "
-        f"(the clocks go back): first in {zone_label(first)}, then in "
-        f"{zone_label(second)}. Choose which one below."
+    return _(
+        "%(time)s happens twice on %(date)s in %(zone)s (the clocks go back): first in %(first)s, then in "
+        "%(second)s. Choose which one below.",
+        time=format_time(naive),
+        date=format_date(naive),
+        zone=zone,
+        first=zone_label(first),
+        second=zone_label(second),
     )
 
 
@@ -295,9 +342,15 @@ def day_shift(instant: datetime, from_zone: str, to_zone_name: str) -> int:
 
 
 def day_shift_text(days: int) -> str:
-    return {0: "", 1: "the next day", -1: "the previous day"}.get(
-        days, f"{abs(days)} days {'later' if days > 0 else 'earlier'}"
-    )
+    if days == 0:
+        return ""
+    if days == 1:
+        return _("the next day")
+    if days == -1:
+        return _("the previous day")
+    if days > 0:
+        return ngettext("%(num)d day later", "%(num)d days later", days)
+    return ngettext("%(num)d day earlier", "%(num)d days earlier", -days)
 
 
 # Offered first in every zone picker: where most of our hosts and registrants are, east to west.
@@ -365,8 +418,12 @@ def length_text(starts_at: datetime, ends_at: datetime) -> str:
     minutes = int((ends_at - starts_at).total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
-    return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n) or "0 minutes"
+    parts = [
+        ngettext("%(num)d day", "%(num)d days", days) if days else "",
+        ngettext("%(num)d hour", "%(num)d hours", hours) if hours else "",
+        ngettext("%(num)d minute", "%(num)d minutes", minutes) if minutes else "",
+    ]
+    return " ".join(part for part in parts if part) or ngettext("%(num)d minute", "%(num)d minutes", 0)
 
 
 def gap_bounds(naive: datetime, zone: str) -> tuple[datetime, datetime]:
@@ -391,7 +448,7 @@ def short_zone_label(local: datetime) -> str:
     metazone = get_global("meta_zones").get(_cldr_zone(local.tzinfo.zone))
     if metazone:
         variant = "daylight" if local.dst() else "standard"
-        short = Locale.parse(LOCALE).meta_zones.get(metazone, {}).get("short", {}).get(variant)
+        short = Locale.parse(language()).meta_zones.get(metazone, {}).get("short", {}).get(variant)
         if short and short != "∅∅∅":
             return short
     return offset_label(local)

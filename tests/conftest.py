@@ -490,3 +490,63 @@ def editor_form():
         "join_url": "https://meet.example.org/j/secret-room",
         "reminder_hours": "24,1",
     }
+
+
+# Words a page in Spanish or French would not contain unless English was left in it: common English words that are
+# not also Spanish or French words ("on", "or", "date", "page", "zone", "question", "archive" are left out).
+ENGLISH_WORDS = frozenset(
+    """the and you your yours with from this that these those will would should could have has been are was were
+    for not our we us here there when what which who whom how please event events register registered registering
+    registration registrations upcoming show details cancel cancelled cancelling waiting seats seat left email
+    name organization certificate certificates recording passed view host hosts sign search topic topics next
+    previous back save edit delete add remove join link links calendar download subscribe attendance attended
+    transcript hours hour day days today tomorrow yesterday free open closed more only also after before until
+    yes time times own about can cannot may must any all none each every one new other out up down of to in
+    at by if it its is be do does did than then them they their his her list full help while into onto over
+    under again already still why where skip settings account password answer answers
+    changes changed send receive received address watch""".split()  # noqa: SIM905 - a paragraph of words
+)
+
+
+class _VisibleText(__import__("html.parser").parser.HTMLParser):
+    """The text a person reads on a page: text nodes outside script and style, and the attributes read aloud or
+    shown (alt, title, placeholder, aria-label, a button's value)."""
+
+    SPOKEN = ("alt", "title", "placeholder", "aria-label")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self.skipping = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self.skipping += 1
+        attributes = dict(attrs)
+        self.parts += [attributes[name] for name in self.SPOKEN if attributes.get(name)]
+        if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
+            self.parts.append(attributes["value"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template"):
+            self.skipping = max(0, self.skipping - 1)
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def find_english(page: str, *content: str) -> list[str]:
+    """The English words a person would read in `page` (HTML, or a mail's plain text), once every string in
+    `content` is taken out: event titles and descriptions, names and addresses, what people typed. [] when none."""
+    parser = _VisibleText()
+    parser.feed(page)
+    text = "\n".join(parser.parts)
+    for piece in sorted((c for c in content if c), key=len, reverse=True):
+        text = text.replace(piece, " ")
+    return sorted({word for word in re.findall(r"[A-Za-z]+", text) if word.lower() in ENGLISH_WORDS})
+
+
+@pytest.fixture
+def english_left():
+    """english_left(page, *content): the English words left on a page rendered in Spanish or French."""
+    return find_english

@@ -300,3 +300,25 @@ def test_the_readmes_steps_pass_nginx_t_on_a_stock_debian_nginx_light(tmp_path):
     assert check.returncode == 0, check.stderr
     assert "test is successful" in check.stderr
     assert (root / "var" / "lib" / "nginx" / "eventreg").is_dir()  # the cache, where the site file keeps it
+
+
+def test_each_language_has_its_own_copy_chosen_by_cookie_else_the_browsers_list(site, upcoming):
+    spanish = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.8"}
+    first = site.request("/", headers=spanish)
+    assert 'lang="es"' in first.text
+    assert ">Idioma<" in first.text
+    # Another browser's list with the same first language of ours shares the copy; a German list naming
+    # French after German gets French; a cookie wins over the list.
+    assert site.request("/", headers={"Accept-Language": "es"}).getheader("X-Cache-Status") == "HIT"
+    french = site.request("/", headers={"Accept-Language": "de-DE,de;q=0.9,fr;q=0.8"})
+    assert ">Langue<" in french.text
+    assert site.request("/", headers={"Accept-Language": "fr-CA"}).getheader("X-Cache-Status") == "HIT"
+    chosen = site.request("/", headers={**spanish, "Cookie": "lang=fr"})
+    assert ">Langue<" in chosen.text
+    refused = site.request("/", headers={"Accept-Language": "es;q=0, de"})
+    assert ">Language<" in refused.text
+    # Choosing with ?lang= sets the cookie on an answer nobody else gets.
+    choosing = site.request("/?lang=es")
+    assert "lang=es" in choosing.getheader("Set-Cookie")
+    assert choosing.getheader("X-Cache-Status") in (None, "BYPASS", "MISS")
+    assert "private" in choosing.getheader("Cache-Control")

@@ -29,6 +29,7 @@ class Defaults:
     LOG_LEVEL = "INFO"  # one line per registration and per message sent; WARNING keeps only trouble
     EVENTS_PER_PAGE = 20
     SITE_NAME = "eventreg"
+    DEFAULT_LOCALE = "en"  # en, es or fr: pages for a browser that asks for none of them, and the CLI's mail
     TZ_COOKIE = "tz"
     TZ_COOKIE_MAX_AGE = 365 * 24 * 3600
     BASE_URL = DEFAULT_BASE_URL  # every link that leaves a request (mail, webhooks, PDFs); production must set it

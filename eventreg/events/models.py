@@ -93,6 +93,9 @@ class Event(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     timezone: Mapped[str] = mapped_column(sa.String(64))  # IANA name, e.g. "America/New_York"
+    # The language the host wrote it in ("en", "es", "fr"): pages mark its title and description with it (lang=),
+    # and lists can be filtered by it. Its content is never translated.
+    language: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
     capacity: Mapped[int | None] = mapped_column()
     join_url: Mapped[str | None] = mapped_column(sa.String(500))  # private: registrants only
     archive_url: Mapped[str | None] = mapped_column(sa.String(500))

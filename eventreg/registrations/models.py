@@ -83,6 +83,8 @@ class Registration(db.Model):
     accessibility_details: Mapped[str] = mapped_column(sa.String(500), default="")
     wants_recording: Mapped[bool] = mapped_column(default=False)
     timezone: Mapped[str | None] = mapped_column(sa.String(64))  # the registrant's own IANA zone
+    # The language they registered in: their mail, certificate and transcript go out in it.
+    locale: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")
     status: Mapped[str] = mapped_column(sa.String(20))
     # Random, secret, and the key of the signed manage link.
     token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)

@@ -104,6 +104,7 @@ class Enrolment(db.Model):
     organization: Mapped[str] = mapped_column(sa.String(200))
     job_role: Mapped[str] = mapped_column(sa.String(120), default="")
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    locale: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")  # the course mail's
     status: Mapped[str] = mapped_column(sa.String(20))
     token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_token)
     form_key: Mapped[str | None] = mapped_column(sa.String(64))

@@ -119,7 +119,7 @@ def queue_declined(enrolment: Enrolment, *, now: datetime, note: str = ""):
 def part_label(registration: Registration) -> str:
     """ "part 2 of 4, 11 March": which session, and its day in the session's own zone."""
     event = registration.event
-    day = format_date(timezones.to_zone(event.starts_at, event.timezone).date(), "d MMMM", locale=timezones.LOCALE)
+    day = format_date(timezones.to_zone(event.starts_at, event.timezone).date(), "d MMMM", locale=timezones.language())
     part = queries.parts_of([event]).get(event.id)
     return f"part {part[0]} of {part[1]}, {day}" if part else day
 

@@ -1,0 +1,94 @@
+"""Which language a page, a mail or a document is in, with Flask-Babel.
+
+A visitor's language: an explicit choice (?lang=, remembered in the `lang` cookie), else their browser's
+Accept-Language, else the site's default (EVENTREG_DEFAULT_LOCALE). URLs stay the same in every language, so a
+shared cache keys its copies on the cookie and on the Accept-Language it passed on (deploy/nginx-eventreg.conf
+hands the app one language tag, the first of ours in the browser's list).
+
+Mail, certificates and transcripts go out in the language their person chose when registering (or a host in
+their account's), whatever the language of the request that sends them: `speaking(locale)`."""
+
+from contextlib import contextmanager
+
+from babel import Locale
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Babel, force_locale, get_locale
+
+from eventreg.core.config import ConfigurationError
+from eventreg.core.security import EMBED_PREFIX
+
+# The languages the catalogs are complete for, each named in itself (a language menu's convention).
+LANGUAGES = {"en": "English", "es": "Español", "fr": "Français"}
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def is_known(code: str | None) -> bool:
+    return code in LANGUAGES
+
+
+def select() -> str:
+    """Flask-Babel's locale selector: the request's language, or the site default outside a request."""
+    if not has_request_context():
+        return default()
+    chosen = g.get("chosen_language")
+    if chosen is None:
+        asked = request.args.get(COOKIE)
+        chosen = asked if is_known(asked) else request.cookies.get(COOKIE)
+        g.chosen_language = chosen if is_known(chosen) else ""
+        chosen = g.chosen_language
+    return chosen or request.accept_languages.best_match(LANGUAGES) or default()
+
+
+def default() -> str:
+    return current_app.config["DEFAULT_LOCALE"]
+
+
+def current() -> str:
+    """The language now in force ("en", "es", "fr"): the request's, or the one `speaking` set."""
+    locale = get_locale()
+    return str(locale) if locale is not None else "en"
+
+
+def current_locale() -> Locale:
+    return get_locale() or Locale.parse("en")
+
+
+@contextmanager
+def speaking(code: str | None):
+    """Everything rendered inside is in that language (a registrant's, a host's), or the site's default when the
+    stored code is unknown."""
+    with force_locale(code if is_known(code) else default()):
+        yield
+
+
+def remember_choice(response):
+    """after_request: keep a language chosen with ?lang= in its cookie. That answer sets a cookie, so it is never
+    shared (core/caching.py); the next pages are, per language."""
+    asked = request.args.get(COOKIE)
+    if asked is None or request.endpoint in (None, "static") or request.path.startswith(EMBED_PREFIX):
+        return response
+    if is_known(asked):
+        response.set_cookie(COOKIE, asked, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    elif asked == "":
+        response.delete_cookie(COOKIE)
+    return response
+
+
+def mark_language(response):
+    """after_request: say which language the answer is in, and that it depends on Accept-Language."""
+    if response.mimetype in ("text/html", "application/json", "application/problem+json", "text/calendar"):
+        response.headers.setdefault("Content-Language", current())
+        response.vary.add("Accept-Language")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    code = app.config["DEFAULT_LOCALE"]
+    if not is_known(code):
+        raise ConfigurationError(f"EVENTREG_DEFAULT_LOCALE must be one of {', '.join(LANGUAGES)}, not {code!r}")
+    app.config["BABEL_DEFAULT_LOCALE"] = code
+    app.config.setdefault("WTF_I18N_ENABLED", True)  # WTForms' own messages ("Not a valid choice") from its catalogs
+    Babel(app, locale_selector=select)
+    app.after_request(remember_choice)
+    app.after_request(mark_language)
