@@ -54,6 +54,7 @@ def refuse_unless_test_database(url: str) -> None:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives a real Chromium through Playwright")
+    compile_catalogs()
     if os.environ.get("CI") == "true" and not POSTGRES_URL:
         raise pytest.UsageError("CI=true needs EVENTREG_TEST_DATABASE_URL: the PostgreSQL tests must run in CI")
     if POSTGRES_URL:
@@ -61,6 +62,24 @@ def pytest_configure(config):
         refuse_unless_test_database(POSTGRES_URL)
         if POSTGRES_URL != BASE_POSTGRES_URL:
             create_worker_database(BASE_POSTGRES_URL, POSTGRES_URL)
+
+
+def compile_catalogs() -> None:
+    """Build each catalog's .mo as `make install` does, when it is missing or older than its .po: a bare `pytest`
+    then tests the translations the .po files hold, not stale ones (or none)."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parent.parent / "eventreg" / "translations").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with open(f"{mo}.{os.getpid()}", "wb") as target:  # workers may compile at once: write, then rename
+                write_mo(target, catalog)
+            os.replace(f"{mo}.{os.getpid()}", mo)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

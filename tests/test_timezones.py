@@ -244,3 +244,48 @@ def test_occurrence_says_which_of_a_repeated_times_instants_it_is(instant, expec
 def test_length_text_counts_between_instants(minutes, text):
     start = datetime(2025, 11, 2, 5, 30, tzinfo=pytz.utc)
     assert timezones.length_text(start, start + timedelta(minutes=minutes)) == text
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "start", "minutes", "expected"),
+    [
+        ("es", "America/New_York", (2025, 1, 30, 15), 60,
+         "15:00 – 16:00 hora estándar oriental, América del Norte [UTC -5]"),
+        ("fr", "America/New_York", (2025, 7, 10, 15), 60,
+         "15:00 – 16:00 heure d’été de l’Est nord-américain, Amérique du Nord [UTC -4]"),
+        ("es", "Asia/Kolkata", (2025, 1, 30, 19, 30), 60, "19:30 – 20:30 hora estándar de la India, Asia [UTC +5:30]"),
+        ("fr", "Pacific/Kiritimati", (2025, 1, 30, 9), 60,
+         "09:00 – 10:00 heure des îles de la Ligne, Océanie [UTC +14]"),
+        ("es", "America/New_York", (2025, 1, 30, 23), 90,
+         "23:00 – 0:30 del día siguiente hora estándar oriental, América del Norte [UTC -5]"),
+    ],
+)  # fmt: skip
+def test_time_lines_in_spanish_and_french(app, language, zone, start, minutes, expected):
+    from eventreg.core.languages import speaking
+
+    starts = local(zone, *start)
+    with app.app_context(), speaking(language):
+        assert timezones.time_range(starts, starts + timedelta(minutes=minutes), zone) == expected
+    # The English line, cached beside it, is unchanged.
+    with app.app_context():
+        assert timezones.time_range(starts, starts + timedelta(minutes=minutes), zone).endswith("]")
+        assert "hora" not in timezones.time_range(starts, starts + timedelta(minutes=minutes), zone)
+
+
+def test_dates_reminders_and_lengths_in_spanish_and_french(app):
+    from eventreg.core.languages import speaking
+
+    day = datetime(2025, 1, 30)  # noqa: DTZ001 - a wall-clock date
+    with app.app_context(), speaking("es"):
+        assert timezones.format_date(day) == "30 de enero de 2025"
+        assert timezones.format_long_date(day) == "jueves, 30 de enero de 2025"
+        assert timezones.reminder_when(48) == "en 2 días"
+        assert timezones.length_text(utc(2025, 1, 30, 15), utc(2025, 1, 30, 16, 30)) == "1 hora 30 minutos"
+    with app.app_context(), speaking("fr"):
+        assert timezones.format_date(day) == "30 janvier 2025"
+        assert timezones.format_month(2025, 1) == "janvier 2025"
+        assert timezones.reminder_when(1) == "dans 1 heure"
+        assert timezones.day_shift_text(-1) == "la veille"
+    with app.app_context():
+        assert timezones.format_date(day) == "30 January 2025"
+        assert timezones.reminder_when(48) == "in 2 days"
