@@ -106,7 +106,10 @@ def _send_one(delivery: sa.Row, now: datetime) -> bool:
     config = current_app.config
     status = None
     try:
-        target = network.resolve(url, network.allowed_hosts(config["WEBHOOK_ALLOWED_HOSTS"]))
+        # The delivery log's texts are a record kept in English, as its other entries are, even when a request
+        # in another language sends (EVENTREG_WEBHOOK_DELIVERY=request).
+        with languages.speaking("en"):
+            target = network.resolve(url, network.allowed_hosts(config["WEBHOOK_ALLOWED_HOSTS"]))
         answer = network.post(
             target,
             delivery.payload.encode("utf-8"),

@@ -141,3 +141,18 @@ def test_the_disabled_endpoint_mail_is_in_its_hosts_language(
         assert english_left(body, receiver.url, log_url) == []
         assert "de enero de 2025" in body
     assert "se desactivó: sus últimos" in text
+
+
+def test_the_delivery_log_keeps_its_record_in_english_whatever_the_request_language(
+    fresh, hosted_event, make_endpoint, receiver, db_session, deliveries, webhook_settings, monkeypatch
+):
+    event = hosted_event()
+    endpoint = make_endpoint(event.hosts[0], receiver.url)
+    db_session.commit()
+    monkeypatch.setitem(webhook_settings, "WEBHOOK_ALLOWED_HOSTS", "")  # now refused at the send: http://
+    said = fresh.post(f"/host/webhooks/{endpoint.id}/test", headers={"Accept-Language": "es"}, follow_redirects=True)
+    assert "Se está enviando un evento de prueba" in said.get_data(as_text=True)
+    [delivery] = deliveries()
+    assert delivery.last_error == (
+        "Not sent: The address must start with https:// (webhooks carry registrants’ details)."
+    )
