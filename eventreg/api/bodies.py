@@ -10,6 +10,8 @@
 
 import flask_smorest
 from flask import Request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -30,15 +32,14 @@ class JSONBodyParser(FlaskParser):
         # A form's body may have been read already (core.inputs looks for NULs in it): its length still tells.
         if (data or req.content_length) and not is_json_request(req):
             accept = {f"Accept-{req.method.title()}": "application/json"} if req.method in ("POST", "PATCH") else {}
-            fail(
-                415,
-                "unsupported_media_type",
-                f"Send the body as JSON (Content-Type: application/json), not {req.mimetype or 'untyped'}.",
-                headers=accept,
-            )
+            if req.mimetype:
+                detail = _("Send the body as JSON (Content-Type: application/json), not %(type)s.", type=req.mimetype)
+            else:
+                detail = _("Send the body as JSON (Content-Type: application/json), not untyped.")
+            fail(415, "unsupported_media_type", detail, headers=accept)
         if not data:
             if req.method == "PATCH":
-                fail(400, "body_required", "Send a JSON object with the fields to change.")
+                fail(400, "body_required", _("Send a JSON object with the fields to change."))
             return missing  # as webargs has it: no body is a missing one, and the schema says what is required
         try:
             return load_json(data)
@@ -52,16 +53,17 @@ class JSONBodyParser(FlaskParser):
         if isinstance(query, dict):
             unknown = sorted(name for name, messages in query.items() if UNKNOWN_FIELD in messages)
             if unknown:
-                fail(
-                    400,
-                    "unknown_parameter",
-                    f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
-                    "The API reference lists each operation's parameters.",
-                    errors={"query": {name: [UNKNOWN_FIELD] for name in unknown}},
+                detail = ngettext(
+                    "Unknown query parameter: %(names)s. The API reference lists each operation's parameters.",
+                    "Unknown query parameters: %(names)s. The API reference lists each operation's parameters.",
+                    len(unknown),
+                    names=", ".join(unknown),
                 )
-            fail(400, "invalid_parameter", "A query parameter's value is not valid; see errors.", errors=error.messages)
+                fail(400, "unknown_parameter", detail, errors={"query": {name: [UNKNOWN_FIELD] for name in unknown}})
+            detail = _("A query parameter's value is not valid; see errors.")
+            fail(400, "invalid_parameter", detail, errors=error.messages)
         if "headers" in error.messages:
-            fail(400, "invalid_header", "A header's value is not valid; see errors.", errors=error.messages)
+            fail(400, "invalid_header", _("A header's value is not valid; see errors."), errors=error.messages)
         super().handle_error(error, req, schema, error_status_code=error_status_code, error_headers=error_headers)
 
 

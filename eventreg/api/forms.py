@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -8,17 +9,17 @@ from eventreg.core.forms import single_line, strip
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "Name (what the token is for)",
+        _l("Name (what the token is for)"),
         filters=[strip],
-        validators=[DataRequired("Please name the token, like “Library website”."), Length(max=120), single_line],
+        validators=[DataRequired(_l("Please name the token, like “Library website”.")), Length(max=120), single_line],
     )
     access = RadioField(
-        "Access",
+        _l("Access"),
         choices=[
-            SelectChoice("read", "Read only: list events and registrations"),
-            SelectChoice("write", "Read and write: also create and change events, add and cancel registrations"),
+            SelectChoice("read", _l("Read only: list events and registrations")),
+            SelectChoice("write", _l("Read and write: also create and change events, add and cancel registrations")),
         ],
         default="read",
-        validators=[DataRequired("Please choose the access.")],
+        validators=[DataRequired(_l("Please choose the access."))],
         validate_choice=True,
     )

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Response, current_app, g, request
+from flask_babel import gettext as _
 
 from eventreg import clock
 from eventreg.api.models import IdempotentRequest
@@ -63,16 +64,19 @@ def _held(token_id: int, key: str):
 
 def _answer_again(held, values: dict) -> Response:
     if held is None:  # released between our claim and this read: the first request failed
-        fail(409, "idempotency_key_in_use", "A request with this Idempotency-Key just ended; send it again.")
+        fail(409, "idempotency_key_in_use", _("A request with this Idempotency-Key just ended; send it again."))
     if (held.method, held.path, held.body_hash) != (values["method"], values["path"], values["body_hash"]):
         fail(
             422,
             "idempotency_key_reused",
-            "This Idempotency-Key was sent with another request (method, path or body). Use a new key for a new "
-            "request.",
+            _(
+                "This Idempotency-Key was sent with another request (method, path or body). Use a new key for a new "
+                "request."
+            ),
         )
     if held.status is None:
-        fail(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still running; try again soon.")
+        detail = _("A request with this Idempotency-Key is still running; try again soon.")
+        fail(409, "idempotency_key_in_use", detail)
     response = Response(held.body, status=held.status, mimetype="application/json")
     if held.location:
         response.headers["Location"] = held.location

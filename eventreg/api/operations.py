@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from eventreg.api.models import ApiToken
 from eventreg.attendance import credit
@@ -28,8 +29,9 @@ USE_RESOLUTION = timedelta(minutes=1)
 
 class ApiError(CodedError):
     MESSAGES = {
-        "too_many_tokens": f"You have {MAX_TOKENS_PER_HOST} tokens. Revoke one you no longer use first.",
-        "not_confirmed": "Attendance is recorded for confirmed registrants only.",
+        "too_many_tokens": _l("You have {count} tokens. Revoke one you no longer use first."),
+        "not_confirmed": _l("Attendance is recorded for confirmed registrants only."),
+        "unknown_language": _l("Use one of the languages en, es or fr."),
     }
 
 
@@ -41,7 +43,7 @@ def create_token(host: Host, *, name: str, can_write: bool, now: datetime) -> tu
     """A new token for the host and its secret, which is stored only as a hash: the caller shows it once.
     ApiError("too_many_tokens") past MAX_TOKENS_PER_HOST active ones."""
     if len(list_tokens(host)) >= MAX_TOKENS_PER_HOST:
-        raise ApiError("too_many_tokens")
+        raise ApiError("too_many_tokens", count=MAX_TOKENS_PER_HOST)
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         host_id=host.id,

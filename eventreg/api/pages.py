@@ -1,6 +1,7 @@
 """The host's "API tokens" page: make a token (its secret shown once), see when each was last used, revoke."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from eventreg import clock
@@ -46,6 +47,6 @@ def revoke(token_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         operations.revoke_token(token, now=clock.now())
-        flash(f"The token “{token.name}” is revoked: programs using it are refused from now on.")
+        flash(_("The token “%(name)s” is revoked: programs using it are refused from now on.", name=token.name))
         return redirect(url_for("api_tokens.index"), code=303)
     return render_template("api/confirm_revoke.html", token=token, form=form), 400 if form.errors else 200

@@ -67,6 +67,7 @@ def public_event(
         "title": event.title,
         "summary": event.summary,
         "description": event.description,
+        "language": event.language,
         "format": event.format,
         "format_label": event.format_label,
         "location": event.location,

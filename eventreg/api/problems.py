@@ -10,11 +10,18 @@ import json
 
 import flask_smorest
 from flask import Flask, Response, request, url_for
+from flask_babel import gettext as _
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 from werkzeug.http import HTTP_STATUS_CODES
 
 from eventreg.api.schemas import ProblemSchema
+
+
+def N_(text: str) -> str:
+    """Mark text for the catalogs where it is defined; gettext translates it where it is used."""
+    return text
+
 
 MEDIA_TYPE = "application/problem+json"
 PREFIX = "/api/"
@@ -34,13 +41,29 @@ DEFAULT_CODES = {
     500: "server_error",
 }
 DEFAULT_DETAILS = {
-    401: "Send a valid API token: Authorization: Bearer ereg_...",
-    404: "There is nothing here, or nothing this token may see.",
-    405: "This address does not accept this method.",
-    413: "The request body is larger than we accept.",
-    422: "Some values are missing or not valid; see errors.",
-    429: "Too many requests with this token. Wait for Retry-After seconds, then try again.",
-    500: "Something went wrong on our side. Please try again in a moment.",
+    401: N_("Send a valid API token: Authorization: Bearer ereg_..."),
+    404: N_("There is nothing here, or nothing this token may see."),
+    405: N_("This address does not accept this method."),
+    413: N_("The request body is larger than we accept."),
+    422: N_("Some values are missing or not valid; see errors."),
+    429: N_("Too many requests with this token. Wait for Retry-After seconds, then try again."),
+    500: N_("Something went wrong on our side. Please try again in a moment."),
+}
+# Each status's title, werkzeug's English words (HTTP_STATUS_CODES) marked for translation: a problem document's
+# title and detail are in the request's language (Accept-Language), while its code and the document stay English.
+TITLES = {
+    400: N_("Bad Request"),
+    401: N_("Unauthorized"),
+    403: N_("Forbidden"),
+    404: N_("Not Found"),
+    405: N_("Method Not Allowed"),
+    406: N_("Not Acceptable"),
+    409: N_("Conflict"),
+    413: N_("Request Entity Too Large"),
+    415: N_("Unsupported Media Type"),
+    422: N_("Unprocessable Entity"),
+    429: N_("Too Many Requests"),
+    500: N_("Internal Server Error"),
 }
 
 # Codes beyond the defaults, for the reference page: (status, when).
@@ -106,11 +129,12 @@ def fail(status: int, code: str | None = None, detail: str | None = None, **extr
 
 def problem_response(status: int, *, code: str | None = None, detail: str | None = None, errors=None) -> Response:
     code = code or DEFAULT_CODES.get(status, "error")
+    title = _(TITLES[status]) if status in TITLES else HTTP_STATUS_CODES.get(status, "Error")
     body = {
         "type": url_for("api_docs.reference_page", _external=True, _anchor=f"problem-{code}"),
-        "title": HTTP_STATUS_CODES.get(status, "Error"),
+        "title": title,
         "status": status,
-        "detail": detail or DEFAULT_DETAILS.get(status) or HTTP_STATUS_CODES.get(status, "Error"),
+        "detail": str(detail) if detail else _(DEFAULT_DETAILS[status]) if status in DEFAULT_DETAILS else title,
         "code": code,
     }
     if errors:

@@ -9,9 +9,12 @@ from decimal import Decimal
 
 import marshmallow as ma
 import pytz
+from flask_babel import gettext as _
 from marshmallow import fields, validate
 
 from eventreg import timezones
+from eventreg.api.operations import ApiError
+from eventreg.core.languages import LANGUAGES
 from eventreg.core.text import is_plain_text, is_single_line, normalise_multi_line
 from eventreg.events import rules
 from eventreg.events.models import MAX_CONTACT_HOURS, Format, State, Status
@@ -27,23 +30,32 @@ MAX_MINUTES = int(rules.MAX_DURATION.total_seconds()) // 60  # no event lasts lo
 
 def single_line(value: str) -> None:
     if not is_single_line(value):
-        raise ma.ValidationError("Use a single line without control characters.")
+        raise ma.ValidationError(_("Use a single line without control characters."))
 
 
 def plain_text(value: str) -> None:
     if not is_plain_text(value):
-        raise ma.ValidationError("Remove the control characters.")
+        raise ma.ValidationError(_("Remove the control characters."))
 
 
 def known_zone(value: str) -> None:
     if not timezones.is_valid_zone(value):
-        raise ma.ValidationError("Not an IANA time zone name, such as America/New_York.")
+        raise ma.ValidationError(_("Not an IANA time zone name, such as America/New_York."))
+
+
+def known_language(value: str) -> None:
+    if value not in LANGUAGES:
+        raise ma.ValidationError(ApiError("unknown_language").message)
 
 
 def web_address(value: str) -> None:
     if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value, re.IGNORECASE):
-        raise ma.ValidationError("A full web address starting with https://.")
+        raise ma.ValidationError(_("A full web address starting with https://."))
 
+
+LANGUAGE_DESCRIPTION = (
+    "The language the event's title, summary and description are written in: " + ", ".join(LANGUAGES) + "."
+)
 
 # The years 2000 to 2100 (timezones.EARLIEST_YEAR to LATEST_YEAR) as a pattern the document can state.
 YEARS_PATTERN = f"^({EARLIEST_YEAR // 100}[0-9]{{2}}|{LATEST_YEAR})-"
@@ -65,7 +77,8 @@ class Instant(fields.AwareDateTime):
             raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
         instant = super()._deserialize(value, attr, data, **kwargs)
         if not EARLIEST_YEAR <= instant.year <= LATEST_YEAR:
-            raise ma.ValidationError(f"Give a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
+            message = _("Give a date between the years %(first)s and %(last)s.", first=EARLIEST_YEAR, last=LATEST_YEAR)
+            raise ma.ValidationError(message)
         return instant.astimezone(pytz.utc)
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -85,7 +98,7 @@ class Hours(fields.Decimal):
     def _deserialize(self, value, attr, data, **kwargs):
         # Text is read as the document's pattern says it, not as everything Decimal() reads ("1e2", "1_0").
         if isinstance(value, str) and not re.fullmatch(HOURS_PATTERN, value):
-            raise ma.ValidationError(rules.EventError.MESSAGES["bad_contact_hours"])
+            raise ma.ValidationError(str(rules.EventError.MESSAGES["bad_contact_hours"]))
         return super()._deserialize(value, attr, data, **kwargs)
 
 
@@ -235,6 +248,11 @@ class EventSchema(Schema):
     title = fields.String(required=True)
     summary = fields.String(required=True)
     description = fields.String(required=True, metadata={"description": "Markdown."})
+    language = fields.String(
+        required=True,
+        validate=validate.OneOf(list(LANGUAGES)),
+        metadata={"description": LANGUAGE_DESCRIPTION, "example": "en"},
+    )
     format = fields.String(required=True, validate=validate.OneOf(Format.ALL))
     format_label = fields.String(required=True)
     location = fields.String(required=True, allow_none=True)
@@ -447,6 +465,14 @@ class EventInSchema(Schema):
     )
     summary = text(1000, multi_line=True)
     description = text(20000, multi_line=True, metadata={"description": "Markdown."})
+    language = fields.String(
+        validate=known_language,
+        metadata={
+            "description": LANGUAGE_DESCRIPTION + " Default when creating: the host's own language.",
+            "enum": list(LANGUAGES),
+            "example": "en",
+        },
+    )
     format = fields.String(validate=validate.OneOf(Format.ALL))
     location = text(300, allow_none=True)
     host_name = text(200, allow_none=True)
@@ -662,7 +688,7 @@ class AttendanceInSchema(Schema):
     @ma.validates_schema
     def needs_something(self, data, **kwargs):
         if "attended" not in data and data.get("minutes") is None:
-            raise ma.ValidationError("Give attended, minutes, or both.", "attended")
+            raise ma.ValidationError(_("Give attended, minutes, or both."), "attended")
 
 
 class CancelledSchema(Schema):

@@ -10,6 +10,7 @@ import http
 import flask
 import sqlalchemy as sa
 from flask import current_app, g, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_smorest.spec.plugins import integerconverter2paramschema
 
 from eventreg import clock, timezones
@@ -18,7 +19,7 @@ from eventreg.api import queries as api_queries
 from eventreg.api import schemas as s
 from eventreg.api.operations import ApiError
 from eventreg.api.problems import fail
-from eventreg.core import caching, ratelimits
+from eventreg.core import caching, languages, ratelimits
 from eventreg.core.database import READ_ONLY_METHODS
 from eventreg.core.extensions import csrf, db
 from eventreg.core.inputs import IdConverter
@@ -115,7 +116,7 @@ def _page(query, limit: int, cursor: str | None, after) -> tuple[list, bool]:
         try:
             query = query.where(after(cursor))
         except cursors.InvalidCursor:
-            fail(400, "invalid_cursor", "This cursor is not one we gave out; start again without it.")
+            fail(400, "invalid_cursor", _("This cursor is not one we gave out; start again without it."))
     rows = list(db.session.scalars(query.limit(limit + 1)))
     return rows[:limit], len(rows) > limit
 
@@ -214,7 +215,7 @@ def list_topics():
 @host.before_request
 def authenticate():
     """Only a token opens these: cookies are ignored, so a page on another site cannot act for a host."""
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
     reading = request.method in READ_ONLY_METHODS
     token = None
     if scheme.lower() == "bearer":
@@ -224,7 +225,7 @@ def authenticate():
         fail(401, "unauthorized" if not scheme else "invalid_token", headers={"WWW-Authenticate": challenge})
     g.api_token = token
     if not reading and not token.can_write:
-        fail(403, "read_only_token", "This token may only read. Make a read-write token to change things.")
+        fail(403, "read_only_token", _("This token may only read. Make a read-write token to change things."))
 
 
 def token_key() -> str:
@@ -265,7 +266,8 @@ def _topics(slugs: list[str]) -> list[Topic]:
     known = {topic.slug: topic for topic in queries.list_topics()}
     unknown = [slug for slug in slugs if slug not in known]
     if unknown:
-        _invalid("topics", f"No topic has the slug {unknown[0]!r}; GET /api/v1/topics lists them.", "unknown_topic")
+        message = _("No topic has the slug %(slug)s; GET /api/v1/topics lists them.", slug=repr(unknown[0]))
+        _invalid("topics", message, "unknown_topic")
     return [known[slug] for slug in dict.fromkeys(slugs)]
 
 
@@ -273,7 +275,7 @@ def _check_event_input(data: dict, event: Event | None) -> None:
     """The editor's rules across fields (EventForm.validate and its past-start question)."""
     zone = data["timezone"]
     if zone not in timezones.canonical_zones() and (event is None or zone != event.timezone):
-        _invalid("timezone", "Use a canonical IANA zone name, such as America/New_York.")
+        _invalid("timezone", _("Use a canonical IANA zone name, such as America/New_York."))
     broken = s.broken_event_rule(data)
     if broken:
         _invalid(*broken)  # (field, message, the rule's code)
@@ -281,16 +283,18 @@ def _check_event_input(data: dict, event: Event | None) -> None:
     if past and not data.get("confirm_past_start"):
         _invalid(
             "starts_at",
-            "This start is in the past, and registrants are not emailed about changes to an event that has ended. "
-            "Send confirm_past_start: true if you mean it.",
+            _(
+                "This start is in the past, and registrants are not emailed about changes to an event that has "
+                "ended. Send confirm_past_start: true if you mean it."
+            ),
             "start_in_past",
         )
 
 
 EDITABLE = (
-    "title", "summary", "description", "format", "location", "host_name", "timezone", "starts_at", "ends_at",
-    "join_url", "archive_url", "reminder_hours", "registration_deadline_at", "contact_hours", "credit_min_minutes",
-    "requires_approval",
+    "title", "summary", "description", "language", "format", "location", "host_name", "timezone", "starts_at",
+    "ends_at", "join_url", "archive_url", "reminder_hours", "registration_deadline_at", "contact_hours",
+    "credit_min_minutes", "requires_approval",
 )  # fmt: skip
 DEFAULTS = {"summary": "", "description": "", "format": "webinar", "reminder_hours": "24,1", "requires_approval": False}
 
@@ -349,6 +353,7 @@ def create_event(data):
     with POST .../publish."""
     _check_event_input(data, None)
     topics = _topics(data.get("topics", []))
+    data.setdefault("language", _host().locale if languages.is_known(_host().locale) else languages.default())
     try:
         event = host_operations.create_event(
             _host(),

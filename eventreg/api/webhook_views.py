@@ -5,6 +5,7 @@ before registering that blueprint. A host reaches only their own endpoints (anyo
 only with a read-write token: an endpoint's address and types are its host's integration settings."""
 
 from flask import current_app, g, url_for
+from flask_babel import gettext as _
 from marshmallow import fields, validate
 
 from eventreg import clock
@@ -90,7 +91,7 @@ def _shown(endpoint: WebhookEndpoint, secret: str | None = None) -> dict:
 
 def _writer() -> None:
     if not g.api_token.can_write:
-        fail(403, "read_only_token", "Webhook endpoints need a read-write token.")
+        fail(403, "read_only_token", _("Webhook endpoints need a read-write token."))
 
 
 def _own_endpoint(endpoint_id: int) -> WebhookEndpoint:

@@ -1,3 +1,5 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -11,15 +13,20 @@ from eventreg.webhooks.network import URL_MAX
 
 class EndpointForm(FlaskForm):
     url = StringField(
-        "Endpoint URL",
+        _l("Endpoint URL"),
         filters=[strip],
-        validators=[DataRequired("Please enter the address to post to."), Length(max=URL_MAX), single_line],
+        validators=[DataRequired(_l("Please enter the address to post to.")), Length(max=URL_MAX), single_line],
     )
-    description = StringField("Description (optional)", filters=[strip], validators=[Length(max=200), single_line])
+    description = StringField(_l("Description (optional)"), filters=[strip], validators=[Length(max=200), single_line])
     event_types = SelectMultipleField(
-        "Event types",
+        _l("Event types"),
         choices=[SelectChoice(kind, f"{kind}: {label}") for kind, label in EVENT_TYPES.items()],
-        validators=[DataRequired("Choose at least one event type to receive.")],
+        validators=[DataRequired(_l("Choose at least one event type to receive."))],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The labels in the page's language (EVENT_TYPES keeps them English for the API document).
+        self.event_types.choices = [SelectChoice(kind, f"{kind}: {_(label)}") for kind, label in EVENT_TYPES.items()]

@@ -8,19 +8,25 @@ from eventreg.core.extensions import db
 from eventreg.hosts.models import Host
 from eventreg.timezones import UTCDateTime
 
+
+def N_(text: str) -> str:
+    """Mark text for the catalogs: the labels stay English in the API document, pages translate them (forms.py)."""
+    return text
+
+
 # What an endpoint can ask to receive.
 EVENT_TYPES = {
-    "registration.created": "Someone registered (confirmed or waiting)",
-    "registration.cancelled": "A registration was cancelled",
-    "registration.promoted": "Someone moved from the waiting list to confirmed",
-    "registration.approved": "A host approved a registration (confirmed, or waiting when no seat was free)",
-    "registration.declined": "A host declined a registration",
-    "registration.updated": "A registrant changed their details",
-    "event.published": "An event was published",
-    "event.updated": "An event was changed",
-    "event.cancelled": "An event was cancelled",
-    "attendance.recorded": "Attendance was recorded (ticked or imported)",
-    "certificate.issued": "A certificate was issued or reissued",
+    "registration.created": N_("Someone registered (confirmed or waiting)"),
+    "registration.cancelled": N_("A registration was cancelled"),
+    "registration.promoted": N_("Someone moved from the waiting list to confirmed"),
+    "registration.approved": N_("A host approved a registration (confirmed, or waiting when no seat was free)"),
+    "registration.declined": N_("A host declined a registration"),
+    "registration.updated": N_("A registrant changed their details"),
+    "event.published": N_("An event was published"),
+    "event.updated": N_("An event was changed"),
+    "event.cancelled": N_("An event was cancelled"),
+    "attendance.recorded": N_("Attendance was recorded (ticked or imported)"),
+    "certificate.issued": N_("A certificate was issued or reissued"),
 }
 
 

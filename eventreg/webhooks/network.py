@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
+
 from eventreg.core.errors import CodedError
 
 RESPONSE_LIMIT = 4096  # bytes of the receiver's answer we read, at most
@@ -31,14 +33,16 @@ NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::
 
 class UrlRefused(CodedError):
     MESSAGES = {
-        "not_url": "Enter a full web address, starting with https://.",
-        "too_long": f"Web addresses can have at most {URL_MAX} characters.",
-        "not_https": "The address must start with https:// (webhooks carry registrants’ details).",
-        "credentials": "Leave the user name and password out of the address; use the signing secret instead.",
-        "bad_port": "The address has a port number that cannot be used.",
-        "unresolvable": "The name {name} could not be found (DNS). Check the address.",
-        "private": "The address {name} leads to {address}, a private, local or reserved network address. "
-        "Webhooks go only to public internet addresses.",
+        "not_url": _l("Enter a full web address, starting with https://."),
+        "too_long": _l("Web addresses can have at most {max} characters."),
+        "not_https": _l("The address must start with https:// (webhooks carry registrants’ details)."),
+        "credentials": _l("Leave the user name and password out of the address; use the signing secret instead."),
+        "bad_port": _l("The address has a port number that cannot be used."),
+        "unresolvable": _l("The name {name} could not be found (DNS). Check the address."),
+        "private": _l(
+            "The address {name} leads to {address}, a private, local or reserved network address. "
+            "Webhooks go only to public internet addresses."
+        ),
     }
 
 
@@ -82,7 +86,7 @@ def is_public(address: IPAddress) -> bool:
 def parse(url: str, allowed: frozenset[str]) -> tuple[str, str, int, str]:
     """(scheme, host, port, path) of a URL we may post to, before any address is looked up; UrlRefused."""
     if len(url) > URL_MAX:
-        raise UrlRefused("too_long")
+        raise UrlRefused("too_long", max=URL_MAX)
     if not url.isprintable() or any(c.isspace() or c == "\\" for c in url):
         raise UrlRefused("not_url")
     try:

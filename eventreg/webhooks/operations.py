@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from eventreg.core.deliveries import note_queued, take_queued
 from eventreg.core.errors import CodedError
@@ -34,11 +35,11 @@ ROTATION_GRACE = timedelta(hours=24)  # after a rotation, the previous secret al
 
 class WebhookError(CodedError):
     MESSAGES = {
-        "unknown_type": "Choose event types from the list.",
-        "no_types": "Choose at least one event type to receive.",
-        "too_many": f"A host can have at most {ENDPOINTS_PER_HOST} endpoints.",
-        "not_failed": "Only a delivery that failed can be sent again.",
-        "endpoint_disabled": "The endpoint is disabled. Enable it first, then send again.",
+        "unknown_type": _l("Choose event types from the list."),
+        "no_types": _l("Choose at least one event type to receive."),
+        "too_many": _l("A host can have at most {count} endpoints."),
+        "not_failed": _l("Only a delivery that failed can be sent again."),
+        "endpoint_disabled": _l("The endpoint is disabled. Enable it first, then send again."),
     }
 
 
@@ -62,7 +63,7 @@ def create_endpoint(
     name resolved and checked now; again at every send); WebhookError for the types or the host's limit."""
     event_types = _check_types(event_types)
     if count_endpoints(host) >= ENDPOINTS_PER_HOST:
-        raise WebhookError("too_many")
+        raise WebhookError("too_many", count=ENDPOINTS_PER_HOST)
     network.resolve(url, allowed)
     endpoint = WebhookEndpoint(
         host_id=host.id,

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from standardwebhooks.webhooks import Webhook
 
-from eventreg.core import database
+from eventreg.core import database, languages
 from eventreg.core.background import BackgroundSender
 from eventreg.core.deliveries import CLAIM_BATCH, DeliveryQueue
 from eventreg.core.extensions import db
@@ -105,7 +106,10 @@ def _send_one(delivery: sa.Row, now: datetime) -> bool:
     config = current_app.config
     status = None
     try:
-        target = network.resolve(url, network.allowed_hosts(config["WEBHOOK_ALLOWED_HOSTS"]))
+        # The delivery log's texts are a record kept in English, as its other entries are, even when a request
+        # in another language sends (EVENTREG_WEBHOOK_DELIVERY=request).
+        with languages.speaking("en"):
+            target = network.resolve(url, network.allowed_hosts(config["WEBHOOK_ALLOWED_HOSTS"]))
         answer = network.post(
             target,
             delivery.payload.encode("utf-8"),
@@ -205,15 +209,16 @@ def _count_failure(endpoint_id: int, now: datetime) -> bool:
     )
     if disabling:
         held = operations.disable_endpoint(endpoint, reason="failing", now=now)
-        outbox.queue(
-            kind="webhook_disabled",
-            to_address=endpoint.host.email,
-            to_name=endpoint.host.name or "",
-            subject="Webhook endpoint disabled after repeated failures",
-            template="webhook_disabled",
-            context=_disabled_context(endpoint, held),
-            now=now,
-        )
+        with languages.speaking(endpoint.host.locale):  # the host's language, whoever's request sent it
+            outbox.queue(
+                kind="webhook_disabled",
+                to_address=endpoint.host.email,
+                to_name=endpoint.host.name or "",
+                subject=_("Webhook endpoint disabled after repeated failures"),
+                template="webhook_disabled",
+                context=_disabled_context(endpoint, held),
+                now=now,
+            )
         log.error("webhook endpoint disabled", extra={"endpoint_id": endpoint.id, "failures": endpoint.failure_streak})
     db.session.commit()
     return disabling

@@ -2,6 +2,8 @@
 delivery log with "Send again". A host sees only their own endpoints; anyone else's id answers 404."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from eventreg import clock
@@ -84,7 +86,7 @@ def edit(endpoint_id: int):
         except (network.UrlRefused, WebhookError) as error:
             (form.url if isinstance(error, network.UrlRefused) else form.event_types).errors.append(error.message)
             return render_template("webhooks/form.html", form=form, endpoint=endpoint), 400
-        flash("Saved.")
+        flash(_("Saved."))
         return redirect(url_for("webhooks.show", endpoint_id=endpoint.id), code=303)
     return render_template("webhooks/form.html", form=form, endpoint=endpoint), 400 if form.errors else 200
 
@@ -111,21 +113,27 @@ def endpoint_action(endpoint_id: int, action: str):
         abort(400)
     if action == "enable":
         operations.enable_endpoint(endpoint)
-        flash("Enabled: new deliveries are sent. Use “Send again” for any that failed meanwhile.")
+        flash(_("Enabled: new deliveries are sent. Use “Send again” for any that failed meanwhile."))
     elif action == "disable":
         held = operations.disable_endpoint(endpoint, reason="host", now=clock.now())
-        flash(f"Disabled: nothing is sent to it until you enable it.{_held(held)}")
+        flash(_disabled(held))
     else:
         operations.delete_endpoint(endpoint)
-        flash("The endpoint and its delivery log were deleted.")
+        flash(_("The endpoint and its delivery log were deleted."))
         return redirect(url_for("webhooks.index"), code=303)
     return redirect(url_for("webhooks.show", endpoint_id=endpoint.id), code=303)
 
 
-def _held(held: int) -> str:
+def _disabled(held: int) -> str:
     if not held:
-        return ""
-    return f" {held} waiting deliver{'ies were' if held != 1 else 'y was'} marked failed; each can be sent again."
+        return _("Disabled: nothing is sent to it until you enable it.")
+    return ngettext(
+        "Disabled: nothing is sent to it until you enable it. %(num)d waiting delivery was marked failed; each can "
+        "be sent again.",
+        "Disabled: nothing is sent to it until you enable it. %(num)d waiting deliveries were marked failed; each "
+        "can be sent again.",
+        held,
+    )
 
 
 @bp.post("/<int:endpoint_id>/test")
@@ -140,7 +148,13 @@ def send_test(endpoint_id: int):
     except WebhookError as error:
         flash(error.message, "error")
         return redirect(back, code=303)
-    flash(f"A test event ({operations.TEST_TYPE}, {delivery.message_id}) is being sent; this log shows the outcome.")
+    flash(
+        _(
+            "A test event (%(type)s, %(id)s) is being sent; this log shows the outcome.",
+            type=operations.TEST_TYPE,
+            id=delivery.message_id,
+        )
+    )
     return redirect(back, code=303)
 
 
@@ -176,7 +190,7 @@ def send_again_many(endpoint_id: int):
     back = url_for("webhooks.show", endpoint_id=endpoint.id)
     ids = [int(value) for value in request.form.getlist("delivery") if value.isdigit() and 0 < int(value) <= MAX_ID]
     if not ids:
-        flash("Tick the failed deliveries to send again.", "error")
+        flash(_("Tick the failed deliveries to send again."), "error")
         return redirect(back, code=303)
     try:
         queued = operations.send_again_many(endpoint, ids[:DELIVERIES_PER_PAGE], now=clock.now())
@@ -184,10 +198,15 @@ def send_again_many(endpoint_id: int):
         flash(error.message, "error")
         return redirect(back, code=303)
     if queued:
-        many = "deliveries are" if queued != 1 else "delivery is"
-        flash(f"{queued} failed {many} being sent again; this log shows the outcome.")
+        flash(
+            ngettext(
+                "%(num)d failed delivery is being sent again; this log shows the outcome.",
+                "%(num)d failed deliveries are being sent again; this log shows the outcome.",
+                queued,
+            )
+        )
     else:
-        flash("None of the ticked deliveries had failed, so nothing was sent again.", "error")
+        flash(_("None of the ticked deliveries had failed, so nothing was sent again."), "error")
     return redirect(back, code=303)
 
 
@@ -206,5 +225,5 @@ def send_again(endpoint_id: int, delivery_id: int):
     except WebhookError as error:
         flash(error.message, "error")
         return redirect(back, code=303)
-    flash(f"Delivery {delivery.message_id} is being sent again; this log shows the outcome.")
+    flash(_("Delivery %(id)s is being sent again; this log shows the outcome.", id=delivery.message_id))
     return redirect(back, code=303)
