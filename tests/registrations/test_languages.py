@@ -225,3 +225,33 @@ def test_a_host_adding_someone_by_hand_gives_them_the_sites_language(make_event,
         now=clock.now(),
     )
     assert added.registration.locale == "en"
+
+
+def test_a_saved_change_is_announced_in_the_registrants_language(make_event, client, mailbox, mailed_path):
+    event = make_event()
+    headers = {"Accept-Language": "fr"}
+    response = client.post(
+        f"/events/{event.slug}/register",
+        data={
+            "name": "Zoé Martin",
+            "email": "zoe@biblio.example.org",
+            "organization": "Bibliothèque",
+            "form_key": "k",
+            "website": "",
+        },
+        headers=headers,
+    )
+    details = mailed_path(response) + "/details"
+    saved = client.post(
+        details, data={"name": "Zoé Martin-Roy", "organization": "Bibliothèque"}, headers=headers, follow_redirects=True
+    )
+    assert "Vos modifications sont enregistrées. Modifié : Nom." in saved.get_data(as_text=True)
+
+
+def test_the_personal_feed_speaks_the_registrants_language(make_event, register, client, db_session):
+    event = make_event()
+    registration = register(event, name="Lucía Pérez", email="lucia@biblioteca.example.org", locale="es")
+    db_session.commit()
+    token = operations.get_personal_feed(registration.email).token
+    body = client.get(f"/feeds/{token}.ics", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "X-WR-CALNAME:Mis eventos de eventreg" in body

@@ -4,6 +4,7 @@ registered in."""
 import re
 
 import pytest
+from flask import g
 
 from eventreg.series import enrolments
 from eventreg.series import notifications as series_notifications
@@ -85,3 +86,30 @@ def test_the_course_pages_leave_no_english(language, make_series, client, mailbo
         html = client.get(path, headers=headers).get_data(as_text=True)
         assert f'lang="{language}"' in html, path
         assert english_on_page(english_left, html, *people) == [], path
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_hosts_course_registrations_page_leaves_no_english(
+    language, make_series, make_host, login, client, db_session, clock, english_left
+):
+    host = make_host()
+    series = make_series(SeriesKind.COURSE, title="Cuatro martes", capacity=5, requires_approval=True, host=host)
+    enrolments.enrol(
+        series,
+        name="Lucía Pérez",
+        email="lucia@biblioteca.example.org",
+        organization="Biblioteca Central",
+        now=clock.now(),
+        locale=language,
+    )
+    db_session.commit()
+    login(host)
+    # The test client's requests share the test's app context, so its `g`: forget the language the sign-in request
+    # settled on (Flask-Babel keeps it there), as a new request in a server would.
+    g.pop("_flask_babel", None)
+    g.pop("chosen_language", None)
+    response = client.get(f"/host/series/{series.id}/enrolments?lang={language}")
+    html = response.get_data(as_text=True)
+    assert response.headers["Content-Language"] == language
+    people = [series.title, "Lucía Pérez", "lucia@biblioteca.example.org", "Biblioteca Central"]
+    assert english_on_page(english_left, html, *people) == []
