@@ -3,28 +3,30 @@
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from eventreg.core.extensions import db
 from eventreg.mail.models import OutboxMessage
 
-# What a host calls each kind of message; a kind not named here shows as its own words.
+# What a host calls each kind of message (in the page's language); a kind not named here shows as its own words.
 KIND_LABELS = {
-    "confirmation": "Confirmation",
-    "confirmation_again": "Repeated confirmation",
-    "waiting": "Waiting-list notice",
-    "waiting_again": "Repeated waiting-list notice",
-    "pending": "Awaiting-approval notice",
-    "pending_again": "Repeated awaiting-approval notice",
-    "declined": "Decline notice",
-    "declined_again": "Repeated decline notice",
-    "cancellation": "Cancellation notice",
-    "update": "Event update",
-    "event_cancelled": "Event cancellation notice",
-    "recording": "Recording link",
-    "thanks": "Thank-you",
-    "missed": "Sorry-we-missed-you",
-    "recording_correction": "Recording correction",
-    "host_message": "Host message",
+    "confirmation": _l("Confirmation"),
+    "confirmation_again": _l("Repeated confirmation"),
+    "waiting": _l("Waiting-list notice"),
+    "waiting_again": _l("Repeated waiting-list notice"),
+    "pending": _l("Awaiting-approval notice"),
+    "pending_again": _l("Repeated awaiting-approval notice"),
+    "declined": _l("Decline notice"),
+    "declined_again": _l("Repeated decline notice"),
+    "cancellation": _l("Cancellation notice"),
+    "update": _l("Event update"),
+    "event_cancelled": _l("Event cancellation notice"),
+    "recording": _l("Recording link"),
+    "thanks": _l("Thank-you"),
+    "missed": _l("Sorry-we-missed-you"),
+    "recording_correction": _l("Recording correction"),
+    "host_message": _l("Host message"),
 }
 
 
@@ -50,8 +52,9 @@ def has_had_daily(address: str, kinds: tuple[str, ...], limit: int, *, now: date
 
 def kind_label(kind: str) -> str:
     if kind.startswith("reminder_"):
-        return f"Reminder ({kind.removeprefix('reminder_')} before)"
-    return KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
+        return _("Reminder (%(offset)s before)", offset=kind.removeprefix("reminder_"))
+    label = KIND_LABELS.get(kind)
+    return str(label) if label else kind.replace("_", " ").capitalize()
 
 
 def list_failed_kinds(registration_ids: list[int]) -> dict[int, list[str]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from eventreg.core import signals
 from eventreg.core.extensions import db
@@ -32,6 +33,20 @@ LABELS = {
     "accessibility_details": "Accessibility details",
     "wants_recording": "Recording email",
 }
+# The same labels as the registrant reads them, in their language, after a save ("Changed: Name, Job role.").
+SHOWN_LABELS = {
+    "name": _l("Name"),
+    "organization": _l("Organization"),
+    "job_role": _l("Job role"),
+    "accessibility": _l("Accessibility request"),
+    "accessibility_details": _l("Accessibility details"),
+    "wants_recording": _l("Recording email"),
+}
+
+
+def shown_label(change: "FieldChange") -> str:
+    """A change's label for the registrant: ours translated, a host's question as the host wrote it."""
+    return str(SHOWN_LABELS.get(change.field, change.label))
 
 
 @dataclass(frozen=True)

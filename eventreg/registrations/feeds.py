@@ -7,9 +7,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Response, current_app
+from flask_babel import gettext as _
 from werkzeug.wrappers import Request
 
 from eventreg.calendars import feeds, ics
+from eventreg.core import languages
 from eventreg.core.extensions import db
 from eventreg.events import queries
 from eventreg.events.models import Event
@@ -64,6 +66,20 @@ def answer(request: Request, feed: PersonalFeed, *, now: datetime) -> Response:
         response.status_code = 304
         return response
     registrations = db.session.scalars(_registrations(feed, now)).all()
+    with languages.speaking(_language(registrations)):
+        body = _body(registrations, now=now)
+    response.set_data(body)
+    response.headers.update(ics.response_headers())
+    return response
+
+
+def _language(registrations: list[Registration]) -> str | None:
+    """The feed speaks the language its person last registered in (None: the site's default)."""
+    latest = max(registrations, key=lambda r: (r.created_at, r.id), default=None)
+    return latest.locale if latest is not None else None
+
+
+def _body(registrations: list[Registration], *, now: datetime) -> bytes:
     events = [r.event for r in registrations]
     domain = feeds.uid_domain()
     lines = feeds.session_series_lines(events)
@@ -79,12 +95,9 @@ def answer(request: Request, feed: PersonalFeed, *, now: datetime) -> Response:
         for r in registrations
     ]
     site = current_app.config["SITE_NAME"]
-    body = ics.feed(
+    return ics.feed(
         vevents,
         ics.zone_years(events),
-        name=f"My {site} events",
-        description=f"The {site} events you are registered for.",
+        name=_("My %(site)s events", site=site),
+        description=_("The %(site)s events you are registered for.", site=site),
     )
-    response.set_data(body)
-    response.headers.update(ics.response_headers())
-    return response

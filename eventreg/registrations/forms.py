@@ -1,5 +1,6 @@
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -18,26 +19,28 @@ def known_zone_or_none(value):
 # The fields a registrant fills in, made once and shared by the registration form and the form that changes them
 # (WTForms orders a form's fields by when each was made: the error summary lists them in the page's order).
 NAME = StringField(
-    "Your name",
+    _l("Your name"),
     filters=[strip],
-    validators=[DataRequired("Please enter your name."), Length(max=120), single_line],
+    validators=[DataRequired(_l("Please enter your name.")), Length(max=120), single_line],
 )
 EMAIL = email_field()
 ORGANIZATION = StringField(
-    "Library or organization",
+    _l("Library or organization"),
     filters=[strip],
-    validators=[DataRequired("Please enter your library or organization."), Length(max=200), single_line],
+    validators=[DataRequired(_l("Please enter your library or organization.")), Length(max=200), single_line],
 )
-JOB_ROLE = StringField("Job role (optional)", filters=[strip], validators=[Optional(), Length(max=120), single_line])
+JOB_ROLE = StringField(
+    _l("Job role (optional)"), filters=[strip], validators=[Optional(), Length(max=120), single_line]
+)
 ACCESSIBILITY = SelectField(
-    "Accessibility request (optional)",
-    choices=[SelectChoice(value, label) for value, label in Accessibility.CHOICES],
+    _l("Accessibility request (optional)"),
+    choices=[SelectChoice(value, Accessibility.SHOWN[value]) for value, _label in Accessibility.CHOICES],
     default="",
 )
 ACCESSIBILITY_DETAILS = TextAreaField(
-    "Tell us what would help (optional)", filters=[multi_line], validators=[Length(max=500), plain_text]
+    _l("Tell us what would help (optional)"), filters=[multi_line], validators=[Length(max=500), plain_text]
 )
-WANTS_RECORDING = BooleanField("Email me when the recording is posted")
+WANTS_RECORDING = BooleanField(_l("Email me when the recording is posted"))
 
 
 class PersonalDetails(FlaskForm):
@@ -53,7 +56,7 @@ class PersonalDetails(FlaskForm):
 
     def validate_accessibility_details(self, field):
         if self.accessibility.data == Accessibility.OTHER and not field.data:
-            raise ValidationError("Please tell us what you need, so we can arrange it.")
+            raise ValidationError(_l("Please tell us what you need, so we can arrange it."))
 
     def details(self) -> dict:
         """The details as the operations take them (registrations.operations.register, changes.change_details)."""
@@ -74,7 +77,7 @@ class SignUpForm(FlaskForm):
     timezone = HiddenField(filters=[known_zone_or_none])
     form_key = HiddenField(filters=[strip], validators=[Length(max=64)])
     # A honeypot: hidden from people by CSS, filled in by simple bots.
-    website = StringField("Leave this field empty", filters=[strip])
+    website = StringField(_l("Leave this field empty"), filters=[strip])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

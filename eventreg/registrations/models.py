@@ -2,6 +2,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg import clock
@@ -34,7 +35,14 @@ class Accessibility:
         (INTERPRETER, "Sign language interpreter"),
         (OTHER, "Something else (tell us below)"),
     ]
-    LABELS = dict(CHOICES)
+    LABELS = dict(CHOICES)  # English, as exports and the change record keep them
+    # As a registrant reads them, in the page's or the mail's language.
+    SHOWN = {
+        NONE: _l("No request"),
+        CAPTIONS: _l("Live captions"),
+        INTERPRETER: _l("Sign language interpreter"),
+        OTHER: _l("Something else (tell us below)"),
+    }
 
 
 # The longest note a host may add to an approval or a decline (it goes into the person's email).
@@ -149,6 +157,11 @@ class Registration(db.Model):
     @property
     def accessibility_label(self) -> str:
         return Accessibility.LABELS.get(self.accessibility, self.accessibility)
+
+    @property
+    def accessibility_shown(self) -> str:
+        """The request as the registrant reads it, in the language now in force."""
+        return str(Accessibility.SHOWN.get(self.accessibility, self.accessibility))
 
 
 class ChangedBy:

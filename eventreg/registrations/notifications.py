@@ -1,12 +1,17 @@
 """The e-mails a registrant gets, each queued in the outbox with its calendar invitation."""
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 from eventreg import timezones
 from eventreg.calendars import ics
+from eventreg.core import languages
 from eventreg.core.links import external_url
 from eventreg.events.models import Event, shows_place
 from eventreg.mail import outbox
@@ -14,6 +19,18 @@ from eventreg.registrations import tokens
 from eventreg.registrations.models import Registration
 
 
+def in_their_language(build):
+    """Build a registrant's mail or invitation in the language they registered in, whatever the request's."""
+
+    @functools.wraps(build)
+    def in_language(registration: Registration, *args, **kwargs):
+        with languages.speaking(registration.locale):
+            return build(registration, *args, **kwargs)
+
+    return in_language
+
+
+@in_their_language
 def invitation(registration: Registration, *, method: str | None, manage_link: str | None = None) -> bytes:
     """The registrant's own calendar entry: METHOD:REQUEST while confirmed, METHOD:CANCEL once cancelled,
     and None for the manage page's download (see download).
@@ -47,11 +64,11 @@ def download(registration: Registration, *, manage_link: str) -> bytes:
 def _invitation_description(registration: Registration, cancelling: bool, manage_link: str) -> str:
     event = registration.event
     if cancelling:
-        return f"Your registration for {event.title} is cancelled."
+        return _("Your registration for %(title)s is cancelled.", title=event.title)
     lines = [event.summary or event.title]
     if event.join_url:
-        lines.append(f"Join: {event.join_url}")
-    lines.append(f"Manage or cancel your registration: {manage_link}")
+        lines.append(_("Join: %(url)s", url=event.join_url))
+    lines.append(_("Manage or cancel your registration: %(url)s", url=manage_link))
     return "\n\n".join(lines)
 
 
@@ -99,6 +116,7 @@ def _queue(
     )
 
 
+@in_their_language
 def queue_confirmation(
     registration: Registration,
     *,
@@ -112,11 +130,11 @@ def queue_confirmation(
     waiting list, and on a host's approval (with the host's note, if any)."""
     title = registration.event.title
     if approved:
-        subject = f"Approved — you’re registered: {title}"
+        subject = _("Approved — you’re registered: %(title)s", title=title)
     elif promoted:
-        subject = f"A seat opened up — you’re registered: {title}"
+        subject = _("A seat opened up — you’re registered: %(title)s", title=title)
     else:
-        subject = f"You’re registered: {title}"
+        subject = _("You’re registered: %(title)s", title=title)
     return _queue(
         registration,
         kind="confirmation_again" if again else "confirmation",
@@ -131,6 +149,7 @@ def queue_confirmation(
     )
 
 
+@in_their_language
 def queue_waiting(
     registration: Registration,
     *,
@@ -142,7 +161,10 @@ def queue_waiting(
 ):
     """Their place in the queue: on registering for a full event, and on a host's approval when no seat is free."""
     title = registration.event.title
-    subject = f"Approved — you’re on the waiting list: {title}" if approved else f"You’re on the waiting list: {title}"
+    if approved:
+        subject = _("Approved — you’re on the waiting list: %(title)s", title=title)
+    else:
+        subject = _("You’re on the waiting list: %(title)s", title=title)
     return _queue(
         registration,
         kind="waiting_again" if again else "waiting",
@@ -156,26 +178,28 @@ def queue_waiting(
     )
 
 
+@in_their_language
 def queue_pending(registration: Registration, *, now: datetime, again: bool = False):
     """The event requires approval: the registration awaits the host's decision. No join link and no calendar
     invitation: they come with the approval (queue_confirmation)."""
     return _queue(
         registration,
         kind="pending_again" if again else "pending",
-        subject=f"Awaiting approval: {registration.event.title}",
+        subject=_("Awaiting approval: %(title)s", title=registration.event.title),
         template="pending",
         now=now,
         again=again,
     )
 
 
+@in_their_language
 def queue_declined(registration: Registration, *, note: str, now: datetime, again: bool = False):
     """The host declined the registration, with their note. No calendar message: a pending registration was never
     sent an invitation."""
     return _queue(
         registration,
         kind="declined_again" if again else "declined",
-        subject=f"Registration not approved: {registration.event.title}",
+        subject=_("Registration not approved: %(title)s", title=registration.event.title),
         template="declined",
         now=now,
         note=note,
@@ -183,11 +207,12 @@ def queue_declined(registration: Registration, *, note: str, now: datetime, agai
     )
 
 
+@in_their_language
 def queue_cancellation(registration: Registration, *, had_invitation: bool, now: datetime):
     return _queue(
         registration,
         kind="cancellation",
-        subject=f"Registration cancelled: {registration.event.title}",
+        subject=_("Registration cancelled: %(title)s", title=registration.event.title),
         template="cancellation",
         calendar_method="CANCEL" if had_invitation else None,
         now=now,
@@ -215,26 +240,39 @@ class EventBefore:
         return shows_place(self.format, self.location)
 
 
+def _change_name(change: str) -> str:
+    """What changed, as the update mail names it (events.operations.NOTIFIED_CHANGES' words)."""
+    names = {
+        "time": pgettext("changed", "time"),
+        "place": pgettext("changed", "place"),
+        "join link": pgettext("changed", "join link"),
+    }
+    return names.get(change, change)
+
+
+@in_their_language
 def queue_update(registration: Registration, *, changes: list[str], now: datetime, previous: EventBefore | None = None):
     """The event changed (time, place or link): an updated invitation with the same UID, higher SEQUENCE. The
     mail says what the time and place were (previous), beside what they are now."""
     return _queue(
         registration,
         kind="update",
-        subject=f"Updated: {registration.event.title}",
+        subject=_("Updated: %(title)s", title=registration.event.title),
         template="update",
         calendar_method="REQUEST",
         now=now,
         changes=changes,
+        changed_names=[_change_name(change) for change in changes],
         previous=previous,
     )
 
 
+@in_their_language
 def queue_event_cancelled(registration: Registration, *, had_invitation: bool, now: datetime):
     return _queue(
         registration,
         kind="event_cancelled",
-        subject=f"Cancelled: {registration.event.title}",
+        subject=_("Cancelled: %(title)s", title=registration.event.title),
         template="event_cancelled",
         calendar_method="CANCEL" if had_invitation else None,
         now=now,
@@ -242,13 +280,14 @@ def queue_event_cancelled(registration: Registration, *, had_invitation: bool, n
 
 
 RECORDING_SUBJECTS = {
-    "recording": "The recording is ready: {title}",
-    "thanks": "Thank you for joining: {title}",
-    "missed": "Sorry we missed you: {title}",
-    "recording_correction": "Corrected recording link: {title}",
+    "recording": _l("The recording is ready: {title}"),
+    "thanks": _l("Thank you for joining: {title}"),
+    "missed": _l("Sorry we missed you: {title}"),
+    "recording_correction": _l("Corrected recording link: {title}"),
 }
 
 
+@in_their_language
 def queue_recording(registration: Registration, *, kind: str, now: datetime):
     """After the event: the recording link, as a thank-you, a sorry-we-missed-you, or a correction."""
     return _queue(
@@ -260,12 +299,13 @@ def queue_recording(registration: Registration, *, kind: str, now: datetime):
     )
 
 
+@in_their_language
 def queue_reminder(registration: Registration, *, hours_before: int, now: datetime):
     when = timezones.reminder_when(hours_before)
     return _queue(
         registration,
         kind=f"reminder_{hours_before}h",
-        subject=f"Reminder: {registration.event.title} starts {when}",
+        subject=_("Reminder: %(title)s starts %(when)s", title=registration.event.title, when=when),
         template="reminder",
         now=now,
         when=when,

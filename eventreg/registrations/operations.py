@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.dialects import postgresql, sqlite
 
-from eventreg.core import signals
+from eventreg.core import languages, signals
 from eventreg.core.errors import CodedError
 from eventreg.core.extensions import db
 from eventreg.events.models import Event, Status
@@ -31,29 +33,42 @@ RESEND_KINDS = ("confirmation_again", "waiting_again", "pending_again", "decline
 
 class RegistrationError(CodedError):
     MESSAGES = {
-        "closed": "Registration for this event has closed.",
-        "event_cancelled": "This event has been cancelled, so registration is closed.",
-        "already_registered": "You’re already registered for this event.",
-        "course_session": "This is a session of the course “{course}”: register for the course, which covers each "
-        "of its sessions.",
-        "capacity_below_confirmed": "Capacity cannot be less than the number of people already confirmed.",
-        "not_waiting": "Only someone on the waiting list can be promoted.",
-        "no_free_seat": "There is no free seat. Raise the capacity first, then promote.",
-        "cannot_approve": "Only a registration awaiting approval, or one that was declined, can be approved.",
-        "cannot_decline": "Only a registration awaiting approval can be declined.",
-        "approval_ended": "The event has ended, so registrations can no longer be approved.",
+        "closed": _l("Registration for this event has closed."),
+        "event_cancelled": _l("This event has been cancelled, so registration is closed."),
+        "already_registered": _l("You’re already registered for this event."),
+        "course_session": _l(
+            "This is a session of the course “{course}”: register for the course, which covers each of its sessions."
+        ),
+        "capacity_below_confirmed": _l("Capacity cannot be less than the number of people already confirmed."),
+        "not_waiting": _l("Only someone on the waiting list can be promoted."),
+        "no_free_seat": _l("There is no free seat. Raise the capacity first, then promote."),
+        "cannot_approve": _l("Only a registration awaiting approval, or one that was declined, can be approved."),
+        "cannot_decline": _l("Only a registration awaiting approval can be declined."),
+        "approval_ended": _l("The event has ended, so registrations can no longer be approved."),
+        # A plural: the sentence comes whole from ngettext in __init__ (this entry is the English fallback).
         "pending_left": "{count} registration{s} still await{verb} your approval. Approve or decline {them} on the "
         "registrant list first, then turn approval off.",
         # Why a registrant's details can no longer be changed (registrations/changes.py).
-        "details_started": "The event has started, so your details can no longer be changed here. If something "
-        "needs correcting, please contact the host.",
-        "details_event_cancelled": "This event has been cancelled, so there is nothing to change.",
-        "details_cancelled": "This registration is cancelled, so its details can no longer be changed. "
-        "Register again to take part.",
+        "details_started": _l(
+            "The event has started, so your details can no longer be changed here. If something "
+            "needs correcting, please contact the host."
+        ),
+        "details_event_cancelled": _l("This event has been cancelled, so there is nothing to change."),
+        "details_cancelled": _l(
+            "This registration is cancelled, so its details can no longer be changed. Register again to take part."
+        ),
     }
 
     def __init__(self, code: str, registration: Registration | None = None, **values):
         super().__init__(code, **values)
+        if code == "pending_left":
+            self.message = ngettext(
+                "%(num)d registration still awaits your approval. Approve or decline it on the registrant list "
+                "first, then turn approval off.",
+                "%(num)d registrations still await your approval. Approve or decline them on the registrant list "
+                "first, then turn approval off.",
+                values["count"],
+            )
         self.registration = registration  # the one already holding the place ("already_registered")
 
 
@@ -89,6 +104,7 @@ def register(
     by_host: bool = False,
     notify: bool = True,
     answers: list[Given] | None = None,
+    locale: str | None = None,
 ) -> Registration:
     """Register one person: confirmed while seats last, then on the waiting list in order, and mail them their
     confirmation or place in the queue (unless notify is False: see add_registrant). For an event that requires
@@ -102,7 +118,8 @@ def register(
     by hand (by_host) may do so after registration has closed, but not for a cancelled event; once the event
     has ended, the host is recording who was there, so the person is confirmed whatever the seats. `answers`, the
     event's questions answered on the form (questions.rules.read_answer), replace any the registration had; None
-    (a host adding someone) leaves them as they are."""
+    (a host adding someone) leaves them as they are. `locale`: the language the person registered in (a page's),
+    which every mail to them is written in; None (a host adding someone) is the site's default."""
     event = lock_event(event.id)
     if event.series is not None and event.series.is_course:
         # A course's seats are the course's (series/enrolments.py makes its session registrations).
@@ -133,6 +150,7 @@ def register(
     registration.accessibility_details = accessibility_details
     registration.wants_recording = wants_recording
     registration.timezone = timezone
+    registration.locale = locale if languages.is_known(locale) else languages.default()
     registration.form_key = form_key
     registration.created_at = now
     registration.cancelled_at = None

@@ -1,10 +1,11 @@
 import logging
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from eventreg import clock
 from eventreg.calendars import ics
-from eventreg.core import ratelimits, requests
+from eventreg.core import languages, ratelimits, requests
 from eventreg.core.links import external_url
 from eventreg.events import queries
 from eventreg.events.models import Event
@@ -49,7 +50,7 @@ def register(slug: str):
     if not form.validate_on_submit():
         return render_registration_page(event, form, 400)
     if form.is_bot:
-        form.form_errors.append("We could not accept this registration.")
+        form.form_errors.append(_("We could not accept this registration."))
         return render_registration_page(event, form, 400)
     # Anyone can type anyone's address, so the answer is the same whether the address was new, already held a
     # place (its state is mailed to it again) or the form was sent twice: no manage link on screen, since only
@@ -63,6 +64,7 @@ def register(slug: str):
             timezone=form.timezone.data,
             form_key=form.form_key.data or None,
             answers=form.answers(),
+            locale=languages.current(),
             now=clock.now(),
             **form.details(),
         )
@@ -139,9 +141,14 @@ def change_details(signed: str):
     fields["changed"] = [change.field for change in changed]
     requests.after_commit(lambda: log.info("registration details changed", extra=fields))
     if changed:
-        flash("Your changes are saved. Changed: " + ", ".join(change.label for change in changed) + ".")
+        flash(
+            _(
+                "Your changes are saved. Changed: %(changed)s.",
+                changed=", ".join(changes.shown_label(c) for c in changed),
+            )
+        )
     else:
-        flash("Nothing was changed.")
+        flash(_("Nothing was changed."))
     return redirect(url_for("registrations.manage", signed=signed), code=303)
 
 

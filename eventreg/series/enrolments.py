@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from eventreg.core import signals
+from eventreg.core import languages, signals
 from eventreg.core.extensions import db
 from eventreg.events.models import Event, Status
 from eventreg.mail import queries as mail_queries
@@ -106,6 +106,7 @@ def enrol(
     timezone: str | None = None,
     form_key: str | None = None,
     notify: bool = True,
+    locale: str | None = None,
 ) -> Enrolment:
     """Register one person for a course: pending when the course requires approval, else confirmed while seats
     last (capacity None: no limit), else waiting in order. Each published session not yet started gets a session
@@ -137,6 +138,7 @@ def enrol(
     enrolment.organization = organization
     enrolment.job_role = job_role
     enrolment.timezone = timezone
+    enrolment.locale = locale if languages.is_known(locale) else languages.default()  # its mail's language
     enrolment.form_key = form_key
     enrolment.status = status
     enrolment.created_at = now
@@ -167,6 +169,7 @@ def _session_registration(enrolment: Enrolment, event: Event, *, now: datetime) 
     registration.organization = enrolment.organization
     registration.job_role = enrolment.job_role
     registration.timezone = enrolment.timezone
+    registration.locale = enrolment.locale
     registration.status = enrolment.status
     registration.created_at = now
     registration.confirmed_at = now if enrolment.status == RegistrationStatus.CONFIRMED else None

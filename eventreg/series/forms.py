@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
@@ -30,7 +31,7 @@ class DecisionForm(FlaskForm):
     """A host's approve or decline of a course registration, with a note for the person's email."""
 
     note = TextAreaField(
-        "Note to the registrant (optional)",
+        _l("Note to the registrant (optional)"),
         filters=[multi_line],
         validators=[Length(max=MAX_DECISION_NOTE), plain_text],
     )

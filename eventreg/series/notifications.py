@@ -4,11 +4,14 @@ then each session's calendar message is a mail of its own carrying that session'
 (registrations.notifications.invitation: the session's UID, its SEQUENCE), because iMIP clients act on one UID
 per message."""
 
+import functools
 from datetime import datetime
 
 from babel.dates import format_date
+from flask_babel import gettext as _
 
 from eventreg import timezones
+from eventreg.core import languages
 from eventreg.core.extensions import db
 from eventreg.core.links import external_url
 from eventreg.mail import outbox
@@ -45,13 +48,36 @@ def _queue_course(enrolment: Enrolment, *, kind: str, subject: str, template: st
     )
 
 
-COURSE_SUBJECTS = {
-    RegistrationStatus.CONFIRMED: "You’re registered for the course: {title}",
-    RegistrationStatus.WAITING: "You’re on the waiting list for the course: {title}",
-    RegistrationStatus.PENDING: "Awaiting approval: {title}",
-}
+def in_their_language(build):
+    """Build a course mail in the language its person registered in (the enrolment's, or a session
+    registration's, which is the same), whatever the request's."""
+
+    @functools.wraps(build)
+    def in_language(person, *args, **kwargs):
+        with languages.speaking(person.locale):
+            return build(person, *args, **kwargs)
+
+    return in_language
 
 
+def _course_subject(status: str, title: str, *, promoted: bool, approved: bool) -> str:
+    """The course message's subject, each variant a whole sentence for translators."""
+    if status == RegistrationStatus.CONFIRMED:
+        if promoted:
+            return _("A seat opened up — you’re registered for the course: %(title)s", title=title)
+        if approved:
+            return _("Approved — you’re registered for the course: %(title)s", title=title)
+        return _("You’re registered for the course: %(title)s", title=title)
+    if status == RegistrationStatus.WAITING:
+        if approved:
+            return _("Approved — you’re on the waiting list for the course: %(title)s", title=title)
+        return _("You’re on the waiting list for the course: %(title)s", title=title)
+    if approved:
+        return _("Approved — awaiting approval: %(title)s", title=title)
+    return _("Awaiting approval: %(title)s", title=title)
+
+
+@in_their_language
 def queue_enrolment(
     enrolment: Enrolment,
     registrations: list[Registration],
@@ -67,11 +93,7 @@ def queue_enrolment(
     """The course message for the enrolment's state (its sessions, both times, the manage link); when confirmed,
     then one invitation per session (unless invitations is False: a resend, whose invitations went before)."""
     status = enrolment.status
-    subject = COURSE_SUBJECTS[status].format(title=enrolment.series.title)
-    if promoted and status == RegistrationStatus.CONFIRMED:
-        subject = f"A seat opened up — {subject[0].lower()}{subject[1:]}"
-    elif approved:
-        subject = f"Approved — {subject[0].lower()}{subject[1:]}"
+    subject = _course_subject(status, enrolment.series.title, promoted=promoted, approved=approved)
     kind = f"course_{'confirmation' if status == RegistrationStatus.CONFIRMED else status}"
     _queue_course(
         enrolment,
@@ -92,12 +114,13 @@ def queue_enrolment(
             queue_session_calendar(registration, method="REQUEST", now=now)
 
 
+@in_their_language
 def queue_cancelled(enrolment: Enrolment, registrations: list[Registration], *, now: datetime):
     """The course registration is cancelled (the sessions' CANCELs follow, one mail each)."""
     return _queue_course(
         enrolment,
         kind="course_cancellation",
-        subject=f"Course registration cancelled: {enrolment.series.title}",
+        subject=_("Course registration cancelled: %(title)s", title=enrolment.series.title),
         template="course_cancelled",
         now=now,
         registrations=registrations,
@@ -105,11 +128,12 @@ def queue_cancelled(enrolment: Enrolment, registrations: list[Registration], *, 
     )
 
 
+@in_their_language
 def queue_declined(enrolment: Enrolment, *, now: datetime, note: str = ""):
     return _queue_course(
         enrolment,
         kind="course_declined",
-        subject=f"Registration not approved: {enrolment.series.title}",
+        subject=_("Registration not approved: %(title)s", title=enrolment.series.title),
         template="course_declined",
         now=now,
         note=note,
@@ -121,9 +145,10 @@ def part_label(registration: Registration) -> str:
     event = registration.event
     day = format_date(timezones.to_zone(event.starts_at, event.timezone).date(), "d MMMM", locale=timezones.language())
     part = queries.parts_of([event]).get(event.id)
-    return f"part {part[0]} of {part[1]}, {day}" if part else day
+    return _("part %(number)d of %(total)d, %(day)s", number=part[0], total=part[1], day=day) if part else day
 
 
+@in_their_language
 def queue_session_calendar(registration: Registration, *, method: str, now: datetime):
     """One session's calendar message: METHOD:REQUEST (the invitation, or its update) or METHOD:CANCEL, with the
     session's times and, for a request, its join link."""
@@ -131,9 +156,9 @@ def queue_session_calendar(registration: Registration, *, method: str, now: date
     enrolment = db.session.get(Enrolment, registration.enrolment_id) if registration.enrolment_id else None
     label = part_label(registration)
     if method == "CANCEL":
-        subject = f"Calendar: cancelled — {event.title} — {label}"
+        subject = _("Calendar: cancelled — %(title)s — %(label)s", title=event.title, label=label)
     else:
-        subject = f"Calendar invitation: {event.title} — {label}"
+        subject = _("Calendar invitation: %(title)s — %(label)s", title=event.title, label=label)
     return outbox.queue(
         kind="course_invitation" if method == "REQUEST" else "course_invitation_cancel",
         to_address=registration.email,

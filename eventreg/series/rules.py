@@ -9,6 +9,8 @@ day, so the host moves the pattern or adds that session by hand."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pytz.exceptions import AmbiguousTimeError, NonExistentTimeError
 
 from eventreg import timezones
@@ -22,25 +24,31 @@ MAX_CREDIT_MINUTES = 100_000
 
 class SeriesError(CodedError):
     MESSAGES = {
-        "bad_count": f"A pattern makes between 1 and {MAX_SESSIONS} sessions.",
-        "bad_every": f"Repeat every 1 to {MAX_EVERY_WEEKS} weeks.",
-        "bad_length": "A session must last between 1 minute and 24 hours.",
+        # The limits are written out (MAX_SESSIONS, MAX_EVERY_WEEKS, MAX_CREDIT_MINUTES): a translator sees them.
+        "bad_count": _l("A pattern makes between 1 and 52 sessions."),
+        "bad_every": _l("Repeat every 1 to 8 weeks."),
+        "bad_length": _l("A session must last between 1 minute and 24 hours."),
         "pattern_gap": "{message}",
         "pattern_fold": "{message}",
-        "starts_in_past": "The first session must start in the future.",
-        "session_in_past": "A new session must start in the future.",
-        "bad_credit_sessions": "Choose between 1 and {total} sessions (the course has {total}).",
-        "bad_credit_minutes": f"Enter between 1 and {MAX_CREDIT_MINUTES:,} minutes.",
-        "not_a_course": "Only a course has seats, approval and a course certificate; a program's sessions keep "
-        "their own.",
-        "series_full": "There is no free seat in this course.",
-        "closed": "Registration for this course has closed: every session has started or been cancelled.",
-        "already_registered": "You’re already registered for this course.",
-        "capacity_below_confirmed": "Capacity cannot be less than the number of people already confirmed.",
-        "pending_left": "Some registrations for this course still await your approval. Approve or decline each "
-        "of them before turning approval off.",
-        "cannot_approve": "Only a course registration awaiting approval, or one that was declined, can be approved.",
-        "cannot_decline": "Only a course registration awaiting approval can be declined.",
+        "starts_in_past": _l("The first session must start in the future."),
+        "session_in_past": _l("A new session must start in the future."),
+        "bad_credit_sessions": _l("Choose between 1 and {total} sessions (the course has {total})."),
+        "bad_credit_minutes": _l("Enter between 1 and 100,000 minutes."),
+        "not_a_course": _l(
+            "Only a course has seats, approval and a course certificate; a program's sessions keep their own."
+        ),
+        "series_full": _l("There is no free seat in this course."),
+        "closed": _l("Registration for this course has closed: every session has started or been cancelled."),
+        "already_registered": _l("You’re already registered for this course."),
+        "capacity_below_confirmed": _l("Capacity cannot be less than the number of people already confirmed."),
+        "pending_left": _l(
+            "Some registrations for this course still await your approval. Approve or decline each "
+            "of them before turning approval off."
+        ),
+        "cannot_approve": _l(
+            "Only a course registration awaiting approval, or one that was declined, can be approved."
+        ),
+        "cannot_decline": _l("Only a course registration awaiting approval can be declined."),
     }
 
 
@@ -86,9 +94,12 @@ def _instant(naive: datetime, zone: str) -> datetime:
 
 
 def _fold_message(naive: datetime, zone: str) -> str:
-    return (
-        f"{timezones.format_time(naive)} happens twice on {timezones.format_date(naive)} in {zone} (the clocks "
-        f"go back), so a pattern cannot place that session. Choose another time, or add that session by hand."
+    return _(
+        "%(time)s happens twice on %(date)s in %(zone)s (the clocks go back), so a pattern cannot place that "
+        "session. Choose another time, or add that session by hand.",
+        time=timezones.format_time(naive),
+        date=timezones.format_date(naive),
+        zone=zone,
     )
 
 

@@ -2,10 +2,11 @@ import logging
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from eventreg import clock
-from eventreg.core import requests
+from eventreg.core import languages, requests
 from eventreg.events.models import Event
 from eventreg.hosts.access import managed_series
 from eventreg.registrations import operations as registration_operations
@@ -79,10 +80,10 @@ def register(slug: str):
     if not form.validate_on_submit():
         return render_series_page(series, sessions, form, 400)
     if form.is_bot:
-        form.form_errors.append("We could not accept this registration.")
+        form.form_errors.append(_("We could not accept this registration."))
         return render_series_page(series, sessions, form, 400)
     now = clock.now()
-    details = form.details()
+    details = {**form.details(), "locale": languages.current()}
     if series.is_course:
         try:
             submitted = enrolments.submit_enrolment(series, form_key=form.form_key.data or None, now=now, **details)
@@ -95,7 +96,7 @@ def register(slug: str):
         return render_template("series/check_email.html", series=series, email=form.email.data, outcomes=None)
     open_sessions = _open_sessions(series, sessions)
     if not open_sessions:
-        form.form_errors.append("Registration has closed for every session of this program.")
+        form.form_errors.append(_("Registration has closed for every session of this program."))
         return render_series_page(series, sessions, form, 409)
     outcomes = []
     for event in open_sessions:
@@ -204,6 +205,8 @@ def decide(series_id: int, enrolment_id: int, decision: str):
     except SeriesError as error:
         flash(error.message)
         return redirect(url_for("series.host_enrolments", series_id=series.id), code=303)
-    done = "approved" if decision == "approve" else "declined"
-    flash(f"{enrolment.name}’s registration is {done}; they are emailed.")
+    if decision == "approve":
+        flash(_("%(name)s’s registration is approved; they are emailed.", name=enrolment.name))
+    else:
+        flash(_("%(name)s’s registration is declined; they are emailed.", name=enrolment.name))
     return redirect(url_for("series.host_enrolments", series_id=series.id), code=303)
