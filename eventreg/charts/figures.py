@@ -5,6 +5,9 @@ builder takes numbers counted elsewhere (counts.py) and decides only how they re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from eventreg import timezones
 
 # Roles name a series' colour in style.css (--chart-<role>, and --chart-<role>-fill under an area).
@@ -44,7 +47,9 @@ class Chart:
 
     @property
     def table_rows(self) -> list[tuple[str, list]]:
-        return [(label, [values[i] for _, values in self.table_columns]) for i, label in enumerate(self.table_labels)]
+        return [
+            (label, [values[i] for _heading, values in self.table_columns]) for i, label in enumerate(self.table_labels)
+        ]
 
     def config(self) -> dict:
         """The Chart.js configuration (type, data, options), without colours."""
@@ -72,45 +77,52 @@ class Chart:
         }
 
 
-def _people(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def registrations_over_time(chart_id: str, days: Sequence, *, capacity: int | None, zone: str) -> Chart:
     """The confirmed and waiting registrations held at the end of each day (counts.held_by_day's list), stacked,
     against the capacity. The table lists the days on which the numbers changed, and the last day."""
     labels = [timezones.format_short_date(held.day) for held in days]
     series = [
-        Series("Confirmed", [held.confirmed for held in days], "confirmed"),
-        Series("Waiting", [held.waiting for held in days], "waiting"),
+        Series(_("Confirmed"), [held.confirmed for held in days], "confirmed"),
+        Series(_("Waiting"), [held.waiting for held in days], "waiting"),
     ]
     if capacity is not None:
-        series.append(Series(f"Capacity ({capacity})", [capacity] * len(days), "capacity", line=True))
+        series.append(Series(_("Capacity (%(num)d)", num=capacity), [capacity] * len(days), "capacity", line=True))
     listed = [
         i for i, held in enumerate(days) if i == 0 or i == len(days) - 1 or (held.confirmed, held.waiting) != (
             days[i - 1].confirmed, days[i - 1].waiting)
     ]  # fmt: skip
     if days:
         last = days[-1]
-        seats = f", of {_people(capacity, 'seat', 'seats')}" if capacity is not None else " (no seat limit)"
-        summary = f"{last.confirmed} confirmed and {last.waiting} waiting on {timezones.format_date(last.day)}{seats}."
+        values = {"confirmed": last.confirmed, "waiting": last.waiting, "day": timezones.format_date(last.day)}
+        summary = (
+            ngettext(
+                "%(confirmed)d confirmed and %(waiting)d waiting on %(day)s, of %(num)d seat.",
+                "%(confirmed)d confirmed and %(waiting)d waiting on %(day)s, of %(num)d seats.",
+                capacity,
+                **values,
+            )
+            if capacity is not None
+            else _("%(confirmed)d confirmed and %(waiting)d waiting on %(day)s (no seat limit).", **values)
+        )
     else:
-        summary = "No one confirmed or waiting yet."  # (registrations awaiting approval hold no place)
+        summary = _("No one confirmed or waiting yet.")  # (registrations awaiting approval hold no place)
     return Chart(
         id=chart_id,
-        title="Registrations over time",
+        title=_("Registrations over time"),
         summary=summary,
         kind="area",
         labels=labels,
         series=series,
-        caption=f"Registrations held at the end of each day on which they changed; days in the event’s time zone "
-        f"({zone})",
-        table_heading="Day",
+        caption=_(
+            "Registrations held at the end of each day on which they changed; days in the event’s time zone (%(zone)s)",
+            zone=zone,
+        ),
+        table_heading=_("Day"),
         table_labels=[timezones.format_date(days[i].day) for i in listed],
         table_columns=[
-            ("Confirmed", [days[i].confirmed for i in listed]),
-            ("Waiting", [days[i].waiting for i in listed]),
-            ("Capacity", [capacity if capacity is not None else "no limit" for _ in listed]),
+            (_("Confirmed"), [days[i].confirmed for i in listed]),
+            (_("Waiting"), [days[i].waiting for i in listed]),
+            (_("Capacity"), [capacity if capacity is not None else _("no limit") for i in listed]),
         ],
     )
 
@@ -122,52 +134,67 @@ def seats_by_event(chart_id: str, events: Sequence, counts: dict[int, dict[str, 
     waiting = [counts[event.id]["waiting"] for event in events]
     free = [max(e.capacity - c, 0) if e.capacity is not None else None for e, c in zip(events, confirmed, strict=True)]
     full = sum(1 for seats in free if seats == 0)
-    summary = (
-        f"Your next {_people(len(events), 'event', 'events')}: {sum(confirmed)} confirmed, "
-        f"{sum(waiting)} waiting; {_people(full, 'event is', 'events are')} full."
-        if events
-        else "No upcoming published events."
-    )
+    if events:
+        # Two sentences' worth in one line: each part has its own number, so each is its own plural.
+        summary = _(
+            "%(events)s: %(confirmed)d confirmed, %(waiting)d waiting; %(full)s full.",
+            events=ngettext("Your next %(num)d event", "Your next %(num)d events", len(events)),
+            confirmed=sum(confirmed),
+            waiting=sum(waiting),
+            full=ngettext("%(num)d event is", "%(num)d events are", full),
+        )
+    else:
+        summary = _("No upcoming published events.")
     return Chart(
         id=chart_id,
-        title="Seats at upcoming events",
+        title=_("Seats at upcoming events"),
         summary=summary,
         kind="bars",
         labels=[_short_title(event.title) for event in events],
         series=[
-            Series("Confirmed", confirmed, "confirmed"),
-            Series("Free seats", free, "free"),
-            Series("Waiting", waiting, "waiting"),
+            Series(_("Confirmed"), confirmed, "confirmed"),
+            Series(_("Free seats"), free, "free"),
+            Series(_("Waiting"), waiting, "waiting"),
         ],
-        caption="Confirmed, waiting and capacity at each upcoming published event",
-        table_heading="Event",
+        caption=_("Confirmed, waiting and capacity at each upcoming published event"),
+        table_heading=_("Event"),
         table_labels=[event.title for event in events],
         table_columns=[
-            ("Starts", [timezones.in_zone(event.starts_at, event.timezone) for event in events]),
-            ("Confirmed", confirmed),
-            ("Waiting", waiting),
-            ("Capacity", [event.capacity if event.capacity is not None else "no limit" for event in events]),
+            (_("Starts"), [timezones.in_zone(event.starts_at, event.timezone) for event in events]),
+            (_("Confirmed"), confirmed),
+            (_("Waiting"), waiting),
+            (_("Capacity"), [event.capacity if event.capacity is not None else _("no limit") for event in events]),
         ],
     )
 
 
-def counts_chart(chart_id: str, title: str, counts: Sequence[tuple[str, int]], *, heading: str = "Answer") -> Chart:
+def counts_chart(chart_id: str, title: str, counts: Sequence[tuple[str, int]], *, heading: str | None = None) -> Chart:
     """One bar per label with its count, in the order given: the answers to one choice question (a question's
     options and how many chose each, as questions.queries.answer_counts gives them), or any other tally."""
     named = ", ".join(f"{label} {count}" for label, count in counts[:SUMMARY_ITEMS])
     more = len(counts) - SUMMARY_ITEMS
-    summary = (named or "No answers yet") + (f", and {more} more (see the table)." if more > 0 else ".")
+    named = named or _("No answers yet")
+    summary = (
+        ngettext(
+            "%(named)s, and %(num)d more (see the table).",
+            "%(named)s, and %(num)d more (see the table).",
+            more,
+            named=named,
+        )
+        if more > 0
+        else f"{named}."
+    )
     return Chart(
         id=chart_id,
         title=title,
         summary=summary,
         kind="bars",
-        labels=[_short_title(label) for label, _ in counts],
-        series=[Series("People", [count for _, count in counts], "count")],
-        caption=f"{title}: how many chose each answer",
-        table_heading=heading,
-        table_labels=[label for label, _ in counts],
-        table_columns=[("People", [count for _, count in counts])],
+        labels=[_short_title(label) for label, _count in counts],
+        series=[Series(_("People"), [count for _label, count in counts], "count")],
+        caption=_("%(title)s: how many chose each answer", title=title),
+        table_heading=heading or _("Answer"),
+        table_labels=[label for label, _count in counts],
+        table_columns=[(_("People"), [count for _label, count in counts])],
     )
 
 

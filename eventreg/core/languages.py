@@ -1,9 +1,10 @@
 """Which language a page, a mail or a document is in, with Flask-Babel.
 
-A visitor's language: an explicit choice (?lang=, remembered in the `lang` cookie), else their browser's
-Accept-Language, else the site's default (EVENTREG_DEFAULT_LOCALE). URLs stay the same in every language, so a
-shared cache keys its copies on the cookie and on the Accept-Language it passed on (deploy/nginx-eventreg.conf
-hands the app one language tag, the first of ours in the browser's list).
+A visitor's language: an explicit choice (?lang=, remembered in the `lang` cookie), else a signed-in host's own
+(their account's `locale`), else their browser's Accept-Language, else the site's default
+(EVENTREG_DEFAULT_LOCALE). URLs stay the same in every language, so a shared cache keys its copies on the cookie
+and on the Accept-Language it passed on (deploy/nginx-eventreg.conf hands the app one language tag, the first of ours
+in the browser's list).
 
 Mail, certificates and transcripts go out in the language their person chose when registering (or a host in
 their account's), whatever the language of the request that sends them: `speaking(locale)`."""
@@ -11,8 +12,9 @@ their account's), whatever the language of the request that sends them: `speakin
 from contextlib import contextmanager
 
 from babel import Locale
-from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, force_locale, get_locale
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import Babel, force_locale, get_locale, refresh
+from flask_login import current_user
 
 from eventreg.core.config import ConfigurationError
 from eventreg.core.security import EMBED_PREFIX
@@ -31,13 +33,26 @@ def select() -> str:
     """Flask-Babel's locale selector: the request's language, or the site default outside a request."""
     if not has_request_context():
         return default()
-    chosen = g.get("chosen_language")
-    if chosen is None:
-        asked = request.args.get(COOKIE)
-        chosen = asked if is_known(asked) else request.cookies.get(COOKIE)
-        g.chosen_language = chosen if is_known(chosen) else ""
-        chosen = g.chosen_language
-    return chosen or request.accept_languages.best_match(LANGUAGES) or default()
+    asked = request.args.get(COOKIE)
+    chosen = asked if is_known(asked) else request.cookies.get(COOKIE)
+    if is_known(chosen):
+        return chosen
+    return _host_language() or request.accept_languages.best_match(LANGUAGES) or default()
+
+
+def _forget_language() -> None:
+    """before_request: Flask-Babel keeps the locale it chose in `g`, which lives as long as the app context; a
+    request inside a longer one (a test's, a CLI command's) must choose its own."""
+    refresh()
+
+
+def _host_language() -> str | None:
+    """A signed-in host's own language (their account page sets it). Only a request whose session names a host
+    reads it: an anonymous page loads no user for this (and a signed-in answer is never shared: core/caching.py)."""
+    if "_user_id" not in session and not request.cookies.get("remember_token"):
+        return None
+    locale = getattr(current_user, "locale", None)
+    return locale if is_known(locale) else None
 
 
 def default() -> str:
@@ -90,5 +105,6 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = code
     app.config.setdefault("WTF_I18N_ENABLED", True)  # WTForms' own messages ("Not a valid choice") from its catalogs
     Babel(app, locale_selector=select)
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_language)
     app.after_request(remember_choice)
     app.after_request(mark_language)

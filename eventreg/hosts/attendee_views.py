@@ -6,6 +6,9 @@ import re
 from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from eventreg import clock
@@ -22,7 +25,7 @@ from eventreg.hosts import exports
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts.access import managed_event
 from eventreg.hosts.forms import AddRegistrantForm, DecisionForm
-from eventreg.hosts.views import bp, csrf_ok, csv_response
+from eventreg.hosts.views import bp, csrf_ok, csv_response, registration_status
 from eventreg.mail import queries as mail_queries
 from eventreg.questions import queries as question_queries
 from eventreg.registrations import changes as registration_changes
@@ -39,12 +42,12 @@ ROW_ID = re.compile(r"[0-9]{1,10}")
 LIST_ARGS = ("q", "sort", "page", "status")
 # The list's status filter: its choices, in the order offered.
 STATUS_FILTERS = [
-    ("", "All registrations"),
-    (RegistrationStatus.PENDING, "Awaiting approval"),
-    (RegistrationStatus.CONFIRMED, "Confirmed"),
-    (RegistrationStatus.WAITING, "Waiting list"),
-    (RegistrationStatus.DECLINED, "Declined"),
-    (RegistrationStatus.CANCELLED, "Cancelled"),
+    ("", _l("All registrations")),
+    (RegistrationStatus.PENDING, _l("Awaiting approval")),
+    (RegistrationStatus.CONFIRMED, _l("Confirmed")),
+    (RegistrationStatus.WAITING, _l("Waiting list")),
+    (RegistrationStatus.DECLINED, _l("Declined")),
+    (RegistrationStatus.CANCELLED, _l("Cancelled")),
 ]
 # At most this many registrations in one approval or decline: a page of the list holds 50.
 MAX_DECIDED = 200
@@ -72,7 +75,9 @@ def confirm_cancel_registration(event_id: int, registration_id: int):
     registration = event_registration(event, registration_id)
     back = url_for("hosts.attendees", event_id=event.id, **list_args())
     if not registration.is_active:
-        flash(f"{registration.name}: already {registration.status}.")
+        flash(
+            _("%(name)s: already %(status)s.", name=registration.name, status=registration_status(registration.status))
+        )
         return redirect(back, code=303)
     next_waiting = registration_queries.first_waiting(event) if registration.is_confirmed else None
     return render_template(
@@ -145,7 +150,13 @@ def registration_action(event_id: int, registration_id: int, action: str):
         abort(400)
     promoted = []
     if action == "cancel" and not registration.is_active:
-        flash(f"{registration.name}: already {registration.status}; nothing was changed.")
+        flash(
+            _(
+                "%(name)s: already %(status)s; nothing was changed.",
+                name=registration.name,
+                status=registration_status(registration.status),
+            )
+        )
         return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
     try:
         if action == "promote":
@@ -155,11 +166,11 @@ def registration_action(event_id: int, registration_id: int, action: str):
     except RegistrationError as error:
         return _refused(event, error.message)
     if action == "promote":
-        flash(f"{registration.name} was moved from the waiting list to confirmed and emailed.")
+        flash(_("%(name)s was moved from the waiting list to confirmed and emailed.", name=registration.name))
     else:
-        flash(f"{registration.name}’s registration was cancelled and they were emailed.")
+        flash(_("%(name)s’s registration was cancelled and they were emailed.", name=registration.name))
         for person in promoted:
-            flash(f"{person.name} took the freed seat from the waiting list and was emailed.")
+            flash(_("%(name)s took the freed seat from the waiting list and was emailed.", name=person.name))
     return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
 
 
@@ -213,10 +224,11 @@ def confirm_decision(event_id: int):
     registrations = _ticked(event)
     if not any(_can_decide(r, decision) for r in registrations):
         flash(
-            "Tick one or more registrations awaiting approval first."
+            _("Tick one or more registrations awaiting approval first.")
             if not registrations
-            else f"None of the ticked registrations can be {'approved' if decision == 'approve' else 'declined'}: "
-            "they are not awaiting approval.",
+            else _("None of the ticked registrations can be approved: they are not awaiting approval.")
+            if decision == "approve"
+            else _("None of the ticked registrations can be declined: they are not awaiting approval."),
             "error",
         )
         return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
@@ -245,33 +257,73 @@ def decide(event_id: int):
 
 def _names(registrations: list[Registration]) -> str:
     names = [r.name for r in registrations]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    return _("%(names)s and %(last)s", names=", ".join(names[:-1]), last=names[-1])
 
 
 def _decided_messages(event: Event, decisions: seats.Decisions, *, noted: bool) -> list[str]:
     """What an approval or decline did, in plain words: who got a seat, who joined the waiting list (at which
     place), who was declined, who was left as they were, and what each was emailed."""
     messages = []
-    with_note = " (with your note)" if noted else ""
     if decisions.confirmed:
-        link = " with the join link" if event.join_url else ""
-        messages.append(
-            f"Approved with a seat: {_names(decisions.confirmed)}. Emailed the confirmation{link} and a calendar "
-            f"invitation{with_note}."
-        )
+        names = _names(decisions.confirmed)
+        if event.join_url:
+            message = (
+                _(
+                    "Approved with a seat: %(names)s. Emailed the confirmation with the join link and a calendar "
+                    "invitation (with your note).",
+                    names=names,
+                )
+                if noted
+                else _(
+                    "Approved with a seat: %(names)s. Emailed the confirmation with the join link and a calendar "
+                    "invitation.",
+                    names=names,
+                )
+            )
+        else:
+            message = (
+                _(
+                    "Approved with a seat: %(names)s. Emailed the confirmation and a calendar invitation (with your "
+                    "note).",
+                    names=names,
+                )
+                if noted
+                else _(
+                    "Approved with a seat: %(names)s. Emailed the confirmation and a calendar invitation.", names=names
+                )
+            )
+        messages.append(message)
     if decisions.waiting:
         positions = registration_queries.waiting_positions(event)
-        placed = ", ".join(f"{r.name} (position {positions[r.id]})" for r in decisions.waiting)
+        placed = ", ".join(
+            _("%(name)s (position %(position)d)", name=r.name, position=positions[r.id]) for r in decisions.waiting
+        )
         messages.append(
-            f"Approved onto the waiting list, as no seat was free: {placed}. Emailed their place in the "
-            f"queue{with_note}; they get a seat as seats free up."
+            _(
+                "Approved onto the waiting list, as no seat was free: %(placed)s. Emailed their place in the queue "
+                "(with your note); they get a seat as seats free up.",
+                placed=placed,
+            )
+            if noted
+            else _(
+                "Approved onto the waiting list, as no seat was free: %(placed)s. Emailed their place in the queue; "
+                "they get a seat as seats free up.",
+                placed=placed,
+            )
         )
     if decisions.declined:
-        messages.append(f"Declined: {_names(decisions.declined)}. Emailed that it was not approved{with_note}.")
+        names = _names(decisions.declined)
+        messages.append(
+            _("Declined: %(names)s. Emailed that it was not approved (with your note).", names=names)
+            if noted
+            else _("Declined: %(names)s. Emailed that it was not approved.", names=names)
+        )
     if decisions.skipped:
-        left = ", ".join(f"{r.name} ({r.status})" for r in decisions.skipped)
-        messages.append(f"Left as they were, no longer awaiting this decision: {left}.")
-    return messages or ["Nobody was ticked, so nothing changed."]
+        left = ", ".join(f"{r.name} ({registration_status(r.status)})" for r in decisions.skipped)
+        messages.append(_("Left as they were, no longer awaiting this decision: %(left)s.", left=left))
+    return messages or [_("Nobody was ticked, so nothing changed.")]
 
 
 def _refused(event: Event, message: str):
@@ -301,8 +353,14 @@ def attendance(event_id: int):
     except EventError as error:
         flash(error.message, "error")
         return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
-    what = {True: "attended", False: "absent", None: "not recorded"}[value]
-    flash(f"{marked} registrant{'s' if marked != 1 else ''} marked {what}." if marked else "Nobody was ticked.")
+    if not marked:
+        flash(_("Nobody was ticked."))
+    elif value is True:
+        flash(ngettext("%(num)d registrant marked attended.", "%(num)d registrants marked attended.", marked))
+    elif value is False:
+        flash(ngettext("%(num)d registrant marked absent.", "%(num)d registrants marked absent.", marked))
+    else:
+        flash(ngettext("%(num)d registrant marked not recorded.", "%(num)d registrants marked not recorded.", marked))
     return redirect(url_for("hosts.attendees", event_id=event.id, **list_args()), code=303)
 
 
@@ -335,16 +393,19 @@ def add_registrant(event_id: int):
 def _added_message(event: Event, added: seats.Added, now: datetime) -> str:
     registration = added.registration
     who = f"{registration.name} ({registration.email})"
-    where = "to the waiting list" if registration.is_waiting else "as confirmed"
     if added.emailed and registration.is_confirmed:
-        mail = f"a confirmation{' with the join link' if event.join_url else ''} was emailed"
-    elif added.emailed:
-        mail = "a note with their place in the queue was emailed"
-    elif event.has_ended(now):
-        mail = "no email was sent (the event has ended)"
-    else:
-        mail = "no email was sent"
-    return f"Added {who} {where}; {mail}."
+        if event.join_url:
+            return _("Added %(who)s as confirmed; a confirmation with the join link was emailed.", who=who)
+        return _("Added %(who)s as confirmed; a confirmation was emailed.", who=who)
+    if added.emailed:
+        return _("Added %(who)s to the waiting list; a note with their place in the queue was emailed.", who=who)
+    if event.has_ended(now):
+        if registration.is_waiting:
+            return _("Added %(who)s to the waiting list; no email was sent (the event has ended).", who=who)
+        return _("Added %(who)s as confirmed; no email was sent (the event has ended).", who=who)
+    if registration.is_waiting:
+        return _("Added %(who)s to the waiting list; no email was sent.", who=who)
+    return _("Added %(who)s as confirmed; no email was sent.", who=who)
 
 
 @bp.get("/events/<int:event_id>/attendees.csv")

@@ -1,7 +1,12 @@
 """The event editor: creating an event, changing it (with what the save mailed, in plain words), publishing,
 unpublishing, cancelling and copying it, and previewing its public page."""
 
+import functools
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -14,7 +19,7 @@ from eventreg.hosts import operations as host_operations
 from eventreg.hosts.access import managed_event
 from eventreg.hosts.forms import EventForm
 from eventreg.hosts.operations import HostError
-from eventreg.hosts.views import bp, counted, csrf_ok
+from eventreg.hosts.views import bp, csrf_ok
 from eventreg.questions import operations as question_operations
 from eventreg.registrations import operations as seats
 from eventreg.registrations import queries as registration_queries
@@ -48,6 +53,7 @@ def _event_fields(form: EventForm) -> dict:
         "contact_hours": form.contact_hours.data,
         "credit_min_minutes": form.credit_min_minutes.data,
         "requires_approval": form.requires_approval.data,
+        "language": form.language.data,
     }
 
 
@@ -57,9 +63,12 @@ def _confirm_past_start(form: EventForm, event: Event | None) -> bool:
         return True
     form.past_ok.flags.needed = True
     form.start_date.errors.append(
-        f"This start, {timezones.local_date(form.starts_at, form.timezone.data)}, is in the "
-        "past. Registrants are not emailed about changes to an event that has ended. If you mean it, tick "
-        f"“{form.past_ok.label.text}” below and save again."
+        _(
+            "This start, %(date)s, is in the past. Registrants are not emailed about changes to an event that has "
+            "ended. If you mean it, tick “%(label)s” below and save again.",
+            date=timezones.local_date(form.starts_at, form.timezone.data),
+            label=form.past_ok.label.text,
+        )
     )
     return False
 
@@ -71,7 +80,7 @@ def _selected_topics(form: EventForm):
 @bp.route("/events/new", methods=["GET", "POST"])
 @login_required
 def new_event():
-    form = EventForm()
+    form = EventForm(language=current_user.locale)  # hosts mostly write in their own language
     _topic_choices(form)
     if request.method == "GET":
         form.timezone.data = current_user.timezone
@@ -89,7 +98,7 @@ def new_event():
         except (HostError, event_operations.EventError) as error:
             (form.cohosts if isinstance(error, HostError) else form.slug).errors.append(error.message)
             return render_template("hosts/event_form.html", form=form, event=None), 400
-        flash("Draft saved. Preview it, then publish when it is ready.")
+        flash(_("Draft saved. Preview it, then publish when it is ready."))
         return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
     return render_template("hosts/event_form.html", form=form, event=None), 400 if form.errors else 200
 
@@ -135,45 +144,82 @@ def edit_event(event_id: int):
 
 
 NOT_INVITED = {
-    "draft": "Nobody was emailed: the event is a draft.",
-    "cancelled": "Nobody was emailed: the event is cancelled.",
-    "ended": "Nobody was emailed: the event has ended.",
-    "nobody": "Nobody was emailed: no one is confirmed yet.",
-}
-RECORDING_KINDS = {
-    "thanks": "{n} attended (a thank-you)",
-    "missed": "{n} marked absent (sorry we missed you)",
-    "recording": "{n} who asked for the recording",
+    "draft": _l("Nobody was emailed: the event is a draft."),
+    "cancelled": _l("Nobody was emailed: the event is cancelled."),
+    "ended": _l("Nobody was emailed: the event has ended."),
+    "nobody": _l("Nobody was emailed: no one is confirmed yet."),
 }
 RECORDING_HELD = {
-    "not_ended": "The recording link will be emailed after the event ends, to those who attended, those marked "
-    "absent and those who asked for it.",
-    "nobody": "Nobody was emailed the recording link: no one attended, was marked absent or asked for it.",
+    "not_ended": _l(
+        "The recording link will be emailed after the event ends, to those who attended, those marked absent and "
+        "those who asked for it."
+    ),
+    "nobody": _l("Nobody was emailed the recording link: no one attended, was marked absent or asked for it."),
 }
+# What registrants care about that changed (events.operations.NOTIFIED_CHANGES' words), as the host reads them.
+TOLD = {"join link": _l("join link"), "place": _l("place"), "time": _l("time")}
+
+
+def _recording_kind(kind: str, n: int) -> str:
+    if kind == "thanks":
+        return ngettext("%(num)d attended (a thank-you)", "%(num)d attended (a thank-you)", n)
+    if kind == "missed":
+        return ngettext("%(num)d marked absent (sorry we missed you)", "%(num)d marked absent (sorry we missed you)", n)
+    return ngettext("%(num)d who asked for the recording", "%(num)d who asked for the recording", n)
+
+
+RECORDING_KINDS = ("thanks", "missed", "recording")
 
 
 def saved_message(update: event_operations.EventUpdate, promoted: list[Registration]) -> str:
     """What the save did, mail included, in plain words: never a message that was not sent."""
-    parts = ["Saved."]
+    parts = [_("Saved.")]
     if update.invited:
+        told = functools.reduce(
+            lambda first, second: _("%(first)s and %(second)s", first=first, second=second),
+            [str(TOLD.get(name, name)) for name in update.told],
+        )
         parts.append(
-            f"{counted(update.invited, 'confirmed registrant was', 'confirmed registrants were')} emailed an updated "
-            f"invitation ({' and '.join(update.told)} changed)."
+            ngettext(
+                "%(num)d confirmed registrant was emailed an updated invitation (%(told)s changed).",
+                "%(num)d confirmed registrants were emailed an updated invitation (%(told)s changed).",
+                update.invited,
+                told=told,
+            )
         )
     elif update.not_invited:
-        parts.append(NOT_INVITED[update.not_invited])
+        parts.append(str(NOT_INVITED[update.not_invited]))
     if promoted:
-        parts.append(f"{counted(len(promoted))} moved from the waiting list to confirmed and emailed.")
+        parts.append(
+            ngettext(
+                "%(num)d person moved from the waiting list to confirmed and emailed.",
+                "%(num)d people moved from the waiting list to confirmed and emailed.",
+                len(promoted),
+            )
+        )
     corrections = update.recording.get("recording_correction", 0)
     if corrections:
-        parts.append(f"The corrected recording link was emailed to {counted(corrections)}.")
+        parts.append(
+            ngettext(
+                "The corrected recording link was emailed to %(num)d person.",
+                "The corrected recording link was emailed to %(num)d people.",
+                corrections,
+            )
+        )
     elif update.recording:
-        each = [
-            text.format(n=update.recording[kind]) for kind, text in RECORDING_KINDS.items() if update.recording[kind]
-        ]
-        parts.append(f"The recording link was emailed to {counted(update.recording.total())}: {', '.join(each)}.")
+        each = ", ".join(
+            _recording_kind(kind, update.recording[kind]) for kind in RECORDING_KINDS if update.recording[kind]
+        )
+        parts.append(
+            ngettext(
+                "The recording link was emailed to %(num)d person: %(each)s.",
+                "The recording link was emailed to %(num)d people: %(each)s.",
+                update.recording.total(),
+                each=each,
+            )
+        )
     elif update.recording_held:
-        parts.append(RECORDING_HELD[update.recording_held])
+        parts.append(str(RECORDING_HELD[update.recording_held]))
     return " ".join(parts)
 
 
@@ -199,27 +245,29 @@ def event_action(event_id: int, action: str):
         try:
             if action == "publish":
                 event_operations.publish(event, now=now)
-                flash("Published: the event is on the public pages.")
+                flash(_("Published: the event is on the public pages."))
             else:
                 event_operations.unpublish(event, now=now)
-                flash("Unpublished: the event is a draft again.")
+                flash(_("Unpublished: the event is a draft again."))
         except event_operations.EventError as error:
             flash(error.message, "error")
     elif action == "cancel":
         if event.status == Status.CANCELLED:
-            flash("This event was already cancelled; nobody was emailed again.")
+            flash(_("This event was already cancelled; nobody was emailed again."))
         else:
             event_operations.cancel_event(event, now=now)
             told = seats.tell_of_event_cancelled(event, now=now)
             flash(
-                f"Cancelled. {told} registrant{'s were' if told != 1 else ' was'} emailed."
+                ngettext(
+                    "Cancelled. %(num)d registrant was emailed.", "Cancelled. %(num)d registrants were emailed.", told
+                )
                 if told
-                else "Cancelled. Nobody was registered, so no one was emailed."
+                else _("Cancelled. Nobody was registered, so no one was emailed.")
             )
     else:
         copy = event_operations.duplicate_event(event, now=now)
         question_operations.copy_questions(event, copy, now=now)  # the catalog knows nothing of questions
-        flash("A draft copy one week later. Check the date, then publish.")
+        flash(_("A draft copy one week later. Check the date, then publish."))
         return redirect(url_for("hosts.edit_event", event_id=copy.id), code=303)
     return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
 
@@ -230,7 +278,7 @@ def confirm_cancel_event(event_id: int):
     """The step before cancelling: it says who will be emailed. The POST to the same address cancels."""
     event = managed_event(event_id)
     if event.status == Status.CANCELLED:
-        flash("This event is already cancelled.")
+        flash(_("This event is already cancelled."))
         return redirect(url_for("hosts.edit_event", event_id=event.id), code=303)
     counts = registration_queries.counts_by_status([event.id])[event.id]
     return render_template("hosts/confirm_cancel_event.html", event=event, counts=counts)

@@ -1,6 +1,11 @@
 import re
 from datetime import datetime, timedelta
+from functools import cache
 
+from babel.dates import get_timezone_location
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -32,7 +37,9 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eventreg import timezones
+from eventreg.core import languages
 from eventreg.core.forms import EMAIL_INPUT, email_field, multi_line, plain_text, single_line, strip
+from eventreg.core.languages import LANGUAGES
 from eventreg.events import rules
 from eventreg.events.models import Event, Format
 from eventreg.hosts.models import MIN_PASSWORD_LENGTH
@@ -46,23 +53,52 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 def within_years(form, field) -> None:
     if field.data is not None and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
-        raise ValidationError(f"Please enter a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
+        raise ValidationError(
+            _("Please enter a date between the years %(first)d and %(last)d.", first=EARLIEST_YEAR, last=LATEST_YEAR)
+        )
 
 
 def zone_choices() -> list[SelectChoice]:
+    """Every zone by area, each with its IANA id; the place and the area named in the page's language (CLDR's
+    city names), English as it always read."""
+    language = languages.current()
     return [
-        SelectChoice(zone, label if area == "UTC" else f"{label} ({zone})", optgroup=area)
+        SelectChoice(
+            zone, label if area == "UTC" else f"{_place(zone, label, language)} ({zone})", optgroup=_area(area)
+        )
         for area, zones in timezones.zone_groups()
         for zone, label in zones
     ]
 
 
-def contact_hours_field(label: str = "Contact hours") -> DecimalField:
+@cache
+def _place(zone: str, english: str, language: str) -> str:
+    return english if language == "en" else get_timezone_location(zone, locale=language, return_city=True)
+
+
+def _area(area: str) -> str:
+    names = {
+        "Common": pgettext("time zone group", "Common"),
+        "Africa": pgettext("time zone group", "Africa"),
+        "America": pgettext("time zone group", "America"),
+        "Antarctica": pgettext("time zone group", "Antarctica"),
+        "Arctic": pgettext("time zone group", "Arctic"),
+        "Asia": pgettext("time zone group", "Asia"),
+        "Atlantic": pgettext("time zone group", "Atlantic"),
+        "Australia": pgettext("time zone group", "Australia"),
+        "Europe": pgettext("time zone group", "Europe"),
+        "Indian": pgettext("time zone group", "Indian"),
+        "Pacific": pgettext("time zone group", "Pacific"),
+    }
+    return names.get(area, area)
+
+
+def contact_hours_field(label: str = _l("Contact hours")) -> DecimalField:
     """Contact hours, as the editor and the credit page ask for them; the bounds are events.rules'."""
     return DecimalField(label, validators=[Optional(), _domain_rule(rules.check_contact_hours)])
 
 
-def min_minutes_field(label: str = "Minimum minutes to count as attended") -> IntegerField:
+def min_minutes_field(label: str = _l("Minimum minutes to count as attended")) -> IntegerField:
     """Whole minutes; whether they fit the event's length is checked with the times (check_min_minutes)."""
     return IntegerField(label, validators=[Optional()])
 
@@ -70,8 +106,8 @@ def min_minutes_field(label: str = "Minimum minutes to count as attended") -> In
 def occurrence_field(label: str) -> RadioField:
     """Which of the two instants a wall-clock time in a fall-back hour means, asked only for such a time."""
     choices = [
-        SelectChoice("first", "The first (before the clocks go back)"),
-        SelectChoice("second", "The second (after)"),
+        SelectChoice("first", _l("The first (before the clocks go back)")),
+        SelectChoice("second", _l("The second (after)")),
     ]
     return RadioField(label, choices=choices, validators=[Optional()], validate_choice=True)
 
@@ -96,102 +132,130 @@ class LoginForm(FlaskForm):
     # An e-mail keyboard on a phone, never autocapitalised; the template names it "username" for password managers.
     # No syntax check: a malformed address simply fails to sign in, with the same message as a wrong password.
     email = EmailField(
-        "Email",
+        _l("Email"),
         filters=[strip],
-        validators=[DataRequired("Please enter your email."), Length(max=254)],
+        validators=[DataRequired(_l("Please enter your email.")), Length(max=254)],
         render_kw=EMAIL_INPUT,
     )
-    password = PasswordField("Password", validators=[DataRequired("Please enter your password."), Length(max=200)])
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Please enter your password.")), Length(max=200)]
+    )
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired("Please enter your current password.")])
+    current = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Please enter your current password."))]
+    )
     new = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[
-            DataRequired("Please choose a new password."),
-            Length(min=MIN_PASSWORD_LENGTH, max=200, message=f"Use at least {MIN_PASSWORD_LENGTH} characters."),
+            DataRequired(_l("Please choose a new password.")),
+            Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("Use at least %(min)d characters.")),
         ],
     )
-    confirm = PasswordField("New password again", validators=[EqualTo("new", "The two new passwords differ.")])
+    confirm = PasswordField(_l("New password again"), validators=[EqualTo("new", _l("The two new passwords differ."))])
+
+
+class LanguageForm(FlaskForm):
+    """The host's own language: their pages, and the mail sent to them."""
+
+    locale = SelectField(
+        _l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()], validate_choice=True
+    )
 
 
 class EventForm(FlaskForm):
     title = StringField(
-        "Title",
+        _l("Title"),
         filters=[strip],
-        validators=[DataRequired("Please give the event a title."), Length(max=200), single_line],
+        validators=[DataRequired(_l("Please give the event a title.")), Length(max=200), single_line],
     )
     slug = StringField(
-        "Web address (slug)",
+        _l("Web address (slug)"),
         filters=[strip, lambda v: v.lower() if isinstance(v, str) else v],
         validators=[
             Optional(),
             Length(max=80),
             Regexp(
-                SLUG_PATTERN, message="Use lower-case letters, digits and single hyphens, like summer-reading-2025."
+                SLUG_PATTERN, message=_l("Use lower-case letters, digits and single hyphens, like summer-reading-2025.")
             ),
         ],
     )
     summary = TextAreaField(
-        "One-paragraph summary",
+        _l("One-paragraph summary"),
         filters=[multi_line],
         validators=[Length(max=1000), plain_text],
         render_kw={"rows": 4},
     )
     description = TextAreaField(
-        "Full description (Markdown)",
+        _l("Full description (Markdown)"),
         filters=[multi_line],
         validators=[Length(max=20000), plain_text],
         render_kw={"rows": 14},
     )
     format = SelectField(
-        "Format", choices=[SelectChoice(k, v) for k, v in Format.LABELS.items()], default=Format.WEBINAR
+        _l("Format"), choices=[SelectChoice(k, v) for k, v in Format.LABELS.items()], default=Format.WEBINAR
     )
     location = StringField(
-        "Place (for in-person and hybrid)", filters=[strip], validators=[Length(max=300), single_line]
+        _l("Place (for in-person and hybrid)"), filters=[strip], validators=[Length(max=300), single_line]
     )
-    host_name = StringField("Presented by", filters=[strip], validators=[Length(max=200), single_line])
+    host_name = StringField(_l("Presented by"), filters=[strip], validators=[Length(max=200), single_line])
     # Checkboxes: a multiple <select> needs Ctrl-click, which few people know.
     topics = SelectMultipleField(
-        "Topics", coerce=int, choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
+        _l("Topics"), coerce=int, choices=[], widget=ListWidget(prefix_label=False), option_widget=CheckboxInput()
     )
-    timezone = SelectField("Time zone of the event", choices=zone_choices)
-    start_date = DateField("Date", validators=[DataRequired("Please enter the date, like 2025-01-30."), within_years])
-    start_time = TimeField("Starts at", validators=[DataRequired("Please enter the start time, like 15:00.")])
-    end_date = DateField("End date (if not the same day)", validators=[Optional(), within_years])
-    end_time = TimeField("Ends at", validators=[DataRequired("Please enter the end time, like 16:00.")])
-    deadline_date = DateField("Registration closes on", validators=[Optional(), within_years])
-    deadline_time = TimeField("Registration closes at", validators=[Optional()])
-    past_ok = BooleanField("Yes, the start is in the past: save it anyway")
+    timezone = SelectField(_l("Time zone of the event"), choices=zone_choices)
+    start_date = DateField(
+        _l("Date"), validators=[DataRequired(_l("Please enter the date, like 2025-01-30.")), within_years]
+    )
+    start_time = TimeField(_l("Starts at"), validators=[DataRequired(_l("Please enter the start time, like 15:00."))])
+    end_date = DateField(_l("End date (if not the same day)"), validators=[Optional(), within_years])
+    end_time = TimeField(_l("Ends at"), validators=[DataRequired(_l("Please enter the end time, like 16:00."))])
+    deadline_date = DateField(_l("Registration closes on"), validators=[Optional(), within_years])
+    deadline_time = TimeField(_l("Registration closes at"), validators=[Optional()])
+    past_ok = BooleanField(_l("Yes, the start is in the past: save it anyway"))
     # One choice per time, so an event may run from the first 1:30 AM to the second. An existing event's stored
     # choice is pre-selected (keep_occurrences): saving it again must not move it by an hour.
-    start_occurrence = occurrence_field("The start time happens twice that night (clocks go back). Which one?")
-    end_occurrence = occurrence_field("The end time happens twice that night (clocks go back). Which one?")
-    deadline_occurrence = occurrence_field("The closing time happens twice that night (clocks go back). Which one?")
+    start_occurrence = occurrence_field(_l("The start time happens twice that night (clocks go back). Which one?"))
+    end_occurrence = occurrence_field(_l("The end time happens twice that night (clocks go back). Which one?"))
+    deadline_occurrence = occurrence_field(_l("The closing time happens twice that night (clocks go back). Which one?"))
     capacity = IntegerField(
-        "Seats (leave empty for no limit)",
+        _l("Seats (leave empty for no limit)"),
         validators=[Optional(), _domain_rule(rules.check_capacity)],
     )
     # Named as the column, so EventForm(obj=event) fills it in.
-    requires_approval = BooleanField("I approve each registration")
+    requires_approval = BooleanField(_l("I approve each registration"))
     join_url = URLField(
-        "Join link (sent only to confirmed registrants)",
+        _l("Join link (sent only to confirmed registrants)"),
         filters=[strip],
-        validators=[Optional(), URL(message="Please enter a full web address starting with https://"), Length(max=500)],
+        validators=[
+            Optional(),
+            URL(message=_l("Please enter a full web address starting with https://")),
+            Length(max=500),
+        ],
     )
     archive_url = URLField(
-        "Recording (archive) link",
+        _l("Recording (archive) link"),
         filters=[strip],
-        validators=[Optional(), URL(message="Please enter a full web address starting with https://"), Length(max=500)],
+        validators=[
+            Optional(),
+            URL(message=_l("Please enter a full web address starting with https://")),
+            Length(max=500),
+        ],
     )
     reminder_hours = StringField(
-        "Reminders, hours before the start",
+        _l("Reminders, hours before the start"),
         default="24,1",
         filters=[strip],
         validators=[Optional(), _domain_rule(rules.check_reminder_hours)],
     )
-    cohosts = StringField("Co-hosts (emails of host accounts, comma separated)", filters=[strip])
+    cohosts = StringField(_l("Co-hosts (emails of host accounts, comma separated)"), filters=[strip])
+    # The language the host writes the event in (pages mark its text with it); each named in itself.
+    language = SelectField(
+        _l("Language of this event"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        validate_choice=True,
+    )
     # Named as the columns, so EventForm(obj=event) fills them in.
     contact_hours = contact_hours_field()
     credit_min_minutes = min_minutes_field()
@@ -239,14 +303,15 @@ class EventForm(FlaskForm):
         "bad_minutes": "credit_min_minutes",
     }
     # Beside the rule's own words, what to do about it in this form's two deadline fields.
-    RULE_HINTS = {"deadline_after_start": " Leave both empty to close it at the start."}
+    RULE_HINTS = {"deadline_after_start": _l("Leave both empty to close it at the start.")}
 
     def _rule(self, check, *args, **kwargs) -> bool:
         """Run one of events.rules' checks; its error goes on the field it concerns."""
         try:
             check(*args, **kwargs)
         except rules.EventError as error:
-            self[self.RULE_FIELDS[error.code]].errors.append(error.message + self.RULE_HINTS.get(error.code, ""))
+            hint = self.RULE_HINTS.get(error.code)
+            self[self.RULE_FIELDS[error.code]].errors.append(error.message + (f" {hint}" if hint else ""))
             return False
         return True
 
@@ -263,7 +328,7 @@ class EventForm(FlaskForm):
             return True
         if date is None or time is None:
             missing = self.deadline_date if date is None else self.deadline_time
-            missing.errors.append("Please enter both the date and the time registration closes, or neither.")
+            missing.errors.append(_("Please enter both the date and the time registration closes, or neither."))
             return False
         self.registration_deadline_at = self._instant(datetime.combine(date, time), zone, self.deadline_time)
         if self.registration_deadline_at is None:
@@ -298,17 +363,17 @@ class EventForm(FlaskForm):
 
 class AddRegistrantForm(FlaskForm):
     name = StringField(
-        "Name", filters=[strip], validators=[DataRequired("Please enter a name."), Length(max=120), single_line]
+        _l("Name"), filters=[strip], validators=[DataRequired(_l("Please enter a name.")), Length(max=120), single_line]
     )
-    email = email_field("Email", "Please enter an email.", "Please enter a valid email.")
+    email = email_field(_l("Email"), _l("Please enter an email."), _l("Please enter a valid email."))
     organization = StringField(
-        "Organization",
+        _l("Organization"),
         filters=[strip],
-        validators=[DataRequired("Please enter an organization."), Length(max=200), single_line],
+        validators=[DataRequired(_l("Please enter an organization.")), Length(max=200), single_line],
     )
     # Unticked, the person is emailed their confirmation with the join link (before the event ends; after it,
     # nobody added is emailed: registrations.operations.mails_added_person).
-    dont_email = BooleanField("Don’t email this person")
+    dont_email = BooleanField(_l("Don’t email this person"))
 
 
 class DecisionForm(FlaskForm):
@@ -316,7 +381,7 @@ class DecisionForm(FlaskForm):
 
     decision = HiddenField(validators=[AnyOf(["approve", "decline"])])
     note = TextAreaField(
-        "Note to include in the email (optional)",
+        _l("Note to include in the email (optional)"),
         filters=[multi_line],
         validators=[Length(max=MAX_DECISION_NOTE), plain_text],
         render_kw={"rows": 4},
@@ -327,7 +392,7 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search by name, email or organization", filters=[strip], validators=[Length(max=200)])
+    q = StringField(_l("Search by name, email or organization"), filters=[strip], validators=[Length(max=200)])
 
 
 def _whole_number(label: str, message: str, **kwargs) -> IntegerField:
@@ -339,35 +404,35 @@ class SeriesForm(FlaskForm):
     The credit rule is checked against the number of sessions the view gives (check_course)."""
 
     title = StringField(
-        "Title",
+        _l("Title"),
         filters=[strip],
-        validators=[DataRequired("Please give the series a title."), Length(max=200), single_line],
+        validators=[DataRequired(_l("Please give the series a title.")), Length(max=200), single_line],
     )
     summary = TextAreaField(
-        "One-paragraph summary",
+        _l("One-paragraph summary"),
         filters=[multi_line],
         validators=[Length(max=1000), plain_text],
         render_kw={"rows": 3},
     )
     description = TextAreaField(
-        "Full description (Markdown)",
+        _l("Full description (Markdown)"),
         filters=[multi_line],
         validators=[Length(max=20000), plain_text],
         render_kw={"rows": 8},
     )
-    timezone = SelectField("Time zone of the series", choices=zone_choices)
+    timezone = SelectField(_l("Time zone of the series"), choices=zone_choices)
     # A course's: a program's sessions keep their own seats and approval, and it has no course credit.
-    capacity = IntegerField("Seats in the course (leave empty for no limit)", validators=[Optional()])
-    requires_approval = BooleanField("I approve each registration for the course")
+    capacity = IntegerField(_l("Seats in the course (leave empty for no limit)"), validators=[Optional()])
+    requires_approval = BooleanField(_l("I approve each registration for the course"))
     credit_rule = RadioField(
-        "What earns the course's credit",
+        _l("What earns the course's credit"),
         choices=[SelectChoice(k, v) for k, v in CreditRule.LABELS.items()],
         default=CreditRule.ALL_SESSIONS,
         validate_choice=True,
     )
-    credit_sessions = IntegerField("Sessions to attend for credit", validators=[Optional()])
-    credit_minutes = IntegerField("Minutes to attend for credit, in all", validators=[Optional()])
-    contact_hours = contact_hours_field("Contact hours for the whole course")
+    credit_sessions = IntegerField(_l("Sessions to attend for credit"), validators=[Optional()])
+    credit_minutes = IntegerField(_l("Minutes to attend for credit, in all"), validators=[Optional()])
+    contact_hours = contact_hours_field(_l("Contact hours for the whole course"))
 
     def validate_capacity(self, field) -> None:
         try:
@@ -425,19 +490,23 @@ class SessionFieldsMixin:
     """What each session made from a pattern says of itself, besides its time (its title is the series')."""
 
     format = SelectField(
-        "Format", choices=[SelectChoice(k, v) for k, v in Format.LABELS.items()], default=Format.WEBINAR
+        _l("Format"), choices=[SelectChoice(k, v) for k, v in Format.LABELS.items()], default=Format.WEBINAR
     )
     location = StringField(
-        "Place (for in-person and hybrid)", filters=[strip], validators=[Length(max=300), single_line]
+        _l("Place (for in-person and hybrid)"), filters=[strip], validators=[Length(max=300), single_line]
     )
     join_url = URLField(
-        "Join link (sent only to confirmed registrants)",
+        _l("Join link (sent only to confirmed registrants)"),
         filters=[strip],
-        validators=[Optional(), URL(message="Please enter a full web address starting with https://"), Length(max=500)],
+        validators=[
+            Optional(),
+            URL(message=_l("Please enter a full web address starting with https://")),
+            Length(max=500),
+        ],
     )
-    host_name = StringField("Presented by", filters=[strip], validators=[Length(max=200), single_line])
+    host_name = StringField(_l("Presented by"), filters=[strip], validators=[Length(max=200), single_line])
     session_summary = TextAreaField(
-        "Summary of each session",
+        _l("Summary of each session"),
         filters=[multi_line],
         validators=[Length(max=1000), plain_text],
         render_kw={"rows": 3},
@@ -469,29 +538,34 @@ class NewSeriesForm(SessionFieldsMixin, SeriesForm):
     the reason on the field it concerns (a gap or a fold names the day)."""
 
     kind = RadioField(
-        "Kind of series",
+        _l("Kind of series"),
         choices=[
             SelectChoice(
                 SeriesKind.COURSE,
-                "A course: one registration covers every session. Seats, the waiting list and approval are the "
-                "course’s, and the course can award credit for the whole.",
+                _l(
+                    "A course: one registration covers every session. Seats, the waiting list and approval are the "
+                    "course’s, and the course can award credit for the whole."
+                ),
             ),
             SelectChoice(
                 SeriesKind.PROGRAM,
-                "A recurring program: people register for each session on its own, or for all upcoming ones at "
-                "once. Each session keeps its own seats.",
+                _l(
+                    "A recurring program: people register for each session on its own, or for all upcoming ones at "
+                    "once. Each session keeps its own seats."
+                ),
             ),
         ],
         default=SeriesKind.COURSE,
         validate_choice=True,
     )
     first_day = DateField(
-        "Date of the first session", validators=[DataRequired("Please enter the date, like 2025-03-04."), within_years]
+        _l("Date of the first session"),
+        validators=[DataRequired(_l("Please enter the date, like 2025-03-04.")), within_years],
     )
-    start_time = TimeField("Starts at", validators=[DataRequired("Please enter the start time, like 15:00.")])
-    minutes = _whole_number("Length in minutes", "Please enter the length in minutes, like 60.", default=60)
-    sessions_count = _whole_number("How many sessions", "Please enter how many sessions, like 4.", default=4)
-    every_weeks = _whole_number("Every how many weeks", "Please enter 1 for every week.", default=1)
+    start_time = TimeField(_l("Starts at"), validators=[DataRequired(_l("Please enter the start time, like 15:00."))])
+    minutes = _whole_number(_l("Length in minutes"), _l("Please enter the length in minutes, like 60."), default=60)
+    sessions_count = _whole_number(_l("How many sessions"), _l("Please enter how many sessions, like 4."), default=4)
+    every_weeks = _whole_number(_l("Every how many weeks"), _l("Please enter 1 for every week."), default=1)
 
     def pattern(self) -> series_rules.Pattern:
         return series_rules.Pattern(
@@ -516,12 +590,12 @@ class AddSessionForm(FlaskForm):
     latest session (series.operations.session_defaults). A time that happens twice asks which one."""
 
     title = StringField(
-        "Title (leave empty for the series’ title)", filters=[strip], validators=[Length(max=200), single_line]
+        _l("Title (leave empty for the series’ title)"), filters=[strip], validators=[Length(max=200), single_line]
     )
-    day = DateField("Date", validators=[DataRequired("Please enter the date, like 2025-03-25."), within_years])
-    start_time = TimeField("Starts at", validators=[DataRequired("Please enter the start time, like 15:00.")])
-    minutes = _whole_number("Length in minutes", "Please enter the length in minutes, like 60.", default=60)
-    start_occurrence = occurrence_field("The start time happens twice that night (clocks go back). Which one?")
+    day = DateField(_l("Date"), validators=[DataRequired(_l("Please enter the date, like 2025-03-25.")), within_years])
+    start_time = TimeField(_l("Starts at"), validators=[DataRequired(_l("Please enter the start time, like 15:00."))])
+    minutes = _whole_number(_l("Length in minutes"), _l("Please enter the length in minutes, like 60."), default=60)
+    start_occurrence = occurrence_field(_l("The start time happens twice that night (clocks go back). Which one?"))
 
     def planned(self, zone: str, *, now: datetime) -> series_rules.PlannedSession | None:
         """The session's UTC times, or None with the reason on its field (a gap, an unchosen fold, a start in the

@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from eventreg.core import signals
 from eventreg.core.errors import CodedError
@@ -24,12 +25,12 @@ FAILURE_WINDOW = timedelta(minutes=15)
 
 class HostError(CodedError):
     MESSAGES = {
-        "email_taken": "A host with this email already exists.",
-        "password_too_short": f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
-        "bad_credentials": "That email and password don’t match an account.",
-        "too_many_attempts": "Too many failed sign-in attempts. Please wait 15 minutes and try again.",
-        "wrong_password": "Your current password is not right.",
-        "unknown_host": "There is no host with the email {email}.",
+        "email_taken": _l("A host with this email already exists."),
+        "password_too_short": _l("Passwords need at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
+        "bad_credentials": _l("That email and password don’t match an account."),
+        "too_many_attempts": _l("Too many failed sign-in attempts. Please wait 15 minutes and try again."),
+        "wrong_password": _l("Your current password is not right."),
+        "unknown_host": _l("There is no host with the email {email}."),
     }
 
 
@@ -83,6 +84,12 @@ def change_password(host: Host, *, current: str, new: str) -> None:
     db.session.execute(
         sa.delete(HostSession).where(HostSession.host_id == host.id, HostSession.id != (host.session_id or ""))
     )
+    db.session.flush()
+
+
+def set_language(host: Host, locale: str) -> None:
+    """The host's own language ("en", "es", "fr"): their pages when signed in, and the mail sent to them."""
+    host.locale = locale
     db.session.flush()
 
 

@@ -5,6 +5,8 @@ Every session is a real event, so moving or cancelling one is that event's own e
 that session's registrants only."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -12,7 +14,7 @@ from eventreg import clock, timezones
 from eventreg.events.models import Event, Status
 from eventreg.hosts.access import managed_series
 from eventreg.hosts.forms import ActionForm, AddSessionForm, NewSeriesForm, SeriesForm
-from eventreg.hosts.views import bp, counted, csrf_ok
+from eventreg.hosts.views import bp, csrf_ok
 from eventreg.registrations import queries as registration_queries
 from eventreg.series import enrolments
 from eventreg.series import operations as series_operations
@@ -55,8 +57,11 @@ def new_series():
                 **form.session_fields(series.summary),
             )
             flash(
-                f"Saved with {counted(len(planned), 'draft session', 'draft sessions')}. Check the dates below, then "
-                "publish them."
+                ngettext(
+                    "Saved with %(num)d draft session. Check the dates below, then publish them.",
+                    "Saved with %(num)d draft sessions. Check the dates below, then publish them.",
+                    len(planned),
+                )
             )
             return redirect(url_for("hosts.show_series", series_id=series.id), code=303)
     return render_template("hosts/series_new.html", form=form, planned=None), 400 if form.errors else 200
@@ -92,14 +97,18 @@ def _when(event: Event, zone: str) -> dict[str, str]:
 
 
 def _credit_text(series: Series) -> str:
-    rule = {
-        CreditRule.ALL_SESSIONS: "Attend every session",
-        CreditRule.SOME_SESSIONS: f"Attend {series.credit_sessions} of the sessions",
-        CreditRule.TOTAL_MINUTES: f"Attend {series.credit_minutes} minutes in all",
-    }.get(series.credit_rule, series.credit_rule)
+    if series.credit_rule == CreditRule.ALL_SESSIONS:
+        rule = _("Attend every session")
+    elif series.credit_rule == CreditRule.SOME_SESSIONS:
+        rule = _("Attend %(num)s of the sessions", num=series.credit_sessions)
+    elif series.credit_rule == CreditRule.TOTAL_MINUTES:
+        rule = _("Attend %(num)s minutes in all", num=series.credit_minutes)
+    else:
+        rule = series.credit_rule
     if series.contact_hours:
-        return f"{rule}; {series.contact_hours.normalize():f} contact hours on the course certificate"
-    return f"{rule}; no course certificate (no contact hours)"
+        hours = f"{series.contact_hours.normalize():f}"
+        return _("%(rule)s; %(hours)s contact hours on the course certificate", rule=rule, hours=hours)
+    return _("%(rule)s; no course certificate (no contact hours)", rule=rule)
 
 
 def _live_sessions(series: Series) -> int:
@@ -122,7 +131,7 @@ def edit_series(series_id: int):
             field = form.requires_approval if error.code == "pending_left" else form.capacity
             field.errors.append(error.message)
             return render_template("hosts/series_edit.html", form=form, series=series), 400
-        flash("Saved. The sessions keep their own times and pages; edit one from the list to change it.")
+        flash(_("Saved. The sessions keep their own times and pages; edit one from the list to change it."))
         return redirect(url_for("hosts.show_series", series_id=series.id), code=303)
     return render_template("hosts/series_edit.html", form=form, series=series), 400 if form.errors else 200
 
@@ -143,8 +152,10 @@ def add_session(series_id: int):
                 fields["title"] = form.title.data
             (event,) = series_operations.add_sessions(series, [planned], current_user, now=now, **fields)
             flash(
-                f"A draft session on {timezones.in_zone(event.starts_at, series.timezone)} was added. Publish it "
-                "when it is ready."
+                _(
+                    "A draft session on %(when)s was added. Publish it when it is ready.",
+                    when=timezones.in_zone(event.starts_at, series.timezone),
+                )
             )
             return redirect(url_for("hosts.show_series", series_id=series.id), code=303)
     return render_template("hosts/series_add_session.html", form=form, series=series), 400 if form.errors else 200
@@ -163,9 +174,13 @@ def publish_series(series_id: int):
         # People already registered for a course are registered for its new sessions and get their invitations.
         enrolments.enrol_in_new_sessions(series, published, now=clock.now())
         flash(
-            f"Published {counted(len(published), 'session', 'sessions')}: they are on the public pages."
+            ngettext(
+                "Published %(num)d session: they are on the public pages.",
+                "Published %(num)d sessions: they are on the public pages.",
+                len(published),
+            )
             if published
-            else "There was no draft to publish."
+            else _("There was no draft to publish.")
         )
         return redirect(url_for("hosts.show_series", series_id=series.id), code=303)
     return render_template("hosts/series_confirm_publish.html", series=series, drafts=drafts, form=ActionForm())

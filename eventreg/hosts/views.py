@@ -8,17 +8,19 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from eventreg import clock
 from eventreg.attendance import exports as attendance_exports
 from eventreg.charts import figures
-from eventreg.core import requests
+from eventreg.core import languages, requests
 from eventreg.core.extensions import db, login_manager
 from eventreg.events.models import Event, Status
 from eventreg.hosts import operations as host_operations
 from eventreg.hosts import queries as host_queries
-from eventreg.hosts.forms import ActionForm, LoginForm, PasswordForm
+from eventreg.hosts.forms import ActionForm, LanguageForm, LoginForm, PasswordForm
 from eventreg.hosts.models import Host
 from eventreg.hosts.operations import HostError
 from eventreg.registrations import queries as registration_queries
@@ -26,6 +28,29 @@ from eventreg.series.models import Series
 
 bp = Blueprint("hosts", __name__, url_prefix="/host")
 CHARTED_EVENTS = 12  # the dashboard's chart shows the next published events, so that each bar stays readable
+
+
+# The status words the host pages show for an event and for a registration (the stored values are codes).
+@bp.app_template_filter("event_status")
+def event_status(status: str) -> str:
+    words = {
+        "draft": pgettext("event status", "draft"),
+        "published": pgettext("event status", "published"),
+        "cancelled": pgettext("event status", "cancelled"),
+    }
+    return words.get(status, status)
+
+
+@bp.app_template_filter("registration_status")
+def registration_status(status: str) -> str:
+    words = {
+        "confirmed": pgettext("registration status", "confirmed"),
+        "waiting": pgettext("registration status", "waiting"),
+        "pending": pgettext("registration status", "pending"),
+        "declined": pgettext("registration status", "declined"),
+        "cancelled": pgettext("registration status", "cancelled"),
+    }
+    return words.get(status, status)
 
 
 @login_manager.user_loader
@@ -86,10 +111,33 @@ def password():
             host_operations.change_password(current_user, current=form.current.data, new=form.new.data)
         except HostError as error:
             form.form_errors.append(error.message)
-            return render_template("hosts/password.html", form=form), 400
-        flash("Your password is changed.")
+            return render_template("hosts/password.html", form=form, language_form=_language_form()), 400
+        flash(_("Your password is changed."))
         return redirect(url_for("hosts.dashboard"), code=303)
-    return render_template("hosts/password.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "hosts/password.html", form=form, language_form=_language_form()
+    ), 400 if form.errors else 200
+
+
+def _language_form(formdata=None) -> LanguageForm:
+    form = LanguageForm(formdata=formdata)
+    if formdata is None:
+        form.locale.data = current_user.locale
+    return form
+
+
+@bp.post("/language")
+@login_required
+def language():
+    """The host's own language, from their account page: their pages (unless a ?lang= choice overrides it) and the
+    mail sent to them."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return render_template("hosts/password.html", form=PasswordForm(formdata=None), language_form=form), 400
+    host_operations.set_language(current_user, form.locale.data)
+    with languages.speaking(form.locale.data):  # said in the language chosen, as the next page is
+        flash(_("Your language is saved."))
+    return redirect(url_for("hosts.password"), code=303)
 
 
 @bp.get("/")
@@ -143,10 +191,6 @@ def attendance_csv():
 def csrf_ok() -> bool:
     """Buttons that only post an action still carry the CSRF token."""
     return ActionForm().validate_on_submit()
-
-
-def counted(n: int, singular: str = "person", plural: str = "people") -> str:
-    return f"{n} {singular if n == 1 else plural}"
 
 
 def csv_response(body: str, filename: str) -> Response:
