@@ -20,7 +20,7 @@ def ours(html: str) -> str:
     not words: IANA zone ids, addresses (URLs) and the merge fields' names ({event_title})."""
     main = re.search(r"<main\b.*?</main>", html, flags=re.S)[0]
     main = re.sub(r'<nav class="host-nav".*?</nav>', " ", main, flags=re.S)
-    main = re.sub(r'<select id="send_zone".*?</select>', " ", main, flags=re.S)
+    main = re.sub(r'<select[^>]*\bid="send_zone".*?</select>', " ", main, flags=re.S)
     return re.sub(r"\{[a-z_]+\}|\b[A-Z][A-Za-z_]+/[A-Za-z_/+-]+|https?://[^\s<\"]+", " ", main)
 
 
