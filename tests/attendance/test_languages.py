@@ -110,3 +110,17 @@ def test_a_report_refused_says_why_in_the_page_language(client, hosted, english_
     assert {"es": "no es un archivo de texto", "fr": "n’est pas un fichier texte"}[language] in html
     errors = re.search(r'<p class="error".*?</p>', html, flags=re.S)[0]
     assert english_left(errors, "report.pdf", "PDF", "CSV") == []
+
+
+@pytest.mark.parametrize(("language", "said"), [("es", "Asistencia aplicada: "), ("fr", "Présence appliquée : ")])
+def test_applying_a_report_says_what_changed_in_the_page_language(client, hosted, english_left, language, said):
+    uploaded = upload(client, hosted, "zoom_meeting_participants.csv", language)
+    applied = client.post(
+        uploaded.headers["Location"] + "/apply",
+        data={"mark_absent": "y"},
+        headers={"Accept-Language": language},
+        follow_redirects=True,
+    )
+    flash = re.search(r'<p class="flash[^"]*" role="status">(.*?)</p>', applied.get_data(as_text=True), flags=re.S)
+    assert flash[1].startswith(said)
+    assert english_left(f"<p>{flash[1]}</p>") == [], flash[1]

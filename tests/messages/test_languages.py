@@ -2,10 +2,12 @@
 host's message with our frame around it (and the event's time) in their own language, whatever the host's."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from flask import g, request_started
 
+from eventreg.messages import operations
 from eventreg.messages.models import HostMessage
 
 from .conftest import previewed
@@ -142,3 +144,24 @@ def test_each_registrant_gets_the_frame_and_the_time_in_their_own_language(
             found = english_left(re.sub(r"https?://\S+", " ", text), *content)
             assert found == [], (name, found)
             assert english_left(re.sub(r"https?://[^\"<\s]+", " ", html), *content) == []
+
+
+def test_a_scheduled_message_sent_by_the_cron_reaches_each_person_in_their_language(
+    app, hosted, host, register, db_session, clock, deliver_and_clear, mailbox
+):
+    ana = register(hosted, name="Ana Lima", timezone="Europe/Madrid")
+    ana.locale = "es"
+    deliver_and_clear()
+    operations.schedule(
+        hosted, author=host, audience="confirmed", subject="Tomorrow", body="See you at {event_time}.",
+        reply_to=host.email, send_at=clock.now() + timedelta(hours=1), zone="America/New_York", form_key=None,
+        now=clock.now(),
+    )  # fmt: skip
+    db_session.commit()
+    clock.advance(timedelta(hours=2))
+    app.test_cli_runner().invoke(args=["send-reminders"])  # the cron: no request, no visitor's language
+    (mail,) = mailbox
+    text = mail.get_body(("plain",)).get_content()
+    assert "See you at jueves, 30 de enero de 2025" in text  # the event's time, in Madrid, in Spanish
+    assert "21:00" in text
+    assert "Gestionar su inscripción" in text
