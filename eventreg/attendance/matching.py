@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from eventreg.attendance import credit
 from eventreg.attendance.reports import Row
@@ -194,20 +196,32 @@ def doubts(event: Event, plan: Plan) -> list[str]:
     found = []
     if len(minutes_each) > 1 and len(set(minutes_each)) == 1:
         found.append(
-            f"Everyone has {minutes_each[0]} minutes. A real report almost never says so: is the minutes or join "
-            "column the meeting's own rather than each person's?"
+            _(
+                "Everyone has %(minutes)s minutes. A real report almost never says so: is the minutes or join "
+                "column the meeting's own rather than each person's?",
+                minutes=minutes_each[0],
+            )
         )
     longest = credit.scheduled_minutes(event) + OVERRUN
     over = sum(1 for minutes in minutes_each if minutes > longest)
     if over:
         found.append(
-            f"{over} {'person has' if over == 1 else 'people have'} more than {longest} minutes, longer than "
-            "the event plus an hour: is this the report of this meeting, and are the columns right?"
+            ngettext(
+                "%(num)d person has more than %(longest)s minutes, longer than the event plus an hour: is this the "
+                "report of this meeting, and are the columns right?",
+                "%(num)d people have more than %(longest)s minutes, longer than the event plus an hour: is this the "
+                "report of this meeting, and are the columns right?",
+                over,
+                longest=longest,
+            )
         )
     if minutes_each and not any(credit.has_attended(event, minutes) for minutes in minutes_each):
         found.append(
-            f"Nobody reaches the {plan.required_minutes} minutes the credit rule asks: check the columns, "
-            "the zone, and the rule."
+            _(
+                "Nobody reaches the %(minutes)s minutes the credit rule asks: check the columns, the zone, and the "
+                "rule.",
+                minutes=plan.required_minutes,
+            )
         )
     return found
 

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from eventreg.attendance import credit, matching, reports
 from eventreg.attendance.models import AttendanceImport
@@ -24,12 +26,16 @@ from eventreg.registrations.models import Registration, RegistrationStatus
 
 class AttendanceError(CodedError):
     MESSAGES = {
-        "not_mapped": "Choose the report's columns first.",
-        "unknown_choice": "Something in the form was not one of the choices. Please look at the preview again.",
-        "walk_in_needs_email": "{name} has no email in the report, so cannot be added as a walk-in. "
-        "Match them to a registrant or ignore them.",
-        "applied": "This report has been applied and its file is no longer kept. To read it with other columns, "
-        "upload the file again.",
+        "not_mapped": _l("Choose the report's columns first."),
+        "unknown_choice": _l("Something in the form was not one of the choices. Please look at the preview again."),
+        "walk_in_needs_email": _l(
+            "{name} has no email in the report, so cannot be added as a walk-in. "
+            "Match them to a registrant or ignore them."
+        ),
+        "applied": _l(
+            "This report has been applied and its file is no longer kept. To read it with other columns, "
+            "upload the file again."
+        ),
     }
 
 
@@ -176,7 +182,9 @@ def apply_import(
             continue
         if choice == WALK_IN:
             if not item.person.email:
-                raise AttendanceError("walk_in_needs_email", name=item.person.name or f"Line {item.person.lines[0]}")
+                raise AttendanceError(
+                    "walk_in_needs_email", name=item.person.name or _("Line %(line)s", line=item.person.lines[0])
+                )
             walk_ins.append(item)
             continue
         registration_id = choice.removeprefix(REGISTRANT)

@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import pytz
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from eventreg import timezones
 from eventreg.core.errors import CodedError
@@ -42,56 +45,83 @@ class Format:
     WEBEX = "webex"
     GENERIC = "generic"
     LABELS = {
-        ZOOM_MEETING: "Zoom meeting participant report",
-        ZOOM_WEBINAR: "Zoom webinar attendee report",
-        TEAMS: "Microsoft Teams attendance report",
-        GOTO_WEBINAR: "GoTo Webinar attendee report",
-        WEBEX: "Webex attendee report",
-        GENERIC: "CSV with columns you chose",
+        ZOOM_MEETING: _l("Zoom meeting participant report"),
+        ZOOM_WEBINAR: _l("Zoom webinar attendee report"),
+        TEAMS: _l("Microsoft Teams attendance report"),
+        GOTO_WEBINAR: _l("GoTo Webinar attendee report"),
+        WEBEX: _l("Webex attendee report"),
+        GENERIC: _l("CSV with columns you chose"),
     }
 
 
 class ReportError(CodedError):
     MESSAGES = {
-        "empty": "The file is empty.",
-        "too_large": "The file is {size}; reports up to {limit} are accepted. Export only this meeting's report.",
-        "encoding": "Line {line} is not valid {encoding} text. Export the report again, or save it as "
-        '"CSV UTF-8" from your spreadsheet.',
-        "binary": "This is not a text (CSV) file: it looks like {kind}. Download the report as CSV and upload that.",
-        "no_table": "No table was found: a report needs a header row and at least one row below it.",
-        "no_rows": "The report has a header on line {line} but no attendees below it.",
-        "broken_row": "Line {line} could not be read as CSV: {reason}.",
-        "bad_time": "Line {line}: “{value}” in the {column} column is not a date and time we can read "
-        "(for example 2025-01-30 15:05 or 01/30/2025 03:05:00 PM).",
-        "leave_before_join": "Line {line}: the leave time {left} is before the join time {joined}.",
-        "bad_minutes": "Line {line}: “{value}” in the {column} column is not a number of minutes.",
-        "too_long": "Line {line}: “{value}” in the {column} column is more than {limit}, longer than any meeting. "
-        "Is this the column with each person's minutes, and was the file exported from the platform unchanged?",
-        "calendar_edge": "Line {line}: “{value}” in the {column} column is at the very edge of the calendar, not a "
-        "time anyone was in a meeting. Check the column and the file.",
-        "bad_offset": "Line {line}: “{value}” in the {column} column states the offset {offset}, which no place "
-        "uses (offsets run from GMT-12:00 to GMT+14:00). Check the file, or choose its zone and remove the offset.",
-        "formula": "Line {line}: the {column} cell “{value}” starts with {start}, like a spreadsheet formula, "
-        "where an {column} belongs. Check the file was exported from the platform unchanged.",
-        "gap": "Line {line}: {value} does not exist in {zone} (the clocks jumped forward). Is the zone right?",
-        "fold": "Line {line}: {value} happened twice in {zone} (the clocks went back), and the report does "
-        "not say which. Choose the zone “UTC” and convert the times, or record this person by hand.",
-        "zone_mismatch": "Line {line}: the report gives its times in {stated}, but you chose {zone}, which "
-        "is not {stated} then. Choose the zone the report was made in.",
-        "other_meeting": "Line {line} belongs to another meeting ({column} “{value}”, not “{first}” like "
-        "line {first_line}). Export one meeting's report at a time.",
-        "outside_event": "Line {line}: {when} is not during this event ({event_times}). Is this the report "
-        "of another meeting, or are its times in another zone than {zone}?",
-        "too_many_rows": "The report has more than {limit} rows.",
-        "no_column": "The file has no column named “{column}”.",
-        "mapping_incomplete": "Choose the email column, and either the minutes column or both the join "
-        "and leave columns.",
-        "same_every_row": "The {column} column holds the same time on every row: that is the meeting's own start, "
-        "not when each person joined, and would give everyone the same minutes. Choose the column with each "
-        "person's join time, or their minutes.",
-        "meeting_column": "The {column} column is the meeting's own time, the same for everyone, not when each "
-        "person joined or left: it would give everyone the meeting's length. Choose the columns with each "
-        "person's times, or their minutes.",
+        "empty": _l("The file is empty."),
+        "too_large": _l("The file is {size}; reports up to {limit} are accepted. Export only this meeting's report."),
+        "encoding": _l(
+            "Line {line} is not valid {encoding} text. Export the report again, or save it as "
+            '"CSV UTF-8" from your spreadsheet.'
+        ),
+        "binary": _l(
+            "This is not a text (CSV) file: it looks like {kind}. Download the report as CSV and upload that."
+        ),
+        "no_table": _l("No table was found: a report needs a header row and at least one row below it."),
+        "no_rows": _l("The report has a header on line {line} but no attendees below it."),
+        "broken_row": _l("Line {line} could not be read as CSV: {reason}."),
+        "bad_time": _l(
+            "Line {line}: “{value}” in the {column} column is not a date and time we can read "
+            "(for example 2025-01-30 15:05 or 01/30/2025 03:05:00 PM)."
+        ),
+        "leave_before_join": _l("Line {line}: the leave time {left} is before the join time {joined}."),
+        "bad_minutes": _l("Line {line}: “{value}” in the {column} column is not a number of minutes."),
+        "too_long": _l(
+            "Line {line}: “{value}” in the {column} column is more than {limit}, longer than any meeting. "
+            "Is this the column with each person's minutes, and was the file exported from the platform unchanged?"
+        ),
+        "calendar_edge": _l(
+            "Line {line}: “{value}” in the {column} column is at the very edge of the calendar, not a "
+            "time anyone was in a meeting. Check the column and the file."
+        ),
+        "bad_offset": _l(
+            "Line {line}: “{value}” in the {column} column states the offset {offset}, which no place "
+            "uses (offsets run from GMT-12:00 to GMT+14:00). Check the file, or choose its zone and remove the offset."
+        ),
+        "formula": _l(
+            "Line {line}: the {column} cell “{value}” starts with {start}, like a spreadsheet formula, "
+            "where an {column} belongs. Check the file was exported from the platform unchanged."
+        ),
+        "gap": _l("Line {line}: {value} does not exist in {zone} (the clocks jumped forward). Is the zone right?"),
+        "fold": _l(
+            "Line {line}: {value} happened twice in {zone} (the clocks went back), and the report does "
+            "not say which. Choose the zone “UTC” and convert the times, or record this person by hand."
+        ),
+        "zone_mismatch": _l(
+            "Line {line}: the report gives its times in {stated}, but you chose {zone}, which "
+            "is not {stated} then. Choose the zone the report was made in."
+        ),
+        "other_meeting": _l(
+            "Line {line} belongs to another meeting ({column} “{value}”, not “{first}” like "
+            "line {first_line}). Export one meeting's report at a time."
+        ),
+        "outside_event": _l(
+            "Line {line}: {when} is not during this event ({event_times}). Is this the report "
+            "of another meeting, or are its times in another zone than {zone}?"
+        ),
+        "too_many_rows": _l("The report has more than {limit} rows."),
+        "no_column": _l("The file has no column named “{column}”."),
+        "mapping_incomplete": _l(
+            "Choose the email column, and either the minutes column or both the join and leave columns."
+        ),
+        "same_every_row": _l(
+            "The {column} column holds the same time on every row: that is the meeting's own start, "
+            "not when each person joined, and would give everyone the same minutes. Choose the column with each "
+            "person's join time, or their minutes."
+        ),
+        "meeting_column": _l(
+            "The {column} column is the meeting's own time, the same for everyone, not when each "
+            "person joined or left: it would give everyone the meeting's length. Choose the columns with each "
+            "person's times, or their minutes."
+        ),
     }
 
     def __init__(self, code: str, **values):
@@ -179,11 +209,11 @@ def decode(data: bytes) -> tuple[str, str]:
     if not data:
         raise ReportError("empty")
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise ReportError("binary", kind="an Excel workbook")
+        raise ReportError("binary", kind=_("an Excel workbook"))
     if data.startswith(b"%PDF"):
-        raise ReportError("binary", kind="a PDF")
+        raise ReportError("binary", kind=_("a PDF"))
     if data.startswith(codecs.BOM_UTF8):
-        return _decode(data[3:], "utf-8", "UTF-8 (with BOM)")
+        return _decode(data[3:], "utf-8", _("UTF-8 (with BOM)"))
     if data.startswith(codecs.BOM_UTF16_LE):
         return _decode(data[2:], "utf-16-le", "UTF-16")
     if data.startswith(codecs.BOM_UTF16_BE):
@@ -327,7 +357,7 @@ def find_table(records) -> Table | None:
     email addresses. Tables under a host, panelist or staff title are passed over; of the others, one under an
     attendee title wins, then one with join and leave times, then the one with most rows."""
     best, best_key, empty = None, None, None
-    for index, (_, cells) in enumerate(records):
+    for index, (_line, cells) in enumerate(records):
         header = [_norm(c) for c in cells]
         emails = _find(header, EMAIL_NAMES)
         if not emails or not (_find(header, JOIN_NAMES) or _find(header, DURATION_NAMES)):
@@ -430,7 +460,7 @@ def detect(text: str) -> tuple[str, list[tuple[int, list[str]]], Table]:
 def _header_above_emails(records) -> int | None:
     """For columns named in no known way: the row just above the first row holding an email address, when it
     has two cells or more and no address itself (a preamble above it is passed over)."""
-    for index, (_, cells) in enumerate(records):
+    for index, (_line, cells) in enumerate(records):
         if index and any(EMAIL.fullmatch(_unwrap(c)) for c in cells):
             above = records[index - 1][1]
             if sum(1 for c in above if c) >= 2 and not any(EMAIL.fullmatch(_unwrap(c)) for c in above):
@@ -574,13 +604,24 @@ def _read_rows(records, table: Table, labels: list[str], mapping: Mapping, zone:
         name = re.sub(r"\s+", " ", name).strip()[:120]
         if name.startswith(FORMULA_STARTS):
             warnings.append(
-                f"Line {line}: the name “{name[:40]}” starts with {name[0]}; it is kept as text, and CSV exports "
-                "write it with a leading ' so no spreadsheet runs it."
+                _(
+                    "Line %(line)s: the name “%(name)s” starts with %(start)s; it is kept as text, and CSV exports "
+                    "write it with a leading ' so no spreadsheet runs it.",
+                    line=line,
+                    name=name[:40],
+                    start=name[0],
+                )
             )
         if _norm(email) in NO_VALUE:
             email = ""
         elif not EMAIL.fullmatch(email):
-            warnings.append(f"Line {line}: “{email[:60]}” is not an email address; the row is matched by hand.")
+            warnings.append(
+                _(
+                    "Line %(line)s: “%(value)s” is not an email address; the row is matched by hand.",
+                    line=line,
+                    value=email[:60],
+                )
+            )
             email = ""
         row = Row(line=line, name=name, email=email.lower()[:254])
         if at["joined"] is not None:
@@ -807,7 +848,11 @@ def parse_duration(value: str, *, line: int, column: str) -> int:
         raise ReportError("bad_minutes", line=line, value=_shown(value, 24), column=column)
     if not math.isfinite(seconds) or seconds > MAX_DURATION_DAYS * 24 * 3600:
         raise ReportError(
-            "too_long", line=line, value=_shown(value, 24), column=column, limit=f"{MAX_DURATION_DAYS} days"
+            "too_long",
+            line=line,
+            value=_shown(value, 24),
+            column=column,
+            limit=ngettext("%(num)d day", "%(num)d days", MAX_DURATION_DAYS),
         )
     return round(seconds)
 

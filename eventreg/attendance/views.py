@@ -2,6 +2,9 @@
 preview, apply; and the event's credit rule."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from eventreg import clock
@@ -22,9 +25,20 @@ bp = Blueprint("attendance", __name__, url_prefix="/host/events/<int:event_id>/a
 UPLOAD_BODY_LIMIT = reports.MAX_REPORT_BYTES + 64 * 1024
 
 
+# A registration's status as the preview names it inside a sentence ("registration waiting").
+STATUS_WORDS = {
+    "confirmed": _l("confirmed"),
+    "waiting": _l("waiting"),
+    "pending": _l("pending"),
+    "declined": _l("declined"),
+    "cancelled": _l("cancelled"),
+}
+
+
 @bp.context_processor
 def attendance_helpers():
     return {
+        "status_label": lambda status: STATUS_WORDS.get(status, status),
         "required_minutes": credit.required_minutes,
         "format_labels": reports.Format.LABELS,
         "max_size": reports.size_label(reports.MAX_REPORT_BYTES),
@@ -213,12 +227,18 @@ def apply(event_id: int, import_id: int):
     except AttendanceError as error:
         return _preview(event, imported, form, decisions, error=error.message)
     if applied.changed_nothing:
-        flash("Attendance applied: nothing changed (this report was applied already).")
+        flash(_("Attendance applied: nothing changed (this report was applied already)."))
     else:
+        updated = ngettext("%(num)d registrant updated", "%(num)d registrants updated", applied.updated)
+        walk_ins = ngettext("%(num)d walk-in added", "%(num)d walk-ins added", applied.walk_ins)
+        absent = ngettext("%(num)d marked absent", "%(num)d marked absent", applied.marked_absent)
         flash(
-            f"Attendance applied: {applied.updated} registrant{'s' if applied.updated != 1 else ''} updated, "
-            f"{applied.walk_ins} walk-in{'s' if applied.walk_ins != 1 else ''} added, "
-            f"{applied.marked_absent} marked absent."
+            _(
+                "Attendance applied: %(updated)s, %(walk_ins)s, %(absent)s.",
+                updated=updated,
+                walk_ins=walk_ins,
+                absent=absent,
+            )
         )
     return redirect(url_for("hosts.attendees", event_id=event.id), code=303)
 
@@ -239,7 +259,9 @@ def credit_rule(event_id: int):
         except EventError as error:  # nothing was written; the 400 answer rolls back anyway
             (form.contact_hours if error.code == "bad_contact_hours" else form.min_minutes).errors.append(error.message)
         else:
-            flash(f"Credit rule saved: {credit.required_minutes(event)} minutes count as attended.")
+            flash(
+                _("Credit rule saved: %(minutes)s minutes count as attended.", minutes=credit.required_minutes(event))
+            )
             return redirect(url_for("attendance.upload", event_id=event.id), code=303)
     return render_template(
         "attendance/credit.html", event=event, form=form, default_minutes=credit.required_minutes(event)

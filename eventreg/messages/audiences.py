@@ -6,11 +6,15 @@ depend on the event, such as "answered X to question Y"), from its own module, i
 keeps its audience's key and label, and its recipients are read from the query when it is sent, not before."""
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from eventreg import timezones
 from eventreg.attendance import credit
@@ -126,7 +130,9 @@ def attendance_recorded(event: Event) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-NOT_RECORDED = "Available once attendance is recorded: mark it on the registrant list, or import the platform’s report."
+NOT_RECORDED = _l(
+    "Available once attendance is recorded: mark it on the registrant list, or import the platform’s report."
+)
 
 
 def _attended_unavailable(event: Event, now: datetime) -> str | None:
@@ -136,37 +142,42 @@ def _attended_unavailable(event: Event, now: datetime) -> str | None:
 def _did_not_attend_unavailable(event: Event, now: datetime) -> str | None:
     if now < event.ends_at:
         ends = timezones.in_zone(event.ends_at, event.timezone)
-        return f"Available once the event has ended ({ends}) and attendance is recorded."
+        return _("Available once the event has ended (%(ends)s) and attendance is recorded.", ends=ends)
     return None if attendance_recorded(event) else NOT_RECORDED
 
 
 def _rule_hint(event: Event) -> str:
-    return f"at least {credit.required_minutes(event)} minutes by the report, or ticked as attended"
+    return _(
+        "at least %(minutes)s minutes by the report, or ticked as attended", minutes=credit.required_minutes(event)
+    )
 
 
-CONFIRMED = add(Audience("confirmed", "Everyone confirmed", _confirmed, hint="Not the waiting list."))
+CONFIRMED = add(Audience("confirmed", _l("Everyone confirmed"), _confirmed, hint=_l("Not the waiting list.")))
 ATTENDED = add(
     Audience(
         "attended",
-        "Attended",
+        _l("Attended"),
         _attended,
-        hint=lambda event: f"Confirmed registrants who meet the event’s attendance rule ({_rule_hint(event)}).",
+        hint=lambda event: _(
+            "Confirmed registrants who meet the event’s attendance rule (%(rule)s).", rule=_rule_hint(event)
+        ),
         unavailable=_attended_unavailable,
     )
 )
 DID_NOT_ATTEND = add(
     Audience(
         "not_attended",
-        "Did not attend",
+        _l("Did not attend"),
         _did_not_attend,
-        hint=lambda event: (
-            f"Confirmed registrants recorded as absent, or short of the attendance rule ({_rule_hint(event)}). "
-            "Anyone whose attendance is not recorded is left out."
+        hint=lambda event: _(
+            "Confirmed registrants recorded as absent, or short of the attendance rule (%(rule)s). "
+            "Anyone whose attendance is not recorded is left out.",
+            rule=_rule_hint(event),
         ),
         unavailable=_did_not_attend_unavailable,
     )
 )
-WAITING = add(Audience("waiting", "Waiting list", _waiting, hint="In their order on the list."))
+WAITING = add(Audience("waiting", _l("Waiting list"), _waiting, hint=_l("In their order on the list.")))
 
 
 def _pending(event: Event, now: datetime) -> sa.Select:
@@ -176,15 +187,15 @@ def _pending(event: Event, now: datetime) -> sa.Select:
 def _pending_unavailable(event: Event, now: datetime) -> str | None:
     if event.requires_approval:
         return None
-    return "This event does not ask for approval."
+    return _("This event does not ask for approval.")
 
 
 PENDING = add(
     Audience(
         "pending",
-        "Awaiting approval",
+        _l("Awaiting approval"),
         _pending,
-        hint="Registrations you have not approved or declined yet: they have no join link.",
+        hint=_l("Registrations you have not approved or declined yet: they have no join link."),
         unavailable=_pending_unavailable,
     )
 )
@@ -216,13 +227,31 @@ def _cut(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+def answered_label(answer: str, question: str) -> str:
+    return _("Answered “%(answer)s” to “%(question)s”", answer=answer, question=question)
+
+
+# An answer audience's label as a message keeps it when written in English: read back to show it in another language.
+_ANSWERED = re.compile(r"Answered “(.*)” to “(.*)”", re.DOTALL)
+
+
+def label_of(key: str, stored: str) -> str:
+    """An audience's label for a message's log in the page's language: a fixed audience's own, an answer audience's
+    from the answer and question it names; else as the message keeps it."""
+    if key in AUDIENCES:
+        return str(AUDIENCES[key].label)
+    answered = _ANSWERED.fullmatch(stored)
+    return answered_label(*answered.groups()) if answered else stored
+
+
 def _by_answer(event: Event) -> list[Audience]:
     return [
         Audience(
             answer_key(question.id, label),
-            f"Answered “{_cut(label, 80)}” to “{_cut(question.label, 100)}”",  # fits the log's 200 characters
+            # In the language it is read in (a message's log keeps it in English); fits the log's 200 characters.
+            LazyString(answered_label, _cut(label, 80), _cut(question.label, 100)),
             _chose(question.id, label),
-            hint="Confirmed registrants whose answer chose it.",
+            hint=_l("Confirmed registrants whose answer chose it."),
         )
         for question in question_queries.list_for_event(event)
         if question.type in QuestionType.COUNTED

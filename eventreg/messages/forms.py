@@ -2,6 +2,8 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
@@ -29,22 +31,22 @@ def _merge_fields(allowed: tuple[str, ...]):
 class MessageForm(FlaskForm):
     # The options (with each audience's count, and why one cannot be chosen yet) are the view's to give and the
     # template's to draw; the operation refuses an audience that is unknown or not available.
-    audience = RadioField("Send to", choices=[], validate_choice=False, default="confirmed")
+    audience = RadioField(_l("Send to"), choices=[], validate_choice=False, default="confirmed")
     subject = StringField(
-        "Subject",
+        _l("Subject"),
         filters=[strip],
         validators=[
-            DataRequired("Please write a subject."),
+            DataRequired(_l("Please write a subject.")),
             Length(max=150),
             single_line,
             _merge_fields(merge.SUBJECT_FIELDS),
         ],
     )
     body = TextAreaField(
-        "Message (plain text)",
+        _l("Message (plain text)"),
         filters=[multi_line],
         validators=[
-            DataRequired("Please write a message."),
+            DataRequired(_l("Please write a message.")),
             Length(max=10000),
             plain_text,
             _merge_fields(tuple(merge.FIELDS)),
@@ -52,18 +54,18 @@ class MessageForm(FlaskForm):
         render_kw={"rows": 12},
     )
     reply_to = email_field(
-        "Replies go to", "Please give the address replies should go to.", "Please enter a valid email."
+        _l("Replies go to"), _l("Please give the address replies should go to."), _l("Please enter a valid email.")
     )
     when = RadioField(
-        "When",
-        choices=[SelectChoice("now", "Now"), SelectChoice("later", "At a time I choose")],
+        _l("When"),
+        choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a time I choose"))],
         default="now",
         validate_choice=True,
     )
-    send_date = DateField("Date", validators=[Optional(), within_years])
-    send_time = TimeField("Time", validators=[Optional()])
-    send_zone = SelectField("Time zone of that time", choices=zone_choices)
-    send_occurrence = occurrence_field("That time happens twice that night (the clocks go back). Which one?")
+    send_date = DateField(_l("Date"), validators=[Optional(), within_years])
+    send_time = TimeField(_l("Time"), validators=[Optional()])
+    send_zone = SelectField(_l("Time zone of that time"), choices=zone_choices)
+    send_occurrence = occurrence_field(_l("That time happens twice that night (the clocks go back). Which one?"))
     # The preview's fingerprint of what it showed: "Send" sends only what the host has seen.
     previewed = HiddenField()
     # One per compose page: a second "Send" of the same page finds the message the first one made.
@@ -94,7 +96,7 @@ class MessageForm(FlaskForm):
         date, time = self.send_date.data, self.send_time.data
         if date is None or time is None:
             missing = self.send_date if date is None else self.send_time
-            missing.errors.append("Please enter the date and the time to send it, or choose “Now”.")
+            missing.errors.append(_("Please enter the date and the time to send it, or choose “Now”."))
             return False
         self.send_at = self._instant(datetime.combine(date, time), self.send_zone.data)
         return fields_ok and self.send_at is not None

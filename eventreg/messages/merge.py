@@ -9,6 +9,8 @@ open, is a MessageError naming it, so a typo is caught on the form instead of re
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from eventreg import timezones
@@ -16,10 +18,10 @@ from eventreg.events.models import Event
 from eventreg.messages.rules import MessageError
 
 FIELDS = {
-    "first_name": "the person’s first name (the first word of the name they registered with)",
-    "event_title": "the event’s title",
-    "event_time": "the event’s date and time in the person’s own time zone (else the event’s), with the zone named",
-    "manage_link": "the person’s own link to manage their registration (in the message only)",
+    "first_name": _l("the person’s first name (the first word of the name they registered with)"),
+    "event_title": _l("the event’s title"),
+    "event_time": _l("the event’s date and time in the person’s own time zone (else the event’s), with the zone named"),
+    "manage_link": _l("the person’s own link to manage their registration (in the message only)"),
 }
 # A subject is one line that the message log shows: no personal link in it.
 SUBJECT_FIELDS = tuple(name for name in FIELDS if name != "manage_link")
@@ -88,7 +90,9 @@ def _field_error(name: str, allowed: tuple[str, ...]) -> MessageError | None:
     guess = "_".join(name.strip().lower().replace("-", " ").split())
     if guess in allowed:
         return MessageError("misspelt_field", name=shown, field=guess)
-    known = ", ".join(f"{{{field}}}" for field in allowed[:-1]) + f" or {{{allowed[-1]}}}"
+    known = _(
+        "%(fields)s or %(last)s", fields=", ".join(f"{{{field}}}" for field in allowed[:-1]), last=f"{{{allowed[-1]}}}"
+    )
     return MessageError("unknown_field", name=shown, known=known)
 
 
@@ -96,7 +100,7 @@ def _where(text: str, index: int) -> str:
     """ "on line 3 " in a text of several lines; nothing in one of a single line (a subject)."""
     if "\n" not in text:
         return ""
-    return f"on line {text.count(chr(10), 0, index) + 1} "
+    return _("on line %(line)s", line=text.count(chr(10), 0, index) + 1) + " "
 
 
 def render(parts: list[Part], values: dict[str, str]) -> str:

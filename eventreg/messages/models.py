@@ -1,6 +1,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg.core.extensions import db
@@ -17,11 +18,11 @@ class MessageStatus:
     CANCELLED = "cancelled"
     ALL = (SCHEDULED, SENDING, SENT, NOT_SENT, CANCELLED)
     LABELS = {
-        SCHEDULED: "Scheduled",
-        SENDING: "Sending",
-        SENT: "Sent",
-        NOT_SENT: "Not sent",
-        CANCELLED: "Cancelled",
+        SCHEDULED: _l("Scheduled"),
+        SENDING: _l("Sending"),
+        SENT: _l("Sent"),
+        NOT_SENT: _l("Not sent"),
+        CANCELLED: _l("Cancelled"),
     }
 
 

@@ -5,8 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from eventreg.core import languages
 from eventreg.core.links import external_url
 from eventreg.events.models import Event
 from eventreg.mail import outbox
@@ -20,7 +23,7 @@ TEST_KIND = "host_message_test"
 SUBJECT_LENGTH = 300  # the outbox's subject column
 # The host sees this where each person's own link goes: a mailed manage link also opens the person's private feed
 # of every event they registered for, which is theirs alone, so no preview or test shows a real one.
-LINK_STAND_IN = "(each person’s own link to manage their registration)"
+LINK_STAND_IN = _l("(each person’s own link to manage their registration)")
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class Copy:
 def values_for(event: Event, registration: Registration | None, *, manage_link: str) -> dict[str, str]:
     """Each merge field's value for the person; for nobody (an audience empty as yet), what the fields stand for."""
     return {
-        "first_name": merge.first_name(registration.name) if registration else "(first name)",
+        "first_name": merge.first_name(registration.name) if registration else _("(first name)"),
         "event_title": event.title,
         "event_time": merge.event_time(event, registration.timezone if registration else None),
         "manage_link": manage_link,
@@ -58,12 +61,12 @@ def copy_for(event: Event, subject: str, body: str, values: dict[str, str]) -> C
 
 def preview(event: Event, registration: Registration | None, *, subject: str, body: str) -> Copy:
     """What the host sees: the copy `registration` would get, with the stand-in for their link."""
-    return copy_for(event, subject, body, values_for(event, registration, manage_link=LINK_STAND_IN))
+    return copy_for(event, subject, body, values_for(event, registration, manage_link=str(LINK_STAND_IN)))
 
 
 def preview_text(event: Event, copy: Copy) -> str:
     """The preview's plain text exactly as a copy is sent: what the host wrote, merged, and our lines after "--"."""
-    return render_template("mail/host_message.txt", **_context(event, copy, LINK_STAND_IN))
+    return render_template("mail/host_message.txt", **_context(event, copy, str(LINK_STAND_IN)))
 
 
 def _context(event: Event, copy: Copy, manage_url: str) -> dict:
@@ -80,7 +83,15 @@ def queue_to(
     registration: Registration, *, subject: str, body: str, reply_to: str | None, now: datetime
 ) -> OutboxMessage:
     """The person's own copy, in the outbox: sent as written, no greeting of ours before the host's. Answers go to
-    reply_to (the host), not to the no-reply sender."""
+    reply_to (the host), not to the no-reply sender. Our frame around it (and the event's time) is in the person's
+    language; what the host wrote is as they wrote it."""
+    with languages.speaking(registration.locale):
+        return _queue_to(registration, subject=subject, body=body, reply_to=reply_to, now=now)
+
+
+def _queue_to(
+    registration: Registration, *, subject: str, body: str, reply_to: str | None, now: datetime
+) -> OutboxMessage:
     event = registration.event
     manage_url = registration_notifications.manage_url(registration)
     copy = copy_for(event, subject, body, values_for(event, registration, manage_link=manage_url))
@@ -114,9 +125,9 @@ def queue_test(
         kind=TEST_KIND,
         to_address=to_address,
         to_name=to_name,
-        subject=f"[Test] {copy.subject}"[:SUBJECT_LENGTH],
+        subject=_("[Test] %(subject)s", subject=copy.subject)[:SUBJECT_LENGTH],
         template="host_message",
-        context=_context(event, copy, LINK_STAND_IN),
+        context=_context(event, copy, str(LINK_STAND_IN)),
         reply_to=reply_to,
         now=now,
     )

@@ -1,9 +1,13 @@
 """Hosts' messages: send one now, schedule one, change or cancel a scheduled one, and deliver one (now, or when the
 cron finds it due: sending.py). Recipients are read from the audience when the message goes, never before."""
 
+import re
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from eventreg.core.extensions import db
@@ -14,7 +18,40 @@ from eventreg.messages.audiences import Audience
 from eventreg.messages.models import HostMessage, MessageRecipient, MessageStatus
 from eventreg.messages.rules import MessageError, check_send_at
 
-CANCELLED_WITH_EVENT = "Cancelled with the event."
+CANCELLED_WITH_EVENT = _l("Cancelled with the event.")
+# A message keeps its audience's label and its note in English (the log's record), shown in the page's language.
+STORED_LANGUAGE = "en"
+
+
+def stored_label(audience: Audience) -> str:
+    with force_locale(STORED_LANGUAGE):
+        return str(audience.label)[:200]
+
+
+def audience_label(message: HostMessage) -> str:
+    """The message's audience as the page's language names it."""
+    return audiences.label_of(message.audience, message.audience_label)
+
+
+_GONE = re.compile(r"The audience “(.*)” is gone\.", re.DOTALL)
+_NOBODY = re.compile(r"Nobody was in “(.*)” when it was due\.", re.DOTALL)
+_NOT_ENDED = re.compile(r"Available once the event has ended \((.*)\) and attendance is recorded\.", re.DOTALL)
+
+
+def note_of(message: HostMessage) -> str | None:
+    """Why it was not sent, or was cancelled, in the page's language."""
+    note = message.note
+    if not note:
+        return note
+    if match := _GONE.fullmatch(note):
+        return _("The audience “%(label)s” is gone.", label=audiences.label_of(message.audience, match.group(1)))
+    if match := _NOBODY.fullmatch(note):
+        return _(
+            "Nobody was in “%(label)s” when it was due.", label=audiences.label_of(message.audience, match.group(1))
+        )
+    if match := _NOT_ENDED.fullmatch(note):
+        return _("Available once the event has ended (%(ends)s) and attendance is recorded.", ends=match.group(1))
+    return _(note)  # a fixed note (cancelled with the event, attendance not recorded, ...) if the catalogs know it
 
 
 def lock_message(message_id: int) -> HostMessage:
@@ -111,7 +148,7 @@ def _add(
         event_id=event.id,
         author_id=author.id,
         audience=audience.key,
-        audience_label=audience.label[:200],
+        audience_label=stored_label(audience),
         subject=subject,
         body=body,
         reply_to=reply_to,
@@ -156,7 +193,7 @@ def change_scheduled(
         raise MessageError("nobody", label=chosen.label)
     if send_at is not None:
         check_send_at(send_at, zone, now=now)
-    message.audience, message.audience_label = chosen.key, chosen.label[:200]
+    message.audience, message.audience_label = chosen.key, stored_label(chosen)
     message.subject, message.body, message.reply_to = subject, body, reply_to
     message.send_at, message.zone, message.updated_at = send_at or now, zone, now
     db.session.flush()
@@ -175,10 +212,15 @@ def cancel_scheduled(message: HostMessage, *, now: datetime, note: str | None = 
     return message
 
 
+def status_words(message: HostMessage) -> str:
+    """The message's status as it reads inside a sentence ("This message is sent and ...")."""
+    return _("being sent") if message.status == MessageStatus.SENDING else str(message.status_label).lower()
+
+
 def _scheduled(message_id: int) -> HostMessage:
     message = lock_message(message_id)
     if not message.is_scheduled:
-        status = "being sent" if message.status == MessageStatus.SENDING else message.status_label.lower()
+        status = status_words(message)
         raise MessageError("not_scheduled", status=status, message=message)
     return message
 
@@ -189,8 +231,10 @@ def cancel_with_event(event: Event, *, now: datetime) -> int:
     scheduled = db.session.scalars(
         sa.select(HostMessage.id).where(HostMessage.event_id == event.id, HostMessage.status == MessageStatus.SCHEDULED)
     ).all()
+    with force_locale(STORED_LANGUAGE):
+        note = str(CANCELLED_WITH_EVENT)
     for message_id in scheduled:
-        cancel_scheduled(db.session.get(HostMessage, message_id), now=now, note=CANCELLED_WITH_EVENT)
+        cancel_scheduled(db.session.get(HostMessage, message_id), now=now, note=note)
     return len(scheduled)
 
 
@@ -200,10 +244,15 @@ def deliver(message: HostMessage, *, now: datetime) -> int:
     or is empty, marks it not sent with the reason instead. Returns how many it went to."""
     event = message.event
     audience = audiences.get(event, message.audience)
-    reason = audience.unavailable(event, now) if audience else f"The audience “{message.audience_label}” is gone."
-    people = [] if reason else audiences.recipients(audience, event, now)
-    if not reason and not people:
-        reason = f"Nobody was in “{message.audience_label}” when it was due."
+    with force_locale(STORED_LANGUAGE):
+        if audience is None:
+            reason = _("The audience “%(label)s” is gone.", label=message.audience_label)
+        else:
+            reason = audience.unavailable(event, now)
+        people = [] if reason else audiences.recipients(audience, event, now)
+        if not reason and not people:
+            reason = _("Nobody was in “%(label)s” when it was due.", label=message.audience_label)
+        reason = str(reason) if reason else reason
     if reason:
         message.status, message.note, message.claim_token = MessageStatus.NOT_SENT, reason[:500], None
         message.recipient_count = 0

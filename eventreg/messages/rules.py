@@ -3,24 +3,28 @@ when it may be sent, to whom, and (merge.py) what its merge fields may be."""
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from eventreg import timezones
 from eventreg.core.errors import CodedError
 
 
 class MessageError(CodedError):
     MESSAGES = {
-        "unknown_field": "“{{{name}}}” is not a merge field. Use {known}.",
-        "misspelt_field": "“{{{name}}}” is not a merge field: did you mean {{{field}}}?",
-        "field_not_here": "{{{name}}} can go in the message, not the subject: each person’s link is theirs alone.",
-        "unclosed_brace": "The “{{” {where}is not closed. Merge fields are written like {{first_name}}; "
-        "for a brace itself, write {{{{.",
-        "unopened_brace": "The “}}” {where}has no “{{” before it. For a brace itself, write }}}}.",
-        "in_the_past": "That time has passed: it is now {now}. Choose a later time, or send it now.",
-        "unknown_audience": "Please choose who gets the message.",
-        "unavailable_audience": "{label}: {reason}",
-        "nobody": "Nobody is in “{label}”, so nothing was sent.",
-        "duplicate": "This form was sent already, so nothing more was sent.",
-        "not_scheduled": "This message is {status} and can no longer be changed or cancelled.",
+        "unknown_field": _l("“{{{name}}}” is not a merge field. Use {known}."),
+        "misspelt_field": _l("“{{{name}}}” is not a merge field: did you mean {{{field}}}?"),
+        "field_not_here": _l("{{{name}}} can go in the message, not the subject: each person’s link is theirs alone."),
+        "unclosed_brace": _l(
+            "The “{{” {where}is not closed. Merge fields are written like {{first_name}}; "
+            "for a brace itself, write {{{{."
+        ),
+        "unopened_brace": _l("The “}}” {where}has no “{{” before it. For a brace itself, write }}}}."),
+        "in_the_past": _l("That time has passed: it is now {now}. Choose a later time, or send it now."),
+        "unknown_audience": _l("Please choose who gets the message."),
+        "unavailable_audience": _l("{label}: {reason}"),
+        "nobody": _l("Nobody is in “{label}”, so nothing was sent."),
+        "duplicate": _l("This form was sent already, so nothing more was sent."),
+        "not_scheduled": _l("This message is {status} and can no longer be changed or cancelled."),
     }
 
     def __init__(self, code: str, *, message=None, **values):

@@ -5,6 +5,8 @@ and shows only an event the host manages (hosts/access.py)."""
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -28,7 +30,12 @@ RECIPIENTS_PER_PAGE = 100
 
 
 def people(n: int) -> str:
-    return f"{n} {'person' if n == 1 else 'people'}"
+    return ngettext("%(num)d person", "%(num)d people", n)
+
+
+@bp.context_processor
+def message_helpers():
+    return {"audience_label": operations.audience_label, "note_of": operations.note_of}
 
 
 def _message(event: Event, message_id: int) -> HostMessage:
@@ -81,7 +88,7 @@ def _not_scheduled_text(message: HostMessage) -> str:
 
 
 def _status_words(message: HostMessage) -> str:
-    return "being sent" if message.status == "sending" else message.status_label.lower()
+    return operations.status_words(message)
 
 
 def _compose(event: Event, message: HostMessage | None):
@@ -99,7 +106,7 @@ def _compose(event: Event, message: HostMessage | None):
     if action == "send" and form.previewed.data == form.fingerprint():
         return _send(event, form, message, now)
     if action == "send":  # changed since the preview: show the preview of what would go now
-        flash("The message changed after the preview. Check the preview below, then send.", "error")
+        flash(_("The message changed after the preview. Check the preview below, then send."), "error")
     if action == "test":
         first = audiences.first(audiences.get(event, form.audience.data), event, now)
         notifications.queue_test(
@@ -112,8 +119,16 @@ def _compose(event: Event, message: HostMessage | None):
             reply_to=form.reply_to.data,
             now=now,
         )
-        who = f" (as {first.name} would get it)" if first else ""
-        flash(f"A test copy{who} was sent to {current_user.email}. Nobody else was emailed.")
+        if first:
+            flash(
+                _(
+                    "A test copy (as %(name)s would get it) was sent to %(email)s. Nobody else was emailed.",
+                    name=first.name,
+                    email=current_user.email,
+                )
+            )
+        else:
+            flash(_("A test copy was sent to %(email)s. Nobody else was emailed.", email=current_user.email))
     form.previewed.data = form.fingerprint()
     return _page(event, form, message, now, preview=True)
 
@@ -182,12 +197,18 @@ def _send(event: Event, form: MessageForm, message: HostMessage | None, now: dat
 
 def _done_text(message: HostMessage) -> str:
     if message.is_scheduled:
-        return (
-            f"Message scheduled for {timezones.in_zone(message.send_at, message.zone)}, to “{message.audience_label}” "
-            "as they are then. You can change or cancel it until it goes."
+        return _(
+            "Message scheduled for %(when)s, to “%(audience)s” as they are then. You can change or cancel it until "
+            "it goes.",
+            when=timezones.in_zone(message.send_at, message.zone),
+            audience=operations.audience_label(message),
         )
-    replies = f"; replies go to {message.reply_to}" if message.reply_to else ""
-    return f"Message sent to {people(message.recipient_count or 0)} (“{message.audience_label}”){replies}."
+    sent = {"people": people(message.recipient_count or 0), "audience": operations.audience_label(message)}
+    if message.reply_to:
+        return _(
+            "Message sent to %(people)s (“%(audience)s”); replies go to %(email)s.", email=message.reply_to, **sent
+        )
+    return _("Message sent to %(people)s (“%(audience)s”).", **sent)
 
 
 def _page(
@@ -230,12 +251,16 @@ def _audience_options(event: Event, now: datetime) -> list[dict]:
 def _when_lines(send_at: datetime, zone: str, event: Event) -> list[str]:
     """The chosen time in its zone, then in the event's and the host's where they differ."""
     lines, seen = [], []
-    for label, each in (("", zone), ("The event’s time: ", event.timezone), ("Your time: ", current_user.timezone)):
+    for line, each in (
+        ("%(day)s, %(time)s %(zone)s", zone),
+        (_("The event’s time: %(day)s, %(time)s %(zone)s"), event.timezone),
+        (_("Your time: %(day)s, %(time)s %(zone)s"), current_user.timezone),
+    ):
         if each and each not in seen and timezones.is_valid_zone(each):
             seen.append(each)
             local = timezones.to_zone(send_at, each)
             day, time = timezones.format_long_date(local), timezones.format_time(local)
-            lines.append(f"{label}{day}, {time} {timezones.zone_label(local)}")
+            lines.append(line % {"day": day, "time": time, "zone": timezones.zone_label(local)})
     return lines
 
 
@@ -288,5 +313,5 @@ def cancel(event_id: int, message_id: int):
         operations.cancel_scheduled(message, now=clock.now())
     except MessageError as error:
         return _show(event, error.existing or message, status=409, refusal=error.message)
-    flash("The message was cancelled: it will not be sent.")
+    flash(_("The message was cancelled: it will not be sent."))
     return redirect(url_for("messages.index", event_id=event.id), code=303)

@@ -4,11 +4,14 @@ with the same words)."""
 
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
+from eventreg.core import languages
 from eventreg.core.forms import multi_line, plain_text, single_line, strip
 from eventreg.questions import countries, rules
 from eventreg.questions.models import CONSENT_LENGTH, HELP_LENGTH, LABEL_LENGTH, Question, QuestionType
@@ -20,42 +23,44 @@ WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,12}")
 
 def _whole_number(form, field) -> None:
     if field.data and not WHOLE_NUMBER.fullmatch(field.data):
-        raise ValidationError("Please enter a whole number, like 10, or leave it empty.")
+        raise ValidationError(_("Please enter a whole number, like 10, or leave it empty."))
 
 
 class QuestionForm(FlaskForm):
     type = SelectField(
-        "Type of answer",
+        _l("Type of answer"),
         choices=[SelectChoice(value, label) for value, label in QuestionType.LABELS.items()],
         default=QuestionType.SHORT_TEXT,
     )
     label = StringField(
-        "Question",
+        _l("Question"),
         filters=[strip],
-        validators=[DataRequired("Please write the question."), Length(max=LABEL_LENGTH), single_line],
+        validators=[DataRequired(_l("Please write the question.")), Length(max=LABEL_LENGTH), single_line],
     )
-    help_text = StringField("Help text (optional)", filters=[strip], validators=[Length(max=HELP_LENGTH), single_line])
-    required = BooleanField("Registrants must answer it")
+    help_text = StringField(
+        _l("Help text (optional)"), filters=[strip], validators=[Length(max=HELP_LENGTH), single_line]
+    )
+    required = BooleanField(_l("Registrants must answer it"))
     options = TextAreaField(
-        "Options, one per line",
+        _l("Options, one per line"),
         filters=[multi_line],
         validators=[Length(max=12_000), plain_text],
         render_kw={"rows": 6},
     )
     min_value = StringField(
-        "Smallest number allowed (optional)",
+        _l("Smallest number allowed (optional)"),
         filters=[strip],
         validators=[_whole_number],
         render_kw={"inputmode": "numeric"},
     )
     max_value = StringField(
-        "Largest number allowed (optional)",
+        _l("Largest number allowed (optional)"),
         filters=[strip],
         validators=[_whole_number],
         render_kw={"inputmode": "numeric"},
     )
     consent_text = TextAreaField(
-        "What they agree to by ticking the box",
+        _l("What they agree to by ticking the box"),
         filters=[multi_line],
         validators=[Length(max=CONSENT_LENGTH), plain_text],
         render_kw={"rows": 3},
@@ -137,7 +142,7 @@ def _answer_rule(question: Question):
 
 def answer_field(question: Question):
     """The field that asks the question: its label says "(optional)" as the form's other optional fields do."""
-    label = question.label if question.required else f"{question.label} (optional)"
+    label = question.label if question.required else _("%(question)s (optional)", question=question.label)
     validators = [_answer_rule(question)]
     kind = question.type
     if kind == QuestionType.SHORT_TEXT:
@@ -152,7 +157,7 @@ def answer_field(question: Question):
     if kind == QuestionType.MULTIPLE_CHOICE:
         return SelectMultipleField(label, choices=options, validators=validators, validate_choice=False)
     if kind == QuestionType.YES_NO:
-        yes_no = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+        yes_no = [SelectChoice("yes", _("Yes")), SelectChoice("no", _("No"))]
         return RadioField(label, choices=yes_no, validators=validators, validate_choice=False)
     if kind == QuestionType.NUMBER:
         return StringField(label, filters=[strip], validators=validators, render_kw={"inputmode": "numeric"})
@@ -161,8 +166,8 @@ def answer_field(question: Question):
         # 31/03), which the hint could not match, and a half-filled one sends nothing at all.
         return StringField(label, filters=[strip], validators=validators, render_kw={"maxlength": 10})
     if kind == QuestionType.COUNTRY:
-        listed = [SelectChoice("", "Choose a country")] + [
-            SelectChoice(code, name) for code, name in countries.choices()
+        listed = [SelectChoice("", _("Choose a country"))] + [
+            SelectChoice(code, name) for code, name in countries.choices(languages.current())
         ]
         return SelectField(label, choices=listed, validators=validators, validate_choice=False, default="")
     return BooleanField(label, validators=validators)  # consent

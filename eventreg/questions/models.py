@@ -10,6 +10,7 @@ question later never changes an answer already given."""
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg import clock
@@ -33,15 +34,15 @@ class QuestionType:
     COUNTRY = "country"
     CONSENT = "consent"
     LABELS = {
-        SHORT_TEXT: "Short text (one line)",
-        LONG_TEXT: "Long text (several lines)",
-        CHOICE: "Single choice (one of a list)",
-        MULTIPLE_CHOICE: "Multiple choice (any of a list)",
-        YES_NO: "Yes or no",
-        NUMBER: "Whole number",
-        DATE: "Date",
-        COUNTRY: "Country",
-        CONSENT: "Consent (a box to tick)",
+        SHORT_TEXT: _l("Short text (one line)"),
+        LONG_TEXT: _l("Long text (several lines)"),
+        CHOICE: _l("Single choice (one of a list)"),
+        MULTIPLE_CHOICE: _l("Multiple choice (any of a list)"),
+        YES_NO: _l("Yes or no"),
+        NUMBER: _l("Whole number"),
+        DATE: _l("Date"),
+        COUNTRY: _l("Country"),
+        CONSENT: _l("Consent (a box to tick)"),
     }
     ALL = tuple(LABELS)
     WITH_OPTIONS = (CHOICE, MULTIPLE_CHOICE)  # the host writes the options

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from eventreg.core.errors import CodedError
 from eventreg.core.text import is_plain_text, is_single_line
 from eventreg.questions import countries
@@ -25,38 +27,40 @@ EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 class QuestionError(CodedError):
     MESSAGES = {
         # A host's question
-        "unknown_type": "Choose a type from the list.",
-        "too_few_options": "Give at least two options, one per line.",
-        "too_many_options": f"Give at most {MAX_OPTIONS} options.",
-        "duplicate_option": "Each option must be different: “{label}” is there twice.",
-        "option_too_long": f"Keep each option to {OPTION_LENGTH} characters or fewer.",
-        "option_not_single_line": "Options cannot contain special control characters.",
-        "bounds_order": "The smallest number allowed must not be larger than the largest.",
-        "bound_too_large": f"Use numbers between -{MAX_NUMBER:,} and {MAX_NUMBER:,}.",
-        "consent_text_needed": "Write what the registrant agrees to by ticking the box.",
-        "not_owner": "Only {owner}, whose library this question is in, can change or delete it. You can remove it "
-        "from this event.",
-        "already_asked": "This event already asks that question.",
-        "not_in_library": "That question is not in your library.",
+        "unknown_type": _l("Choose a type from the list."),
+        "too_few_options": _l("Give at least two options, one per line."),
+        "too_many_options": _l("Give at most {limit} options."),
+        "duplicate_option": _l("Each option must be different: “{label}” is there twice."),
+        "option_too_long": _l("Keep each option to {limit} characters or fewer."),
+        "option_not_single_line": _l("Options cannot contain special control characters."),
+        "bounds_order": _l("The smallest number allowed must not be larger than the largest."),
+        "bound_too_large": _l("Use numbers between -{limit:,} and {limit:,}."),
+        "consent_text_needed": _l("Write what the registrant agrees to by ticking the box."),
+        "not_owner": _l(
+            "Only {owner}, whose library this question is in, can change or delete it. You can remove it "
+            "from this event."
+        ),
+        "already_asked": _l("This event already asks that question."),
+        "not_in_library": _l("That question is not in your library."),
         # A registrant's answer
-        "required_text": "Please answer this question.",
-        "required_choice": "Please choose one of the options.",
-        "required_choices": "Please choose at least one of the options.",
-        "required_yes_no": "Please choose yes or no.",
-        "required_number": "Please enter a whole number, like 12.",
-        "required_date": "Please enter a date, like 2025-03-31.",
-        "required_country": "Please choose a country from the list.",
-        "required_consent": "Please tick the box to agree, or you cannot register.",
-        "too_long": "Please use {limit:,} characters or fewer.",
-        "not_single_line": "Please use a single line without special control characters.",
-        "control_characters": "Please remove the special control characters.",
-        "not_in_list": "Please choose from the list.",
-        "not_a_number": "Please enter a whole number, like 12, using digits only.",
-        "number_too_small": "Please enter a number of {low:,} or more.",
-        "number_too_large": "Please enter a number of {high:,} or less.",
-        "number_out_of_range": "Please enter a number between {low:,} and {high:,}.",
-        "not_a_date": "Please enter a real date as year-month-day, like 2025-03-31.",
-        "date_out_of_range": "Please enter a date between 1900 and 2100.",
+        "required_text": _l("Please answer this question."),
+        "required_choice": _l("Please choose one of the options."),
+        "required_choices": _l("Please choose at least one of the options."),
+        "required_yes_no": _l("Please choose yes or no."),
+        "required_number": _l("Please enter a whole number, like 12."),
+        "required_date": _l("Please enter a date, like 2025-03-31."),
+        "required_country": _l("Please choose a country from the list."),
+        "required_consent": _l("Please tick the box to agree, or you cannot register."),
+        "too_long": _l("Please use {limit:,} characters or fewer."),
+        "not_single_line": _l("Please use a single line without special control characters."),
+        "control_characters": _l("Please remove the special control characters."),
+        "not_in_list": _l("Please choose from the list."),
+        "not_a_number": _l("Please enter a whole number, like 12, using digits only."),
+        "number_too_small": _l("Please enter a number of {low:,} or more."),
+        "number_too_large": _l("Please enter a number of {high:,} or less."),
+        "number_out_of_range": _l("Please enter a number between {low:,} and {high:,}."),
+        "not_a_date": _l("Please enter a real date as year-month-day, like 2025-03-31."),
+        "date_out_of_range": _l("Please enter a date between 1900 and 2100."),
     }
 
 
@@ -75,11 +79,11 @@ def read_options(text: str) -> list[str]:
     if len(labels) < 2:
         raise QuestionError("too_few_options")
     if len(labels) > MAX_OPTIONS:
-        raise QuestionError("too_many_options")
+        raise QuestionError("too_many_options", limit=MAX_OPTIONS)
     seen = set()
     for label in labels:
         if len(label) > OPTION_LENGTH:
-            raise QuestionError("option_too_long")
+            raise QuestionError("option_too_long", limit=OPTION_LENGTH)
         if not is_single_line(label):
             raise QuestionError("option_not_single_line")
         if label.casefold() in seen:
@@ -91,7 +95,7 @@ def read_options(text: str) -> list[str]:
 def check_bounds(low: int | None, high: int | None) -> None:
     for bound in (low, high):
         if bound is not None and abs(bound) > MAX_NUMBER:
-            raise QuestionError("bound_too_large")
+            raise QuestionError("bound_too_large", limit=MAX_NUMBER)
     if low is not None and high is not None and low > high:
         raise QuestionError("bounds_order")
 

@@ -2,6 +2,8 @@
 to the library), the count of its answers, and the host's own library of questions."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from eventreg import clock
@@ -14,6 +16,14 @@ from eventreg.questions.models import Question
 from eventreg.questions.rules import QuestionError
 
 bp = Blueprint("questions", __name__)
+
+
+@bp.context_processor
+def question_helpers():
+    # A yes-or-no answer is kept as "Yes" or "No" (exports read the same in every language); shown in the page's.
+    return {"yes_no_label": lambda label: {"Yes": _("Yes"), "No": _("No")}.get(label, label)}
+
+
 EVENT = "/host/events/<int:event_id>/questions"
 LIBRARY = "/host/questions"
 
@@ -78,7 +88,7 @@ def new(event_id: int):
     if not form.validate_on_submit():
         return _render_form(form, event=event, question=None, status=400 if form.errors else 200)
     question = operations.create_question(form.definition(), event=event, now=clock.now())
-    flash(f"Question added: “{question.label}”. It is asked last on the registration form.")
+    flash(_("Question added: “%(question)s”. It is asked last on the registration form.", question=question.label))
     return _back(event, question)
 
 
@@ -102,7 +112,12 @@ def _edit(question: Question, *, event: Event | None):
     if not form.validate_on_submit():
         return _render_form(form, event=event, question=question, status=400 if form.errors else 200)
     operations.update_question(question, form.definition(), host=current_user)
-    flash(f"Question saved: “{question.label}”. Answers already given keep the wording they were given under.")
+    flash(
+        _(
+            "Question saved: “%(question)s”. Answers already given keep the wording they were given under.",
+            question=question.label,
+        )
+    )
     if event is None:
         return redirect(url_for("questions.library", _anchor=f"question-{question.id}"), code=303)
     return _back(event, question)
@@ -128,10 +143,18 @@ def remove(event_id: int, question_id: int):
         _checked_action()
         label = question.label
         deleted = operations.remove_from_event(event, question)
-        flash(
-            f"“{label}” was {'deleted' if deleted else 'removed from this event (it stays in the library)'}. "
-            "Answers already given stay in the registrant list and its export."
-        )
+        if deleted:
+            done = _(
+                "“%(question)s” was deleted. Answers already given stay in the registrant list and its export.",
+                question=label,
+            )
+        else:
+            done = _(
+                "“%(question)s” was removed from this event (it stays in the library). Answers already given stay in "
+                "the registrant list and its export.",
+                question=label,
+            )
+        flash(done)
         return _back(event)
     return render_template(
         "questions/remove.html",
@@ -148,7 +171,12 @@ def save_to_library(event_id: int, question_id: int):
     question = _asked(event, question_id)
     _checked_action()
     operations.save_to_library(question, host=current_user)
-    flash(f"“{question.label}” is in your library now: other events can ask it, and a change to it reaches them all.")
+    flash(
+        _(
+            "“%(question)s” is in your library now: other events can ask it, and a change to it reaches them all.",
+            question=question.label,
+        )
+    )
     return _back(event, question)
 
 
@@ -163,7 +191,7 @@ def ask(event_id: int, question_id: int):
     except QuestionError as error:  # asked already (a second click, another tab): the page as it is, with why
         flash(error.message, "error")
         return index(event.id), 409
-    flash(f"This event now asks “{question.label}”, last on the registration form.")
+    flash(_("This event now asks “%(question)s”, last on the registration form.", question=question.label))
     return _back(event, question)
 
 
@@ -201,7 +229,12 @@ def new_in_library():
     if not form.validate_on_submit():
         return _render_form(form, event=None, question=None, status=400 if form.errors else 200)
     question = operations.create_question(form.definition(), host=current_user, now=clock.now())
-    flash(f"“{question.label}” is in your library. Add it to an event from that event’s Questions page.")
+    flash(
+        _(
+            "“%(question)s” is in your library. Add it to an event from that event’s Questions page.",
+            question=question.label,
+        )
+    )
     return redirect(url_for("questions.library", _anchor=f"question-{question.id}"), code=303)
 
 
@@ -220,8 +253,18 @@ def delete_from_library(question_id: int):
         _checked_action()
         label = question.label
         events = operations.delete_from_library(question, host=current_user)
-        told = f" {len(events)} event{'s' if len(events) != 1 else ''} no longer ask it." if events else ""
-        flash(f"“{label}” was deleted from your library.{told} Answers already given stay.")
+        if events:
+            done = ngettext(
+                "“%(question)s” was deleted from your library. %(num)d event no longer ask it. Answers already given "
+                "stay.",
+                "“%(question)s” was deleted from your library. %(num)d events no longer ask it. Answers already given "
+                "stay.",
+                len(events),
+                question=label,
+            )
+        else:
+            done = _("“%(question)s” was deleted from your library. Answers already given stay.", question=label)
+        flash(done)
         return redirect(url_for("questions.library"), code=303)
     return render_template(
         "questions/delete.html",
