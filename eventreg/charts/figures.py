@@ -137,11 +137,11 @@ def seats_by_event(chart_id: str, events: Sequence, counts: dict[int, dict[str, 
     if events:
         # Two sentences' worth in one line: each part has its own number, so each is its own plural.
         summary = _(
-            "%(events)s: %(confirmed)d confirmed, %(waiting)d waiting; %(full)s full.",
+            "%(events)s: %(confirmed)d confirmed, %(waiting)d waiting; %(full)s.",
             events=ngettext("Your next %(num)d event", "Your next %(num)d events", len(events)),
             confirmed=sum(confirmed),
             waiting=sum(waiting),
-            full=ngettext("%(num)d event is", "%(num)d events are", full),
+            full=ngettext("%(num)d event is full", "%(num)d events are full", full),
         )
     else:
         summary = _("No upcoming published events.")

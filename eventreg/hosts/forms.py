@@ -156,12 +156,15 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(_l("New password again"), validators=[EqualTo("new", _l("The two new passwords differ."))])
 
 
+def language_choices() -> list[SelectChoice]:
+    """Our languages, each named in itself and marked as such (a screen reader says "Français" in French)."""
+    return [SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()]
+
+
 class LanguageForm(FlaskForm):
     """The host's own language: their pages, and the mail sent to them."""
 
-    locale = SelectField(
-        _l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()], validate_choice=True
-    )
+    locale = SelectField(_l("Language"), choices=language_choices, validate_choice=True)
 
 
 class EventForm(FlaskForm):
@@ -253,7 +256,7 @@ class EventForm(FlaskForm):
     # The language the host writes the event in (pages mark its text with it); each named in itself.
     language = SelectField(
         _l("Language of this event"),
-        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        choices=language_choices,
         validate_choice=True,
     )
     # Named as the columns, so EventForm(obj=event) fills them in.
