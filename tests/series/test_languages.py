@@ -134,3 +134,10 @@ def test_registering_for_a_programs_sessions_remembers_the_language(
     assert english_on_page(english_left, response.get_data(as_text=True), *people) == []
     assert mailbox
     assert all(str(m["Subject"]).startswith("Votre inscription est confirmée") for m in mailbox)
+
+
+def test_a_sessions_place_in_its_course_is_said_in_the_pages_language(make_series, client):
+    series = make_series(SeriesKind.COURSE, title="Cuatro martes")
+    session = sorted(series.sessions, key=lambda e: e.starts_at)[1]
+    html = client.get(f"/events/{session.slug}", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "Parte 2 de 4" in html
