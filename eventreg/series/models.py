@@ -31,10 +31,10 @@ class CreditRule:
     SOME_SESSIONS = "some"  # at least credit_sessions of them ("3 of 4")
     TOTAL_MINUTES = "minutes"  # at least credit_minutes in all
     ALL = (ALL_SESSIONS, SOME_SESSIONS, TOTAL_MINUTES)
-    LABELS = {
-        ALL_SESSIONS: "Attend every session",
-        SOME_SESSIONS: "Attend a number of the sessions",
-        TOTAL_MINUTES: "Attend a total number of minutes",
+    LABELS = {  # the host's choices, in the page's language
+        ALL_SESSIONS: _l("Attend every session"),
+        SOME_SESSIONS: _l("Attend a number of the sessions"),
+        TOTAL_MINUTES: _l("Attend a total number of minutes"),
     }
 
 
