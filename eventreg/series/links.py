@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import gettext as _
 
 from eventreg.core.extensions import db
 from eventreg.events.models import Event
@@ -34,7 +35,8 @@ class SessionPart:
 
     @property
     def label(self) -> str:
-        return f"Part {self.number} of {self.total}" if self.number else ""
+        """ "Part 2 of 4", in the page's language."""
+        return _("Part %(number)d of %(total)d", number=self.number, total=self.total) if self.number else ""
 
     @property
     def is_course(self) -> bool:
@@ -42,7 +44,8 @@ class SessionPart:
 
     @property
     def kind_label(self) -> str:
-        return SeriesKind.LABELS.get(self.kind, self.kind)
+        """ "Course" or "Recurring program", in the page's language (the API's `kind` stays a code)."""
+        return str(SeriesKind.SHOWN.get(self.kind, self.kind))
 
     def url(self, *, external: bool = False) -> str:
         return series_url(self.slug, external=external)

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg import clock
@@ -19,7 +20,8 @@ class SeriesKind:
     COURSE = "course"  # one registration covers every session; seats, waiting list and approval are the course's
     PROGRAM = "program"  # each session is registered on its own (a form can register for all upcoming ones)
     ALL = (COURSE, PROGRAM)
-    LABELS = {COURSE: "Course", PROGRAM: "Recurring program"}
+    LABELS = {COURSE: "Course", PROGRAM: "Recurring program"}  # English, as the API gives them
+    SHOWN = {COURSE: _l("Course"), PROGRAM: _l("Recurring program")}  # as a page reads them, in its language
 
 
 class CreditRule:
@@ -29,10 +31,10 @@ class CreditRule:
     SOME_SESSIONS = "some"  # at least credit_sessions of them ("3 of 4")
     TOTAL_MINUTES = "minutes"  # at least credit_minutes in all
     ALL = (ALL_SESSIONS, SOME_SESSIONS, TOTAL_MINUTES)
-    LABELS = {
-        ALL_SESSIONS: "Attend every session",
-        SOME_SESSIONS: "Attend a number of the sessions",
-        TOTAL_MINUTES: "Attend a total number of minutes",
+    LABELS = {  # the host's choices, in the page's language
+        ALL_SESSIONS: _l("Attend every session"),
+        SOME_SESSIONS: _l("Attend a number of the sessions"),
+        TOTAL_MINUTES: _l("Attend a total number of minutes"),
     }
 
 

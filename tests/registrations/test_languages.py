@@ -255,3 +255,24 @@ def test_the_personal_feed_speaks_the_registrants_language(make_event, register,
     token = operations.get_personal_feed(registration.email).token
     body = client.get(f"/feeds/{token}.ics", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "X-WR-CALNAME:Mis eventos de eventreg" in body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_manage_page_after_the_event_leaves_no_english(
+    language, make_event, client, db_session, clock, mailbox, mailed_path, english_left
+):
+    event = make_event(archive_url="https://video.example.org/recording")
+    headers = {"Accept-Language": language}
+    response = client.post(
+        f"/events/{event.slug}/register",
+        data={"name": "Zoé Martin", "email": "zoe@biblio.example.org", "organization": "Bibliothèque", "website": ""},
+        headers=headers,
+    )
+    manage = mailed_path(response)
+    registration = db_session.scalars(sa.select(Registration)).one()
+    registration.attended, registration.minutes_attended = True, 55
+    db_session.commit()
+    clock.set(event.ends_at + timedelta(days=1))
+    html = client.get(manage, headers=headers).get_data(as_text=True)
+    assert english_on_page(english_left, html, *typed(event, registration)) == []
+    assert "55" in html

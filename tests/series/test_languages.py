@@ -4,8 +4,10 @@ registered in."""
 import re
 
 import pytest
+import sqlalchemy as sa
 from flask import g
 
+from eventreg.registrations.models import Registration
 from eventreg.series import enrolments
 from eventreg.series import notifications as series_notifications
 from eventreg.series.models import SeriesKind
@@ -113,3 +115,29 @@ def test_the_hosts_course_registrations_page_leaves_no_english(
     assert response.headers["Content-Language"] == language
     people = [series.title, "Lucía Pérez", "lucia@biblioteca.example.org", "Biblioteca Central"]
     assert english_on_page(english_left, html, *people) == []
+
+
+def test_registering_for_a_programs_sessions_remembers_the_language(
+    make_series, client, db_session, mailbox, english_left
+):
+    series = make_series(SeriesKind.PROGRAM, title="Martes de lectura")
+    response = client.post(
+        f"/series/{series.slug}/register",
+        data={"name": "Zoé Martin", "email": "zoe@biblio.example.org", "organization": "Bibliothèque", "website": ""},
+        headers={"Accept-Language": "fr"},
+    )
+    assert response.status_code == 200
+    registrations = db_session.scalars(sa.select(Registration)).all()
+    assert registrations
+    assert {r.locale for r in registrations} == {"fr"}
+    people = [series.title, "Zoé Martin", "zoe@biblio.example.org", "Bibliothèque"]
+    assert english_on_page(english_left, response.get_data(as_text=True), *people) == []
+    assert mailbox
+    assert all(str(m["Subject"]).startswith("Votre inscription est confirmée") for m in mailbox)
+
+
+def test_a_sessions_place_in_its_course_is_said_in_the_pages_language(make_series, client):
+    series = make_series(SeriesKind.COURSE, title="Cuatro martes")
+    session = sorted(series.sessions, key=lambda e: e.starts_at)[1]
+    html = client.get(f"/events/{session.slug}", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "Parte 2 de 4" in html
