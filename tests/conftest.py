@@ -560,7 +560,7 @@ def find_english(page: str, *content: str) -> list[str]:
     parser = _VisibleText()
     parser.feed(page)
     text = "\n".join(parser.parts)
-    for piece in sorted((c for c in content if c), key=len, reverse=True):
+    for piece in sorted((str(c) for c in content if c), key=len, reverse=True):
         text = text.replace(piece, " ")
     # Whole words, accented letters included: "canceló" and "signé" are not "cancel" and "sign".
     return sorted({word for word in re.findall(r"[^\W\d_]+", text) if word.lower() in ENGLISH_WORDS})

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from eventreg import clock, timezones
 from eventreg.attendance import credit
+from eventreg.core import languages
 from eventreg.events import operations as event_operations
 from eventreg.events import queries as event_queries
 from eventreg.events.models import Event, Status
@@ -80,7 +81,7 @@ def _selected_topics(form: EventForm):
 @bp.route("/events/new", methods=["GET", "POST"])
 @login_required
 def new_event():
-    form = EventForm(language=current_user.locale)  # hosts mostly write in their own language
+    form = EventForm(language=current_user.locale or languages.current())  # hosts mostly write in their own
     _topic_choices(form)
     if request.method == "GET":
         form.timezone.data = current_user.timezone

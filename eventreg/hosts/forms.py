@@ -161,10 +161,15 @@ def language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()]
 
 
+def account_language_choices() -> list[SelectChoice]:
+    """A host's own language, or none: then their browser's."""
+    return [SelectChoice("", _l("My browser’s language")), *language_choices()]
+
+
 class LanguageForm(FlaskForm):
     """The host's own language: their pages, and the mail sent to them."""
 
-    locale = SelectField(_l("Language"), choices=language_choices, validate_choice=True)
+    locale = SelectField(_l("Language"), choices=account_language_choices, validate_choice=True)
 
 
 class EventForm(FlaskForm):

@@ -29,7 +29,9 @@ class Host(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     # The zone the host reads times in, and the zone their next new event starts in.
     timezone: Mapped[str] = mapped_column(sa.String(64), default="America/New_York")
-    locale: Mapped[str] = mapped_column(sa.String(8), default="en", server_default="en")  # their pages and mail
+    # The language they chose for their pages and the mail sent to them; None until they choose (their browser's
+    # language, and the site default for mail).
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     # The sign-in (HostSession.id) this object was loaded for; set at sign-in and by the user loader.

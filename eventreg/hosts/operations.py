@@ -87,8 +87,9 @@ def change_password(host: Host, *, current: str, new: str) -> None:
     db.session.flush()
 
 
-def set_language(host: Host, locale: str) -> None:
-    """The host's own language ("en", "es", "fr"): their pages when signed in, and the mail sent to them."""
+def set_language(host: Host, locale: str | None) -> None:
+    """The host's own language ("en", "es", "fr"): their pages when signed in, and the mail sent to them; None
+    gives their pages back to their browser's language."""
     host.locale = locale
     db.session.flush()
 

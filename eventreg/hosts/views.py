@@ -122,7 +122,7 @@ def password():
 def _language_form(formdata=None) -> LanguageForm:
     form = LanguageForm(formdata=formdata)
     if formdata is None:
-        form.locale.data = current_user.locale
+        form.locale.data = current_user.locale or ""
     return form
 
 
@@ -134,8 +134,8 @@ def language():
     form = LanguageForm()
     if not form.validate_on_submit():
         return render_template("hosts/password.html", form=PasswordForm(formdata=None), language_form=form), 400
-    host_operations.set_language(current_user, form.locale.data)
-    with languages.speaking(form.locale.data):  # said in the language chosen, as the next page is
+    host_operations.set_language(current_user, form.locale.data or None)
+    with languages.speaking(form.locale.data or languages.current()):  # in the language the next page is in
         flash(_("Your language is saved."))
     return redirect(url_for("hosts.password"), code=303)
 

@@ -209,8 +209,9 @@ def test_a_host_chooses_their_own_language_on_the_account_page(client, make_host
     host = login(make_host())
     db_session.commit()
     account = client.get("/host/password", headers={"Accept-Language": "es"}).get_data(as_text=True)
-    assert '<html lang="en">' in account  # a host's account speaks English until they choose
+    assert '<html lang="es">' in account  # until a host chooses, their pages follow their browser
     assert 'name="locale"' in account
+    assert db_session.get(Host, host.id).locale is None
     saved = client.post("/host/language", data={"locale": "fr"})
     assert saved.status_code == 303
     assert db_session.get(Host, host.id).locale == "fr"
@@ -222,6 +223,10 @@ def test_a_host_chooses_their_own_language_on_the_account_page(client, make_host
     client.delete_cookie("lang")
     assert client.post("/host/language", data={"locale": "de"}).status_code == 400
     assert db_session.get(Host, host.id).locale == "fr"
+    # Choosing "My browser's language" gives the pages back to Accept-Language.
+    assert client.post("/host/language", data={"locale": ""}).status_code == 303
+    assert db_session.get(Host, host.id).locale is None
+    assert '<html lang="es">' in client.get("/host/", headers={"Accept-Language": "es"}).get_data(as_text=True)
 
 
 def test_saving_the_language_says_so_in_the_new_language(client, make_host, login, db_session):
