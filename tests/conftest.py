@@ -543,7 +543,8 @@ def find_english(page: str, *content: str) -> list[str]:
     text = "\n".join(parser.parts)
     for piece in sorted((c for c in content if c), key=len, reverse=True):
         text = text.replace(piece, " ")
-    return sorted({word for word in re.findall(r"[A-Za-z]+", text) if word.lower() in ENGLISH_WORDS})
+    # Whole words in any script: "mayúsculas" is one Spanish word, not the English "may" and a remainder.
+    return sorted({word for word in re.findall(r"[^\W\d_]+", text) if word.lower() in ENGLISH_WORDS})
 
 
 @pytest.fixture
