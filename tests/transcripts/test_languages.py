@@ -5,9 +5,17 @@ files stay English: their columns and values are for people's spreadsheets and s
 import re
 import subprocess
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from flask import g, request_started
+
+from eventreg.series.models import CreditRule
+from tests.series import credit_fixtures
+from tests.series.conftest import make_series  # noqa: F401 - the course fixture below needs it
+
+enrol_directly = credit_fixtures.enrol_directly
+after_course = credit_fixtures.after_course
 
 URL = re.compile(r"https?://[^\s<>\"]+")
 EMAIL = "ana@library.example.org"
@@ -158,3 +166,34 @@ def test_the_ce_report_page_speaks_the_hosts_language(client, record, make_host,
 
     report = client.get("/host/ce-report.csv?start=2024-11-01&end=2025-03-01", headers=headers)
     assert report.data.decode("utf-8-sig").startswith("Event,Event date (event's time zone),Event time zone,Name,")
+
+
+@pytest.fixture
+def course_learner(make_series, make_host, enrol_directly, after_course, clock, db_session):  # noqa: F811
+    """Ana met a four-Tuesday course (3 of 4 sessions, 4 contact hours) and holds its certificate."""
+    from eventreg.certificates import operations as certificate_operations
+
+    host = make_host("course-host@library.example.org")
+    series = make_series(host=host, credit_rule=CreditRule.SOME_SESSIONS, credit_sessions=3, contact_hours=Decimal("4"))
+    enrol_directly(series, name="Ana Lopez", email=EMAIL, attendance=[(True, 60), (False, 0), (True, 60), (True, None)])
+    after_course(series)
+    certificate_operations.finalise_course(series, host=host, now=clock.now())
+    db_session.commit()
+    return series
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_course_on_the_transcript_speaks_the_readers_language(
+    client, course_learner, transcript_path, english_left, language
+):
+    series = course_learner
+    path = transcript_path(EMAIL)
+    content = [series.title, "Ana Lopez", EMAIL, "eventreg", "UTC", *(e.title for e in series.sessions)]
+    html = client.get(path, headers={"Accept-Language": language}).get_data(as_text=True)
+    dates = {"es": "del 4 de marzo de 2025 al 25 de marzo de 2025", "fr": "du 4 mars 2025 au 25 mars 2025"}[language]
+    assert dates in html
+    assert_no_english(english_left, own_part(html), *content, *URL.findall(html))
+    text = pdf_text(client.get(f"{path}/transcript.pdf", headers={"Accept-Language": language}).data)
+    # The certificate's verification address, which the PDF's narrow column breaks over two lines.
+    text = re.sub(r"http://eventreg\.test/ ?certificates/ ?[A-Z0-9-]+", " ", text)
+    assert_no_english(english_left, text, *content)
