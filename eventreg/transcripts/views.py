@@ -1,15 +1,17 @@
 """A learner's transcript (asked for by address, opened from the mailed link) and the hosts' CE report."""
 
 import logging
+from decimal import Decimal
 from pathlib import Path
 
+from babel.numbers import format_decimal
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from eventreg import clock, timezones
-from eventreg.core import pdf, requests
+from eventreg.core import languages, pdf, requests
 from eventreg.hosts import queries as host_queries
 from eventreg.transcripts import exports, operations, queries, records, tokens
 from eventreg.transcripts.forms import CeReportForm, TranscriptRequestForm
@@ -17,7 +19,15 @@ from eventreg.transcripts.forms import CeReportForm, TranscriptRequestForm
 bp = Blueprint("transcripts", __name__)
 log = logging.getLogger(__name__)
 PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
-bp.add_app_template_filter(records.format_hours, "hours")
+
+
+@bp.app_template_filter("hours")
+def hours_text(hours: Decimal | None) -> str:
+    """records.format_hours in the page's language: "1.5" in English, "1,5" in Spanish and French. The CSV
+    exports keep format_hours's own "1.5", for spreadsheets."""
+    text = records.format_hours(hours)
+    language = languages.current()
+    return text if not text or language == "en" else format_decimal(Decimal(text), locale=language)
 
 
 @bp.route("/transcript", methods=["GET", "POST"])

@@ -123,6 +123,7 @@ def test_asking_for_a_transcript_speaks_the_askers_language(client, record, mail
     assert f'<html lang="{language}">' in html
     assert SPOKEN[language]["date"] in html
     assert SPOKEN[language]["time"] in html
+    assert "1,5" in html  # the hours, with the language's decimal comma
     content = [*record, "Ana Lima", EMAIL, "Asia/Tokyo"]
     assert_no_english(english_left, own_part(html), *content, *URL.findall(html))
 
