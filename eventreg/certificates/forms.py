@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
@@ -10,8 +11,8 @@ class NameForm(FlaskForm):
     """A registrant's (before issue) or a host's (reissue) spelling of the name on a certificate."""
 
     name = StringField(
-        "Your name as it should appear on the certificate",
-        validators=[DataRequired("Please enter the name."), Length(max=120), single_line],
+        _l("Your name as it should appear on the certificate"),
+        validators=[DataRequired(_l("Please enter the name.")), Length(max=120), single_line],
         filters=[strip],
     )
 
@@ -22,8 +23,8 @@ class ReissueForm(NameForm):
 
 class RevokeForm(FlaskForm):
     reason = TextAreaField(
-        "Reason (kept in the certificate’s log and shown to its holder)",
-        validators=[DataRequired("Please give the reason."), Length(max=500), plain_text],
+        _l("Reason (kept in the certificate’s log and shown to its holder)"),
+        validators=[DataRequired(_l("Please give the reason.")), Length(max=500), plain_text],
         filters=[multi_line],
     )
 
@@ -32,7 +33,7 @@ class FinaliseForm(FlaskForm):
     """Only the CSRF token: finalising sends mail, so it is a POST from the confirmation page."""
 
 
-def _line(label: str, **kwargs) -> StringField:
+def _line(label, **kwargs) -> StringField:
     return StringField(label, validators=[Optional(), Length(max=200), single_line], filters=[strip], **kwargs)
 
 
@@ -40,14 +41,14 @@ class SignerForm(FlaskForm):
     """Issuer, signer and the signer's title: the site's (admins) or one event's (its hosts); empty keeps the
     default shown beside each field."""
 
-    issuer = _line("Issuing organisation")
-    signer = _line("Signer’s name")
-    signer_title = _line("Signer’s title")
+    issuer = _line(_l("Issuing organisation"))
+    signer = _line(_l("Signer’s name"))
+    signer_title = _line(_l("Signer’s title"))
 
 
 class SettingsForm(SignerForm):
-    accent_colour = StringField("Accent colour", filters=[strip], render_kw={"type": "color"})
-    logo_file = FileField("Logo (PNG or SVG, up to 512 kB)", render_kw={"accept": "image/png,image/svg+xml"})
+    accent_colour = StringField(_l("Accent colour"), filters=[strip], render_kw={"type": "color"})
+    logo_file = FileField(_l("Logo (PNG or SVG, up to 512 kB)"), render_kw={"accept": "image/png,image/svg+xml"})
 
 
 class ConfirmForm(FlaskForm):

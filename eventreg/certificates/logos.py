@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
 from eventreg.core.errors import CodedError
@@ -41,14 +43,20 @@ UNSAFE_VALUE = re.compile(r"url\s*\(\s*(?![\"']?\s*#)|@import|\\|javascript:|exp
 
 class LogoError(CodedError):
     MESSAGES = {
-        "too_big": f"The logo is larger than {MAX_BYTES // 1024} kB. Please upload a smaller file.",
-        "not_an_image": "The logo must be a PNG or an SVG file.",
-        "unreadable": "The file could not be read as a PNG or SVG image. Please export it again and retry.",
-        "unsafe_svg": "The SVG file uses a document type or entities, which are not accepted. Please export it "
-        "again as plain SVG.",
-        "dimensions": f"The PNG must be between {MIN_PIXELS} and {MAX_PIXELS} pixels on each side.",
-        "empty_svg": "Nothing drawable is left in the SVG once scripts and outside references are removed.",
+        "too_big": _l("The logo is larger than {max_kb} kB. Please upload a smaller file."),
+        "not_an_image": _l("The logo must be a PNG or an SVG file."),
+        "unreadable": _l("The file could not be read as a PNG or SVG image. Please export it again and retry."),
+        "unsafe_svg": _l(
+            "The SVG file uses a document type or entities, which are not accepted. "
+            "Please export it again as plain SVG."
+        ),
+        "dimensions": _l("The PNG must be between {min_pixels} and {max_pixels} pixels on each side."),
+        "empty_svg": _l("Nothing drawable is left in the SVG once scripts and outside references are removed."),
     }
+
+    def __init__(self, code: str, **values):
+        limits = {"max_kb": MAX_BYTES // 1024, "min_pixels": MIN_PIXELS, "max_pixels": MAX_PIXELS}
+        super().__init__(code, **limits, **values)
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,7 @@ def _clean(element: ET.Element, removed: list[str]) -> None:
             or (name in HREFS and not value.strip().startswith("#"))
             or UNSAFE_VALUE.search(value)
         ):
-            removed.append(f"{name.rsplit('}', 1)[-1]} attribute")
+            removed.append(_("%(name)s attribute", name=name.rsplit("}", 1)[-1]))
             del element.attrib[name]
         elif name == f"{{{XLINK}}}href":
             del element.attrib[name]  # SVG 2's plain href: the file then needs no second namespace
@@ -126,7 +134,7 @@ def _clean(element: ET.Element, removed: list[str]) -> None:
             removed.append(f"<{local or str(child.tag).rsplit('}', 1)[-1]}>")
             element.remove(child)
         elif local == "style" and UNSAFE_VALUE.search(child.text or ""):
-            removed.append("<style> with outside references")
+            removed.append(_("<style> with outside references"))
             element.remove(child)
         else:
             _clean(child, removed)

@@ -2,11 +2,17 @@
 (reissued with a corrected name, or revoked), and the outbox stays small (no PDF stored per message)."""
 
 from datetime import datetime
+from decimal import Decimal
 
+from babel import Locale
+from babel.numbers import format_decimal
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from eventreg.certificates.models import Certificate, CourseCertificate
+from eventreg.core import languages
 from eventreg.core.links import external_url
 from eventreg.mail import outbox
 from eventreg.registrations import tokens
@@ -23,30 +29,40 @@ def pdf_url(certificate: Certificate) -> str:
 
 
 def queue_issued(certificate: Certificate, *, now: datetime, again: bool = False):
+    """The certificate's mail, in the language its registrant registered in."""
     registration = certificate.registration
-    return outbox.queue(
-        kind="certificate_again" if again else "certificate",
-        to_address=registration.email,
-        to_name=certificate.name,
-        subject=f"{'Corrected certificate' if again else 'Your certificate'}: {certificate.event_title}",
-        template="certificate",
-        context={
-            "certificate": certificate,
-            "again": again,
-            "pdf_url": pdf_url(certificate),
-            "verify_url": verify_url(certificate),
-            "manage_url": manage_url(registration),
-            "hours": hours_label(certificate.contact_hours),
-        },
-        registration_id=registration.id,
-        now=now,
-    )
+    with languages.speaking(registration.locale):
+        title = certificate.event_title
+        return outbox.queue(
+            kind="certificate_again" if again else "certificate",
+            to_address=registration.email,
+            to_name=certificate.name,
+            subject=_("Corrected certificate: %(title)s", title=title)
+            if again
+            else _("Your certificate: %(title)s", title=title),
+            template="certificate",
+            context={
+                "certificate": certificate,
+                "again": again,
+                "pdf_url": pdf_url(certificate),
+                "verify_url": verify_url(certificate),
+                "manage_url": manage_url(registration),
+                "hours": hours_label(certificate.contact_hours),
+            },
+            registration_id=registration.id,
+            now=now,
+        )
 
 
 def hours_label(hours) -> str:
-    """ "1.5 contact hours", "1 contact hour"."""
-    text = f"{hours.normalize():f}" if hours is not None else "0"
-    return f"{text} contact hour{'' if text == '1' else 's'}"
+    """ "1.5 contact hours", "1 contact hour", in the current language ("1,5 horas de contacto")."""
+    number = hours.normalize() if hours is not None else Decimal(0)
+    language = languages.current()
+    text = f"{number:f}" if language == "en" else format_decimal(number, locale=language)
+    # gettext chooses a plural form by a whole number; CLDR's rule for the language says whether a number of
+    # hours such as 1.5 takes the singular (French: "1,5 heure") or the plural (English, Spanish).
+    one = Locale.parse(language).plural_form(number) == "one"
+    return ngettext("%(hours)s contact hour", "%(hours)s contact hours", 1 if one else 2, hours=text)
 
 
 COURSE_SALT = "course-certificate"
@@ -82,19 +98,21 @@ def course_pdf_url(certificate: CourseCertificate) -> str:
 
 
 def queue_course_issued(certificate: CourseCertificate, *, now: datetime):
+    """The course certificate's mail, in the language its person enrolled in."""
     enrolment = certificate.enrolment
-    return outbox.queue(
-        kind="course_certificate",
-        to_address=enrolment.email,
-        to_name=certificate.name,
-        subject=f"Your course certificate: {certificate.series_title}",
-        template="course_certificate",
-        context={
-            "certificate": certificate,
-            "pdf_url": course_pdf_url(certificate),
-            "verify_url": course_verify_url(certificate),
-            "hours": hours_label(certificate.contact_hours),
-            "sessions": len(certificate.sessions),
-        },
-        now=now,
-    )
+    with languages.speaking(enrolment.locale):
+        return outbox.queue(
+            kind="course_certificate",
+            to_address=enrolment.email,
+            to_name=certificate.name,
+            subject=_("Your course certificate: %(title)s", title=certificate.series_title),
+            template="course_certificate",
+            context={
+                "certificate": certificate,
+                "pdf_url": course_pdf_url(certificate),
+                "verify_url": course_verify_url(certificate),
+                "hours": hours_label(certificate.contact_hours),
+                "sessions": len(certificate.sessions),
+            },
+            now=now,
+        )

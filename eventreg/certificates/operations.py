@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from eventreg.certificates import logos, notifications, queries
 from eventreg.certificates.models import (
@@ -29,25 +30,33 @@ from eventreg.series.models import Series
 
 class CertificateError(CodedError):
     MESSAGES = {
-        "no_contact_hours": "Set the contact hours in the event’s credit rule first: a certificate states them.",
-        "not_ended": "Attendance can be finalised once the event has ended.",
-        "nobody_qualifies": "Nobody new qualifies for a certificate: no confirmed registrant who met the credit "
-        "rule is without one.",
-        "revoked": "This certificate is revoked; a revoked certificate cannot be reissued.",
-        "already_revoked": "This certificate is already revoked.",
-        "already_issued": "Your certificate has been issued, so the name on it can no longer be changed here. "
-        "Please ask the event’s host to correct it.",
-        "not_confirmed": "Only a confirmed registration can have a certificate.",
-        "course_session": "This is a session of the course “{title}”: its attendance counts towards one course "
-        "certificate, issued from the course’s certificates page, not a certificate per session.",
-        "course_no_contact_hours": "Set the course’s contact hours first: the course certificate states them.",
-        "not_a_course": "Only a course has a course certificate; a program’s sessions have their own.",
-        "course_not_ended": "Course certificates can be issued once the course’s last session has ended.",
-        "course_nobody_qualifies": "Nobody new qualifies for a course certificate: no confirmed registrant who met "
-        "the course’s credit rule is without one.",
-        "accent_format": "Please give the accent colour as # and six hexadecimal digits, e.g. #2f4f6f.",
-        "accent_contrast": "This colour is too pale to read on white (contrast below 4.5 to 1). Please choose a "
-        "darker one.",
+        "no_contact_hours": _l("Set the contact hours in the event’s credit rule first: a certificate states them."),
+        "not_ended": _l("Attendance can be finalised once the event has ended."),
+        "nobody_qualifies": _l(
+            "Nobody new qualifies for a certificate: no confirmed registrant who met the credit rule is without one."
+        ),
+        "revoked": _l("This certificate is revoked; a revoked certificate cannot be reissued."),
+        "already_revoked": _l("This certificate is already revoked."),
+        "already_issued": _l(
+            "Your certificate has been issued, so the name on it can no longer be changed here. "
+            "Please ask the event’s host to correct it."
+        ),
+        "not_confirmed": _l("Only a confirmed registration can have a certificate."),
+        "course_session": _l(
+            "This is a session of the course “{title}”: its attendance counts towards one course certificate, "
+            "issued from the course’s certificates page, not a certificate per session."
+        ),
+        "course_no_contact_hours": _l("Set the course’s contact hours first: the course certificate states them."),
+        "not_a_course": _l("Only a course has a course certificate; a program’s sessions have their own."),
+        "course_not_ended": _l("Course certificates can be issued once the course’s last session has ended."),
+        "course_nobody_qualifies": _l(
+            "Nobody new qualifies for a course certificate: "
+            "no confirmed registrant who met the course’s credit rule is without one."
+        ),
+        "accent_format": _l("Please give the accent colour as # and six hexadecimal digits, e.g. #2f4f6f."),
+        "accent_contrast": _l(
+            "This colour is too pale to read on white (contrast below 4.5 to 1). Please choose a darker one."
+        ),
     }
 
 
@@ -229,9 +238,10 @@ def finalise(event: Event, *, host: Host, now: datetime) -> list[Certificate]:
     return issued
 
 
-def reissue(certificate: Certificate, *, name: str, host: Host, now: datetime) -> list[str]:
+def reissue(certificate: Certificate, *, name: str, host: Host, now: datetime) -> list[tuple]:
     """Issue the certificate again under the same number and code, with the name the host gives and the
-    event's current title and hours, and mail it again. Returns what changed. CertificateError("revoked")."""
+    event's current title and hours, and mail it again. Returns what changed: [(label, old, new)], label "name",
+    "title" or "hours". CertificateError("revoked")."""
     if certificate.is_revoked:
         raise CertificateError("revoked")
     event = certificate.registration.event
@@ -243,10 +253,17 @@ def reissue(certificate: Certificate, *, name: str, host: Host, now: datetime) -
     ):
         old = getattr(certificate, attribute)
         if old != value:
-            changes.append(f"{label}: {old} → {value}")
+            changes.append((label, old, value))
             setattr(certificate, attribute, value)
     certificate.reissued_at = now
-    _log(certificate, "reissued", host, now, "; ".join(changes) or "unchanged")
+    # The log keeps its English words ("name: Ana Lopez → Ana López"); pages translate them as they show them.
+    _log(
+        certificate,
+        "reissued",
+        host,
+        now,
+        "; ".join(f"{label}: {old} → {new}" for label, old, new in changes) or "unchanged",
+    )
     db.session.flush()
     notifications.queue_issued(certificate, now=now, again=True)
     signals.certificate_issued.send(certificate, now=now)

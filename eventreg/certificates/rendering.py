@@ -6,11 +6,13 @@ from datetime import datetime
 
 import segno
 from flask import render_template
+from flask_babel import gettext as _
 
 from eventreg import timezones
 from eventreg.certificates import operations
 from eventreg.certificates.models import Certificate, CourseCertificate
 from eventreg.certificates.notifications import course_verify_url, hours_label, verify_url
+from eventreg.core import languages
 from eventreg.core.pdf import render_pdf
 
 
@@ -19,7 +21,13 @@ def qr_data_uri(url: str) -> str:
 
 
 def certificate_html(certificate: Certificate) -> str:
+    """The certificate's page in the language its registrant registered in, whoever downloads it."""
     url = verify_url(certificate)
+    with languages.speaking(certificate.registration.locale):
+        return _certificate_html(certificate, url)
+
+
+def _certificate_html(certificate: Certificate, url: str) -> str:
     return render_template(
         "certificates/pdf.html",
         certificate=certificate,
@@ -46,7 +54,7 @@ def course_sessions(certificate: CourseCertificate) -> list[dict]:
     listed = []
     for entry in certificate.sessions:
         starts_at = datetime.fromisoformat(entry["starts_at"])
-        part = f"Part {entry['part']} of {entry['of']}" if entry.get("part") else ""
+        part = _("Part %(part)s of %(of)s", part=entry["part"], of=entry["of"]) if entry.get("part") else ""
         title = "" if entry["title"] == certificate.series_title else entry["title"]
         listed.append({"date": timezones.local_date(starts_at, certificate.zone), "title": title, "part": part})
     return listed
@@ -58,11 +66,17 @@ def course_dates(certificate: CourseCertificate) -> str:
         return ""
     first, last = (datetime.fromisoformat(certificate.sessions[i]["starts_at"]) for i in (0, -1))
     first_text, last_text = (timezones.local_date(t, certificate.zone) for t in (first, last))
-    return first_text if first_text == last_text else f"{first_text} to {last_text}"
+    return first_text if first_text == last_text else _("%(first)s to %(last)s", first=first_text, last=last_text)
 
 
 def course_certificate_html(certificate: CourseCertificate) -> str:
+    """The course certificate's page in the language its person enrolled in, whoever downloads it."""
     url = course_verify_url(certificate)
+    with languages.speaking(certificate.enrolment.locale):
+        return _course_certificate_html(certificate, url)
+
+
+def _course_certificate_html(certificate: CourseCertificate, url: str) -> str:
     return render_template(
         "certificates/course_pdf.html",
         certificate=certificate,

@@ -4,6 +4,8 @@ correction under their manage link; and the public verification page."""
 import logging
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from eventreg import clock, timezones
@@ -42,6 +44,32 @@ HOST = "/host/events/<int:event_id>/certificates"
 def certificate_helpers():
     # The manage page (registrations/manage.html) shows the registrant's certificate, or the name it will carry.
     return {"certificate_of": queries.get_for_registration, "hours_label": hours_label}
+
+
+def change_labels() -> dict[str, str]:
+    """The words a reissue's changes are logged under ("name", "title", "hours"), in the page's language."""
+    return {"name": _("name"), "title": _("title"), "hours": _("hours")}
+
+
+def change_text(changes: list[tuple]) -> str:
+    """ "name: Ana Lopez → Ana López; hours: 1.5 → 2", with the labels in the page's language."""
+    labels = change_labels()
+    return "; ".join(f"{labels.get(label, label)}: {old} → {new}" for label, old, new in changes)
+
+
+def log_detail(entry) -> str:
+    """A certificate log entry's detail as the page shows it: a reissue's English labels (and "unchanged")
+    translated; a revocation's reason as the host wrote it."""
+    if entry.action != "reissued":
+        return entry.detail
+    if entry.detail == "unchanged":
+        return _("unchanged")
+    labels = change_labels()
+    parts = []
+    for part in entry.detail.split("; "):
+        label, colon, rest = part.partition(": ")
+        parts.append(f"{labels[label]}: {rest}" if colon and label in labels else part)
+    return "; ".join(parts)
 
 
 def event_certificate(event: Event, certificate_id: int) -> Certificate:
@@ -98,7 +126,7 @@ def event_signer(event_id: int):
     operations.save_event_signer(
         event, issuer=form.issuer.data or "", signer=form.signer.data or "", signer_title=form.signer_title.data or ""
     )
-    flash("Issuer and signer saved. Certificates issued from now on carry them; those already issued keep theirs.")
+    flash(_("Issuer and signer saved. Certificates issued from now on carry them; those already issued keep theirs."))
     return redirect(url_for("certificates.index", event_id=event.id, _anchor="signer-title"), code=303)
 
 
@@ -120,7 +148,9 @@ def finalise(event_id: int):
             count = len(issued)
             fields = {"event_id": event.id, "issued": count}
             requests.after_commit(lambda: log.info("certificates issued", extra=fields))
-            flash(f"{count} certificate{'s' if count != 1 else ''} issued and emailed.")
+            flash(
+                ngettext("%(num)d certificate issued and emailed.", "%(num)d certificates issued and emailed.", count)
+            )
             return redirect(url_for("certificates.index", event_id=event.id), code=303)
     else:
         if _course_of(event) is not None:
@@ -157,12 +187,21 @@ def reissue(event_id: int, certificate_id: int):
             form.form_errors.append(error.message)
             status = 409
         else:
-            flash(
-                f"Certificate {certificate.number} reissued to {certificate.name} and emailed"
-                + (f" ({'; '.join(changes)})." if changes else ".")
-            )
+            details = {"number": certificate.number, "name": certificate.name}
+            if changes:
+                flash(
+                    _(
+                        "Certificate %(number)s reissued to %(name)s and emailed (%(changes)s).",
+                        changes=change_text(changes),
+                        **details,
+                    )
+                )
+            else:
+                flash(_("Certificate %(number)s reissued to %(name)s and emailed.", **details))
             return redirect(url_for("certificates.index", event_id=event.id), code=303)
-    return render_template("certificates/reissue.html", event=event, certificate=certificate, form=form), status
+    return render_template(
+        "certificates/reissue.html", event=event, certificate=certificate, form=form, log_detail=log_detail
+    ), status
 
 
 @bp.route(f"{HOST}/<int:certificate_id>/revoke", methods=["GET", "POST"])
@@ -179,7 +218,7 @@ def revoke(event_id: int, certificate_id: int):
             form.form_errors.append(error.message)
             status = 409
         else:
-            flash(f"Certificate {certificate.number} ({certificate.name}) revoked.")
+            flash(_("Certificate %(number)s (%(name)s) revoked.", number=certificate.number, name=certificate.name))
             return redirect(url_for("certificates.index", event_id=event.id), code=303)
     return render_template("certificates/revoke.html", event=event, certificate=certificate, form=form), status
 
@@ -262,7 +301,13 @@ def course_finalise(series_id: int):
             count = len(issued)
             fields = {"series_id": series.id, "issued": count}
             requests.after_commit(lambda: log.info("course certificates issued", extra=fields))
-            flash(f"{count} course certificate{'s' if count != 1 else ''} issued and emailed.")
+            flash(
+                ngettext(
+                    "%(num)d course certificate issued and emailed.",
+                    "%(num)d course certificates issued and emailed.",
+                    count,
+                )
+            )
             return redirect(url_for("certificates.course_index", series_id=series.id), code=303)
     else:
         error = _course_refusal(series)
@@ -337,10 +382,15 @@ def settings():
         except CertificateError as error:
             form.accent_colour.errors.append(error.message)
         else:
-            message = "Certificate settings saved."
             if logo is not None and logo.removed:
-                message += f" Removed from the SVG logo: {', '.join(logo.removed)}."
-            flash(message)
+                flash(
+                    _(
+                        "Certificate settings saved. Removed from the SVG logo: %(removed)s.",
+                        removed=", ".join(logo.removed),
+                    )
+                )
+            else:
+                flash(_("Certificate settings saved."))
             return redirect(url_for("certificates.settings"), code=303)
     return render_template(
         "certificates/settings.html",
@@ -361,7 +411,7 @@ def remove_logo():
         if not form.validate_on_submit():
             abort(400)
         operations.remove_logo(host=current_user, now=clock.now())
-        flash("Logo removed. Certificates show the issuer's name without a logo.")
+        flash(_("Logo removed. Certificates show the issuer's name without a logo."))
         return redirect(url_for("certificates.settings"), code=303)
     look = operations.look()  # the logo as a data: URI, encoded once
     if look["logo"] is None:
@@ -416,7 +466,7 @@ def correct_name(signed: str):
             form.form_errors.append(error.message)
             status = 409
         else:
-            flash("Your name is saved. Your certificate will carry it as you wrote it.")
+            flash(_("Your name is saved. Your certificate will carry it as you wrote it."))
             return redirect(url_for("registrations.manage", signed=signed, _anchor="certificate"), code=303)
     return render_template(
         "certificates/name.html",

@@ -1,6 +1,8 @@
 import re
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
@@ -12,7 +14,7 @@ from eventreg.hosts.forms import within_years
 class TranscriptRequestForm(FlaskForm):
     email = email_field()
     # A honeypot, as on the registration form: hidden from people by CSS, filled in by simple bots.
-    website = StringField("Leave this field empty", filters=[strip])
+    website = StringField(_l("Leave this field empty"), filters=[strip])
 
     @property
     def is_bot(self) -> bool:
@@ -25,15 +27,15 @@ class CeReportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    event_id = SelectField("Event", choices=[], validate_choice=False, default="")
+    event_id = SelectField(_l("Event"), choices=[], validate_choice=False, default="")
     start = DateField(
-        "From (the event’s date)",
+        _l("From (the event’s date)"),
         validators=[Optional(), within_years],
         format="%Y-%m-%d",
         render_kw={"type": "date"},
     )
     end = DateField(
-        "To (inclusive)", validators=[Optional(), within_years], format="%Y-%m-%d", render_kw={"type": "date"}
+        _l("To (inclusive)"), validators=[Optional(), within_years], format="%Y-%m-%d", render_kw={"type": "date"}
     )
 
     def validate(self, extra_validators=None) -> bool:
@@ -41,14 +43,14 @@ class CeReportForm(FlaskForm):
             return False
         if self.event_id.data:
             if not re.fullmatch(r"[0-9]{1,10}", self.event_id.data):
-                self.event_id.errors.append("Please choose an event from the list.")
+                self.event_id.errors.append(_("Please choose an event from the list."))
                 return False
             return True
         if self.start.data is None or self.end.data is None:
-            self.form_errors.append("Choose one event, or enter both dates of a date range.")
+            self.form_errors.append(_("Choose one event, or enter both dates of a date range."))
             return False
         if self.end.data < self.start.data:
-            self.end.errors.append("The end date is before the start date.")
+            self.end.errors.append(_("The end date is before the start date."))
             return False
         return True
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from eventreg import timezones
 from eventreg.attendance import credit
 from eventreg.certificates import queries as certificate_queries
@@ -75,7 +77,7 @@ class CourseAttendance:
         """ "4 March 2025 to 25 March 2025": its first and last sessions that took place, each in its own zone."""
         first, last = self.credit.sessions[0].event, self.credit.sessions[-1].event
         first_text, last_text = (timezones.local_date(e.starts_at, e.timezone) for e in (first, last))
-        return first_text if first_text == last_text else f"{first_text} to {last_text}"
+        return first_text if first_text == last_text else _("%(first)s to %(last)s", first=first_text, last=last_text)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,17 @@
 """A learner's transcript (asked for by address, opened from the mailed link) and the hosts' CE report."""
 
 import logging
+from decimal import Decimal
 from pathlib import Path
 
+from babel.numbers import format_decimal
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from eventreg import clock, timezones
-from eventreg.core import pdf, requests
+from eventreg.core import languages, pdf, requests
 from eventreg.hosts import queries as host_queries
 from eventreg.transcripts import exports, operations, queries, records, tokens
 from eventreg.transcripts.forms import CeReportForm, TranscriptRequestForm
@@ -15,7 +19,15 @@ from eventreg.transcripts.forms import CeReportForm, TranscriptRequestForm
 bp = Blueprint("transcripts", __name__)
 log = logging.getLogger(__name__)
 PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
-bp.add_app_template_filter(records.format_hours, "hours")
+
+
+@bp.app_template_filter("hours")
+def hours_text(hours: Decimal | None) -> str:
+    """records.format_hours in the page's language: "1.5" in English, "1,5" in Spanish and French. The CSV
+    exports keep format_hours's own "1.5", for spreadsheets."""
+    text = records.format_hours(hours)
+    language = languages.current()
+    return text if not text or language == "en" else format_decimal(Decimal(text), locale=language)
 
 
 @bp.route("/transcript", methods=["GET", "POST"])
@@ -83,11 +95,25 @@ def download_pdf(link: str):
         made_on=timezones.local_date(now, zone),
         made_zone=zone,
         visitor_zone=g.get("visitor_zone"),
+        page_counter=page_counter(),
     )
     # The app's own template folder (the factory sets it), not a path of this package's.
     base_url = Path(current_app.root_path, current_app.template_folder, "transcripts").as_uri() + "/"
     # A 304 without rendering when the browser holds this version (ETag of the HTML: core/pdf.py).
     return pdf.download(html, filename="transcript.pdf", base_url=base_url, headers={"Referrer-Policy": "no-referrer"})
+
+
+def page_counter() -> Markup:
+    """ "Page 2 of 5" as a CSS content value: the translated sentence around WeasyPrint's page counters,
+    '"Page " counter(page) " of " counter(pages)'."""
+    text = _("Page %(page)s of %(pages)s", page="\0page\0", pages="\0pages\0")
+    parts = []
+    for n, piece in enumerate(text.split("\0")):
+        if n % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"')
+    return Markup(" ".join(parts))
 
 
 def _download(body: bytes, content_type: str, filename: str) -> Response:
@@ -132,6 +158,6 @@ def ce_report_csv():
 
 def _event_choices(form: CeReportForm) -> None:
     events = queries.list_report_events(current_user, now=clock.now())
-    form.event_id.choices = [("", "All my events in the dates below")] + [
+    form.event_id.choices = [("", _("All my events in the dates below"))] + [
         (str(e.id), f"{timezones.local_date(e.starts_at, e.timezone)}: {e.title}") for e in events
     ]
