@@ -85,7 +85,7 @@ class Hours(fields.Decimal):
     def _deserialize(self, value, attr, data, **kwargs):
         # Text is read as the document's pattern says it, not as everything Decimal() reads ("1e2", "1_0").
         if isinstance(value, str) and not re.fullmatch(HOURS_PATTERN, value):
-            raise ma.ValidationError(rules.EventError.MESSAGES["bad_contact_hours"])
+            raise ma.ValidationError(str(rules.EventError.MESSAGES["bad_contact_hours"]))
         return super()._deserialize(value, attr, data, **kwargs)
 
 
