@@ -6,6 +6,7 @@ from wtforms import Form, IntegerField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange
 
+from eventreg.core.languages import LANGUAGES
 from eventreg.embeds.options import DEFAULT_LIMIT, MAX_LIMIT, MIN_LIMIT, THEMES, EmbedOptions
 
 LIMIT_MESSAGE = _l("Enter a whole number from %(low)d to %(high)d.", low=MIN_LIMIT, high=MAX_LIMIT)
@@ -13,6 +14,7 @@ LIMIT_MESSAGE = _l("Enter a whole number from %(low)d to %(high)d.", low=MIN_LIM
 
 class EmbedForm(Form):
     topic = SelectField(_l("Events to show"), choices=[], default="")
+    language = SelectField(_l("Language of the events"), choices=[], default="")
     limit = IntegerField(
         _l("How many events"),
         default=DEFAULT_LIMIT,
@@ -26,9 +28,16 @@ class EmbedForm(Form):
         every = SelectChoice("", _("All upcoming events"))
         self.topic.choices = [every] + [SelectChoice(t.slug, t.name) for t in topics]
         self.theme.choices = [SelectChoice(value, str(label)) for value, label in THEMES.items()]
+        every_language = SelectChoice("", _("All languages"))
+        self.language.choices = [every_language] + [SelectChoice(code, name) for code, name in LANGUAGES.items()]
 
     def topic_name(self) -> str | None:
         return next((choice.label for choice in self.topic.choices if choice.value == self.topic.data), None)
 
     def options(self) -> EmbedOptions:
-        return EmbedOptions(topic=self.topic.data or "", limit=self.limit.data, theme=self.theme.data or "")
+        return EmbedOptions(
+            topic=self.topic.data or "",
+            limit=self.limit.data,
+            theme=self.theme.data or "",
+            language=self.language.data or "",
+        )

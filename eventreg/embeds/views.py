@@ -61,7 +61,8 @@ def not_found(error):
 @bp.get("/host/embed")
 @login_required
 def builder():
-    chosen = any(name in request.args for name in ("topic", "limit", "theme"))  # else the defaults, unjudged
+    # else the defaults, unjudged
+    chosen = any(name in request.args for name in ("topic", "limit", "theme", "language"))
     form = EmbedForm(request.args if chosen else None, queries.list_topics())
     if chosen and not form.validate():
         return render_template("embeds/builder.html", form=form, snippet=None), 400

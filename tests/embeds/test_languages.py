@@ -103,3 +103,13 @@ def test_the_builder_leaves_no_english_of_ours(client, catalog, make_host, login
         code = [markup.unescape(snippet.group(1))] if snippet else []  # the HTML to paste: tags, URLs
         left = english_left(html, *content_of(catalog), *code, "LibGuides", "HTML", "host@library.example.org")
         assert left == [], url
+
+
+def test_the_builder_offers_the_language_filter_and_puts_it_in_the_snippet(client, catalog, make_host, login):
+    login(make_host())
+    html = get(client, "/host/embed?topic=&language=fr&limit=5&theme=").get_data(as_text=True)  # as the form sends
+    assert '<option selected value="fr">Français</option>' in html
+    assert 'src="http://eventreg.test/embed/events?language=fr"' in markup.unescape(html)
+    assert get(client, "/host/embed?topic=&language=xx&limit=5&theme=").status_code == 400  # not a choice
+    plain = get(client, "/host/embed").get_data(as_text=True)
+    assert "language=" not in markup.unescape(re.search(r"<textarea[^>]*>(.*?)</textarea>", plain, re.S).group(1))
