@@ -176,6 +176,7 @@ def _register_template_helpers(app: Flask) -> None:
         visitor_times=templating.visitor_times,
         list_entry=templating.list_entry,
         zone_options=templating.zone_options,
+        content_lang=templating.content_lang,
         page_url=templating.page_url,
         month_name=timezones.format_month,
     )
@@ -193,19 +194,24 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     messages = {
-        400: ("Bad request", "We could not understand that request."),
-        403: ("Not allowed", "You do not have access to this page."),
-        404: ("Page not found", "We could not find that page. It may have moved, or the address may be mistyped."),
-        405: ("Method not allowed", "That page does not accept this kind of request."),
-        413: ("Too large", "What you sent is larger than we accept."),
-        429: ("Too many requests", "Please wait a moment and try again."),
-        500: ("Something went wrong", "We hit a problem on our side. Please try again in a moment."),
+        400: (_l("Bad request"), _l("We could not understand that request.")),
+        403: (_l("Not allowed"), _l("You do not have access to this page.")),
+        404: (
+            _l("Page not found"),
+            _l("We could not find that page. It may have moved, or the address may be mistyped."),
+        ),
+        405: (_l("Method not allowed"), _l("That page does not accept this kind of request.")),
+        413: (_l("Too large"), _l("What you sent is larger than we accept.")),
+        429: (_l("Too many requests"), _l("Please wait a moment and try again.")),
+        500: (_l("Something went wrong"), _l("We hit a problem on our side. Please try again in a moment.")),
     }
 
     def handler(error):
         code = getattr(error, "code", 500) or 500
-        title, text = messages.get(code, messages[500])
+        title, text = (str(message) for message in messages.get(code, messages[500]))  # in the request's language
         return render_template("errors/error.html", code=code, title=title, text=text), code
 
     for code in messages:

@@ -1,9 +1,13 @@
 """Small helpers the templates call: dates in the event's zone and in the visitor's."""
 
+import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from babel.dates import get_timezone_location
 from flask import current_app, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from eventreg import timezones
@@ -24,6 +28,7 @@ ENTRY_COLUMNS = (
     "starts_at",
     "ends_at",
     "timezone",
+    "language",
     "status",
     "archive_url",
     "contact_hours",
@@ -31,6 +36,15 @@ ENTRY_COLUMNS = (
     "registration_deadline_at",
 )
 ENTRIES_KEPT = 4096
+
+
+def content_lang(event) -> Markup:
+    """' lang="es"' for an element holding what the host wrote (title, summary, description) when the event's
+    language is not the page's, so screen readers and hyphenation read it as written; else nothing."""
+    language = getattr(event, "language", None)
+    if not language or language == timezones.language():
+        return Markup("")
+    return Markup(' lang="%s"') % language
 
 
 def event_date(event: Event) -> str:
@@ -97,12 +111,61 @@ def page_url(page: int) -> str:
     return url_for(request.endpoint, **view_args, **args)
 
 
-@lru_cache(maxsize=1024)
 def zone_options(selected: str | None) -> Markup:
-    """The <optgroup>s of every zone for "Show times in": 400-odd options, rendered once per chosen zone
-    instead of on every page."""
+    """The <optgroup>s of every zone for "Show times in": 400-odd options, rendered once per chosen zone and
+    language instead of on every page."""
+    return _zone_options(selected, timezones.language())
+
+
+def _area_labels() -> dict[str, str]:
+    return {
+        "Common": _("Common"),
+        "Africa": _("Africa"),
+        "America": _("America"),
+        "Antarctica": _("Antarctica"),
+        "Arctic": _("Arctic"),
+        "Asia": _("Asia"),
+        "Atlantic": _("Atlantic"),
+        "Australia": _("Australia"),
+        "Europe": _("Europe"),
+        "Indian": _("Indian"),
+        "Pacific": _("Pacific"),
+    }
+
+
+@cache
+def zone_groups(language: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """timezones.zone_groups() in a language: English as it is; in another, each place named by CLDR
+    ("Nueva York", "Honolulú"), sorted by that name, and each group's label translated."""
+    groups = timezones.zone_groups()
+    if language == "en":
+        return groups
+    with force_locale(language):  # the cache's key is the language: translate in it, whoever calls
+        labels = _area_labels()
+    translated = []
+    for area, zones in groups:
+        places = [(zone, _place(zone, language)) for zone, _english in zones]
+        if area != "Common":
+            places.sort(key=lambda pair: _sort_key(pair[1]))
+        translated.append((labels.get(area, area), places))
+    return translated
+
+
+def _place(zone: str, language: str) -> str:
+    if "/" not in zone:
+        return zone  # UTC
+    name = get_timezone_location(zone, locale=language, return_city=True)
+    return name.replace("_", " ").replace("/", " – ")
+
+
+def _sort_key(label: str) -> str:
+    return unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()
+
+
+@lru_cache(maxsize=1024)
+def _zone_options(selected: str | None, language: str) -> Markup:
     parts = []
-    for area, zones in timezones.zone_groups():
+    for area, zones in zone_groups(language):
         options = "".join(
             f'<option value="{escape(zone)}"{" selected" if zone == selected else ""}>{escape(label)}'
             f"{'' if area == 'UTC' else f' ({escape(zone)})'}</option>"

@@ -16,13 +16,14 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Response, current_app, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Request
 
 from eventreg.calendars import ics
 from eventreg.core.extensions import db
 from eventreg.events import queries
 from eventreg.events.models import Event, Status, Topic, event_topics
-from eventreg.timezones import UTCDateTime
+from eventreg.timezones import UTCDateTime, language
 
 FEED_WINDOW = timedelta(days=90)
 
@@ -169,7 +170,13 @@ def lines_of_series(series_ids: set[int]) -> dict[int, str]:
         by_series[row.series_id].append(row)
     series_url = _series_url_builder()
     return {
-        row.id: f"Part {number} of {len(sessions)} of {row.title}: {series_url(row.slug)}"
+        row.id: _(
+            "Part %(number)d of %(count)d of %(title)s: %(url)s",
+            number=number,
+            count=len(sessions),
+            title=row.title,
+            url=series_url(row.slug),
+        )
         for sessions in by_series.values()
         for number, row in enumerate(sessions, start=1)
     }
@@ -232,7 +239,8 @@ def _fingerprint(topic: Topic | None, now: datetime, *, name: str, description: 
     topics = db.session.execute(sa.select(Topic.id, Topic.name).order_by(Topic.id)).all()
     # Sessions' parts and series titles change with other rows than their own (a sibling cancelled, a rename).
     lines = sorted(series_lines(topic, now).items())
-    return hashlib.sha256(repr((name, description, rows, topics, lines)).encode()).hexdigest()
+    # The entries' words are in the request's language (nginx keys its copies on it too).
+    return hashlib.sha256(repr((language(), name, description, rows, topics, lines)).encode()).hexdigest()
 
 
 def public_feed(request: Request, topic: Topic | None, *, now: datetime, name: str, description: str) -> Response:

@@ -24,9 +24,10 @@ from functools import lru_cache
 import icalendar
 import pytz
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from eventreg.events.models import Event, State, Status
-from eventreg.timezones import UTCDateTime, is_repeated, to_zone
+from eventreg.timezones import UTCDateTime, is_repeated, language, to_zone
 
 PRODID = "-//eventreg//eventreg 1.0//EN"
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -265,6 +266,8 @@ def _add_time(vevent: icalendar.Event, name: str, instant: datetime, zone: str) 
 
 
 def _description(event: Event, state: str, page_url: str, series_line: str = "") -> str:
+    # Our sentences are in the language now in force (the request's, or a registrant's mail's): entry keys
+    # (piece_key) hold it.
     text = event.summary or ""
     if event.description:
         # A description that already opens with the summary (the demo's do) would say it twice.
@@ -273,11 +276,15 @@ def _description(event: Event, state: str, page_url: str, series_line: str = "")
         text = f"{series_line}\n\n{text}".strip()
     if state == State.PASSED:
         if event.archive_url:
-            return f"This event has passed. Watch the recording: {event.archive_url}\n\n{text}".strip()
-        return f"This event has passed. The recording will be posted here: {page_url}\n\n{text}".strip()
+            said = _("This event has passed. Watch the recording: %(url)s", url=event.archive_url)
+            return f"{said}\n\n{text}".strip()
+        said = _("This event has passed. The recording will be posted here: %(url)s", url=page_url)
+        return f"{said}\n\n{text}".strip()
     if state == State.CANCELLED:
-        return f"This event has been cancelled.\n\n{text}".strip()
-    return f"{text}\n\nDetails and registration: {page_url}".strip()
+        said = _("This event has been cancelled.")
+        return f"{said}\n\n{text}".strip()
+    said = _("Details and registration: %(url)s", url=page_url)
+    return f"{text}\n\n{said}".strip()
 
 
 @dataclass(frozen=True)
@@ -464,7 +471,7 @@ def entry_key_columns(now: datetime) -> list:
 def piece_key(values: tuple, topic_names: Iterable[str], domain: str, page_url: str) -> tuple:
     """A cache key from ENTRY_COLUMNS' values followed by whether the event has passed (a row of
     entry_key_columns, or what entry_key reads from an event)."""
-    return (*values, tuple(sorted(topic_names)), domain, page_url)
+    return (*values, tuple(sorted(topic_names)), domain, page_url, language())
 
 
 def cached_vevent(key: tuple) -> bytes | None:
@@ -536,7 +543,8 @@ def personal_vevent(
     `series_line`: feeds.session_series_lines, for a session of a series."""
     vevent = build_vevent(event, now=now, domain=domain, page_url=page_url, series_line=series_line)
     if join_url and event.state(now) in (State.UPCOMING, State.LIVE):
-        vevent["DESCRIPTION"] = f"Join: {join_url}\n\n{vevent['DESCRIPTION']}"
+        join = _("Join: %(url)s", url=join_url)
+        vevent["DESCRIPTION"] = f"{join}\n\n{vevent['DESCRIPTION']}"
         if not event.has_place:
             vevent.add("LOCATION", join_url)
     return serialize(vevent)

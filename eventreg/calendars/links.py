@@ -6,14 +6,19 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 import pytz
+from flask_babel import gettext as _
 
 from eventreg.calendars import ics
 from eventreg.events.models import Event
+from eventreg.timezones import language
 
 
 def _details(summary: str, page_url: str, join_url: str | None) -> str:
     text = f"{summary}\n\n{page_url}".strip()
-    return f"Join: {join_url}\n\n{text}" if join_url else text
+    if not join_url:
+        return text
+    join = _("Join: %(url)s", url=join_url)
+    return f"{join}\n\n{text}"
 
 
 def _location(event: Event, join_url: str | None) -> str | None:
@@ -32,6 +37,7 @@ def google_url(event: Event, page_url: str, *, join_url: str | None = None) -> s
         _location(event, join_url),
         page_url,
         join_url,
+        language(),
     )
 
 
@@ -46,12 +52,14 @@ def outlook_url(event: Event, page_url: str, *, office365: bool = False, join_ur
         page_url,
         office365,
         join_url,
+        language(),
     )
 
 
-# Cached on the fields they show: list pages build four links for each of twenty events on every request.
+# Cached on the fields they show (and the language of "Join:"): list pages build four links for each of twenty
+# events on every request.
 @lru_cache(maxsize=8192)
-def _google_url(title, starts_at, ends_at, timezone, summary, location, page_url, join_url) -> str:
+def _google_url(title, starts_at, ends_at, timezone, summary, location, page_url, join_url, language) -> str:
     params = {
         "action": "TEMPLATE",
         "text": title,
@@ -65,7 +73,7 @@ def _google_url(title, starts_at, ends_at, timezone, summary, location, page_url
 
 
 @lru_cache(maxsize=8192)
-def _outlook_url(title, starts_at, ends_at, summary, location, page_url, office365, join_url) -> str:
+def _outlook_url(title, starts_at, ends_at, summary, location, page_url, office365, join_url, language) -> str:
     params = {
         "path": "/calendar/action/compose",
         "rru": "addevent",

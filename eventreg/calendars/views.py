@@ -2,6 +2,7 @@
 through calendars/feeds.py. The personal feed is a registrations page (eventreg/registrations/views.py)."""
 
 from flask import Blueprint, current_app, request
+from flask_babel import gettext as _
 
 from eventreg import clock
 from eventreg.calendars import feeds
@@ -21,7 +22,8 @@ def download(slug: str):
 @caching.public
 def public_feed():
     site = current_app.config["SITE_NAME"]
-    name, description = f"{site}: webinars and events", f"Upcoming and recent events from {site}."
+    name = _("%(site)s: webinars and events", site=site)
+    description = _("Upcoming and recent events from %(site)s.", site=site)
     return feeds.public_feed(request, None, now=clock.now(), name=name, description=description)
 
 
@@ -30,5 +32,5 @@ def public_feed():
 def topic_feed(slug: str):
     topic = queries.get_topic(slug)
     site = current_app.config["SITE_NAME"]
-    name, description = f"{site}: {topic.name}", f"{topic.name} events from {site}."
+    name, description = f"{site}: {topic.name}", _("%(topic)s events from %(site)s.", topic=topic.name, site=site)
     return feeds.public_feed(request, topic, now=clock.now(), name=name, description=description)

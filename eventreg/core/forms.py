@@ -1,6 +1,8 @@
 """Form helpers every area's forms share: filters that normalise input where it enters, validators for text
 on one line or plain, and the one e-mail field. Shapes only: no domain rules here (those are the areas' own)."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
@@ -19,25 +21,26 @@ def multi_line(value):
 
 def single_line(form, field):
     if field.data and not is_single_line(field.data):
-        raise ValidationError("Please use a single line without special control characters.")
+        raise ValidationError(_("Please use a single line without special control characters."))
 
 
 def plain_text(form, field):
     if field.data and not is_plain_text(field.data):
-        raise ValidationError("Please remove the special control characters.")
+        raise ValidationError(_("Please remove the special control characters."))
 
 
 EMAIL_INPUT = {"autocomplete": "email", "autocapitalize": "off", "spellcheck": "false"}
 
 
 def email_field(
-    label: str = "Email address",
-    required: str = "Please enter your email address.",
-    invalid: str = "Please enter a valid email address, like name@library.org.",
+    label: str = _l("Email address"),
+    required: str = _l("Please enter your email address."),
+    invalid: str = _l("Please enter a valid email address, like name@library.org."),
 ) -> StringField:
     """A required e-mail address on one line, as every form that asks for one reads it. It renders as
     type="email" (a phone shows its e-mail keyboard) and is never autocapitalised or spell-checked; a template
-    may still name another autocomplete (the sign-in form's "username")."""
+    may still name another autocomplete (the sign-in form's "username"). Texts are lazy (_l), read in the
+    language of the page that shows them."""
     return EmailField(
         label,
         filters=[strip],

@@ -13,6 +13,7 @@ the error document answering it would fail), and NaN or Infinity, which are not 
 import json
 
 from flask import Flask, abort, request
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # PostgreSQL's INTEGER; SQLite's is wider, and both must answer alike
@@ -38,26 +39,38 @@ def load_json(data: bytes | str):
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
     except UnicodeDecodeError as error:
-        raise UnreadableJSON(f"The body is not UTF-8 text (byte {error.start} cannot be read).") from None
+        unreadable = _("The body is not UTF-8 text (byte %(byte)d cannot be read).", byte=error.start)
+        raise UnreadableJSON(unreadable) from None
     try:
         value = json.loads(text, parse_int=_integer, parse_constant=_no_constant)
     except RecursionError:
-        raise UnreadableJSON(f"The JSON nests deeper than {MAX_JSON_DEPTH} levels.") from None
+        raise UnreadableJSON(_too_deep()) from None
     except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise UnreadableJSON(f"The body is not JSON: {error.msg} ({where}).") from None
+        # error.msg is Python's own English ("Expecting value"): a developer's clue, kept as it is.
+        raise UnreadableJSON(
+            _(
+                "The body is not JSON: %(problem)s (line %(line)d, column %(column)d).",
+                problem=error.msg,
+                line=error.lineno,
+                column=error.colno,
+            )
+        ) from None
     _check_depth_and_text(value)
     return value
 
 
+def _too_deep() -> str:
+    return _("The JSON nests deeper than %(most)d levels.", most=MAX_JSON_DEPTH)
+
+
 def _integer(digits: str) -> int:
     if len(digits.lstrip("-")) > MAX_JSON_DIGITS:
-        raise UnreadableJSON(f"A number in the JSON has more than {MAX_JSON_DIGITS} digits.")
+        raise UnreadableJSON(_("A number in the JSON has more than %(most)d digits.", most=MAX_JSON_DIGITS))
     return int(digits)
 
 
 def _no_constant(name: str):
-    raise UnreadableJSON(f"{name} is not a JSON number.")
+    raise UnreadableJSON(_("%(name)s is not a JSON number.", name=name))
 
 
 def _check_depth_and_text(value) -> None:
@@ -69,7 +82,7 @@ def _check_depth_and_text(value) -> None:
             _check_text(item)
         elif isinstance(item, dict | list):
             if depth > MAX_JSON_DEPTH:
-                raise UnreadableJSON(f"The JSON nests deeper than {MAX_JSON_DEPTH} levels.")
+                raise UnreadableJSON(_too_deep())
             if isinstance(item, dict):
                 for key in item:
                     _check_text(key)
@@ -79,13 +92,16 @@ def _check_depth_and_text(value) -> None:
 
 def _check_text(text: str) -> None:
     if "\x00" in text:  # as in a form: PostgreSQL cannot store it
-        raise UnreadableJSON("The JSON holds a NUL character (\\u0000), which no field accepts.")
+        raise UnreadableJSON(_("The JSON holds a NUL character (\\u0000), which no field accepts."))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
         raise UnreadableJSON(
-            f"The JSON holds a lone surrogate (\\u{ord(text[error.start]):04x}), which is not a character: "
-            "send a whole surrogate pair or the character itself."
+            _(
+                "The JSON holds a lone surrogate (%(code)s), which is not a character: send a whole surrogate "
+                "pair or the character itself.",
+                code=f"\\u{ord(text[error.start]):04x}",
+            )
         ) from None
 
 

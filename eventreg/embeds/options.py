@@ -7,22 +7,24 @@ import re
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
+from eventreg.core import languages
 from eventreg.core.errors import CodedError
 
 MIN_LIMIT = 1
 MAX_LIMIT = 20
 DEFAULT_LIMIT = 5
-THEMES = {"": "Follow the site's light or dark setting", "light": "Always light", "dark": "Always dark"}
+THEMES = {"": _l("Follow the site's light or dark setting"), "light": _l("Always light"), "dark": _l("Always dark")}
 # Without the loader script the frame keeps this height and scrolls; with it, the frame fits its content.
 FRAME_HEIGHT = 600
 
 
 class EmbedError(CodedError):
     MESSAGES = {
-        "limit": f"limit must be a whole number from {MIN_LIMIT} to {MAX_LIMIT}.",
-        "theme": "theme must be light or dark (or left out to follow the site's setting).",
+        "limit": _l("limit must be a whole number from %(low)d to %(high)d.", low=MIN_LIMIT, high=MAX_LIMIT),
+        "theme": _l("theme must be light or dark (or left out to follow the site's setting)."),
     }
 
 
@@ -31,6 +33,7 @@ class EmbedOptions:
     topic: str = ""  # a topic's slug; "" for every event
     limit: int = DEFAULT_LIMIT
     theme: str = ""  # "" follows the embedding page's preference
+    language: str = ""  # only events written in this language ("es"); "" for every event
 
     def query(self) -> dict[str, str | int]:
         """The query parameters that say these options, defaults left out so most snippets stay short."""
@@ -41,12 +44,14 @@ class EmbedOptions:
             query["limit"] = self.limit
         if self.theme:
             query["theme"] = self.theme
+        if self.language:
+            query["language"] = self.language
         return query
 
 
 def parse(args) -> EmbedOptions:
     """The options in a query string; EmbedError("limit" | "theme") for values outside them. The topic is only
-    read here: whether it exists is the caller's question."""
+    read here: whether it exists is the caller's question. A language not ours is no filter."""
     limit_text = args.get("limit", "")
     if limit_text == "":
         limit = DEFAULT_LIMIT
@@ -57,7 +62,9 @@ def parse(args) -> EmbedOptions:
     theme = args.get("theme", "")
     if theme not in THEMES:
         raise EmbedError("theme")
-    return EmbedOptions(topic=args.get("topic", "").strip(), limit=limit, theme=theme)
+    language = args.get("language", "")
+    language = language if languages.is_known(language) else ""
+    return EmbedOptions(topic=args.get("topic", "").strip(), limit=limit, theme=theme, language=language)
 
 
 def embed_url(options: EmbedOptions) -> str:

@@ -4,6 +4,7 @@ The list is public and the same for every visitor of every site: no session, no 
 the server (a script in the frame rewrites times into the visitor's zone), so shared caches keep one copy."""
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from eventreg import clock, timezones
@@ -34,10 +35,12 @@ def events():
     try:
         options = embed_options.parse(request.args)
     except EmbedError as error:
-        return render_template("embeds/error.html", title="This list cannot be shown", text=error.message), 400
+        return render_template("embeds/error.html", title=_("This list cannot be shown"), text=error.message), 400
     topic = queries.get_topic(options.topic) if options.topic else None
     now = clock.now()
-    shown = db.session.scalars(queries.list_upcoming(now, topic=topic).limit(options.limit)).all()
+    shown = db.session.scalars(
+        queries.list_upcoming(now, topic=topic, language=options.language).limit(options.limit)
+    ).all()
     return render_template(
         "embeds/events.html",
         events=shown,
@@ -51,20 +54,25 @@ def events():
 @bp.errorhandler(404)
 def not_found(error):
     # Only the list is in this blueprint's public part: an unknown topic, said inside the frame.
-    text = "There is no such topic. Check the topic in the snippet, or build a new one."
-    return render_template("embeds/error.html", title="Topic not found", text=text), 404
+    text = _("There is no such topic. Check the topic in the snippet, or build a new one.")
+    return render_template("embeds/error.html", title=_("Topic not found"), text=text), 404
 
 
 @bp.get("/host/embed")
 @login_required
 def builder():
-    chosen = any(name in request.args for name in ("topic", "limit", "theme"))  # else the defaults, unjudged
+    # else the defaults, unjudged
+    chosen = any(name in request.args for name in ("topic", "limit", "theme", "language"))
     form = EmbedForm(request.args if chosen else None, queries.list_topics())
     if chosen and not form.validate():
         return render_template("embeds/builder.html", form=form, snippet=None), 400
     options = form.options()
     topic_name = form.topic_name() if options.topic else None
-    title = f"Upcoming events{': ' + topic_name if topic_name else ''} from {current_app.config['SITE_NAME']}"
+    site = current_app.config["SITE_NAME"]
+    if topic_name:
+        title = _("Upcoming events: %(topic)s from %(site)s", topic=topic_name, site=site)
+    else:
+        title = _("Upcoming events from %(site)s", site=site)
     return render_template(
         "embeds/builder.html",
         form=form,

@@ -2,6 +2,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eventreg import clock
@@ -21,7 +22,7 @@ class Format:
     IN_PERSON = "in_person"
     HYBRID = "hybrid"
     ALL = (WEBINAR, IN_PERSON, HYBRID)
-    LABELS = {WEBINAR: "Webinar", IN_PERSON: "In person", HYBRID: "Hybrid (in person and online)"}
+    LABELS = {WEBINAR: _l("Webinar"), IN_PERSON: _l("In person"), HYBRID: _l("Hybrid (in person and online)")}
 
 
 def shows_place(format: str, location: str | None) -> bool:
@@ -162,7 +163,7 @@ class Event(db.Model):
 
     @property
     def format_label(self) -> str:
-        return Format.LABELS.get(self.format, self.format)
+        return str(Format.LABELS.get(self.format, self.format))  # in the language now in force
 
     @property
     def has_place(self) -> bool:

@@ -21,8 +21,9 @@ def _list_entry() -> sa.orm.Load:
     return sa.orm.lazyload(Event.topics)
 
 
-def list_upcoming(now: datetime, *, topic: Topic | None = None, q: str = "") -> sa.Select:
-    """Published and cancelled events that have not ended yet, soonest first.
+def list_upcoming(now: datetime, *, topic: Topic | None = None, q: str = "", language: str = "") -> sa.Select:
+    """Published and cancelled events that have not ended yet, soonest first; only those written in `language`
+    ("es") when it is given.
 
     Cancelled ones stay listed (marked) until their time passes, so nobody wonders where they went."""
     query = sa.select(Event).where(
@@ -32,14 +33,15 @@ def list_upcoming(now: datetime, *, topic: Topic | None = None, q: str = "") -> 
         # instead of at the oldest event: the page costs the same however many events have passed.
         Event.starts_at > now - MAX_DURATION,
     )
-    return _filtered(query, topic, q).order_by(Event.starts_at, Event.id).options(_list_entry())
+    return _filtered(query, topic, q, language).order_by(Event.starts_at, Event.id).options(_list_entry())
 
 
-def list_on_demand(now: datetime, *, topic: Topic | None = None, q: str = "") -> sa.Select:
-    """Published events that have ended, most recent first."""
+def list_on_demand(now: datetime, *, topic: Topic | None = None, q: str = "", language: str = "") -> sa.Select:
+    """Published events that have ended, most recent first; only those written in `language` when given."""
     # An event that has ended has started: the extra bound lets (status, starts_at) be read backwards from now.
     query = sa.select(Event).where(Event.status == Status.PUBLISHED, Event.ends_at <= now, Event.starts_at <= now)
-    return _filtered(query, topic, q).order_by(Event.starts_at.desc(), Event.id.desc()).options(_list_entry())
+    query = _filtered(query, topic, q, language)
+    return query.order_by(Event.starts_at.desc(), Event.id.desc()).options(_list_entry())
 
 
 def list_starting_between(start: datetime, end: datetime) -> sa.Select:
@@ -71,7 +73,9 @@ def search_words(q: str) -> list[str]:
     return q.split()[:MAX_SEARCH_WORDS]
 
 
-def _filtered(query: sa.Select, topic: Topic | None, q: str) -> sa.Select:
+def _filtered(query: sa.Select, topic: Topic | None, q: str, language: str = "") -> sa.Select:
     if topic is not None:
         query = query.where(Event.topics.any(Topic.id == topic.id))
+    if language:
+        query = query.where(Event.language == language)
     return query.where(*every_word_in(search_words(q), Event.title, Event.summary, Event.description))

@@ -10,6 +10,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytz
+from flask_babel import format_number
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from eventreg.core.errors import CodedError
 from eventreg.events.models import MAX_CONTACT_HOURS, Event, scheduled_minutes
@@ -21,22 +24,31 @@ MAX_REMINDER_LENGTH = 40  # the column's width
 
 
 class EventError(CodedError):
+    # Lazy: each is read (CodedError's .format) in the language of the request or mail that shows it.
     MESSAGES = {
-        "slug_taken": "Another event already uses this address. Choose a different one.",
-        "slug_reserved": "This address is reserved. Choose a different one.",
-        "not_passed": "The recording can be sent once the event has ended.",
-        "cancelled": "A cancelled event stays cancelled: its registrants were told it will not take place. To "
-        "offer it again, use “Run it again (copy)”.",
-        "ends_before_start": "The event must end after it starts.",
-        "too_long": f"An event can last at most {MAX_DURATION.days} days.",
-        "deadline_after_start": "Registration must close before the event starts.",
-        "bad_capacity": f"Seats must be between 0 and {MAX_CAPACITY:,}.",
-        "bad_reminder_hours": "Use whole hours separated by commas, like 24, 1.",
-        "too_many_reminders": f"Use at most {MAX_REMINDER_LENGTH} characters for the reminders, like 24, 1.",
-        "bad_contact_hours": f"Enter contact hours above 0 and at most {MAX_CONTACT_HOURS}, with at most two "
-        "decimals, like 1.5 or 0.75. Leave it empty if the event awards none.",
-        "bad_minutes": "The minimum must be between 0 and {limit} minutes (the event's length).",
-        "not_started": "Attendance can be recorded once the event has started. Nothing was recorded.",
+        "slug_taken": _l("Another event already uses this address. Choose a different one."),
+        "slug_reserved": _l("This address is reserved. Choose a different one."),
+        "not_passed": _l("The recording can be sent once the event has ended."),
+        "cancelled": _l(
+            "A cancelled event stays cancelled: its registrants were told it will not take place. To "
+            "offer it again, use “Run it again (copy)”."
+        ),
+        "ends_before_start": _l("The event must end after it starts."),
+        "too_long": _l("An event can last at most %(days)d days.", days=MAX_DURATION.days),
+        "deadline_after_start": _l("Registration must close before the event starts."),
+        # 100,000 in English, 100.000 in Spanish, 100 000 in French
+        "bad_capacity": _l("Seats must be between 0 and %(most)s.", most=LazyString(format_number, MAX_CAPACITY)),
+        "bad_reminder_hours": _l("Use whole hours separated by commas, like 24, 1."),
+        "too_many_reminders": _l(
+            "Use at most %(most)d characters for the reminders, like 24, 1.", most=MAX_REMINDER_LENGTH
+        ),
+        "bad_contact_hours": _l(
+            "Enter contact hours above 0 and at most %(most)s, with at most two decimals, like 1.5 or 0.75. "
+            "Leave it empty if the event awards none.",
+            most=str(MAX_CONTACT_HOURS),
+        ),
+        "bad_minutes": _l("The minimum must be between 0 and {limit} minutes (the event's length)."),
+        "not_started": _l("Attendance can be recorded once the event has started. Nothing was recorded."),
     }
 
 

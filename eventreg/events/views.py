@@ -2,7 +2,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 
 from eventreg import clock
-from eventreg.core import caching, paging
+from eventreg.core import caching, languages, paging
 from eventreg.core.extensions import db
 from eventreg.events import month as months
 from eventreg.events import queries
@@ -72,13 +72,20 @@ def show(slug: str):
     return render_template("events/show.html", **event_page_context(event), part=part, sessions=sessions)
 
 
+def content_language() -> str:
+    """?language=es: only events written in that language; "" (every event) when absent or not one of ours."""
+    asked = request.args.get("language", "")
+    return asked if languages.is_known(asked) else ""
+
+
 def _event_list(kind: str, *, topic_slug: str | None):
     topic = queries.get_topic(topic_slug) if topic_slug else None
     q = request.args.get("q", "").strip()[:200]
+    language = content_language()
     list_query = queries.list_upcoming if kind == "upcoming" else queries.list_on_demand
     now = clock.now()
     pagination = paging.paginate(
-        list_query(now, topic=topic, q=q),
+        list_query(now, topic=topic, q=q, language=language),
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["EVENTS_PER_PAGE"],
     )
@@ -91,19 +98,21 @@ def _event_list(kind: str, *, topic_slug: str | None):
         topic=topic,
         topics=queries.list_topics(),
         q=q,
-        on_demand=_on_demand_matches(topic, q, now=now, path_topic="slug" in (request.view_args or {}))
+        content_language=language,
+        on_demand=_on_demand_matches(topic, q, language, now=now, path_topic="slug" in (request.view_args or {}))
         if kind == "upcoming" and q
         else None,
     )
 
 
-def _on_demand_matches(topic, q: str, *, now, path_topic: bool) -> tuple[int, str] | None:
+def _on_demand_matches(topic, q: str, language: str, *, now, path_topic: bool) -> tuple[int, str] | None:
     """An Upcoming search's hint that past events (and their recordings) match it too: how many, and the same
     search under On-demand; None when none match there. The same for every visitor, as the page must be."""
-    matches = queries.list_on_demand(now, topic=topic, q=q).order_by(None).subquery()
+    matches = queries.list_on_demand(now, topic=topic, q=q, language=language).order_by(None).subquery()
     count = db.session.scalar(sa.select(sa.func.count()).select_from(matches))
     if not count:
         return None
+    language = language or None  # left out of the link when not chosen
     if path_topic:
-        return count, url_for("events.topic_on_demand", slug=topic.slug, q=q)
-    return count, url_for("events.on_demand", q=q, topic=topic.slug if topic else None)
+        return count, url_for("events.topic_on_demand", slug=topic.slug, q=q, language=language)
+    return count, url_for("events.on_demand", q=q, topic=topic.slug if topic else None, language=language)

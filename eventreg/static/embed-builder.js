@@ -7,6 +7,12 @@
   var status = document.getElementById("embed-status");
   if (!form || !result || !window.fetch || !window.DOMParser) { return; }
   var pending = 0;
+  // The page's language: builder.html gives the status line its sentences.
+  var words = {
+    check: status.getAttribute("data-check") || "Check the form: {problem}",
+    invalid: status.getAttribute("data-invalid") || "a choice is not valid.",
+    updated: status.getAttribute("data-updated") || "Snippet and preview updated."
+  };
   function update() {
     var query = new URLSearchParams(new FormData(form)).toString();
     var url = form.getAttribute("action") || window.location.pathname;
@@ -18,7 +24,7 @@
       if (mine !== pending) { return; }  // a later change is on its way
       var page = new DOMParser().parseFromString(answer.html, "text/html");
       if (!answer.ok) {
-        status.textContent = "Check the form: " + (page.querySelector(".error") || {textContent: "a choice is not valid."}).textContent;
+        status.textContent = words.check.replace("{problem}", (page.querySelector(".error") || {textContent: words.invalid}).textContent);
         return;
       }
       var fresh = page.getElementById("embed-result");
@@ -35,7 +41,7 @@
         var freshFrame = fresh.querySelector("iframe");
         frame.title = freshFrame.title;
         frame.src = freshFrame.getAttribute("src");
-        status.textContent = "Snippet and preview updated.";
+        status.textContent = words.updated;
       }
       window.history.replaceState(null, "", url);
     });

@@ -9,6 +9,20 @@
                 "October", "November", "December"];
   var WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
+  // Another language than English: the page gives its sentences (data- attributes of #zone-note) and the
+  // browser's Intl writes its dates, clock times and zone names.
+  var LANG = document.documentElement.lang || "en";
+  var ENGLISH = LANG === "en";
+  var note = document.getElementById("zone-note");
+  function words(name, fallback) { return (note && note.getAttribute("data-" + name)) || fallback; }
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (whole, key) { return key in values ? values[key] : whole; });
+  }
+  function localised(w, options) {
+    options.timeZone = "UTC";
+    return new Intl.DateTimeFormat(LANG, options).format(new Date(Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute)));
+  }
+
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
   // The wall-clock fields of an instant in a zone, and the zone's offset from UTC then, in minutes.
@@ -26,12 +40,21 @@
     };
   }
 
-  function clock(w) { return (w.hour % 12 || 12) + ":" + pad(w.minute) + (w.hour < 12 ? " AM" : " PM"); }
-  function shortDate(w) { return w.day + " " + MONTHS[w.month - 1] + " " + w.year; }
-  function longDate(w) { return WEEKDAYS[new Date(w.dayNumber * 86400000).getUTCDay()] + " " + shortDate(w); }
+  function clock(w) {
+    if (!ENGLISH) { return localised(w, {hour: "numeric", minute: "2-digit", hourCycle: "h23"}); }
+    return (w.hour % 12 || 12) + ":" + pad(w.minute) + (w.hour < 12 ? " AM" : " PM");
+  }
+  function shortDate(w) {
+    if (!ENGLISH) { return localised(w, {day: "numeric", month: "long", year: "numeric"}); }
+    return w.day + " " + MONTHS[w.month - 1] + " " + w.year;
+  }
+  function longDate(w) {
+    if (!ENGLISH) { return localised(w, {weekday: "long", day: "numeric", month: "long", year: "numeric"}); }
+    return WEEKDAYS[new Date(w.dayNumber * 86400000).getUTCDay()] + " " + shortDate(w);
+  }
 
   function zoneLabel(instant, zone, w) {
-    var name = new Intl.DateTimeFormat("en-US", {timeZone: zone, timeZoneName: "long"})
+    var name = new Intl.DateTimeFormat(ENGLISH ? "en-US" : LANG, {timeZone: zone, timeZoneName: "long"})
       .formatToParts(instant).filter(function (part) { return part.type === "timeZoneName"; })[0];
     var minutes = Math.abs(w.offset);
     var offset = "UTC " + (w.offset < 0 ? "-" : "+") + Math.floor(minutes / 60) + (minutes % 60 ? ":" + pad(minutes % 60) : "");
@@ -43,7 +66,9 @@
   function timeLine(start, end, zone) {
     var s = wallClock(start, zone), e = wallClock(end, zone);
     var days = e.dayNumber - s.dayNumber;
-    var endText = clock(e) + (days === 1 ? " the next day" : days > 1 ? " on " + shortDate(e) : "");
+    var endText = clock(e);
+    if (days === 1) { endText = fill(words("next-day", "{time} the next day"), {time: endText}); }
+    if (days > 1) { endText = fill(words("on-date", "{time} on {date}"), {time: endText, date: shortDate(e)}); }
     if (s.offset !== e.offset) {
       return longDate(s) + ", " + clock(s) + " " + zoneLabel(start, zone, s) + " – " + endText + " " + zoneLabel(end, zone, e);
     }
@@ -61,7 +86,7 @@
         var mine = time.parentNode.nextElementSibling;
         if (time.getAttribute("data-zone") !== zone && mine && mine.classList.contains("when-visitor")) {
           var start = new Date(time.getAttribute("datetime")), end = new Date(time.getAttribute("data-end"));
-          lines.push([mine, "Your time: " + timeLine(start, end, zone)]);
+          lines.push([mine, fill(words("your-time", "Your time: {time}"), {time: timeLine(start, end, zone)})]);
         }
       });
       // Written only once every line could be: a zone this browser cannot format leaves the page as it was.
@@ -70,8 +95,10 @@
     } catch (error) {
       return;
     }
-    var note = document.getElementById("zone-note");
-    if (note) { note.textContent = "Times are in each event\u2019s own time zone, and in yours (" + zone.replace(/_/g, " ") + ")."; }
+    if (note) {
+      var both = words("both", "Times are in each event\u2019s own time zone, and in yours ({zone}).");
+      note.textContent = fill(both, {zone: zone.replace(/_/g, " ")});
+    }
   }
 
   // The loader on the embedding page checks that this comes from our origin and has this shape; a height is

@@ -1,6 +1,8 @@
 // Offer the browser's own time zone where the visitor has not chosen one, as a link that applies it, and keep
 // it with a registration. "Show times in" itself always says what the page shows. Pages work without this.
 (function () {
+  var script = document.currentScript;  // base.html gives it the suggestion's words, in the page's language
+  var words = (script && script.dataset.suggest) || "Show times in your device’s zone ({zone})";
   if (!window.Intl) { return; }
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!zone) { return; }
@@ -13,7 +15,7 @@
     url.searchParams.delete("page");
     var link = document.createElement("a");
     link.href = url.pathname + url.search;
-    link.textContent = "Show times in your device’s zone (" + known.textContent + ")";
+    link.textContent = words.replace("{zone}", known.textContent);
     suggest.appendChild(link);
     suggest.hidden = false;
   }

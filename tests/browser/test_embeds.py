@@ -304,3 +304,19 @@ def test_visitor_times_say_the_next_day_and_label_each_end_across_a_clock_change
         "Your time: Sunday 30 March 2025, 1:30 AM Central European Standard Time [UTC +1] – "
         "4:30 AM Central European Summer Time [UTC +2]"
     )
+
+
+def test_a_spanish_frame_writes_the_visitors_time_in_spanish(open_page, live_server, events):
+    page = open_page(locale="es-ES")
+    page.goto("/embed/events?lang=es")
+    entry = page.locator("li.event").first
+    expect(entry.locator("time")).to_have_text(
+        "jueves, 30 de enero de 2025, 15:00 – 16:00 hora estándar oriental, América del Norte [UTC -5]"
+    )
+    # The script's words come from the page (its data- attributes), the date and zone names from the browser.
+    expect(entry.locator(".when-visitor")).to_contain_text("Su hora: jueves, 30 de enero de 2025, 21:00 – 22:00")
+    expect(entry.locator(".when-visitor")).to_contain_text("[UTC +1]")
+    expect(page.locator("#zone-note")).to_have_text(
+        "Las horas se muestran en la zona horaria de cada evento y en la suya (Europe/Berlin)."
+    )
+    expect(entry).to_contain_text("30 plazas disponibles")
