@@ -562,6 +562,8 @@ def find_english(page: str, *content: str) -> list[str]:
     text = "\n".join(parser.parts)
     for piece in sorted((str(c) for c in content if c), key=len, reverse=True):
         text = text.replace(piece, " ")
+    # Addresses and IANA zone ids are names, not prose: "https://…/calendar.ics", "America/Port_of_Spain".
+    text = re.sub(r"\b(?:https?|webcal)://\S+|\b[A-Z][A-Za-z_+-]*(?:/[A-Za-z0-9_+-]+)+", " ", text)
     # Whole words, accented letters included: "canceló" and "signé" are not "cancel" and "sign".
     return sorted({word for word in re.findall(r"[^\W\d_]+", text) if word.lower() in ENGLISH_WORDS})
 
