@@ -560,10 +560,12 @@ def find_english(page: str, *content: str) -> list[str]:
     parser = _VisibleText()
     parser.feed(page)
     text = "\n".join(parser.parts)
+    # Addresses, IANA zone ids and dotted codes are names, not prose: "https://…/calendar.ics", "ana@library.org",
+    # "America/Port_of_Spain", a webhook's "registration.created".
+    text = re.sub(r"\b(?:https?|webcal)://\S+|[\w.+-]+@[\w.-]+", " ", text)
     for piece in sorted((str(c) for c in content if c), key=len, reverse=True):
         text = text.replace(piece, " ")
-    # Addresses and IANA zone ids are names, not prose: "https://…/calendar.ics", "America/Port_of_Spain".
-    text = re.sub(r"\b(?:https?|webcal)://\S+|\b[A-Z][A-Za-z_+-]*(?:/[A-Za-z0-9_+-]+)+", " ", text)
+    text = re.sub(r"\b[A-Z][A-Za-z_+-]*(?:/[A-Za-z0-9_+-]+)+|\b[a-z_]+(?:\.[a-z_]+)+\b", " ", text)
     # Whole words, accented letters included: "canceló" and "signé" are not "cancel" and "sign".
     return sorted({word for word in re.findall(r"[^\W\d_]+", text) if word.lower() in ENGLISH_WORDS})
 
