@@ -27,7 +27,7 @@ install: $(STAMP) $(COMPILED)
 # After marking strings: extract them into messages.pot and add the new ones, untranslated, to every catalog.
 # tests/test_translations.py fails until the .pot is up to date and every entry is translated and not fuzzy.
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k N_ --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -k N_ --no-location \
 		--sort-output --project eventreg -o eventreg/translations/messages.pot .
 	$(BIN)/pybabel update -i eventreg/translations/messages.pot -d eventreg/translations \
 		--no-fuzzy-matching --ignore-obsolete

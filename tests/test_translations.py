@@ -29,7 +29,8 @@ def read(path: Path):
 
 def test_every_marked_string_is_in_the_template_and_nothing_else(tmp_path):
     fresh = tmp_path / "messages.pot"
-    keywords = ["-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "-k", "N_"]  # as the Makefile's
+    keywords = ["-k", "_l", "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "-k", "lazy_pgettext:1c,2", "-k", "N_"]
+    # (the Makefile's `translations` keywords)
     command = [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", *keywords]
     command += ["-o", str(fresh), "."]
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True)

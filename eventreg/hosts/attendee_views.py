@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_pgettext, ngettext
 from flask_login import current_user, login_required
 
 from eventreg import clock
@@ -47,7 +47,7 @@ STATUS_FILTERS = [
     (RegistrationStatus.CONFIRMED, _l("Confirmed")),
     (RegistrationStatus.WAITING, _l("Waiting list")),
     (RegistrationStatus.DECLINED, _l("Declined")),
-    (RegistrationStatus.CANCELLED, _l("Cancelled")),
+    (RegistrationStatus.CANCELLED, lazy_pgettext("registrations", "Cancelled")),
 ]
 # At most this many registrations in one approval or decline: a page of the list holds 50.
 MAX_DECIDED = 200

@@ -4,6 +4,7 @@ import logging
 from decimal import Decimal
 from pathlib import Path
 
+from babel import Locale
 from babel.numbers import format_decimal
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
@@ -28,6 +29,14 @@ def hours_text(hours: Decimal | None) -> str:
     text = records.format_hours(hours)
     language = languages.current()
     return text if not text or language == "en" else format_decimal(Decimal(text), locale=language)
+
+
+@bp.app_template_filter("hours_count")
+def hours_count(hours: Decimal | None) -> int:
+    """The count to give ngettext for a number of hours: gettext chooses by a whole number, and CLDR's rule for
+    the language says whether 1.5 takes the singular (French: "1,5 heure") or the plural (English, Spanish)."""
+    number = Decimal(records.format_hours(hours) or 0)
+    return 1 if Locale.parse(languages.current()).plural_form(number) == "one" else 2
 
 
 @bp.route("/transcript", methods=["GET", "POST"])

@@ -156,7 +156,7 @@ def test_spanish_and_french_pages_write_dates_and_times_their_way(client, catalo
     french = text_of(get(client, "/events/storytime-skills?lang=fr"))
     assert "4 février 2025" in french
     assert "Heure : 11:00 – 12:00" in french
-    assert "Attestation de participation · 1.5 heures de formation" in french
+    assert "Attestation de participation · 1,5 heure de formation" in french
     month = text_of(get(client, "/month?month=2025-02&lang=es"))  # the cookie ?lang=fr set would win
     assert "Eventos de febrero de 2025" in month
 
