@@ -560,12 +560,17 @@ def find_english(page: str, *content: str) -> list[str]:
     parser = _VisibleText()
     parser.feed(page)
     text = "\n".join(parser.parts)
-    # Addresses, IANA zone ids and dotted codes are names, not prose: "https://…/calendar.ics", "ana@library.org",
-    # "America/Port_of_Spain", a webhook's "registration.created".
-    text = re.sub(r"\b(?:https?|webcal)://\S+|[\w.+-]+@[\w.-]+", " ", text)
     for piece in sorted((str(c) for c in content if c), key=len, reverse=True):
         text = text.replace(piece, " ")
-    text = re.sub(r"\b[A-Z][A-Za-z_+-]*(?:/[A-Za-z0-9_+-]+)+|\b[a-z_]+(?:\.[a-z_]+)+\b", " ", text)
+    # Addresses, IANA zone ids and dotted codes are names, not prose: "https://…/calendar.ics", "ana@library.org",
+    # "America/Port_of_Spain", a webhook's "registration.created".
+    text = re.sub(
+        r"\b(?:https?|webcal)://\S+|[\w.+-]+@[\w.-]+|\b[A-Z][A-Za-z_+-]*(?:/[A-Za-z0-9_+-]+)+|\b[a-z_]+(?:\.[a-z_]+)+\b",
+        " ",
+        text,
+    )
+    # Codes and secrets mix letters and digits ("7IFQ2XBE", "ereg_3be…"); no word of prose does.
+    text = re.sub(r"\S*(?:\d\S*[^\W\d_]|[^\W\d_]\S*\d)\S*", " ", text)
     # Whole words, accented letters included: "canceló" and "signé" are not "cancel" and "sign".
     return sorted({word for word in re.findall(r"[^\W\d_]+", text) if word.lower() in ENGLISH_WORDS})
 

@@ -7,7 +7,7 @@ import pytest
 from eventreg.core.languages import LANGUAGES
 
 TITLE, SUMMARY = "Open data for community needs", "A webinar for library staff."
-CONTENT = (TITLE, SUMMARY, "eventreg", "Ana Lima", "ana@library.example.org", "Springfield Public Library",
+CONTENT = (TITLE, SUMMARY, "Ana Lima", "ana@library.example.org", "Springfield Public Library",
            "host@library.example.org", "Data & technology", "Data &amp; technology", "Google Calendar",
            "New York", "New Salem")  # CLDR's names for those places in Spanish and French too  # fmt: skip
 

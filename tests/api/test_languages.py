@@ -177,7 +177,7 @@ def test_the_token_pages_are_in_the_hosts_language(client, make_host, login, eng
     html = made.get_data(as_text=True)
     secret = re.search(r'value="(ereg_[^"]+)"', html)[1]
     command = f'curl -H "Authorization: Bearer {secret}" http://eventreg.test/api/v1/host/events'
-    assert english_left(own_part(html), command, "Library website") == []
+    assert english_left(own_part(html), command, secret, "Library website") == []
 
     listed = client.get("/host/api-tokens/", headers=asked).get_data(as_text=True)
     assert english_left(own_part(listed), "Library website", "eventreg") == []

@@ -16,7 +16,6 @@ CONTENT = (
     "Ana Lima",
     "ana@library.example.org",
     "Springfield Public Library",
-    "eventreg",
     "Google Calendar",  # the product's name in Spanish too
     "New Salem",  # CLDR's Spanish name for the place (a proper name)
 )
