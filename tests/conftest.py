@@ -559,8 +559,10 @@ def find_english(page: str, *content: str) -> list[str]:
     `content` is taken out: event titles and descriptions, names and addresses, what people typed. [] when none."""
     parser = _VisibleText()
     parser.feed(page)
-    text = "\n".join(parser.parts)
-    for piece in sorted((str(c) for c in content if c), key=len, reverse=True):
+    # One space for any run of blanks, in the text and in the content: a PDF's text or a wrapped paragraph breaks
+    # a title across lines where the content has a space.
+    text = " ".join("\n".join(parser.parts).split())
+    for piece in sorted((" ".join(str(c).split()) for c in content if c), key=len, reverse=True):
         text = text.replace(piece, " ")
     # Addresses, IANA zone ids and dotted codes are names, not prose: "https://…/calendar.ics", "ana@library.org",
     # "America/Port_of_Spain", a webhook's "registration.created".
