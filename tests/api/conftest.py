@@ -1,18 +1,9 @@
 """Fixtures for the API: tokens made through the real operation, and requests that carry them."""
 
 import pytest
-from flask import g, has_app_context
 from flask.testing import FlaskClient
 
 from eventreg.api import operations
-
-
-def forget_language() -> None:
-    """Each request chooses its language afresh, as in production where each has an app context of its own: here
-    the test's app context (db_session) is shared by its requests, and with it `g`, where the choice is kept."""
-    if has_app_context():
-        g.pop("chosen_language", None)
-        g.pop("_flask_babel", None)
 
 
 class CommittingClient(FlaskClient):
@@ -24,7 +15,6 @@ class CommittingClient(FlaskClient):
         from eventreg.core.extensions import db
 
         db.session.commit()
-        forget_language()
         return super().open(*args, **kwargs)
 
 

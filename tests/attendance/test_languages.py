@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from flask import g, request_started
 
 SAMPLES = Path(__file__).parent / "samples"
 TITLE = "Building community connections by hiring for cultural knowledge"
@@ -22,21 +21,6 @@ def ours(html: str) -> str:
     main = re.sub(r'<nav class="host-nav".*?</nav>', " ", main, flags=re.S)
     main = re.sub(r'<select[^>]*\bid="zone".*?</select>', " ", main, flags=re.S)
     return re.sub(r"\b[A-Z][A-Za-z_]+/[A-Za-z_/+-]+|https?://[^\s<\"]+", " ", main)
-
-
-@pytest.fixture(autouse=True)
-def each_request_chooses_its_language(app):
-    """A test holds one app context, so flask.g, where Flask-Babel keeps the locale it chose (and languages.py the
-    visitor's choice), would outlive a request: forget them as each request starts, as production's own app context
-    per request does."""
-
-    def forget(sender, **extra):
-        g.pop("_flask_babel", None)
-        g.pop("chosen_language", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 @pytest.fixture

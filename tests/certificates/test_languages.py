@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from flask import g, request_started
 
 from eventreg.certificates import operations
 from eventreg.certificates.models import Certificate, CourseCertificate
@@ -31,21 +30,6 @@ SPOKEN = {
     "fr": {"date": "31 janvier 2025", "hours": "1,5 heure de formation", "heading": "Attestation de participation"},
 }
 LANGUAGES = sorted(SPOKEN)
-
-
-@pytest.fixture(autouse=True)
-def each_request_chooses_its_language(app):
-    """Every request chooses its own language, as in production. A test's app context (db_session's) outlives its
-    requests, and Flask pushes no new one for them, so `g` would carry the language the first request chose (and
-    Flask-Babel's locale cached on it) into the next ones."""
-
-    def forget(sender, **extra):
-        g.pop("chosen_language", None)
-        g.pop("_flask_babel", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 def pdf_text(data: bytes) -> str:

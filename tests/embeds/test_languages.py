@@ -5,7 +5,6 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from flask import g
 
 from eventreg.events.models import Status
 
@@ -14,10 +13,8 @@ SITE = "eventreg"
 
 
 def get(client, url: str, **headers):
-    """A request as a browser makes it: Flask-Babel keeps its choice on `g`, which the tests' app context keeps
-    from one request to the next (production gives each request a context of its own), so forget it first."""
-    g.pop("_flask_babel", None)
-    g.pop("chosen_language", None)
+    """A request as a browser makes it, with these headers (each request chooses its language afresh:
+    core/languages.py)."""
     return client.get(url, headers=headers)
 
 

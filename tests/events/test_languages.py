@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from flask import g
 
 from eventreg import templating, timezones
 from eventreg.events.models import Status
@@ -82,10 +81,8 @@ def content_of(events, language: str = "es") -> list[str]:
 
 
 def get(client, url: str, **headers):
-    """A request as a browser makes it. The tests' app context outlives each request, and Flask-Babel keeps the
-    language it chose on `g` there (production gives each request a context of its own): forget it first."""
-    g.pop("_flask_babel", None)
-    g.pop("chosen_language", None)
+    """A request as a browser makes it, with these headers (each request chooses its language afresh:
+    core/languages.py)."""
     return client.get(url, headers=headers)
 
 

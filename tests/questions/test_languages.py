@@ -5,7 +5,6 @@ and the answer is kept in English, as exports read it."""
 import re
 
 import pytest
-from flask import g, request_started
 
 from eventreg.questions import operations, rules
 
@@ -17,21 +16,6 @@ def ours(html: str) -> str:
     templates' text)."""
     main = re.search(r"<main\b.*?</main>", html, flags=re.S)[0]
     return re.sub(r'<nav class="host-nav".*?</nav>', " ", main, flags=re.S)
-
-
-@pytest.fixture(autouse=True)
-def each_request_chooses_its_language(app):
-    """A test holds one app context, so flask.g, where Flask-Babel keeps the locale it chose (and languages.py the
-    visitor's choice), would outlive a request: forget them as each request starts, as production's own app context
-    per request does."""
-
-    def forget(sender, **extra):
-        g.pop("_flask_babel", None)
-        g.pop("chosen_language", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 @pytest.fixture

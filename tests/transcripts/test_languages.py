@@ -8,7 +8,6 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from flask import g, request_started
 
 from eventreg.series.models import CreditRule
 from tests.series import credit_fixtures
@@ -37,21 +36,6 @@ LANGUAGES = sorted(SPOKEN)
 def wall(*parts: int) -> datetime:
     """A wall-clock time, read in the event's zone by past_event."""
     return datetime(*parts)  # noqa: DTZ001 - wall-clock time, no zone on purpose
-
-
-@pytest.fixture(autouse=True)
-def each_request_chooses_its_language(app):
-    """Every request chooses its own language, as in production. A test's app context (db_session's) outlives its
-    requests, and Flask pushes no new one for them, so `g` would carry the language the first request chose (and
-    Flask-Babel's locale cached on it) into the next ones."""
-
-    def forget(sender, **extra):
-        g.pop("chosen_language", None)
-        g.pop("_flask_babel", None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 @pytest.fixture

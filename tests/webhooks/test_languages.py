@@ -6,37 +6,11 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from eventreg.webhooks import sending
 from eventreg.webhooks.models import EVENT_TYPES, WebhookDelivery, WebhookEndpoint
 
 DATES = {"es": "de enero de 2025", "fr": "janvier 2025"}
-
-
-class FreshLanguageClient:
-    """The test client, each request choosing its language afresh as in production (where each request has an
-    app context of its own; here the test's, shared, keeps the choice in `g`)."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def __getattr__(self, name):
-        method = getattr(self.client, name)
-        if name not in ("get", "post", "open"):
-            return method
-
-        def call(*args, **kwargs):
-            g.pop("chosen_language", None)
-            g.pop("_flask_babel", None)
-            return method(*args, **kwargs)
-
-        return call
-
-
-@pytest.fixture
-def fresh(client):
-    return FreshLanguageClient(client)
 
 
 def own_part(html: str) -> str:
@@ -55,7 +29,7 @@ def content_of(endpoint: WebhookEndpoint, deliveries: list[WebhookDelivery], *mo
 
 @pytest.mark.parametrize("language", ["es", "fr"])
 def test_the_webhook_pages_are_in_the_hosts_language(
-    fresh, hosted_event, make_endpoint, register, receiver, db_session, clock, english_left, language
+    client, hosted_event, make_endpoint, register, receiver, db_session, clock, english_left, language
 ):
     event = hosted_event()
     endpoint = make_endpoint(event.hosts[0], receiver.url, description="CRM")
@@ -66,7 +40,7 @@ def test_the_webhook_pages_are_in_the_hosts_language(
     asked = {"Accept-Language": language}
 
     def page(url: str) -> str:
-        response = fresh.get(url, headers=asked)
+        response = client.get(url, headers=asked)
         html = response.get_data(as_text=True)
         assert response.status_code == 200, html
         assert f'<html lang="{language}"' in html
@@ -85,34 +59,34 @@ def test_the_webhook_pages_are_in_the_hosts_language(
     # What each action says, and the pages after it (the log's stored error texts are a record, as written).
     for action in ("disable", "enable", "deliveries/send-again", "test"):
         receiver.status = 200 if action == "test" else 500
-        said = fresh.post(f"{base}/{action}", headers=asked, follow_redirects=True)
+        said = client.post(f"{base}/{action}", headers=asked, follow_redirects=True)
         db_session.expire_all()
         shown = content_of(endpoint, list(db_session.scalars(sa.select(WebhookDelivery))), "CRM", event.title)
         assert english_left(own_part(said.get_data(as_text=True)), *shown) == [], action
 
-    rotated = fresh.post(f"/host/webhooks/{endpoint.id}/rotate-secret", headers=asked)
+    rotated = client.post(f"/host/webhooks/{endpoint.id}/rotate-secret", headers=asked)
     db_session.expire_all()
     html = rotated.get_data(as_text=True)
     assert english_left(own_part(html), *shown, db_session.get(WebhookEndpoint, endpoint.id).secret) == []
     assert DATES[language] in html
 
-    refused = fresh.post("/host/webhooks/new", data={"url": "https://10.0.0.1/", "event_types": []}, headers=asked)
+    refused = client.post("/host/webhooks/new", data={"url": "https://10.0.0.1/", "event_types": []}, headers=asked)
     assert refused.status_code == 400
     # "Please check the form" is _forms.html's (another area's); the rest of the summary is ours.
     assert english_left(own_part(refused.get_data(as_text=True)), *shown, "10.0.0.1", "Please check the form") == []
 
-    made = fresh.post(
+    made = client.post(
         "/host/webhooks/new", data={"url": receiver.url + "/2", "event_types": ["event.updated"]}, headers=asked
     )
     secret = db_session.scalars(sa.select(WebhookEndpoint).order_by(WebhookEndpoint.id.desc())).first().secret
     assert english_left(own_part(made.get_data(as_text=True)), *shown, receiver.url + "/2", secret) == []
 
-    deleted = fresh.post(f"/host/webhooks/{endpoint.id}/delete", headers=asked, follow_redirects=True)
+    deleted = client.post(f"/host/webhooks/{endpoint.id}/delete", headers=asked, follow_redirects=True)
     assert english_left(own_part(deleted.get_data(as_text=True)), *shown, receiver.url + "/2") == []
 
 
 def test_the_disabled_endpoint_mail_is_in_its_hosts_language(
-    fresh, hosted_event, make_endpoint, register, receiver, db_session, clock, deliveries, mailbox, english_left
+    client, hosted_event, make_endpoint, register, receiver, db_session, clock, deliveries, mailbox, english_left
 ):
     event = hosted_event()
     spanish_host = event.hosts[0]
@@ -123,7 +97,7 @@ def test_the_disabled_endpoint_mail_is_in_its_hosts_language(
     db_session.commit()
     receiver.status = 500
     # The failures happen during a French visitor's request: the mail still goes out in its host's Spanish.
-    fresh.get("/host/webhooks/", headers={"Accept-Language": "fr"})
+    client.get("/host/webhooks/", headers={"Accept-Language": "fr"})
     sending.send_pending(clock.now())
     start = clock.now()
     while db_session.get(WebhookEndpoint, endpoint.id).is_enabled:
@@ -144,13 +118,13 @@ def test_the_disabled_endpoint_mail_is_in_its_hosts_language(
 
 
 def test_the_delivery_log_keeps_its_record_in_english_whatever_the_request_language(
-    fresh, hosted_event, make_endpoint, receiver, db_session, deliveries, webhook_settings, monkeypatch
+    client, hosted_event, make_endpoint, receiver, db_session, deliveries, webhook_settings, monkeypatch
 ):
     event = hosted_event()
     endpoint = make_endpoint(event.hosts[0], receiver.url)
     db_session.commit()
     monkeypatch.setitem(webhook_settings, "WEBHOOK_ALLOWED_HOSTS", "")  # now refused at the send: http://
-    said = fresh.post(f"/host/webhooks/{endpoint.id}/test", headers={"Accept-Language": "es"}, follow_redirects=True)
+    said = client.post(f"/host/webhooks/{endpoint.id}/test", headers={"Accept-Language": "es"}, follow_redirects=True)
     assert "Se está enviando un evento de prueba" in said.get_data(as_text=True)
     [delivery] = deliveries()
     assert delivery.last_error == (
