@@ -4,7 +4,6 @@
 from datetime import datetime
 from decimal import Decimal
 
-from babel import Locale
 from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import gettext as _
@@ -59,10 +58,7 @@ def hours_label(hours) -> str:
     number = hours.normalize() if hours is not None else Decimal(0)
     language = languages.current()
     text = f"{number:f}" if language == "en" else format_decimal(number, locale=language)
-    # gettext chooses a plural form by a whole number; CLDR's rule for the language says whether a number of
-    # hours such as 1.5 takes the singular (French: "1,5 heure") or the plural (English, Spanish).
-    one = Locale.parse(language).plural_form(number) == "one"
-    return ngettext("%(hours)s contact hour", "%(hours)s contact hours", 1 if one else 2, hours=text)
+    return ngettext("%(hours)s contact hour", "%(hours)s contact hours", languages.plural_count(number), hours=text)
 
 
 COURSE_SALT = "course-certificate"

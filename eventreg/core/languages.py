@@ -69,6 +69,13 @@ def current_locale() -> Locale:
     return get_locale() or Locale.parse("en")
 
 
+def plural_count(number) -> int:
+    """The count to give ngettext for a number that need not be whole (1.5 contact hours): gettext chooses a form
+    by a whole number, and CLDR's rule for the current language says whether 1.5 takes the singular (French:
+    "1,5 heure") or the plural (English, Spanish)."""
+    return 1 if current_locale().plural_form(number) == "one" else 2
+
+
 @contextmanager
 def speaking(code: str | None):
     """Everything rendered inside is in that language (a registrant's, a host's), or the site's default when the

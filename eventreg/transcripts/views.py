@@ -4,7 +4,6 @@ import logging
 from decimal import Decimal
 from pathlib import Path
 
-from babel import Locale
 from babel.numbers import format_decimal
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
@@ -33,10 +32,8 @@ def hours_text(hours: Decimal | None) -> str:
 
 @bp.app_template_filter("hours_count")
 def hours_count(hours: Decimal | None) -> int:
-    """The count to give ngettext for a number of hours: gettext chooses by a whole number, and CLDR's rule for
-    the language says whether 1.5 takes the singular (French: "1,5 heure") or the plural (English, Spanish)."""
-    number = Decimal(records.format_hours(hours) or 0)
-    return 1 if Locale.parse(languages.current()).plural_form(number) == "one" else 2
+    """The count to give ngettext for a number of hours, in the page's language (languages.plural_count)."""
+    return languages.plural_count(Decimal(records.format_hours(hours) or 0))
 
 
 @bp.route("/transcript", methods=["GET", "POST"])
