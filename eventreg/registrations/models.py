@@ -67,7 +67,7 @@ class Registration(db.Model):
         # The API's updated_since filter, within one event.
         sa.Index("ix_registrations_event_id_updated_at", "event_id", "updated_at"),
         # The attendee list's counts by status and its registrations-over-time chart, read from the index alone
-        # (an index-only scan), so a list of 20,000 costs little more than one of 2,000.
+        # (an index-only scan), so the page costs little more for a long list than for a short one.
         sa.Index(
             "ix_registrations_event_id_status_attended_instants",
             "event_id",
